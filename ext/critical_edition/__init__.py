@@ -1,0 +1,40 @@
+"""critical_edition: a Sphinx toolkit for critical editions (claims, apparatus, integrity checks).
+
+``setup()`` only registers; each concern lives in its own module. Enable it with one line in
+``conf.py``: ``extensions = ["critical_edition"]`` (it loads myst-parser, sphinxcontrib-bibtex
+and sphinx-design itself).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from . import config
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.util.typing import ExtensionMetadata
+
+__version__ = "0.1.0"
+
+#: Bump when the shape of the data stored in the environment changes, so that old pickled
+#: environments are discarded instead of being read with the wrong layout.
+ENV_VERSION = 1
+
+
+def setup(app: Sphinx) -> ExtensionMetadata:
+    """Register the toolkit's settings, markup, domain, transforms, writers and checks."""
+    app.setup_extension("myst_parser")
+    app.setup_extension("sphinx_design")
+    app.setup_extension("sphinxcontrib.bibtex")
+
+    config.register(app)
+    # config-inited: validate the user's settings once, before anything reads them.
+    app.connect("config-inited", config.validate)
+
+    return {
+        "version": __version__,
+        "env_version": ENV_VERSION,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

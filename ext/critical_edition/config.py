@@ -1,0 +1,114 @@
+"""Configuration: every ``edition_*`` setting declared once, validated at ``config-inited``.
+
+Each field of :class:`EditionConfig` is one setting: its type, default, help text and rebuild
+kind. :func:`register` adds them to Sphinx; :func:`validate` checks the user's values once and
+falls back to the default with a located warning; code reads the validated object through
+:func:`get_config`. The reference table in the documentation is generated from these fields.
+"""
+
+from __future__ import annotations
+
+from dataclasses import MISSING, dataclass, field, fields
+from typing import TYPE_CHECKING, Any, Literal
+
+from .diagnostics import Subtype, warn
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
+
+PREFIX = "edition_"
+
+RebuildKind = Literal["env", "html", ""]
+
+
+def _setting(default: Any, rebuild: RebuildKind, help: str) -> Any:  # noqa: A002
+    return field(default=default, metadata={"rebuild": rebuild, "help": help})
+
+
+@dataclass(frozen=True)
+class EditionConfig:
+    """The toolkit's settings, each registered as ``edition_<name>`` in ``conf.py``."""
+
+    claims_json: str = _setting(
+        "claims.json",
+        "",
+        "File name, relative to the HTML output directory, of the claims export "
+        "(a JSON array, one object per claim). Empty to disable.",
+    )
+    lint_attributions: bool = _setting(
+        True,
+        "env",
+        "Run the attribution linter, which warns about statements that look attributed to "
+        "someone but are not marked as claims.",
+    )
+    reporting_verbs: tuple[str, ...] = _setting(
+        (),
+        "env",
+        "Extra reporting verbs for the attribution linter, in addition to the built-in list.",
+    )
+    witness_mode: bool = _setting(
+        False,
+        "env",
+        "Render the witness's reading: emendations show the original, editorial additions, "
+        "footnote markers and notes are left out. Used by the fidelity test.",
+    )
+    report_dir: str = _setting(
+        "",
+        "",
+        "Directory (relative to the output directory) where the integrity report is written "
+        "as JSON and SARIF. Empty: the report files are not written.",
+    )
+
+    @classmethod
+    def names(cls) -> list[str]:
+        """The full setting names, as written in ``conf.py``."""
+        return [PREFIX + f.name for f in fields(cls)]
+
+
+def register(app: Sphinx) -> None:
+    """Register every setting with Sphinx."""
+    for f in fields(EditionConfig):
+        default = f.default if f.default is not MISSING else None
+        app.add_config_value(
+            PREFIX + f.name,
+            default,
+            f.metadata["rebuild"],
+            description=f.metadata["help"],
+        )
+
+
+def _accepts(annotation: str, value: Any) -> bool:
+    if annotation == "bool":
+        return isinstance(value, bool)
+    if annotation == "str":
+        return isinstance(value, str)
+    if annotation.startswith("tuple[str"):
+        return isinstance(value, list | tuple) and all(isinstance(v, str) for v in value)
+    return True
+
+
+def validate(app: Sphinx, config: Config) -> None:
+    """Check the user's values; warn and fall back to the default when one is wrong.
+
+    Connected to ``config-inited``.
+    """
+    for f in fields(EditionConfig):
+        name = PREFIX + f.name
+        value = getattr(config, name)
+        if not _accepts(str(f.type), value):
+            warn(
+                f"{name} = {value!r} is not a valid {f.type}; using the default {f.default!r}.",
+                Subtype.CONFIG_INVALID,
+                None,
+            )
+            setattr(config, name, f.default)
+
+
+def get_config(config: Config) -> EditionConfig:
+    """The toolkit's settings of the running build, as one typed object."""
+    values = {}
+    for f in fields(EditionConfig):
+        value = getattr(config, PREFIX + f.name)
+        values[f.name] = tuple(value) if isinstance(value, list) else value
+    return EditionConfig(**values)
