@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from . import config
+from . import actors, assets, checks, claims, config, domain, export, indexes, lint, writers
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -31,6 +31,23 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     config.register(app)
     # config-inited: validate the user's settings once, before anything reads them.
     app.connect("config-inited", config.validate)
+
+    # Reading: markup -> nodes + records in the domain (keyed by document).
+    app.add_domain(domain.EditionDomain)
+    claims.setup(app)
+    actors.setup(app)
+    lint.setup(app)
+    # env-updated: pages built from other pages' claims (index, register) are rewritten.
+    app.connect("env-updated", domain.pages_to_rewrite)
+    # write-started: corpus-wide checks, emitted by every build (also one that read nothing).
+    app.connect("write-started", checks.run_checks)
+    # Writing: cards, index and register lists (post-transforms), then the visitors.
+    indexes.setup(app)
+    writers.setup(app)
+    # builder-inited: CSS and JS for HTML builders only.
+    assets.setup(app)
+    # build-finished: the claims.json export.
+    app.connect("build-finished", export.write_claims_json)
 
     return {
         "version": __version__,

@@ -22,7 +22,7 @@ PREFIX = "edition_"
 RebuildKind = Literal["env", "html", ""]
 
 
-def _setting(default: Any, rebuild: RebuildKind, help: str) -> Any:  # noqa: A002
+def _setting(default: Any, rebuild: RebuildKind, help: str) -> Any:
     return field(default=default, metadata={"rebuild": rebuild, "help": help})
 
 
@@ -46,6 +46,12 @@ class EditionConfig:
         (),
         "env",
         "Extra reporting verbs for the attribution linter, in addition to the built-in list.",
+    )
+    lint_documents: tuple[str, ...] = _setting(
+        (),
+        "env",
+        "Glob patterns of the documents the attribution linter reads (e.g. the text's pages); "
+        "empty: every document.",
     )
     witness_mode: bool = _setting(
         False,
@@ -107,7 +113,7 @@ def validate(app: Sphinx, config: Config) -> None:
 
 def get_config(config: Config) -> EditionConfig:
     """The toolkit's settings of the running build, as one typed object."""
-    values = {}
+    values: dict[str, Any] = {}
     for f in fields(EditionConfig):
         value = getattr(config, PREFIX + f.name)
         values[f.name] = tuple(value) if isinstance(value, list) else value

@@ -1,0 +1,239 @@
+"""Domain: the cross-document store of claims and actors, keyed by document.
+
+Directives, roles and read-phase transforms add records here; ``clear_doc`` drops a document's
+records before it is re-read and ``merge_domaindata`` copies a parallel reader's documents, so
+incremental and parallel builds see exactly what a clean serial build sees. Indexes, checks and
+exports read the records through the typed accessors; derived views (reading order, the alias
+map) are recomputed from the records, never stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator
+from collections.abc import Set as AbstractSet
+from typing import TYPE_CHECKING, Any, ClassVar, cast
+
+from docutils import nodes
+from sphinx.domains import Domain, ObjType
+from sphinx.roles import XRefRole
+from sphinx.util.nodes import make_refnode
+
+from .model import Actor, Claim
+
+if TYPE_CHECKING:
+    from sphinx.addnodes import pending_xref
+    from sphinx.builders import Builder
+    from sphinx.environment import BuildEnvironment
+
+
+class EditionDomain(Domain):
+    """Claims and actors of an edition (domain ``ed``: roles ``{ed:claim}``, ``{ed:actor}``)."""
+
+    name = "ed"
+    label = "Critical edition"
+    object_types = {  # noqa: RUF012 (Sphinx's API declares these as class attributes)
+        "claim": ObjType("claim", "claim"),
+        "actor": ObjType("actor", "actor"),
+    }
+    roles = {  # noqa: RUF012
+        "claim": XRefRole(warn_dangling=True),
+        "actor": XRefRole(warn_dangling=True),
+    }
+    #: Bump when the stored layout changes.
+    data_version = 1
+    initial_data: ClassVar[dict[str, Any]] = {
+        # docname -> claims in document order
+        "claims": {},
+        # docname -> actors declared in that document
+        "actors": {},
+        # docname -> footnote labels defined in that document
+        "footnotes": {},
+        # docnames holding an index placeholder (claim index, actor entries)
+        "index_docs": set(),
+        # fingerprint of the register at the last build (see fingerprint_register)
+        "register_fingerprint": "",
+    }
+    dangling_warnings = {  # noqa: RUF012
+        "claim": "no claim with the id %(target)r: see the claim index for the ids",
+        "actor": "no actor with the id or alias %(target)r in the actor register",
+    }
+
+    # -- typed access to the stored records ---------------------------------------------------
+    @property
+    def claims_by_doc(self) -> dict[str, list[Claim]]:
+        """Claims recorded per document, in document order."""
+        return cast("dict[str, list[Claim]]", self.data["claims"])
+
+    @property
+    def actors_by_doc(self) -> dict[str, list[Actor]]:
+        """Actors declared per document."""
+        return cast("dict[str, list[Actor]]", self.data["actors"])
+
+    @property
+    def footnotes_by_doc(self) -> dict[str, frozenset[str]]:
+        """Footnote labels defined per document (for ``^label`` claim sources)."""
+        return cast("dict[str, frozenset[str]]", self.data["footnotes"])
+
+    @property
+    def index_docs(self) -> set[str]:
+        """Documents that hold index placeholders and must be rewritten when claims change."""
+        return cast("set[str]", self.data["index_docs"])
+
+    def add_claim(self, claim: Claim) -> None:
+        """Record a claim of the document being read."""
+        self.claims_by_doc.setdefault(claim.docname, []).append(claim)
+
+    def add_actor(self, actor: Actor) -> None:
+        """Record an actor declared in the document being read."""
+        self.actors_by_doc.setdefault(actor.docname, []).append(actor)
+
+    def note_index_doc(self, docname: str) -> None:
+        """Remember that *docname* holds a placeholder filled from the whole corpus."""
+        self.index_docs.add(docname)
+
+    def set_footnote_labels(self, docname: str, labels: Iterable[str]) -> None:
+        """Record the footnote labels defined in *docname*."""
+        self.footnotes_by_doc[docname] = frozenset(labels)
+
+    # -- derived views ------------------------------------------------------------------------
+    def reading_order(self) -> list[str]:
+        """Documents in reading order: the root's toctree depth-first, then the rest sorted."""
+        env = self.env
+        order: list[str] = []
+        seen: set[str] = set()
+
+        def visit(docname: str) -> None:
+            if docname in seen:
+                return
+            seen.add(docname)
+            order.append(docname)
+            for child in env.toctree_includes.get(docname, []):
+                visit(child)
+
+        visit(env.config.root_doc)
+        order.extend(sorted(set(env.found_docs) - seen))
+        return order
+
+    def claims(self) -> list[Claim]:
+        """Every claim of the edition, in reading order."""
+        result: list[Claim] = []
+        for docname in self.reading_order():
+            result.extend(self.claims_by_doc.get(docname, ()))
+        return result
+
+    def actors(self) -> Iterator[Actor]:
+        """Every actor of the register, in a stable order (document order, then docname)."""
+        for docname in sorted(self.actors_by_doc):
+            yield from self.actors_by_doc[docname]
+
+    def actor_lookup(self) -> dict[str, Actor]:
+        """Map every actor id and alias (case-insensitive) to its actor; first declaration wins."""
+        lookup: dict[str, Actor] = {}
+        for actor in self.actors():
+            for name in (actor.id, *actor.aliases):
+                lookup.setdefault(name.casefold(), actor)
+        return lookup
+
+    def claims_of_actor(self, actor_id: str) -> list[Claim]:
+        """The claims attributed to an actor, in reading order."""
+        return [claim for claim in self.claims() if actor_id in claim.actors]
+
+    def fingerprint_register(self) -> str:
+        """A digest of the actor register: when it changes, every page with claims is stale."""
+        digest = hashlib.sha256()
+        for actor in self.actors():
+            digest.update(repr((actor.id, actor.name, actor.type, actor.aliases)).encode())
+            digest.update(repr((actor.description, actor.docname, actor.anchor)).encode())
+        return digest.hexdigest()
+
+    # -- incremental and parallel builds -------------------------------------------------------
+    def clear_doc(self, docname: str) -> None:
+        """Drop everything recorded for *docname* (it is about to be re-read or was removed)."""
+        self.claims_by_doc.pop(docname, None)
+        self.actors_by_doc.pop(docname, None)
+        self.footnotes_by_doc.pop(docname, None)
+        self.index_docs.discard(docname)
+
+    def merge_domaindata(self, docnames: AbstractSet[str], otherdata: dict[str, Any]) -> None:
+        """Copy the records of *docnames* read by a parallel worker."""
+        for key in ("claims", "actors", "footnotes"):
+            for docname, records in otherdata[key].items():
+                if docname in docnames:
+                    self.data[key][docname] = records
+        self.index_docs.update(set(docnames) & otherdata["index_docs"])
+
+    # -- cross-references ---------------------------------------------------------------------
+    def _find(self, typ: str, target: str) -> tuple[str, str, str] | None:
+        """``(docname, anchor, title)`` of a claim or actor, or ``None``."""
+        if typ == "claim":
+            for claims in self.claims_by_doc.values():
+                for claim in claims:
+                    if claim.id == target:
+                        return claim.docname, f"claim-{claim.id}", claim.text
+            return None
+        if typ == "actor":
+            actor = self.actor_lookup().get(target.casefold())
+            if actor is not None:
+                return actor.docname, actor.anchor, actor.name
+        return None
+
+    def resolve_xref(
+        self,
+        env: BuildEnvironment,
+        fromdocname: str,
+        builder: Builder,
+        typ: str,
+        target: str,
+        node: pending_xref,
+        contnode: nodes.Element,
+    ) -> nodes.reference | None:
+        """Resolve ``{ed:claim}`id``` and ``{ed:actor}`id-or-alias```."""
+        found = self._find(typ, target)
+        if found is None:
+            return None
+        docname, anchor, title = found
+        if typ == "actor" and not node.get("refexplicit"):
+            # An actor reference written with its id shows the actor's canonical name.
+            contnode = nodes.inline(title, title, classes=["ed-actor-ref"])
+        return make_refnode(builder, fromdocname, docname, anchor, contnode, title)
+
+    def resolve_any_xref(
+        self,
+        env: BuildEnvironment,
+        fromdocname: str,
+        builder: Builder,
+        target: str,
+        node: pending_xref,
+        contnode: nodes.Element,
+    ) -> list[tuple[str, nodes.reference]]:
+        """Resolve ``{any}`` references to claims and actors."""
+        results = []
+        for typ in ("claim", "actor"):
+            ref = self.resolve_xref(env, fromdocname, builder, typ, target, node, contnode)
+            if ref is not None:
+                results.append((f"ed:{typ}", ref))
+        return results
+
+    def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
+        """Claims and actors for the inventory (objects.inv)."""
+        for actor in self.actors():
+            yield actor.id, actor.name, "actor", actor.docname, actor.anchor, 1
+        for claim in self.claims():
+            yield claim.id, claim.id, "claim", claim.docname, f"claim-{claim.id}", 1
+
+
+def pages_to_rewrite(app: object, env: BuildEnvironment) -> list[str]:
+    """Documents whose output depends on other documents' claims (``env-updated``).
+
+    The pages holding the claim index or register entries are rewritten on every build that
+    read something. When the register itself changed (an actor renamed, say), every page with
+    claims is rewritten too, since its cards show the actors' names.
+    """
+    domain = cast("EditionDomain", env.get_domain("ed"))
+    pages = set(domain.index_docs)
+    fingerprint = domain.fingerprint_register()
+    if fingerprint != domain.data["register_fingerprint"]:
+        domain.data["register_fingerprint"] = fingerprint
+        pages.update(docname for docname, claims in domain.claims_by_doc.items() if claims)
+    return sorted(pages & set(env.found_docs))

@@ -1,0 +1,320 @@
+"""Indexes: post-transforms that fill in what needs the whole edition.
+
+Write phase, per output document, before references are resolved. Each claim gets its card
+(actors, verb, date, sources, status, note) built from the domain's record; the claim index
+placeholder becomes a summary with counts and tables (tabs per status in HTML); each actor
+entry of the register gets the list of that actor's claims. Everything is built from standard
+docutils nodes and sphinx-design components, so every builder can render it; citations in the
+cards are ``pending_xref`` nodes that sphinxcontrib-bibtex resolves like any other.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING, Any, cast
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util.nodes import make_refnode
+from sphinx_design.badges_buttons import create_bdg_classes
+from sphinx_design.shared import create_component
+
+from . import nodes as ed
+from .model import Actor, Claim, ClaimStatus
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+    from .domain import EditionDomain
+
+#: sphinx-design badge colour of each status; the status is always written out as well,
+#: so the colour is never the only cue.
+STATUS_COLOURS = {
+    ClaimStatus.SOURCED: "success",
+    ClaimStatus.UNSOURCED: "warning",
+    ClaimStatus.VERIFIED: "info",
+    ClaimStatus.CONTESTED: "danger",
+    ClaimStatus.CORRECTED: "primary",
+}
+
+
+def status_badge(status: ClaimStatus) -> nodes.inline:
+    """A sphinx-design badge naming a claim status."""
+    classes = [*create_bdg_classes(STATUS_COLOURS[status], outline=False), "ed-status-badge"]
+    return nodes.inline(status.label, status.label, classes=classes)
+
+
+class _EditionPostTransform(SphinxPostTransform):
+    # Priority 5: before Sphinx's ReferencesResolver (10), so the citation references put into
+    # cards and indexes are resolved by sphinxcontrib-bibtex like the ones in the text, and
+    # before sphinx-design turns tab-set containers into HTML (200).
+    default_priority = 5
+
+    @property
+    def domain(self) -> EditionDomain:
+        return cast("EditionDomain", self.env.get_domain("ed"))
+
+    def link(self, todocname: str, anchor: str, child: nodes.Node, title: str = "") -> nodes.Node:
+        """A reference from this document to *anchor* in *todocname*."""
+        return make_refnode(self.app.builder, self.env.docname, todocname, anchor, child, title)
+
+    def actor_link(self, actor_id: str, lookup: dict[str, Actor]) -> nodes.Node:
+        actor = lookup.get(actor_id.casefold())
+        if actor is None:
+            return nodes.inline(actor_id, actor_id, classes=["ed-actor-unknown"])
+        return self.link(
+            actor.docname, actor.anchor, nodes.inline(actor.name, actor.name), actor.description
+        )
+
+    def cite(self, key: str) -> nodes.Node:
+        """A pending citation reference, resolved by sphinxcontrib-bibtex."""
+        ref = addnodes.pending_xref(
+            key,
+            nodes.inline(key, key),
+            refdomain="cite",
+            reftype="p",
+            reftarget=key,
+            refdoc=self.env.docname,
+            refwarn=False,
+        )
+        ref.source, ref.line = self.document.get("source"), None
+        return ref
+
+    def source_node(self, source: str, footnotes: dict[str, str]) -> nodes.Node:
+        if source.startswith("^"):
+            label = source[1:]
+            refid = footnotes.get(label)
+            text = f"footnote {label}"
+            if refid is None:
+                return nodes.inline(text, text)
+            return nodes.reference(text, text, refid=refid, internal=True)
+        return self.cite(source)
+
+    def joined(self, items: list[nodes.Node], separator: str = ", ") -> list[nodes.Node]:
+        result: list[nodes.Node] = []
+        for i, item in enumerate(items):
+            if i:
+                result.append(nodes.Text(separator))
+            result.append(item)
+        return result
+
+
+class BuildClaimCards(_EditionPostTransform):
+    """Give every claim of the document its card."""
+
+    def run(self, **kwargs: Any) -> None:
+        records = {c.id: c for c in self.domain.claims_by_doc.get(self.env.docname, [])}
+        if not records:
+            return
+        lookup = self.domain.actor_lookup()
+        footnotes = {
+            str(name): fn["ids"][0]
+            for fn in self.document.findall(nodes.footnote)
+            for name in fn["names"]
+            if fn["ids"]
+        }
+        for node in list(self.document.findall(nodes.Element)):
+            if not isinstance(node, ed.claim | ed.claim_block):
+                continue
+            claim = records.get(node.get("claim_id", ""))
+            if claim is not None:
+                node.append(self.card(claim, lookup, footnotes))
+
+    def line(self, label: str, *content: nodes.Node) -> nodes.inline:
+        line = nodes.inline("", "", classes=["ed-card-line"])
+        # A separator for formats that run the lines together (LaTeX, plain text); the HTML
+        # card shows one line per item and hides it.
+        line += nodes.inline("; ", "; ", classes=["ed-card-sep"])
+        line += nodes.inline(label, label, classes=["ed-card-label"])
+        line += nodes.Text(" ")
+        line.extend(content)
+        return line
+
+    def card(
+        self, claim: Claim, lookup: dict[str, Actor], footnotes: dict[str, str]
+    ) -> ed.claim_card:
+        card = ed.claim_card(ids=[f"claim-{claim.id}-card"])
+        actors = self.joined([self.actor_link(a, lookup) for a in claim.actors])
+        card += self.line("Said by" if len(claim.actors) == 1 else "Said by (jointly)", *actors)
+        if claim.verb:
+            card += self.line("Verb", nodes.emphasis(claim.verb, claim.verb))
+        if claim.date:
+            card += self.line("Date", nodes.Text(claim.date))
+        if claim.sources:
+            sources = [self.source_node(s, footnotes) for s in claim.sources]
+            card += self.line("Source", *self.joined(sources, "; "))
+        else:
+            card += self.line("Source", nodes.Text("none given by the authors"))
+        card += self.line("Status", status_badge(claim.status))
+        if claim.note:
+            note: list[nodes.Node] = [nodes.Text(claim.note)]
+            if claim.evidence:
+                note += [
+                    nodes.Text(" Evidence: "),
+                    *self.joined([self.cite(k) for k in claim.evidence], "; "),
+                ]
+            card += self.line("Editors' note", *note)
+        permalink = nodes.reference(
+            "", "Link to this claim", refid=f"claim-{claim.id}", classes=["ed-claim-permalink"]
+        )
+        card += self.line("Claim", nodes.literal(claim.id, claim.id), nodes.Text(" · "), permalink)
+        first_line = cast("nodes.Element", card[0])
+        first_line.remove(first_line[0])
+        return card
+
+
+def _table(headers: list[str], rows: list[list[nodes.Node]], widths: list[int]) -> nodes.table:
+    table = nodes.table(classes=["ed-claim-table"])
+    group = nodes.tgroup(cols=len(headers))
+    table += group
+    for width in widths:
+        group += nodes.colspec(colwidth=width)
+    head = nodes.thead()
+    group += head
+    row = nodes.row()
+    for header in headers:
+        row += nodes.entry("", nodes.paragraph(header, header))
+    head += row
+    body = nodes.tbody()
+    group += body
+    for cells in rows:
+        row = nodes.row()
+        for cell in cells:
+            entry = nodes.entry()
+            entry += cell if isinstance(cell, nodes.paragraph) else nodes.paragraph("", "", cell)
+            row += entry
+        body += row
+    return table
+
+
+class FillClaimIndex(_EditionPostTransform):
+    """Replace each claim-index placeholder with counts and tables of every claim."""
+
+    def run(self, **kwargs: Any) -> None:
+        placeholders = list(self.document.findall(ed.claim_index))
+        if not placeholders:
+            return
+        claims = self.domain.claims()
+        lookup = self.domain.actor_lookup()
+        for placeholder in placeholders:
+            placeholder.replace_self(self.index(claims, lookup))
+
+    def rows(self, claims: list[Claim], lookup: dict[str, Actor]) -> list[list[nodes.Node]]:
+        rows: list[list[nodes.Node]] = []
+        for number, claim in enumerate(claims, start=1):
+            text = nodes.paragraph()
+            text += self.link(
+                claim.docname, f"claim-{claim.id}", nodes.inline(claim.text, claim.text)
+            )
+            if claim.section:
+                text += nodes.Text(" ")
+                text += nodes.inline(
+                    f"({claim.section})", f"({claim.section})", classes=["ed-where"]
+                )
+            sources: list[nodes.Node] = (
+                self.joined([self.source_node(s, {}) for s in claim.sources], "; ")
+                if claim.sources
+                else [nodes.Text("—")]
+            )
+            source_cell = nodes.paragraph()
+            source_cell.extend(sources)
+            actor_cell = nodes.paragraph()
+            actor_cell.extend(self.joined([self.actor_link(a, lookup) for a in claim.actors]))
+            rows.append(
+                [
+                    nodes.Text(str(number)),
+                    text,
+                    actor_cell,
+                    nodes.Text(claim.verb or "—"),
+                    source_cell,
+                    status_badge(claim.status),
+                ]
+            )
+        return rows
+
+    def table(self, claims: list[Claim], lookup: dict[str, Actor]) -> nodes.table:
+        return _table(
+            ["#", "Claim", "Said by", "Verb", "Source", "Status"],
+            self.rows(claims, lookup),
+            [4, 46, 16, 10, 12, 12],
+        )
+
+    def index(self, claims: list[Claim], lookup: dict[str, Actor]) -> list[nodes.Node]:
+        counts = Counter(claim.status for claim in claims)
+        summary = nodes.paragraph(classes=["ed-claim-summary"])
+        summary += nodes.strong(f"{len(claims)} claims", f"{len(claims)} claims")
+        present = [status for status in ClaimStatus if counts[status]]
+        for position, status in enumerate(present):
+            summary += nodes.Text(": " if position == 0 else ", ")
+            badge = status_badge(status)
+            badge.children[0] = nodes.Text(f"{counts[status]} {status.label}")
+            summary += badge
+        summary += nodes.Text(".")
+        result: list[nodes.Node] = [summary]
+        if self.app.builder.format == "html":
+            tabs = create_component("tab-set", classes=["sd-tab-set", "ed-claim-tabs"])
+            groups = [("All", claims)] + [
+                (status.value.capitalize(), [c for c in claims if c.status is status])
+                for status in ClaimStatus
+                if counts[status]
+            ]
+            for position, (label, subset) in enumerate(groups):
+                item = create_component("tab-item", classes=["sd-tab-item"], selected=position == 0)
+                title = f"{label} ({len(subset)})"
+                item += nodes.rubric(title, title, classes=["sd-tab-label"])
+                content = create_component("tab-content", classes=["sd-tab-content"])
+                content += self.table(subset, lookup)
+                item += content
+                tabs += item
+            result.append(tabs)
+        else:
+            result.append(self.table(claims, lookup))
+        by_actor = Counter(actor for claim in claims for actor in claim.actors)
+        result.append(nodes.rubric("Claims by speaker", "Claims by speaker"))
+        actors = nodes.bullet_list(classes=["ed-claims-by-actor"])
+        for actor_id, count in sorted(by_actor.items(), key=lambda item: (-item[1], item[0])):
+            actor_item = nodes.list_item()
+            paragraph = nodes.paragraph()
+            paragraph += self.actor_link(actor_id, lookup)
+            paragraph += nodes.Text(f": {count} claim{'s' if count != 1 else ''}")
+            actor_item += paragraph
+            actors += actor_item
+        result.append(actors)
+        return result
+
+
+class FillActorEntries(_EditionPostTransform):
+    """Append to each actor of the register the list of that actor's claims."""
+
+    def run(self, **kwargs: Any) -> None:
+        entries = list(self.document.findall(ed.actor_entry))
+        if not entries:
+            return
+        claims = self.domain.claims()
+        for entry in entries:
+            actor_id = entry["actor_id"]
+            own = [claim for claim in claims if actor_id in claim.actors]
+            heading = (
+                f"Claims attributed ({len(own)})" if own else "No claims attributed in the text"
+            )
+            entry += nodes.paragraph(heading, heading, classes=["ed-actor-claims-heading"])
+            if not own:
+                continue
+            items = nodes.bullet_list(classes=["ed-actor-claims"])
+            for claim in own:
+                paragraph = nodes.paragraph()
+                paragraph += self.link(
+                    claim.docname, f"claim-{claim.id}", nodes.inline(claim.text, claim.text)
+                )
+                paragraph += nodes.Text(f" — {claim.verb or 'attributed'}, ")
+                paragraph += status_badge(claim.status)
+                items += nodes.list_item("", paragraph)
+            entry += items
+
+
+def setup(app: Sphinx) -> None:
+    """Register the post-transforms that build cards, the claim index and the register lists."""
+    app.add_post_transform(BuildClaimCards)
+    app.add_post_transform(FillClaimIndex)
+    app.add_post_transform(FillActorEntries)

@@ -1,0 +1,182 @@
+"""Attribution linter: finds statements that look attributed to someone but are not marked.
+
+Reading phase, after the claims are collected. It scans the running text outside claims,
+footnotes, literals and dismissed phrases for reporting verbs and for impersonal attributions
+("according to", "it was reported", "it is believed") and warns with file and line. An editor
+dismisses one hit by wrapping the phrase in ``{not-a-claim}``. :func:`find_attributions` is the
+pure function the transform and the precision/recall test share.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from docutils import nodes
+from sphinx.transforms import SphinxTransform
+
+from . import nodes as ed
+from .config import get_config
+from .diagnostics import Subtype, warn
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+#: Verbs that report what someone said, in the forms the linter matches.
+REPORTING_VERBS = (
+    "accuse",
+    "accused",
+    "accuses",
+    "alleged",
+    "alleges",
+    "announced",
+    "announces",
+    "argue",
+    "argued",
+    "argues",
+    "asserted",
+    "asserts",
+    "assured",
+    "assures",
+    "blamed",
+    "blames",
+    "claim",
+    "claimed",
+    "claims",
+    "declared",
+    "declares",
+    "denied",
+    "denies",
+    "denounced",
+    "insisted",
+    "insists",
+    "promised",
+    "promises",
+    "reiterated",
+    "reiterates",
+    "reported",
+    "reports",
+    "said",
+    "says",
+    "speculated",
+    "speculates",
+    "stated",
+    "states",
+    "warned",
+    "warns",
+)
+#: Impersonal or second-hand attributions.
+IMPERSONAL = (
+    r"according to",
+    r"it (?:is|was|has been) (?:reported|believed|claimed|said|alleged|argued|stated)",
+    r"reportedly",
+    r"allegedly",
+)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A phrase that looks like an attribution."""
+
+    start: int
+    end: int
+    phrase: str
+
+
+def _pattern(extra_verbs: Iterable[str]) -> re.Pattern[str]:
+    verbs = sorted({*REPORTING_VERBS, *(v.lower() for v in extra_verbs)}, key=len, reverse=True)
+    alternatives = [*IMPERSONAL, r"\b(?:" + "|".join(map(re.escape, verbs)) + r")\b"]
+    return re.compile(r"\b(?:" + "|".join(alternatives) + r")\b", re.IGNORECASE)
+
+
+_DEFAULT = _pattern(())
+#: A use of "states" or "claims" as a noun after these words is not a report.
+_NOUN_CONTEXT = re.compile(
+    r"(?:the|two|both|these|those|member|caucasian|baltic|other|its|their|territorial|several|"
+    r"irredentist|this|that)\s+$",
+    re.IGNORECASE,
+)
+
+
+def find_attributions(text: str, extra_verbs: Iterable[str] = ()) -> list[Hit]:
+    """The phrases of *text* that look like attributions of a statement to someone."""
+    pattern = _pattern(extra_verbs) if extra_verbs else _DEFAULT
+    hits = []
+    for match in pattern.finditer(text):
+        word = match.group(0).lower()
+        if word in {"states", "claims", "claim", "reports"} and _NOUN_CONTEXT.search(
+            text[: match.start()]
+        ):
+            continue
+        hits.append(Hit(match.start(), match.end(), match.group(0)))
+    return hits
+
+
+_SKIPPED = (
+    ed.claim,
+    ed.claim_block,
+    ed.not_a_claim,
+    nodes.footnote,
+    nodes.citation,
+    nodes.literal,
+    nodes.literal_block,
+    nodes.raw,
+    nodes.comment,
+    nodes.title,
+    nodes.rubric,
+    nodes.pending,
+    nodes.footnote_reference,
+)
+
+
+def _outside_marked_text(node: nodes.Node) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if isinstance(parent, _SKIPPED) or "ed-no-lint" in parent.get("classes", ()):
+            return False
+        parent = parent.parent
+    return True
+
+
+def _paragraph_line(node: nodes.Node) -> int | None:
+    parent: nodes.Node | None = node.parent
+    while parent is not None:
+        if parent.line:
+            return parent.line
+        parent = parent.parent
+    return None
+
+
+class LintAttributions(SphinxTransform):
+    """Warn about unmarked attributions in the documents the linter covers."""
+
+    # After CollectClaims (200): claims are marked; the text is otherwise as parsed.
+    default_priority = 210
+
+    def apply(self, **kwargs: object) -> None:
+        settings = get_config(self.config)
+        if not settings.lint_attributions:
+            return
+        patterns = settings.lint_documents
+        if patterns and not any(fnmatch.fnmatch(self.env.docname, p) for p in patterns):
+            return
+        for text in list(self.document.findall(nodes.Text)):
+            if not _outside_marked_text(text):
+                continue
+            for hit in find_attributions(text.astext(), settings.reporting_verbs):
+                context = text.astext()[max(0, hit.start - 40) : hit.end + 40].replace("\n", " ")
+                warn(
+                    f"possible attributed statement not marked as a claim: {hit.phrase!r} in "
+                    f"“…{context.strip()}…”; mark it with {{claim}} or dismiss it with "
+                    "{not-a-claim}",
+                    Subtype.CLAIM_UNMARKED,
+                    (self.env.docname, _paragraph_line(text)),
+                )
+
+
+def setup(app: Sphinx) -> None:
+    """Register the linter."""
+    app.add_transform(LintAttributions)
