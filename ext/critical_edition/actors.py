@@ -49,7 +49,7 @@ class ActorDirective(SphinxDirective):
 
     def run(self) -> list[Node]:
         actor_id = self.arguments[0].strip()
-        location = self.get_source_info()
+        location = self.get_location()
         name = str(self.options.get("name", "")).strip()
         type_value = str(self.options.get("type", "")).strip().lower()
         types = ", ".join(t.value for t in ActorType)

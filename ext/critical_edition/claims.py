@@ -22,7 +22,7 @@ from sphinx.util.docutils import SphinxDirective, SphinxRole
 
 from . import nodes as ed
 from .diagnostics import Subtype, warn
-from .markup import OptionError, parse_inline, split_list, split_role_text
+from .markup import OptionError, parse_inline, role_line, split_list, split_role_text
 from .model import Claim, ClaimStatus
 
 if TYPE_CHECKING:
@@ -37,9 +37,12 @@ _DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
-def _check_options(
-    options: dict[str, str], location: tuple[str, int | None]
-) -> dict[str, str] | None:
+def _not_linted(*children: Node) -> nodes.inline:
+    """The text of a claim already reported as malformed, kept out of the linter's way."""
+    return nodes.inline("", "", *children, classes=["ed-no-lint"])
+
+
+def _check_options(options: dict[str, str], location: str) -> dict[str, str] | None:
     """Validate a claim's options; warn and return ``None`` when they cannot be used."""
     unknown = sorted(set(options) - set(CLAIM_OPTIONS))
     if unknown:
@@ -103,16 +106,18 @@ class ClaimRole(SphinxRole):
     """
 
     def run(self) -> tuple[list[Node], list[system_message]]:
+        # Locate the role on its own line, not its paragraph's first line (MyST).
+        self.lineno = role_line(self)
         location = self.get_location()
         try:
             parsed = split_role_text(self.text)
         except OptionError as error:
             warn(f"cannot read the claim's options: {error}", Subtype.CLAIM_MALFORMED, location)
-            return [nodes.Text(self.text)], []
-        options = _check_options(parsed.options, self.get_source_info())
+            return [_not_linted(nodes.Text(self.text))], []
+        options = _check_options(parsed.options, location)
         children, messages = parse_inline(self, parsed.text)
         if options is None:
-            return list(children), messages
+            return [_not_linted(*children)], messages
         node = ed.claim(self.rawtext, "", *children)
         self.set_source_info(node)
         _fill_claim_node(node, options)
@@ -141,10 +146,11 @@ class ClaimDirective(SphinxDirective):
         self.state.nested_parse(self.content, self.content_offset, node)
         options = _check_options(
             {key: str(value).strip() for key, value in self.options.items()},
-            self.get_source_info(),
+            self.get_location(),
         )
         if options is None:
-            return list(node.children)
+            # Already reported as malformed: keep the text, but out of the linter's way.
+            return [nodes.container("", *node.children, classes=["ed-no-lint"])]
         _fill_claim_node(node, options)
         return [node]
 

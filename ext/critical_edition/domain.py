@@ -19,12 +19,21 @@ from sphinx.domains import Domain, ObjType
 from sphinx.roles import XRefRole
 from sphinx.util.nodes import make_refnode
 
+from .markup import role_line
 from .model import Actor, Claim
 
 if TYPE_CHECKING:
     from sphinx.addnodes import pending_xref
     from sphinx.builders import Builder
     from sphinx.environment import BuildEnvironment
+
+
+class _LocatedXRefRole(XRefRole):
+    """Sphinx's cross-reference role, located on its own line rather than its paragraph's."""
+
+    def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
+        self.lineno = role_line(self)
+        return super().run()
 
 
 class EditionDomain(Domain):
@@ -37,8 +46,8 @@ class EditionDomain(Domain):
         "actor": ObjType("actor", "actor"),
     }
     roles = {  # noqa: RUF012
-        "claim": XRefRole(warn_dangling=True),
-        "actor": XRefRole(warn_dangling=True),
+        "claim": _LocatedXRefRole(warn_dangling=True),
+        "actor": _LocatedXRefRole(warn_dangling=True),
     }
     #: Bump when the stored layout changes.
     data_version = 1

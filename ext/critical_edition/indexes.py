@@ -11,6 +11,7 @@ cards are ``pending_xref`` nodes that sphinxcontrib-bibtex resolves like any oth
 from __future__ import annotations
 
 from collections import Counter
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, cast
 
 from docutils import nodes
@@ -67,8 +68,20 @@ class _EditionPostTransform(SphinxPostTransform):
             actor.docname, actor.anchor, nodes.inline(actor.name, actor.name), actor.description
         )
 
+    @cached_property
+    def bib_keys(self) -> set[str]:
+        """The keys of the .bib files (as parsed by sphinxcontrib-bibtex)."""
+        bibdata = getattr(self.env.get_domain("cite"), "bibdata", None)
+        return set(bibdata.data.entries) if bibdata is not None else set()
+
     def cite(self, key: str) -> nodes.Node:
-        """A pending citation reference, resolved by sphinxcontrib-bibtex."""
+        """A pending citation reference, resolved by sphinxcontrib-bibtex.
+
+        A key missing from the .bib files stays plain text: the claim checks already report
+        it, and a reference would make sphinxcontrib-bibtex report it again, without a line.
+        """
+        if key not in self.bib_keys:
+            return nodes.inline(key, key, classes=["ed-source-unknown"])
         ref = addnodes.pending_xref(
             key,
             nodes.inline(key, key),

@@ -141,7 +141,23 @@ def _outside_marked_text(node: nodes.Node) -> bool:
     return True
 
 
-def _paragraph_line(node: nodes.Node) -> int | None:
+def _hit_line(node: nodes.Text, offset: int) -> int | None:
+    """The source line of a hit at *offset* in *node*.
+
+    The paragraph knows only its first line; the line breaks of its text before the hit say
+    how many lines further down the hit stands.
+    """
+    paragraph: nodes.Node | None = node.parent
+    while isinstance(paragraph, nodes.TextElement) and isinstance(
+        paragraph.parent, nodes.TextElement
+    ):
+        paragraph = paragraph.parent
+    if isinstance(paragraph, nodes.TextElement) and paragraph.line:
+        breaks = node.astext()[:offset].count("\n")
+        for text in paragraph.findall(nodes.Text):
+            if text is node:
+                return paragraph.line + breaks
+            breaks += text.astext().count("\n")
     parent: nodes.Node | None = node.parent
     while parent is not None:
         if parent.line:
@@ -173,7 +189,7 @@ class LintAttributions(SphinxTransform):
                     f"“…{context.strip()}…”; mark it with {{claim}} or dismiss it with "
                     "{not-a-claim}",
                     Subtype.CLAIM_UNMARKED,
-                    (self.env.docname, _paragraph_line(text)),
+                    (self.env.docname, _hit_line(text, hit.start)),
                 )
 
 

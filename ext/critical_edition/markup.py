@@ -11,8 +11,9 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
+from docutils import nodes
+
 if TYPE_CHECKING:
-    from docutils import nodes
     from sphinx.util.docutils import SphinxRole
 
 _TRAILING_OPTIONS = re.compile(r"^(?P<text>.*?)\s*<(?P<options>[^<>]*)>\s*$", re.DOTALL)
@@ -106,3 +107,19 @@ def parse_inline(
     inliner = cast("Any", role.inliner)
     children, messages = inliner.parse(text, role.lineno, inliner, inliner.parent)
     return list(children), list(messages)
+
+
+def role_line(role: SphinxRole) -> int:
+    """The source line the role stands on.
+
+    MyST gives every role of a paragraph the paragraph's first line. Its inliner's ``parent``
+    is the paragraph (or an inline inside it) as rendered so far, soft line breaks included,
+    so the line breaks before the role say how many lines further down it stands. The
+    docutils inliner's ``parent`` is the enclosing block, not the paragraph: no correction.
+    """
+    node = getattr(role.inliner, "parent", None)
+    if not isinstance(node, nodes.TextElement):
+        return role.lineno
+    while isinstance(node.parent, nodes.TextElement):
+        node = node.parent
+    return role.lineno + node.astext().count("\n")
