@@ -48,6 +48,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     assets.setup(app)
     # build-finished: the claims.json export.
     app.connect("build-finished", export.write_claims_json)
+    app.setup_extension("critical_edition.linkreport")  # linkcheck builder; report at build-finished
 
     return {
         "version": __version__,

@@ -65,6 +65,25 @@ class EditionConfig:
         "Directory (relative to the output directory) where the integrity report is written "
         "as JSON and SARIF. Empty: the report files are not written.",
     )
+    # --- link check (linkreport.py) ---
+    linkcheck_block_private: bool = _setting(
+        True,
+        "",
+        "SSRF guard of the linkcheck builder: links to private, loopback, link-local or local "
+        "hosts are not requested, and redirects to IP-literal or local hosts are not followed. "
+        "Turn off only to check links to a test server on 127.0.0.1.",
+    )
+    linkcheck_doi_resolver: str = _setting(
+        "https://doi.org/",
+        "",
+        "Prefix that turns the doi field of a .bib entry into the link the link check requests.",
+    )
+    linkcheck_unverified_fails: bool = _setting(
+        True,
+        "",
+        "Whether a link check that finds no broken link but some unreachable or timed-out ones "
+        "fails (exit status 3) or passes (0); the report says UNVERIFIED either way.",
+    )
 
     @classmethod
     def names(cls) -> list[str]:

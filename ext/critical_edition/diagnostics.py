@@ -96,6 +96,12 @@ class Subtype(enum.Enum):
         "Two actors share an id or an alias.",
         "Make every id and alias unique across the register.",
     )
+    # --- link check (linkreport.py) -------------------------------------------------------------
+    LINK_NO_URLDATE = SubtypeInfo(
+        "links",
+        "A .bib entry has a ``url`` but no ``urldate`` (reported by the linkcheck builder).",
+        "Add ``urldate = {YYYY-MM-DD}``, the day the page was consulted.",
+    )
 
     @property
     def info(self) -> SubtypeInfo:
