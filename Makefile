@@ -11,14 +11,15 @@ BUILD       := $(DOCS)/_build
 STRICT      := -n -W --keep-going
 STAMP       := $(VENV)/.installed
 
-.PHONY: help html test lint check pdf epub linkcheck serve bench clean distclean
+.PHONY: help html test lint check pdf pdf-deps epub linkcheck serve bench clean distclean
 
 help:
 	@echo "make html       build the HTML edition into $(BUILD)/html (strict)"
 	@echo "make test       run the whole test suite (lint, type checks, tests)"
 	@echo "make check      strict build plus the integrity report"
-	@echo "make pdf        build the PDF edition (XeLaTeX)"
-	@echo "make epub       build the EPUB edition"
+	@echo "make pdf        build the PDF edition (XeLaTeX) into $(BUILD)/latex/$(LATEXNAME).pdf"
+	@echo "make epub       build the EPUB edition into $(BUILD)/epub/$(LATEXNAME).epub"
+	@echo "make pdf-deps   install XeLaTeX, fonts and poppler-utils if missing (Debian, as root)"
 	@echo "make linkcheck  check every external link and write a report"
 	@echo "make serve      live-reloading preview on http://127.0.0.1:8000"
 	@echo "make bench      benchmark the toolkit on synthetic editions"
@@ -52,6 +53,27 @@ linkcheck: $(STAMP)
 
 serve: $(STAMP)
 	$(BIN)/sphinx-autobuild --host 127.0.0.1 --port 8000 $(DOCS) $(BUILD)/serve
+
+# PDF: Sphinx writes the .tex, then its own Makefile runs latexmk with XeLaTeX (latex_engine in
+# docs/conf.py). The TeX packages, fonts and poppler-utils come from Debian: pdf-deps installs
+# them when one is missing (as root), else stops naming the packages.
+LATEXNAME   := ergun-valiyev-2020-critical-edition
+LATEXOPTS   ?= -interaction=nonstopmode -halt-on-error -file-line-error
+LATEXMKOPTS ?= -silent
+
+pdf-deps:
+	@scripts/install-system-deps.sh --if-missing
+
+pdf: $(STAMP) pdf-deps
+	$(SPHINXBUILD) $(STRICT) -b latex $(DOCS) $(BUILD)/latex
+	$(MAKE) -C $(BUILD)/latex all-pdf LATEXOPTS="$(LATEXOPTS)" LATEXMKOPTS="$(LATEXMKOPTS)"
+	@echo "PDF: $(BUILD)/latex/$(LATEXNAME).pdf"
+
+# EPUB: the same edition, with the metadata in docs/conf.py. Its doctrees live outside the
+# output folder, which the EPUB builder packs whole.
+epub: $(STAMP)
+	$(SPHINXBUILD) $(STRICT) -b epub -d $(BUILD)/doctrees-epub $(DOCS) $(BUILD)/epub
+	@echo "EPUB: $(BUILD)/epub/$(LATEXNAME).epub"
 
 clean:
 	rm -rf $(BUILD)

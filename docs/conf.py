@@ -53,6 +53,154 @@ html_show_sourcelink = False
 html_last_updated_fmt = None
 html_theme_options = {"navigation_with_keys": True}
 
+# -- LaTeX (make pdf) --------------------------------------------------------------------------
+# XeLaTeX with GNU FreeFont: FreeSerif covers every character of the edition (ə ı İ ş ğ ç ö ü,
+# typographic quotes and dashes) and the claims' half brackets ⸢ ⸣; critical-edition.sty
+# (loaded by the extension) takes ⸢ ⸣ ✓ ✗ from FreeSerif even in sans or italic text.
+import re
+from datetime import date as _date
+from string import Template
+
+from sphinx.util.texescape import escape as _tex_escape
+
+
+def _tex(text: str) -> str:
+    """Escape *text* for XeLaTeX (special characters only; Unicode stays as it is)."""
+    return _tex_escape(text, latex_engine="xelatex")
+
+
+_paper_date = _date.fromisoformat(paper["date"])
+_MONTHS = "January February March April May June July August September October November December"
+# Not strftime("%B"): Sphinx sets the user's locale, and the edition is in English.
+_paper_date_text = f"{_paper_date.day} {_MONTHS.split()[_paper_date.month - 1]} {_paper_date.year}"
+_tex_authors = r" \and ".join(_tex(name) for name in paper["authors"])
+_tex_keywords = ", ".join(_tex(keyword) for keyword in paper["keywords"])
+_pdf_keywords = "; ".join(paper["keywords"])
+_latex_name = "ergun-valiyev-2020-critical-edition"
+
+latex_engine = "xelatex"
+latex_documents = [
+    # (start document, file name, title, author, class): "howto" (article-like) suits an essay.
+    (root_doc, f"{_latex_name}.tex", _tex(paper["title"]), _tex_authors, "howto"),
+]
+# Links stay clickable; URL footnotes would renumber the paper's own footnotes.
+latex_show_urls = "no"
+latex_show_pagerefs = False
+latex_domain_indices = False
+
+# The title page: the paper's metadata, then the edition's. $names are filled from `paper`.
+_latex_title_page = Template(r"""
+\newgeometry{left=2.5cm,right=2.5cm,top=3cm,bottom=3cm}
+\begin{titlepage}
+  \hypersetup{pageanchor=false}% the title page and page 1 would share a destination
+  \centering
+  {\sffamily\small\color{edMark}A CRITICAL EDITION\par}
+  \vspace*{1.6cm}
+  {\sffamily\bfseries\huge $title\par}
+  \vspace{1.2cm}
+  {\Large $authors\par}
+  \vspace{0.8cm}
+  {\large\itshape $venue\/\upshape{} \textperiodcentered{} $section
+    \textperiodcentered{} $date\par}
+  \vspace{0.4cm}
+  {\small DOI \href{https://doi.org/$doi}{$doi} \quad e-ISSN $eissn\par
+    \url{$url}\par
+    \vspace{0.2cm}Keywords: $keywords\par}
+  \vfill
+  \rule{0.6\textwidth}{0.4pt}\par\vspace{0.5cm}
+  {\large Critical edition, version $release\par}
+  \vspace{0.2cm}
+  {Edited by $editors\par}
+  \vspace{0.6cm}
+  {\small\begin{minipage}{0.8\textwidth}\centering
+    The authors' text follows the published witness. Attributed statements (claims) are set
+    between half brackets, \edOpenMark like this\edCloseMark,
+    with the speaker, the source and the editors' status in the margin; emendations and text
+    supplied by the editors are marked and explained in the notes.
+  \end{minipage}\par}
+  \vspace{0.6cm}
+  {\footnotesize © $copyright\par}
+\end{titlepage}
+\restoregeometry
+\hypersetup{pageanchor=true}
+""").substitute(
+    title=_tex(paper["title"]),
+    authors=r"\quad ".join(_tex(name) for name in paper["authors"]),
+    venue=_tex(paper["venue"]),
+    section=_tex(paper["section"]),
+    date=_paper_date_text,
+    doi=_tex(paper["doi"]),
+    eissn=_tex(paper["eissn"]),
+    url=paper["url"],  # \url takes it verbatim
+    keywords=_tex_keywords,
+    release=_tex(release),
+    # "Edited by the editors of ...": lower-case the article of edition_editors.
+    editors=_tex(re.sub(r"^The ", "the ", edition_editors)),
+    copyright=_tex(copyright),
+)
+
+latex_elements = {
+    "papersize": "a4paper",
+    "pointsize": "11pt",
+    # One-sided, so that the margin notes are always on the right.
+    "extraclassoptions": "oneside",
+    # A wide right margin for the claims' cards, emendations and labels of supplied text.
+    "geometry": (
+        r"\usepackage[a4paper,left=2.4cm,right=6.6cm,top=2.6cm,bottom=2.8cm,"
+        r"marginparwidth=4.8cm,marginparsep=0.6cm]{geometry}"
+    ),
+    "fontpkg": r"""
+\setmainfont{FreeSerif}[Extension=.otf, UprightFont=*, ItalicFont=*Italic,
+  BoldFont=*Bold, BoldItalicFont=*BoldItalic]
+\setsansfont{FreeSans}[Extension=.otf, UprightFont=*, ItalicFont=*Oblique,
+  BoldFont=*Bold, BoldItalicFont=*BoldOblique]
+\setmonofont{FreeMono}[Extension=.otf, Scale=0.9, UprightFont=*, ItalicFont=*Oblique,
+  BoldFont=*Bold, BoldItalicFont=*BoldOblique]
+""",
+    # cmap.sty is for pdfTeX only; XeTeX writes Unicode text into the PDF itself.
+    "cmappkg": "",
+    "fncychap": "",
+    "preamble": rf"""
+% The paper's footnotes are bare addresses, long and without slashes near the end: xurl lets
+% them break between any two characters instead of running into the margin.
+\usepackage{{xurl}}
+% "Contents", not the first toctree's caption (Sphinx's default), since it lists the apparatus too.
+\addto\captionsenglish{{\renewcommand{{\contentsname}}{{Contents}}}}
+\hypersetup{{
+  pdftitle={{{paper["title"]} — a critical edition}},
+  pdfauthor={{{"; ".join(paper["authors"])}}},
+  pdfsubject={{{paper["venue"]}, {_paper_date_text}. Critical edition {release}, {edition_editors}}},
+  pdfkeywords={{{_pdf_keywords}}},
+  pdflang={{en}},
+}}
+""",
+    "maketitle": _latex_title_page,
+    # The paper's sections are not numbered (nor are they in the HTML edition).
+    "secnumdepth": r"\setcounter{secnumdepth}{0}",
+    "tocdepth": r"\setcounter{tocdepth}{1}",
+    "tableofcontents": r"\sphinxtableofcontents\clearpage",
+    "printindex": r"\edPrintIndexIfAny",
+}
+
+# -- EPUB (make epub) --------------------------------------------------------------------------
+epub_basename = _latex_name
+epub_title = project
+epub_author = " & ".join(paper["authors"])
+epub_contributor = edition_editors
+epub_publisher = edition_editors
+epub_copyright = copyright
+epub_language = "en"
+epub_description = (
+    f"A critical edition of {' and '.join(paper['authors'])}, “{paper['title']}”, "
+    f"{paper['venue']}, {_paper_date_text} (DOI {paper['doi']})."
+)
+# The edition's own identifier; the paper's DOI is in the description.
+epub_scheme = "URL"
+epub_identifier = f"{paper['url']}#critical-edition-{release}"
+epub_uid = "ergun-valiyev-2020-critical-edition"
+epub_show_urls = "no"
+epub_exclude_files = ["search.html"]
+
 # -- Link check (make linkcheck) ---------------------------------------------------------------
 # Every link of the edition is checked: links and bare URLs in the text and the footnotes, and
 # the url, doi and archiveurl of every refs.bib entry (critical_edition.linkreport). The report

@@ -46,6 +46,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     writers.setup(app)
     # builder-inited: CSS and JS for HTML builders only.
     assets.setup(app)
+    app.setup_extension("critical_edition.latex_assets")  # builder-inited: the .sty, LaTeX only
     # build-finished: the claims.json export.
     app.connect("build-finished", export.write_claims_json)
     app.setup_extension("critical_edition.linkreport")  # linkcheck builder; report at build-finished
