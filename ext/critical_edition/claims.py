@@ -28,6 +28,7 @@ from .model import Claim, ClaimStatus
 if TYPE_CHECKING:
     from docutils.nodes import Node, system_message
     from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
 
     from .domain import EditionDomain
 
@@ -224,6 +225,24 @@ def _sources_right_after(node: nodes.Element) -> list[str]:
     return sources
 
 
+def _note_citations(env: BuildEnvironment, node: nodes.Element, keys: list[str]) -> None:
+    """Count a claim's ``source=`` and ``evidence=`` bib keys as cited on its page.
+
+    A ``{bibliography}`` lists only the keys cited with sphinxcontrib-bibtex's roles (unless
+    ``:all:``); the card cites these keys after reading, too late to be counted, so they are
+    noted here as its cite role would. Unknown keys are left to the claim checks.
+    """
+    from sphinxcontrib.bibtex.citation_target import CitationTarget
+    from sphinxcontrib.bibtex.roles import CitationRef
+
+    cite = cast("Any", env.get_domain("cite"))
+    bibdata = getattr(cite, "bibdata", None)
+    known = bibdata.data.entries if bibdata is not None else {}
+    targets = [CitationTarget(key, "", "") for key in dict.fromkeys(keys) if key in known]
+    if targets:
+        cite.citation_refs.append(CitationRef(node["ids"][0], env.docname, node.line or 0, targets))
+
+
 def _section_title(node: nodes.Node) -> str:
     parent = node.parent
     while parent is not None:
@@ -234,7 +253,16 @@ def _section_title(node: nodes.Node) -> str:
 
 
 def _plain_text(node: nodes.Element) -> str:
-    return " ".join(node.astext().split())
+    """The claim's words, without the citations and footnote markers inside it.
+
+    While reading, a citation reference holds its bib key, which the edition never shows; the
+    claim's sources list it instead.
+    """
+    copy = node.deepcopy()
+    for ref in list(copy.findall(nodes.Element)):
+        if (_cited_keys(ref) or isinstance(ref, nodes.footnote_reference)) and ref.parent:
+            ref.parent.remove(ref)
+    return re.sub(r"\s+([.,;:!?)])", r"\1", " ".join(copy.astext().split()))
 
 
 def _auto_id(text: str) -> str:
@@ -287,6 +315,8 @@ class CollectClaims(SphinxTransform):
             )
             node["status"] = status.value
             node["sources"] = sources
+            explicit_keys = [] if implicit else [s for s in sources if not s.startswith("^")]
+            _note_citations(self.env, node, [*explicit_keys, *node["evidence"]])
             if status.needs_note and not (node["note"] and node["evidence"]):
                 warn(
                     f"the claim {claim_id!r} is {status.value} but has no "

@@ -145,8 +145,15 @@ class EditionDomain(Domain):
         return lookup
 
     def claims_of_actor(self, actor_id: str) -> list[Claim]:
-        """The claims attributed to an actor, in reading order."""
-        return [claim for claim in self.claims() if actor_id in claim.actors]
+        """The claims attributed to an actor (by its id or an alias), in reading order."""
+        lookup = self.actor_lookup()
+
+        def register_id(name: str) -> str:
+            actor = lookup.get(name.casefold())
+            return actor.id if actor is not None else name
+
+        wanted = register_id(actor_id)
+        return [c for c in self.claims() if any(register_id(a) == wanted for a in c.actors)]
 
     def fingerprint_register(self) -> str:
         """A digest of the actor register: when it changes, every page with claims is stale."""

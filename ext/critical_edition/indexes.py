@@ -283,7 +283,12 @@ class FillClaimIndex(_EditionPostTransform):
             result.append(tabs)
         else:
             result.append(self.table(claims, lookup))
-        by_actor = Counter(actor for claim in claims for actor in claim.actors)
+        # Count by register id: a claim may name its actor by an alias or in another case.
+        by_actor = Counter(
+            lookup[actor.casefold()].id if actor.casefold() in lookup else actor
+            for claim in claims
+            for actor in claim.actors
+        )
         result.append(nodes.rubric("Claims by speaker", "Claims by speaker"))
         actors = nodes.bullet_list(classes=["ed-claims-by-actor"])
         for actor_id, count in sorted(by_actor.items(), key=lambda item: (-item[1], item[0])):
@@ -304,10 +309,8 @@ class FillActorEntries(_EditionPostTransform):
         entries = list(self.document.findall(ed.actor_entry))
         if not entries:
             return
-        claims = self.domain.claims()
         for entry in entries:
-            actor_id = entry["actor_id"]
-            own = [claim for claim in claims if actor_id in claim.actors]
+            own = self.domain.claims_of_actor(entry["actor_id"])
             heading = (
                 f"Claims attributed ({len(own)})" if own else "No claims attributed in the text"
             )
