@@ -121,7 +121,6 @@ MEANING = {
 _HTTP_ERROR = re.compile(r"^(\d{3}) (?:Client|Server) Error: (.*?)(?: for url: .*)?$", re.DOTALL)
 _ANCHOR_MISSING = re.compile(r"^Anchor '(.*)' not found$", re.DOTALL)
 _READ_TIMEOUT = re.compile(r"read timeout=([\d.]+)")
-_HOST_IN_MESSAGE = re.compile(r"host='([^']*)'")
 
 #: Error texts of requests/urllib3/the OS that mean the host could not be reached, each with the
 #: reason the report gives. Checked in order: a proxy failure wraps the others.
@@ -572,12 +571,15 @@ class EditionLinkCheckBuilder(CheckExternalLinksBuilder):
                 return 0
 
         for node in doctree.findall(nodes.Element):
+            # A link in a rendered bibliography entry is recorded at its line in the .bib file.
+            if isinstance(node, nodes.reference) and _inside(node, nodes.citation):
+                continue
             if uri := finder.find_uri(node):
                 uri = self.events.emit_firstresult("linkcheck-process-uri", uri) or uri
                 self._record(uri, Place(shown, line_of(node)))
         for text in doctree.findall(nodes.Text):
             parent = text.parent
-            if parent is None or any(isinstance(a, _SKIP_TEXT_IN) for a in _ancestors(parent)):
+            if parent is None or _inside(parent, _SKIP_TEXT_IN):
                 continue
             for match in _BARE_URL.finditer(text.astext()):
                 uri = _trim_url(match.group())
@@ -673,6 +675,10 @@ def _ancestors(node: nodes.Node) -> Iterator[nodes.Node]:
     while current is not None:
         yield current
         current = current.parent
+
+
+def _inside(node: nodes.Node, kind: type[nodes.Node] | tuple[type[nodes.Node], ...]) -> bool:
+    return any(isinstance(ancestor, kind) for ancestor in _ancestors(node))
 
 
 # --- the report -------------------------------------------------------------------------------
@@ -881,12 +887,16 @@ def build_report(outdir: Path) -> Report:
     records = []
     for result in results:
         uri, status = str(result["uri"]), str(result["status"])
+        if uri.startswith("#"):
+            continue  # a link within the page: not an external link
         info, code = str(result.get("info") or ""), int(result.get("code") or 0)
         link_class, reason = classify(status, info, code)
         if link_class is LinkClass.IGNORED and status == "ignored":
             reason = _ignored_reason(uri, info, blocked, ignore_patterns, guard_patterns, reason)
         if uri in places:
-            where = tuple(Place(**place) for place in places[uri])
+            # The .bib line first: that is where a link of the bibliography is corrected.
+            found = [Place(**place) for place in places[uri]]
+            where = tuple(sorted(found, key=lambda place: place.source != "bibliography"))
         else:
             filename = str(result.get("filename", ""))
             shown = f"{srcdir}/{filename}" if srcdir and filename else filename
