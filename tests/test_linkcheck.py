@@ -518,6 +518,7 @@ def test_bib_links_and_missing_urldate(tmp_path: Path) -> None:
     ]
     assert links[0].archive == "https://web.archive.org/web/2020/https://a.example/x"
     assert [(place.key, place.line) for place in missing] == [("b", 11)]
+    assert linkreport.main(["--urldate", str(bib)]) == 1
 
 
 def test_edition_bib_entries_with_url_have_urldate() -> None:

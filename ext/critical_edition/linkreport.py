@@ -19,7 +19,8 @@ At ``build-finished`` :func:`write_report` reads Sphinx's ``output.json``, class
 (:func:`classify`) as working, redirected, broken, timed out, unreachable or ignored, writes
 ``linkreport.txt`` (for a person) and ``linkreport.json`` (for a program) next to it, prints one
 line per class and sets the exit status (:data:`EXIT_BROKEN`, :data:`EXIT_UNVERIFIED`).
-``python -m critical_edition.linkreport OUTDIR`` rewrites the report from an earlier run.
+``critical-edition linkreport [OUTDIR]`` (or ``python -m critical_edition.linkreport``) rewrites
+the report from an earlier run; with ``--urldate BIB...`` it lists entries lacking ``urldate``.
 """
 
 from __future__ import annotations
@@ -973,17 +974,36 @@ def write_report(app: Sphinx, exception: Exception | None) -> None:
 # --- command line -----------------------------------------------------------------------------
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m critical_edition.linkreport``: rewrite a report, or vet .bib files alone."""
-    parser = argparse.ArgumentParser(
-        prog="python -m critical_edition.linkreport",
-        description="Rewrite the link report from a linkcheck output directory, and exit "
-        "with its status (0 all verified, 1 broken links, 3 unverified links only); or, with "
-        "--urldate, list the .bib entries that have a url but no urldate (exit 1 if any).",
+_DESCRIPTION = (
+    "Rewrite the link report (linkreport.txt, linkreport.json) from a linkcheck output "
+    "directory and exit with its status: 0 every link verified, 1 broken links, 3 only "
+    "unverified (unreachable or timed-out) links. With --urldate, list the .bib entries that "
+    "have a url but no urldate instead (exit 1 if any)."
+)
+
+
+def _add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "outdir",
+        nargs="?",
+        type=Path,
+        default=Path("docs/_build/linkcheck"),
+        help="the linkcheck output directory (default: docs/_build/linkcheck)",
     )
-    parser.add_argument("outdir", nargs="?", type=Path, help="the linkcheck output directory")
     parser.add_argument("--urldate", nargs="+", type=Path, metavar="BIB", help=".bib files")
-    args = parser.parse_args(argv)
+    parser.set_defaults(run=run)
+
+
+def add_subcommand(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``linkreport`` to the ``critical-edition`` command line (cli.py)."""
+    parser = subparsers.add_parser(
+        "linkreport", help="rewrite the link report of make linkcheck", description=_DESCRIPTION
+    )
+    _add_arguments(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Rewrite the report (or vet .bib files) as the parsed arguments say; return the status."""
     if args.urldate:
         missing: list[Place] = []
         for path in args.urldate:
@@ -992,8 +1012,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         for place in missing:
             print(f"{place.file}:{place.line}: entry {place.key!r} has a url but no urldate")
         return 1 if missing else 0
-    if args.outdir is None:
-        parser.error("give the linkcheck output directory, or --urldate BIB...")
     try:
         report = build_report(args.outdir)
     except FileNotFoundError:
@@ -1005,6 +1023,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(report.verdict_line())
     print(f"report: {text_path}")
     return report.exit_status
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m critical_edition.linkreport [OUTDIR] [--urldate BIB...]``."""
+    parser = argparse.ArgumentParser(
+        prog="python -m critical_edition.linkreport", description=_DESCRIPTION
+    )
+    _add_arguments(parser)
+    return run(parser.parse_args(argv))
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
