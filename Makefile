@@ -27,7 +27,7 @@ help:
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,lint,serve]'
+	$(BIN)/python -m pip install --quiet -e '.[test,lint,serve,browser]'
 	touch $(STAMP)
 
 html: $(STAMP)

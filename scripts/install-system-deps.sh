@@ -62,3 +62,5 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update
 apt-get install -y --no-install-recommends "${PACKAGES[@]}"
+# Browser tests (tests/test_browser.py, tests/test_html_integrity.py): Debian's Chromium, driven by Playwright (no browser download), and Java for the Nu HTML Checker (vnu.jar) when absent.
+apt-get install -y --no-install-recommends chromium fonts-dejavu-core $(command -v java >/dev/null 2>&1 || echo default-jre-headless)
