@@ -189,6 +189,25 @@ def _by_path(report: dict[str, Any], base: str) -> dict[str, dict[str, Any]]:
 
 # --- the full run against the server -----------------------------------------------------------
 
+#: The class of each link of the server root, by path.
+EXPECTED_CLASSES = {
+    "/ok": "working",
+    "/page#present": "working",
+    "/page#missing": "broken",
+    "/redirect/1": "redirected",
+    "/moved": "working",
+    "/gone-404": "broken",
+    "/gone-410": "broken",
+    "/error-500": "broken",
+    "/slow": "timed_out",
+    "/ignored/page": "ignored",
+    "/footnote-bare": "working",
+    "/bib-url": "working",
+    "/archive/bib-url": "working",
+    "/bib-undated": "working",
+    "/doi/10.1234/ABC.5": "working",
+}
+
 
 def test_every_link_is_classified(
     make_app: Callable[..., Any], serve: Callable[[], _Server], refused_base: str, tmp_path: Path
@@ -203,23 +222,7 @@ def test_every_link_is_classified(
     report = _report(app)
     links = _by_path(report, server.base)
     classes = {path: link["class"] for path, link in links.items()}
-    assert classes == {
-        "/ok": "working",
-        "/page#present": "working",
-        "/page#missing": "broken",
-        "/redirect/1": "redirected",
-        "/moved": "working",
-        "/gone-404": "broken",
-        "/gone-410": "broken",
-        "/error-500": "broken",
-        "/slow": "timed_out",
-        "/ignored/page": "ignored",
-        "/footnote-bare": "working",
-        "/bib-url": "working",
-        "/archive/bib-url": "working",
-        "/bib-undated": "working",
-        "/doi/10.1234/ABC.5": "working",
-    }
+    assert classes == EXPECTED_CLASSES
     busy_links = _by_path(report, busy.base)
     assert busy_links["/busy"]["class"] == "working"
     assert busy_links["/always-busy"]["class"] == "timed_out"
@@ -296,6 +299,22 @@ def test_every_link_is_classified(
 
     # The report can be rewritten from the output directory alone, with the same exit status.
     assert linkreport.main([str(app.outdir)]) == linkreport.EXIT_BROKEN
+
+
+def test_parallel_build_finds_the_same(
+    make_app: Callable[..., Any], serve: Callable[[], _Server], refused_base: str, tmp_path: Path
+) -> None:
+    """Links are recorded in the main process, so a parallel build reports the same."""
+    server, busy = serve(), serve()
+    srcdir = _project(
+        "test-linkcheck-server", tmp_path, BASE=server.base, BUSY=busy.base, REFUSED=refused_base
+    )
+    app = make_app("linkcheck", srcdir=srcdir, freshenv=True, parallel=2)
+    app.build()
+    links = _by_path(_report(app), server.base)
+    assert {path: link["class"] for path, link in links.items()} == EXPECTED_CLASSES
+    assert links["/footnote-bare"]["places"][0]["line"] == 17
+    assert links["/bib-url"]["places"][0]["file"] == "src/refs.bib"
 
 
 def test_unreachable_only_is_not_broken(
