@@ -1,0 +1,521 @@
+"""PDF and EPUB editions: build the real edition with XeLaTeX once per session and read it back.
+
+The PDF is read with poppler (``pdftotext -enc UTF-8``, ``pdffonts``, ``pdfinfo``) and compared
+with the HTML edition of the same sources: names with Turkish and Azerbaijani letters, every
+footnote and every claim must come out, with every font embedded and a clean LaTeX log.
+
+The tests marked ``pdf`` need XeLaTeX, latexmk and poppler-utils (``make pdf-deps`` or
+``scripts/install-system-deps.sh`` installs them). Without them they are skipped, except in CI
+(``CI`` set), where a missing tool fails the run instead.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import runpy
+import shutil
+import subprocess
+import sys
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from bs4 import BeautifulSoup
+
+if TYPE_CHECKING:
+    from sphinx.testing.util import SphinxTestApp
+
+REPO = Path(__file__).resolve().parent.parent
+DOCS = REPO / "docs"
+ROOTS = Path(__file__).resolve().parent / "roots"
+LATEX_NAME = "ergun-valiyev-2020-critical-edition"
+
+#: The tools the PDF tests run.
+TOOLS = ("xelatex", "latexmk", "xindy", "make", "pdftotext", "pdffonts", "pdfinfo")
+
+#: Names whose letters a wrong font or encoding would lose; each one the text contains must come
+#: out exactly (the witness writes Mingeçevir, an editor may write Mingəçevir).
+NAMES = (
+    "Ayça Ergun",
+    "UİK Panorama",
+    "Mevlüt Çavuşoğlu",
+    "Çavuşoğlu",
+    "Yaşar Güler",
+    "Aydın",
+    "Çelikpala",
+    "Erşen",
+    "Erdoğan",
+    "İstanbul",
+    "Mingeçevir",
+    "Mingəçevir",
+    "Gəncə",
+    "Tərtər",
+    "Əliyev",
+    "Ağdam",
+    "Şuşa",
+)
+
+#: Overfull lines wider than this run visibly into the margin notes.
+OVERFULL_LIMIT_PT = 15.0
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() not in {"", "0", "false", "no"}
+
+
+def _require_tools() -> None:
+    """Skip (locally) or fail (in CI) when a tool of the PDF build is missing."""
+    missing = [tool for tool in TOOLS if shutil.which(tool) is None]
+    if not missing:
+        return
+    message = (
+        f"the PDF tests need {', '.join(missing)}: run `make pdf-deps` or "
+        "`scripts/install-system-deps.sh` as root (Debian packages), then `make pdf`"
+    )
+    if _in_ci():
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
+def _run(cmd: list[str], cwd: Path | None = None) -> str:
+    """Run *cmd*; on failure, fail the test with the end of its output."""
+    result = subprocess.run(
+        cmd,
+        check=False,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+    )
+    if result.returncode != 0:
+        output = (result.stdout + result.stderr)[-4000:]
+        pytest.fail(f"{' '.join(cmd)} exited {result.returncode}:\n{output}", pytrace=False)
+    return result.stdout
+
+
+def _sphinx(builder: str, srcdir: Path, outdir: Path, doctrees: Path) -> list[str]:
+    """Build *srcdir* with *builder* (not strict) and return its warnings, paths removed."""
+    warnfile = outdir.parent / f"{outdir.name}-warnings.txt"
+    _run(
+        [
+            sys.executable, "-m", "sphinx", "-q", "-b", builder, "-d", str(doctrees),
+            "-w", str(warnfile), str(srcdir), str(outdir),
+        ]
+    )  # fmt: skip
+    text = warnfile.read_text(encoding="utf-8") if warnfile.exists() else ""
+    return sorted({line.replace(str(srcdir), "<src>") for line in text.splitlines() if line})
+
+
+def _compile(latexdir: Path) -> None:
+    """Run Sphinx's LaTeX Makefile (latexmk, XeLaTeX) without ever waiting for input."""
+    _run(
+        [
+            "make", "-C", str(latexdir), "all-pdf",
+            "LATEXOPTS=-interaction=nonstopmode -halt-on-error -file-line-error",
+            "LATEXMKOPTS=-silent",
+        ]
+    )  # fmt: skip
+
+
+# -- Reading text back -----------------------------------------------------------------------
+
+
+def dehyphenate(text: str) -> str:
+    """Join words TeX hyphenated at line ends, and turn every run of whitespace into a space."""
+    return re.sub(r"\s+", " ", re.sub(r"(\w)-\n(\w)", r"\1\2", text))
+
+
+def squash(text: str) -> str:
+    """Letters and digits only (NFC): immune to line breaks, hyphenation, quotes and brackets."""
+    return "".join(ch for ch in unicodedata.normalize("NFC", text) if ch.isalnum())
+
+
+def find_in_pieces(
+    haystack: str, needle: str, *, pieces: int = 3, max_gap: int = 6000, min_piece: int = 8
+) -> bool:
+    """Whether *needle* occurs in *haystack* whole, or cut in at most *pieces* pieces in order.
+
+    A page break puts the page's footnotes and number between the two halves of a paragraph, so
+    a claim or a footnote that runs over it comes out in pieces; each piece must follow the
+    previous one within *max_gap* characters.
+    """
+
+    def search(pos: int, rest: str, left: int, first: bool) -> bool:
+        if not rest:
+            return True
+        end = len(haystack) if first else min(len(haystack), pos + max_gap + len(rest))
+        if haystack.find(rest, pos, end) != -1:
+            return True
+        if left <= 1:
+            return False
+        for size in range(len(rest) - 1, min_piece - 1, -1):
+            start = haystack.find(rest[:size], pos, end)
+            tries = 0
+            while start != -1 and tries < 5:
+                if search(start + size, rest[size:], left - 1, False):
+                    return True
+                start = haystack.find(rest[:size], start + 1, end)
+                tries += 1
+        return False
+
+    return search(0, needle, pieces, True)
+
+
+def _page_text(pdf: Path, *, crop_right: float | None = None) -> str:
+    """The PDF's text; with *crop_right* (points), only what lies left of it (no margin notes)."""
+    cmd = ["pdftotext", "-enc", "UTF-8"]
+    if crop_right is not None:
+        # pdftotext crops at -r resolution: 72 dpi makes the numbers PDF points.
+        cmd += ["-r", "72", "-x", "0", "-y", "0", "-W", str(int(crop_right)), "-H", "2000"]
+    return _run([*cmd, str(pdf), "-"])
+
+
+def _margin_edge(tex: str, page_width_pt: float) -> float | None:
+    """Where the margin notes start, from the geometry options written into the .tex."""
+    match = re.search(r"\\usepackage\[([^\]]*)\]\{geometry\}", tex)
+    if not match:
+        return None
+    options = dict(
+        item.split("=", 1) for item in match.group(1).replace(" ", "").split(",") if "=" in item
+    )
+
+    def points(value: str) -> float:
+        match = re.fullmatch(r"([\d.]+)(cm|mm|pt|in)", value)
+        assert match, f"unexpected length in the geometry options: {value}"
+        scale = {"cm": 72 / 2.54, "mm": 7.2 / 2.54, "pt": 72 / 72.27, "in": 72.0}
+        return float(match.group(1)) * scale[match.group(2)]
+
+    if "right" not in options:
+        return None
+    sep = points(options.get("marginparsep", "0pt"))
+    return page_width_pt - points(options["right"]) + sep / 2
+
+
+def _conf() -> dict[str, Any]:
+    """The edition's configuration, as Sphinx reads it."""
+    return runpy.run_path(str(DOCS / "conf.py"))
+
+
+# -- The builds, once per session ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HtmlEdition:
+    outdir: Path
+    warnings: list[str]
+
+    def pages(self) -> list[Path]:
+        """The pages built from docs/*.md (not the search page or the index)."""
+        return sorted(
+            self.outdir / f"{source.stem}.html"
+            for source in DOCS.glob("*.md")
+            if (self.outdir / f"{source.stem}.html").exists()
+        )
+
+    def soup(self, page: Path) -> BeautifulSoup:
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        # Claim cards (hover tooltips in HTML) are margin notes or footnotes in the PDF.
+        for tooltip in soup.select('[role="tooltip"]'):
+            tooltip.decompose()
+        return soup
+
+    def main_text(self, page: Path) -> str:
+        soup = self.soup(page)
+        main = soup.select_one('article[role="main"]') or soup.select_one("main") or soup
+        return main.get_text(" ")
+
+    def claims(self) -> list[dict[str, object]]:
+        path = self.outdir / "claims.json"
+        return json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
+
+
+@dataclass(frozen=True)
+class PdfEdition:
+    pdf: Path
+    log: str
+    tex: str
+    warnings: list[str]
+    #: All the text, margin notes included.
+    text: str
+    #: The text column only: running text and footnotes, without the margin.
+    column: str
+
+
+@pytest.fixture(scope="session")
+def html_edition(tmp_path_factory: pytest.TempPathFactory) -> HtmlEdition:
+    """The HTML edition (for claims.json and the reference text), built once."""
+    base = tmp_path_factory.mktemp("html-edition")
+    warnings = _sphinx("html", DOCS, base / "html", base / "doctrees")
+    return HtmlEdition(base / "html", warnings)
+
+
+@pytest.fixture(scope="session")
+def pdf_edition(tmp_path_factory: pytest.TempPathFactory) -> PdfEdition:
+    """The PDF edition, built once with XeLaTeX into a temporary folder."""
+    _require_tools()
+    base = tmp_path_factory.mktemp("pdf-edition")
+    latexdir = base / "latex"
+    warnings = _sphinx("latex", DOCS, latexdir, base / "doctrees")
+    _compile(latexdir)
+    pdf = latexdir / f"{LATEX_NAME}.pdf"
+    assert pdf.exists(), f"no {pdf.name} in {sorted(p.name for p in latexdir.iterdir())}"
+    tex = (latexdir / f"{LATEX_NAME}.tex").read_text(encoding="utf-8")
+    log = (latexdir / f"{LATEX_NAME}.log").read_text(encoding="utf-8", errors="replace")
+    size = re.search(r"Page size:\s+([\d.]+) x", _run(["pdfinfo", str(pdf)]))
+    edge = _margin_edge(tex, float(size.group(1))) if size else None
+    return PdfEdition(
+        pdf=pdf,
+        log=log,
+        tex=tex,
+        warnings=warnings,
+        text=_page_text(pdf),
+        column=_page_text(pdf, crop_right=edge),
+    )
+
+
+# -- The real edition ------------------------------------------------------------------------
+
+
+@pytest.mark.pdf
+def test_pdf_is_built_with_xelatex_under_its_file_name(pdf_edition: PdfEdition) -> None:
+    assert pdf_edition.pdf.name == f"{LATEX_NAME}.pdf"
+    assert "XeTeX" in pdf_edition.log.splitlines()[0]
+    assert r"\usepackage{critical-edition}" in pdf_edition.tex
+
+
+@pytest.mark.pdf
+def test_names_with_turkish_and_azerbaijani_letters_come_out_exactly(
+    pdf_edition: PdfEdition, html_edition: HtmlEdition
+) -> None:
+    reference = dehyphenate(" ".join(html_edition.main_text(p) for p in html_edition.pages()))
+    expected = [name for name in NAMES if name in reference]
+    assert expected, "none of the test's names is in the edition: update NAMES"
+    text = dehyphenate(pdf_edition.text)
+    missing = [name for name in expected if name not in text]
+    assert not missing, f"not in the PDF as written: {missing}"
+
+
+@pytest.mark.pdf
+def test_every_word_with_non_ascii_letters_comes_out(
+    pdf_edition: PdfEdition, html_edition: HtmlEdition
+) -> None:
+    """Every word of the HTML edition with a letter beyond ASCII is in the PDF, letter for letter."""
+
+    def words(text: str) -> set[str]:
+        return {w for w in re.findall(r"\w+", text) if not w.isascii() and not w.isdigit()}
+
+    reference: set[str] = set()
+    for page in html_edition.pages():
+        reference |= words(unicodedata.normalize("NFC", html_edition.main_text(page)))
+    # A hyphen TeX added at a line end goes; a real one there stays a word boundary.
+    pdf_words = words(dehyphenate(pdf_edition.text)) | words(pdf_edition.text)
+    assert not sorted(reference - pdf_words)
+
+
+@pytest.mark.pdf
+def test_every_footnote_is_in_the_pdf(pdf_edition: PdfEdition, html_edition: HtmlEdition) -> None:
+    column = squash(pdf_edition.column)
+    footnotes = []
+    for page in html_edition.pages():
+        for aside in html_edition.soup(page).select("aside.footnote"):
+            for label in aside.select("span.label, span.backrefs"):
+                label.decompose()
+            footnotes.append((page.stem, aside.get_text(" ").strip()))
+    assert footnotes, "the edition has no footnotes: is the HTML selector out of date?"
+    missing = [(page, text) for page, text in footnotes if not find_in_pieces(column, squash(text))]
+    assert not missing, f"{len(missing)} of {len(footnotes)} footnotes not in the PDF: {missing}"
+
+
+@pytest.mark.pdf
+def test_every_claim_is_in_the_pdf_with_its_anchor(
+    pdf_edition: PdfEdition, html_edition: HtmlEdition
+) -> None:
+    claims = html_edition.claims()
+    column = squash(pdf_edition.column)
+    missing = [c["id"] for c in claims if not find_in_pieces(column, squash(str(c["text"])))]
+    assert not missing, f"claims whose text is not in the PDF: {missing}"
+    # Each claim is opened by a half bracket and can be linked to by its id.
+    assert pdf_edition.column.count("⸢") >= len(claims)
+    dests = _run(["pdfinfo", "-dests", str(pdf_edition.pdf)])
+    names = set(re.findall(r'"([^"]+)"\s*$', dests, flags=re.MULTILINE))
+    anchors = [str(c["url"]).rpartition("#")[2] for c in claims]
+    assert not [a for a in anchors if a not in names]
+
+
+@pytest.mark.pdf
+def test_every_font_is_embedded(pdf_edition: PdfEdition) -> None:
+    rows = _run(["pdffonts", str(pdf_edition.pdf)]).splitlines()[2:]
+    assert rows
+    # name, type, encoding, then emb sub uni object-id generation: emb is fifth from the end.
+    not_embedded = [row for row in rows if row.split()[-5] != "yes"]
+    assert not not_embedded
+
+
+@pytest.mark.pdf
+def test_latex_log_has_no_missing_character_and_no_undefined_reference(
+    pdf_edition: PdfEdition,
+) -> None:
+    log = pdf_edition.log
+    assert not re.findall(r"Missing character: .*", log)
+    assert not re.findall(
+        r"(?:Reference|Citation|Hyper reference) `[^']*' on page \d+ undefined", log
+    )
+    assert "There were undefined references" not in log
+    assert "Label(s) may have changed" not in log
+    assert "Float(s) lost" not in log
+
+
+@pytest.mark.pdf
+def test_no_line_runs_into_the_margin(pdf_edition: PdfEdition) -> None:
+    widths = [
+        float(w) for w in re.findall(r"Overfull \\hbox \(([\d.]+)pt too wide\)", pdf_edition.log)
+    ]
+    assert not [w for w in widths if w > OVERFULL_LIMIT_PT]
+
+
+@pytest.mark.pdf
+def test_latex_build_warns_about_nothing_the_html_build_does_not(
+    pdf_edition: PdfEdition, html_edition: HtmlEdition
+) -> None:
+    assert not sorted(set(pdf_edition.warnings) - set(html_edition.warnings))
+
+
+@pytest.mark.pdf
+def test_title_page_and_pdf_metadata_name_paper_and_edition(pdf_edition: PdfEdition) -> None:
+    paper = _conf()["paper"]
+    first_page = dehyphenate(
+        _run(["pdftotext", "-enc", "UTF-8", "-l", "1", str(pdf_edition.pdf), "-"])
+    )
+    for value in (
+        *paper["authors"],
+        paper["venue"],
+        paper["doi"],
+        paper["eissn"],
+        "CRITICAL EDITION",
+    ):
+        assert value in first_page
+    assert squash(str(paper["title"])) in squash(first_page)
+    info = _run(["pdfinfo", str(pdf_edition.pdf)])
+    assert re.search(rf"^Title:\s+{re.escape(str(paper['title']))}", info, re.MULTILINE)
+    assert re.search(r"^Author:\s+" + re.escape("; ".join(paper["authors"])), info, re.MULTILINE)
+
+
+# -- The EPUB edition -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def epub_edition(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
+    base = tmp_path_factory.mktemp("epub-edition")
+    warnings = _sphinx("epub", DOCS, base / "epub", base / "doctrees")
+    return base / "epub", warnings
+
+
+def test_epub_has_the_edition_metadata(epub_edition: tuple[Path, list[str]]) -> None:
+    outdir, _ = epub_edition
+    conf = _conf()
+    assert (outdir / f"{LATEX_NAME}.epub").exists()
+    opf = (outdir / "content.opf").read_text(encoding="utf-8")
+    assert f"<dc:title>{conf['epub_title']}</dc:title>" in opf
+    assert "Ayça Ergun &amp; Anar Valiyev" in opf
+    assert f'unique-identifier="{conf["epub_uid"]}"' in opf
+    assert f">{conf['epub_identifier']}</dc:identifier>" in opf
+
+
+def test_epub_build_warns_about_nothing_the_html_build_does_not(
+    epub_edition: tuple[Path, list[str]], html_edition: HtmlEdition
+) -> None:
+    _, warnings = epub_edition
+    assert not sorted(set(warnings) - set(html_edition.warnings))
+
+
+# -- The style file on a tiny root -----------------------------------------------------------
+
+
+@pytest.mark.sphinx("latex", testroot="pdf-macros")
+def test_style_file_is_loaded_after_hyperref_and_copied(app: SphinxTestApp) -> None:
+    app.build()
+    tex = (app.outdir / "macros.tex").read_text(encoding="utf-8")
+    assert tex.index(r"\usepackage{critical-edition}") > tex.index(r"\usepackage{hyperref}")
+    assert (app.outdir / "critical-edition.sty").is_file()
+
+
+@pytest.mark.sphinx("html", testroot="pdf-macros")
+def test_style_file_is_not_added_to_html_builds(app: SphinxTestApp) -> None:
+    assert all(name != "critical-edition" for name, _ in app.registry.latex_packages_after_hyperref)
+    assert not any(
+        str(f).endswith("critical-edition.sty") for f in app.config.latex_additional_files
+    )
+
+
+@pytest.fixture(scope="session")
+def macros_pdf(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, str]:
+    """The tiny root that calls every macro in every context, compiled with XeLaTeX."""
+    _require_tools()
+    base = tmp_path_factory.mktemp("pdf-macros")
+    srcdir = base / "src"
+    shutil.copytree(ROOTS / "test-pdf-macros", srcdir)
+    latexdir = base / "latex"
+    warnings = _sphinx("latex", srcdir, latexdir, base / "doctrees")
+    assert not warnings
+    _compile(latexdir)
+    log = (latexdir / "macros.log").read_text(encoding="utf-8", errors="replace")
+    return latexdir / "macros.pdf", log, _page_text(latexdir / "macros.pdf")
+
+
+@pytest.mark.pdf
+def test_macros_compile_without_missing_characters(macros_pdf: tuple[Path, str, str]) -> None:
+    _, log, _ = macros_pdf
+    assert "Missing character" not in log
+    assert "Float(s) lost" not in log
+    assert "Font shape" not in log  # the symbol font never asks for a face it lacks
+
+
+@pytest.mark.pdf
+def test_claim_macros_print_brackets_anchor_and_card(macros_pdf: tuple[Path, str, str]) -> None:
+    pdf, _, text = macros_pdf
+    flat = dehyphenate(text)
+    assert "⸢Mevlüt Çavuşoğlu said that Gəncə and Mingəçevir were shelled⸣" in flat
+    assert "Actors: Mevlüt Çavuşoğlu. Verb: said." in flat  # the card, in the margin
+    assert "unsourced" in flat  # \edStatus inside the card
+    dests = _run(["pdfinfo", "-dests", str(pdf)])
+    for anchor in ("claim-lavrov-1", "claim-in-footnote", "claim-in-table", "claim-block"):
+        assert f'"{anchor}"' in dests
+
+
+@pytest.mark.pdf
+def test_cards_that_cannot_go_in_the_margin_become_lettered_footnotes(
+    macros_pdf: tuple[Path, str, str],
+) -> None:
+    _, _, text = macros_pdf
+    flat = dehyphenate(text)
+    # In a footnote, a table cell, an admonition and a quotation inside it: marks a, b, c, d.
+    assert "Erdoğan claimed this⸣a" in flat
+    assert "Aydın Çelikpala wrote this⸣b" in flat
+    for letter, card in zip(
+        "abcd",
+        ("Recep Tayyip Erdoğan.", "Aydın Çelikpala.", "Yaşar Güler.", "Anar Valiyev."),
+        strict=True,
+    ):
+        assert f"{letter} Actors: {card}" in flat
+    # Each card is set once, even though tabulary typesets its cells twice.
+    assert flat.count("Actors: Aydın Çelikpala.") == 1
+
+
+@pytest.mark.pdf
+def test_emendation_supplied_and_status_macros(macros_pdf: tuple[Path, str, str]) -> None:
+    _, _, text = macros_pdf
+    flat = dehyphenate(text)
+    assert "Mingəçevir] original: Mingeçevir (Azerbaijani spelling)" in flat
+    assert "the] original: teh" in flat
+    assert "added] original: om. (supplied)" in flat
+    assert "[by the editors]" in flat
+    assert "[A supplied block of two paragraphs: the first one." in flat
+    assert "The second one.]" in flat
+    assert "[supplied by the editors]" in flat
+    for status in ("sourced", "unsourced", "verified", "contested", "corrected"):
+        assert status in flat
