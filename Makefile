@@ -62,7 +62,7 @@ LATEXOPTS   ?= -interaction=nonstopmode -halt-on-error -file-line-error
 LATEXMKOPTS ?= -silent
 
 pdf-deps:
-	@scripts/install-system-deps.sh --if-missing
+	@scripts/install-system-deps.sh --if-missing pdf
 
 pdf: $(STAMP) pdf-deps
 	$(SPHINXBUILD) $(STRICT) -b latex $(DOCS) $(BUILD)/latex
