@@ -41,10 +41,19 @@ myst_footnote_transition = False
 myst_substitutions = {f"paper_{key}": value for key, value in paper.items() if isinstance(value, str)}
 
 # -- Bibliography ------------------------------------------------------------------------------
+# One file, at the top of the repository: every work the paper cites or names, with the editors'
+# verification status (see refs.bib's header and docs/about.md).
 bibtex_bibfiles = [str(Path(__file__).parent.parent / "refs.bib")]
 bibtex_encoding = "utf-8"
-bibtex_reference_style = "author_year"
-bibtex_default_style = "plain"
+# The edition's styles (critical_edition.citation_style): citations as the paper writes them,
+# "(Garibov 2020)", "(Kubicek 2009; Valiyev and Mamishova 2019)"; the bibliography labelled by
+# the same text, sorted with accents folded, each entry followed by its status and note.
+bibtex_reference_style = "edition"
+bibtex_default_style = "edition"
+# Link titles show the entry without the editors' note.
+bibtex_tooltips_style = "edition-tooltip"
+# Stable anchors for the entries: bibliography.html#bib-garibov2020.
+bibtex_cite_id = "bib-{key}"
 
 # -- HTML --------------------------------------------------------------------------------------
 html_theme = "furo"

@@ -50,6 +50,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     # build-finished: the claims.json export.
     app.connect("build-finished", export.write_claims_json)
     app.setup_extension("critical_edition.linkreport")  # linkcheck builder; report at build-finished
+    app.setup_extension("critical_edition.citation_style")  # bibtex styles, before builder-inited
 
     return {
         "version": __version__,
