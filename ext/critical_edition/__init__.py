@@ -51,6 +51,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("build-finished", export.write_claims_json)
     app.setup_extension("critical_edition.linkreport")  # linkcheck builder; report at build-finished
     app.setup_extension("critical_edition.citation_style")  # bibtex styles, before builder-inited
+    app.setup_extension("critical_edition.supplied")  # read: supplied directive; its visitors
 
     return {
         "version": __version__,
