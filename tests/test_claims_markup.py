@@ -18,14 +18,13 @@ from sphinx.testing.util import SphinxTestApp
 from sphinx.util.console import strip_escape_sequences
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
     from pathlib import Path
 
     from critical_edition.domain import EditionDomain
 
 
 @pytest.fixture(scope="module")
-def app(rootdir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SphinxTestApp]:
+def app(rootdir: Path, tmp_path_factory: pytest.TempPathFactory) -> SphinxTestApp:
     """The markup root, built once (HTML) for every test of the module."""
     app = SphinxTestApp(
         "html",
@@ -34,8 +33,9 @@ def app(rootdir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sph
         freshenv=True,
     )
     app.build()
-    yield app
+    # Restore docutils' node registry now: other tests build other apps.
     app.cleanup()
+    return app
 
 
 @pytest.fixture(scope="module")

@@ -56,9 +56,38 @@ class _EditionPostTransform(SphinxPostTransform):
     def domain(self) -> EditionDomain:
         return cast("EditionDomain", self.env.get_domain("ed"))
 
+    #: The document the nodes being built will stand in, when it is not the one transformed:
+    #: LaTeX assembles every document into one tree and post-transforms it as the root document.
+    fromdocname: str | None = None
+
+    def docname_of(self, node: nodes.Node) -> str:
+        """The document *node* comes from.
+
+        An assembled tree marks the sections of each included document with its ``docname``
+        (``sphinx.util.nodes.inline_all_toctrees``); the root document's sections are unmarked.
+        """
+        parent: nodes.Node | None = node
+        while parent is not None:
+            if isinstance(parent, nodes.section | addnodes.start_of_file) and parent.get("docname"):
+                return str(parent["docname"])
+            parent = parent.parent
+        return self.env.docname
+
+    @property
+    def link_from(self) -> str:
+        """The document links are made from.
+
+        The LaTeX writer reads a same-document link as one into the file it stands in, so in
+        its assembled tree a link names the document it stands in; HTML builders (singlehtml
+        included) link from the document transformed.
+        """
+        if self.fromdocname and self.app.builder.format == "latex":
+            return self.fromdocname
+        return self.env.docname
+
     def link(self, todocname: str, anchor: str, child: nodes.Node, title: str = "") -> nodes.Node:
         """A reference from this document to *anchor* in *todocname*."""
-        return make_refnode(self.app.builder, self.env.docname, todocname, anchor, child, title)
+        return make_refnode(self.app.builder, self.link_from, todocname, anchor, child, title)
 
     def actor_link(self, actor_id: str, lookup: dict[str, Actor]) -> nodes.Node:
         actor = lookup.get(actor_id.casefold())
@@ -88,7 +117,7 @@ class _EditionPostTransform(SphinxPostTransform):
             refdomain="cite",
             reftype="p",
             reftarget=key,
-            refdoc=self.env.docname,
+            refdoc=self.link_from,
             refwarn=False,
         )
         ref.source, ref.line = self.document.get("source"), None
@@ -117,22 +146,25 @@ class BuildClaimCards(_EditionPostTransform):
     """Give every claim of the document its card."""
 
     def run(self, **kwargs: Any) -> None:
-        records = {c.id: c for c in self.domain.claims_by_doc.get(self.env.docname, [])}
-        if not records:
+        claim_nodes = [
+            node
+            for node in self.document.findall(nodes.Element)
+            if isinstance(node, ed.claim | ed.claim_block)
+        ]
+        if not claim_nodes:
             return
         lookup = self.domain.actor_lookup()
-        footnotes = {
-            str(name): fn["ids"][0]
-            for fn in self.document.findall(nodes.footnote)
-            for name in fn["names"]
-            if fn["ids"]
-        }
-        for node in list(self.document.findall(nodes.Element)):
-            if not isinstance(node, ed.claim | ed.claim_block):
-                continue
-            claim = records.get(node.get("claim_id", ""))
+        # Per document: a LaTeX tree holds every document, each with its own claims and notes.
+        footnotes: dict[str, dict[str, str]] = {}
+        for fn in self.document.findall(nodes.footnote):
+            for name in fn["names"] if fn["ids"] else ():
+                footnotes.setdefault(self.docname_of(fn), {})[str(name)] = fn["ids"][0]
+        for node in claim_nodes:
+            self.fromdocname = self.docname_of(node)
+            records = self.domain.claims_by_doc.get(self.fromdocname, [])
+            claim = next((c for c in records if c.id == node.get("claim_id", "")), None)
             if claim is not None:
-                node.append(self.card(claim, lookup, footnotes))
+                node.append(self.card(claim, lookup, footnotes.get(self.fromdocname, {})))
 
     def line(self, label: str, *content: nodes.Node) -> nodes.inline:
         line = nodes.inline("", "", classes=["ed-card-line"])
@@ -211,6 +243,7 @@ class FillClaimIndex(_EditionPostTransform):
         claims = self.domain.claims()
         lookup = self.domain.actor_lookup()
         for placeholder in placeholders:
+            self.fromdocname = self.docname_of(placeholder)
             placeholder.replace_self(self.index(claims, lookup))
 
     def rows(self, claims: list[Claim], lookup: dict[str, Actor]) -> list[list[nodes.Node]]:
@@ -310,6 +343,7 @@ class FillActorEntries(_EditionPostTransform):
         if not entries:
             return
         for entry in entries:
+            self.fromdocname = self.docname_of(entry)
             own = self.domain.claims_of_actor(entry["actor_id"])
             heading = (
                 f"Claims attributed ({len(own)})" if own else "No claims attributed in the text"

@@ -1,0 +1,545 @@
+"""Output of claims: HTML cards, the claim index, the register, LaTeX, plain text, claims.json.
+
+The root ``test-claims-output`` (a page with one claim of each status, an appendix whose claim
+names its actor by an alias, a register, a claim index and a bibliography) is built once per
+builder; ``test-claims-hostile`` carries markup-breaking values in every field a user writes.
+Assertions are on fragments (one claim, one table, one entry), never on whole pages.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import TYPE_CHECKING, Any
+
+import jsonschema
+import pytest
+from bs4 import BeautifulSoup, Tag
+from critical_edition.export import SCHEMA_PATH
+from sphinx.testing.util import SphinxTestApp
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
+IDS_IN_READING_ORDER = ["denied", "went-well", "blamed", "shelling", "held", "repeated"]
+
+
+@pytest.fixture(scope="module")
+def build(
+    rootdir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Callable[[str, str], SphinxTestApp]:
+    """Build a root with a builder once for the module; later calls reuse the build."""
+    built: dict[tuple[str, str], SphinxTestApp] = {}
+
+    def get(root: str, builder: str) -> SphinxTestApp:
+        if (root, builder) not in built:
+            app = SphinxTestApp(
+                builder,
+                srcdir=rootdir / f"test-{root}",
+                builddir=tmp_path_factory.mktemp(f"{root}-{builder}") / "_build",
+                freshenv=True,
+            )
+            app.build()
+            # Restore docutils' node registry now: another root may be built next.
+            app.cleanup()
+            built[root, builder] = app
+        return built[root, builder]
+
+    return get
+
+
+def soup(app: SphinxTestApp, page: str) -> BeautifulSoup:
+    return BeautifulSoup((app.outdir / f"{page}.html").read_text(encoding="utf-8"), "html.parser")
+
+
+def text_of(node: Tag) -> str:
+    return " ".join(node.get_text(" ").split())
+
+
+@pytest.fixture(scope="module")
+def html(build: Callable[[str, str], SphinxTestApp]) -> SphinxTestApp:
+    return build("claims-output", "html")
+
+
+@pytest.fixture(scope="module")
+def index(html: SphinxTestApp) -> BeautifulSoup:
+    return soup(html, "index")
+
+
+def test_html_build_has_no_warnings(html: SphinxTestApp) -> None:
+    assert html.warning.getvalue() == ""
+
+
+# -- the claim in the text ----------------------------------------------------------------------
+
+
+def test_an_inline_claim_is_a_focusable_span_described_by_its_card(index: BeautifulSoup) -> None:
+    claim = index.find(id="claim-denied")
+    assert claim.name == "span"
+    assert claim["class"] == ["ed-claim", "ed-status-sourced"]
+    assert claim["tabindex"] == "0"
+    assert claim["aria-describedby"] == "claim-denied-card"
+    assert (claim["data-claim-id"], claim["data-status"], claim["data-actors"]) == (
+        "denied",
+        "sourced",
+        "lavrov",
+    )
+    card = index.find(id="claim-denied-card")
+    assert card.parent is claim
+    assert (card.name, card["class"], card["role"]) == ("span", ["ed-claim-card"], "tooltip")
+    # The claim's own words come first, then the card.
+    assert claim.contents[0].strip() == "Lavrov denied the report"
+
+
+def test_a_block_claim_is_a_focusable_div(index: BeautifulSoup) -> None:
+    claim = index.find(id="claim-shelling")
+    assert claim.name == "div"
+    assert claim["class"] == ["ed-claim-block", "ed-status-contested"]
+    assert (claim["tabindex"], claim["aria-describedby"]) == ("0", "claim-shelling-card")
+    assert text_of(claim.find("p")) == "The ministry declared that the shelling had stopped."
+    assert index.find(id="claim-shelling-card").parent is claim
+
+
+def card_lines(index: BeautifulSoup, claim_id: str) -> list[tuple[str, str]]:
+    card = index.find(id=f"claim-{claim_id}-card")
+    lines = []
+    for line in card.find_all(class_="ed-card-line", recursive=False):
+        label = line.find(class_="ed-card-label")
+        for sep in line.find_all(class_="ed-card-sep"):
+            sep.extract()
+        body = text_of(line)[len(text_of(label)) :].strip()
+        lines.append((text_of(label), body))
+    return lines
+
+
+@pytest.mark.parametrize(
+    ("claim_id", "lines"),
+    [
+        (
+            "denied",
+            [
+                ("Said by", "Sergey Lavrov"),
+                ("Verb", "denied"),
+                ("Date", "2020-10-02"),
+                ("Source", "[ Smi20 ]"),
+                ("Status", "sourced by the authors"),
+                ("Claim", "denied · Link to this claim"),
+            ],
+        ),
+        (
+            "went-well",
+            [
+                ("Said by", "Ministry of Foreign Affairs"),
+                ("Verb", "stated"),
+                ("Source", "footnote n1"),
+                ("Status", "sourced by the authors"),
+                ("Claim", "went-well · Link to this claim"),
+            ],
+        ),
+        (
+            "blamed",
+            [
+                ("Said by (jointly)", "Sergey Lavrov , Ministry of Foreign Affairs"),
+                ("Verb", "blamed"),
+                ("Source", "none given by the authors"),
+                ("Status", "verified by the editors"),
+                ("Editors' note", "Both statements are in the transcript. Evidence: [ Arc20 ]"),
+                ("Claim", "blamed · Link to this claim"),
+            ],
+        ),
+        (
+            "shelling",
+            [
+                ("Said by", "Ministry of Foreign Affairs"),
+                ("Verb", "declared"),
+                ("Source", "none given by the authors"),
+                ("Status", "contested by the editors"),
+                ("Editors' note", "Observers saw no shelling. Evidence: [ Arc20 ]"),
+                ("Claim", "shelling · Link to this claim"),
+            ],
+        ),
+        (
+            "held",
+            [
+                ("Said by", "Sergey Lavrov"),
+                ("Source", "footnote n1"),
+                ("Status", "corrected by the editors"),
+                ("Editors' note", "It held for a day. Evidence: [ Arc20 ]"),
+                ("Claim", "held · Link to this claim"),
+            ],
+        ),
+    ],
+)
+def test_the_lines_of_the_card(
+    index: BeautifulSoup, claim_id: str, lines: list[tuple[str, str]]
+) -> None:
+    assert card_lines(index, claim_id) == lines
+
+
+def test_card_links_go_to_the_register_the_bibliography_and_the_footnote(
+    html: SphinxTestApp, index: BeautifulSoup
+) -> None:
+    register, bib = soup(html, "register"), soup(html, "bib")
+    card = index.find(id="claim-blamed-card")
+    actors = card.find_all("a", href=re.compile("^register.html#"))
+    assert [(a["href"], a["title"]) for a in actors] == [
+        ("register.html#actor-lavrov", "Minister of Foreign Affairs of Russia."),
+        ("register.html#actor-mfa", "The ministry."),
+    ]
+    for link in actors:
+        assert register.find(id=link["href"].partition("#")[2])["class"] == ["ed-actor"]
+    # source and evidence: links to the bibliography entries
+    source = index.find(id="claim-denied-card").find("a", href=re.compile("^bib.html#"))
+    entry = bib.find(id=source["href"].partition("#")[2])
+    assert "Talks in moscow" in text_of(entry)
+    evidence = card.find("a", href=re.compile("^bib.html#"))
+    assert "Transcript" in text_of(bib.find(id=evidence["href"].partition("#")[2]))
+    # a ^label source: a link to the footnote on the page
+    footnote_link = index.find(id="claim-went-well-card").find("a", string="footnote n1")
+    footnote = index.find(id=footnote_link["href"].lstrip("#"))
+    assert "footnote" in footnote["class"]
+    assert text_of(footnote.find("p")) == "Interview, 2 October 2020."
+    # the permalink
+    permalink = card.find("a", class_="ed-claim-permalink")
+    assert permalink["href"] == "#claim-blamed"
+
+
+@pytest.mark.parametrize(
+    ("claim_id", "colour", "label"),
+    [
+        ("denied", "success", "sourced by the authors"),
+        ("blamed", "info", "verified by the editors"),
+        ("shelling", "danger", "contested by the editors"),
+        ("held", "primary", "corrected by the editors"),
+    ],
+)
+def test_status_badges_say_the_status_in_words(
+    index: BeautifulSoup, claim_id: str, colour: str, label: str
+) -> None:
+    badge = index.find(id=f"claim-{claim_id}-card").find(class_="ed-status-badge")
+    assert f"sd-bg-{colour}" in badge["class"]
+    assert text_of(badge) == label
+
+
+# -- the claim index ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def claim_index(html: SphinxTestApp) -> BeautifulSoup:
+    return soup(html, "claims")
+
+
+def test_the_summary_counts_each_status(claim_index: BeautifulSoup) -> None:
+    summary = claim_index.find(class_="ed-claim-summary")
+    assert text_of(summary) == (
+        "6 claims : 3 sourced by the authors , 1 verified by the editors , "
+        "1 contested by the editors , 1 corrected by the editors ."
+    )
+
+
+def table_rows(table: Tag) -> list[tuple[str, str, str, str, str, str, str]]:
+    rows = []
+    for row in table.find("tbody").find_all("tr"):
+        cells = row.find_all("td")
+        link = cells[1].find("a")
+        rows.append(
+            (
+                text_of(cells[0]),
+                text_of(link),
+                link["href"],
+                text_of(cells[2]),
+                text_of(cells[3]),
+                text_of(cells[4]),
+                text_of(cells[5]),
+            )
+        )
+    return rows
+
+
+ROWS = {
+    "denied": (
+        "Lavrov denied the report",
+        "index.html#claim-denied",
+        "Sergey Lavrov",
+        "denied",
+        "[ Smi20 ]",
+        "sourced by the authors",
+    ),
+    "went-well": (
+        "the ministry stated that the talks went well",
+        "index.html#claim-went-well",
+        "Ministry of Foreign Affairs",
+        "stated",
+        "footnote n1",
+        "sourced by the authors",
+    ),
+    "blamed": (
+        "Both capitals blamed each other",
+        "index.html#claim-blamed",
+        "Sergey Lavrov , Ministry of Foreign Affairs",
+        "blamed",
+        "—",
+        "verified by the editors",
+    ),
+    "shelling": (
+        "The ministry declared that the shelling had stopped.",
+        "index.html#claim-shelling",
+        "Ministry of Foreign Affairs",
+        "declared",
+        "—",
+        "contested by the editors",
+    ),
+    "held": (
+        "Lavrov said the ceasefire held",
+        "index.html#claim-held",
+        "Sergey Lavrov",
+        "—",
+        "footnote n1",
+        "corrected by the editors",
+    ),
+    "repeated": (
+        "Lavrov repeated the offer",
+        "appendix.html#claim-repeated",
+        "Sergey Lavrov",
+        "repeated",
+        "[ Smi20 ]",
+        "sourced by the authors",
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("tab", "label", "claim_ids"),
+    [
+        (0, "All (6)", IDS_IN_READING_ORDER),
+        (1, "Sourced (3)", ["denied", "went-well", "repeated"]),
+        (2, "Verified (1)", ["blamed"]),
+        (3, "Contested (1)", ["shelling"]),
+        (4, "Corrected (1)", ["held"]),
+    ],
+)
+def test_one_table_per_status_tab(
+    claim_index: BeautifulSoup, tab: int, label: str, claim_ids: list[str]
+) -> None:
+    tabs = claim_index.find(class_="ed-claim-tabs")
+    labels = tabs.find_all("label", class_="sd-tab-label")
+    assert len(labels) == 5
+    assert text_of(labels[tab]) == label
+    content = claim_index.find(id=labels[tab]["for"] + "-content")
+    assert table_rows(content.find("table")) == [
+        (str(number), *ROWS[claim_id]) for number, claim_id in enumerate(claim_ids, start=1)
+    ]
+
+
+def test_index_links_land_on_the_claims(html: SphinxTestApp, claim_index: BeautifulSoup) -> None:
+    table = claim_index.find(class_="ed-claim-tabs").find("table")
+    for link in table.select("tbody td:nth-of-type(2) a"):
+        page, _, anchor = link["href"].partition("#")
+        assert soup(html, page.removesuffix(".html")).find(id=anchor) is not None, link["href"]
+
+
+def test_claims_by_speaker(claim_index: BeautifulSoup) -> None:
+    rubric = claim_index.find(string="Claims by speaker").parent
+    items = rubric.find_next("ul", class_="ed-claims-by-actor").find_all("li")
+    assert [(text_of(li), li.find("a")["href"]) for li in items] == [
+        # The appendix names Lavrov by an alias: counted with his other claims.
+        ("Sergey Lavrov : 4 claims", "register.html#actor-lavrov"),
+        ("Ministry of Foreign Affairs : 3 claims", "register.html#actor-mfa"),
+    ]
+
+
+# -- the register -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("actor_id", "heading", "claims"),
+    [
+        (
+            "lavrov",
+            "Claims attributed (4)",
+            [
+                (
+                    "index.html#claim-denied",
+                    "Lavrov denied the report — denied, sourced by the authors",
+                ),
+                (
+                    "index.html#claim-blamed",
+                    "Both capitals blamed each other — blamed, verified by the editors",
+                ),
+                (
+                    "index.html#claim-held",
+                    "Lavrov said the ceasefire held — attributed, corrected by the editors",
+                ),
+                (
+                    "appendix.html#claim-repeated",
+                    "Lavrov repeated the offer — repeated, sourced by the authors",
+                ),
+            ],
+        ),
+        (
+            "mfa",
+            "Claims attributed (3)",
+            [
+                (
+                    "index.html#claim-went-well",
+                    "the ministry stated that the talks went well — stated, sourced by the authors",
+                ),
+                (
+                    "index.html#claim-blamed",
+                    "Both capitals blamed each other — blamed, verified by the editors",
+                ),
+                (
+                    "index.html#claim-shelling",
+                    (
+                        "The ministry declared that the shelling had "
+                        "stopped. — declared, contested by the editors"
+                    ),
+                ),
+            ],
+        ),
+        ("silent", "No claims attributed in the text", []),
+    ],
+)
+def test_register_entries_list_their_claims(
+    html: SphinxTestApp, actor_id: str, heading: str, claims: list[tuple[str, str]]
+) -> None:
+    entry = soup(html, "register").find(id=f"actor-{actor_id}")
+    assert (entry.name, entry["class"]) == ("div", ["ed-actor"])
+    assert text_of(entry.find(class_="ed-actor-claims-heading")) == heading
+    items = entry.select("ul.ed-actor-claims > li")
+    assert [(li.find("a")["href"], text_of(li).replace(" ,", ",")) for li in items] == claims
+
+
+def test_register_entry_shows_name_type_aliases_and_description(html: SphinxTestApp) -> None:
+    entry = soup(html, "register").find(id="actor-lavrov")
+    assert text_of(entry.find(class_="ed-actor-name")) == "Sergey Lavrov person"
+    assert text_of(entry.find(class_="ed-actor-aliases")) == "Also named: Sergei Lavrov"
+    assert "Minister of Foreign Affairs of Russia." in text_of(entry)
+
+
+# -- LaTeX --------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def latex_body(build: Callable[[str, str], SphinxTestApp]) -> str:
+    app = build("claims-output", "latex")
+    assert app.warning.getvalue() == ""
+    (tex,) = app.outdir.glob("*.tex")
+    text = tex.read_text(encoding="utf-8")
+    return text[text.index(r"\begin{document}") : text.index(r"\end{document}")]
+
+
+def test_latex_claim_macros_around_the_text(latex_body: str) -> None:
+    assert latex_body.count(r"\edClaimBegin{") == 6
+    assert latex_body.count(r"\edClaimEnd{") == 6
+    assert (
+        r"\edClaimBegin{\detokenize{claim-denied}}\label{\detokenize{index:claim-denied}}"
+        r"Lavrov denied the report\edClaimEnd{" in latex_body
+    )
+    # A claim outside the root document gets its card too.
+    assert (
+        r"\edClaimBegin{\detokenize{claim-repeated}}\label{\detokenize{appendix:claim-repeated}}"
+        r"Lavrov repeated the offer\edClaimEnd{" in latex_body
+    )
+
+
+def latex_card(latex_body: str, claim_id: str) -> str:
+    """The argument of the claim's \\edClaimEnd (braces balanced)."""
+    start = latex_body.index(r"\edClaimEnd{", latex_body.index(f"claim-{claim_id}}}}}"))
+    depth, position = 0, start + len(r"\edClaimEnd")
+    for position in range(start + len(r"\edClaimEnd"), len(latex_body)):
+        depth += {"{": 1, "}": -1}.get(latex_body[position], 0)
+        if depth == 0:
+            break
+    return latex_body[start + len(r"\edClaimEnd{") : position]
+
+
+def test_latex_card_inside_the_end_macro(latex_body: str) -> None:
+    card = latex_card(latex_body, "blamed")
+    assert card.startswith(r"\DUrole{ed-card-line}{\DUrole{ed-card-label}{Said by (jointly)}")
+    assert (
+        r"{\hyperref[\detokenize{register:actor-lavrov}]{\sphinxcrossref{Sergey Lavrov}}}" in card
+    )
+    assert r"\sphinxstyleemphasis{blamed}" in card
+    assert "verified by the editors" in card
+    assert "Both statements are in the transcript. Evidence:" in card
+    assert r"\hyperlink{cite.bib:" in card
+
+
+def test_latex_links_to_claims_name_the_claims_document(latex_body: str) -> None:
+    """LaTeX assembles one tree: links from the register and the index must say the claim's
+    document, not the one they stand in."""
+    targets = set(re.findall(r"\\hyperref\[\\detokenize\{([^}]*:claim-[^}]*)\}\]", latex_body))
+    assert targets == {f"index:claim-{i}" for i in IDS_IN_READING_ORDER[:-1]} | {
+        "appendix:claim-repeated"
+    }
+
+
+# -- plain text ---------------------------------------------------------------------------------
+
+
+def test_text_output_has_the_claims_words_only(
+    build: Callable[[str, str], SphinxTestApp],
+) -> None:
+    app = build("claims-output", "text")
+    assert app.warning.getvalue() == ""
+    text = " ".join((app.outdir / "index.txt").read_text(encoding="utf-8").split())
+    assert (
+        "Lavrov denied the report and the ministry stated that the talks went well.[1] "
+        "Both capitals blamed each other. Shelling ======== The ministry declared that the "
+        "shelling had stopped. Lavrov said the ceasefire held." in text
+    )
+    for card_word in ("Said by", "Status", "by the editors", "Link to this claim", "Evidence"):
+        assert card_word not in text
+    appendix = " ".join((app.outdir / "appendix.txt").read_text(encoding="utf-8").split())
+    assert appendix == "Appendix ******** Lavrov repeated the offer [Smi20]."
+
+
+# -- claims.json --------------------------------------------------------------------------------
+
+
+def test_claims_json_validates_and_is_in_reading_order(html: SphinxTestApp) -> None:
+    data: list[dict[str, Any]] = json.loads((html.outdir / "claims.json").read_text("utf-8"))
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.Draft202012Validator(schema).validate(data)
+    # Reading order is the toctree's (index, then appendix), not the alphabetical one.
+    assert [item["id"] for item in data] == IDS_IN_READING_ORDER
+    assert data[-1]["actors"] == ["Sergey Lavrov"]
+    assert data[-1]["actor_ids"] == ["Sergei Lavrov"]
+    assert data[-1]["url"] == "appendix.html#claim-repeated"
+
+
+# -- hostile input ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def hostile(build: Callable[[str, str], SphinxTestApp]) -> list[BeautifulSoup]:
+    app = build("claims-hostile", "html")
+    return [soup(app, page) for page in ("index", "register", "claims")]
+
+
+def test_hostile_input_reaches_the_output_as_text(hostile: list[BeautifulSoup]) -> None:
+    index, register, _ = hostile
+    card = index.find(id="claim-block-card")
+    assert 'x"><img src=x onerror=alert(1)>' in text_of(card)
+    assert 'x"><script>alert(1)</script> <a href="javascript:alert(1)"' in text_of(card)
+    # (smart quotes turn the name's straight quote into a curly one)
+    assert (
+        text_of(register.find(class_="ed-actor-name")) == "Evil”><script>alert(1)</script> person"
+    )
+
+
+def test_hostile_input_is_never_live(hostile: list[BeautifulSoup]) -> None:
+    for page in hostile:
+        for script in page.find_all("script"):
+            assert "alert" not in script.get_text(), script
+        assert page.find_all("img") == []
+        for tag in page.find_all(True):
+            for name, value in tag.attrs.items():
+                assert not name.lower().startswith("on"), tag
+                values = value if isinstance(value, list) else [value]
+                for item in values:
+                    if name in {"href", "src", "action", "formaction"}:
+                        assert not item.strip().lower().startswith("javascript:"), tag
