@@ -34,6 +34,19 @@ source_suffix = {".md": "markdown"}
 exclude_patterns = ["_build"]
 nitpicky = True
 
+# -- Claims ----------------------------------------------------------------------------------
+# The attribution linter reads the paper's own pages: every statement attributed to someone
+# there must be marked as a claim or explicitly dismissed.
+edition_lint_documents = [
+    "abstract",
+    "introduction",
+    "historical-background",
+    "july-september-2020",
+    "current-conflict",
+    "third-parties",
+    "conclusion",
+]
+
 # -- MyST --------------------------------------------------------------------------------------
 myst_enable_extensions = ["colon_fence", "deflist", "attrs_inline", "substitution"]
 myst_heading_anchors = 3
