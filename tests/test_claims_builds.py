@@ -1,0 +1,169 @@
+"""Parallel and incremental builds see exactly what a clean serial build sees.
+
+- ``test-claims-parallel`` (ten chapters of claims): ``-j 2`` gives the same claims.json and the
+  same pages as a serial build.
+- ``test-claims-incremental``: after adding, changing and removing claims on one page and
+  renaming an actor in the register, an incremental build equals a clean build of the same
+  sources (claim index, register, cards on every page, claims.json).
+- A no-change rebuild still reports the corpus-wide problems (they run at write-started).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from bs4 import BeautifulSoup
+from critical_edition.domain import EditionDomain
+from sphinx.util.console import strip_escape_sequences
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from sphinx.testing.util import SphinxTestApp
+
+
+def warnings_of(app: SphinxTestApp) -> list[str]:
+    text = strip_escape_sequences(app.warning.getvalue()).replace(str(app.srcdir), "<srcdir>")
+    return [line for line in text.splitlines() if line.strip()]
+
+
+def build(make_app: Any, srcdir: Path, builddir: Path, **kwargs: Any) -> SphinxTestApp:
+    """Build, then restore docutils' registries at once (the next app may be built right away)."""
+    app: SphinxTestApp = make_app("html", srcdir=srcdir, builddir=builddir, **kwargs)
+    app.build()
+    app.cleanup()
+    return app
+
+
+def main_section(app: SphinxTestApp, page: str) -> str:
+    """The page's content (its first section), without theme chrome."""
+    html = (app.outdir / f"{page}.html").read_text(encoding="utf-8")
+    return str(BeautifulSoup(html, "html.parser").find("section"))
+
+
+def cards(app: SphinxTestApp, page: str) -> list[str]:
+    html = (app.outdir / f"{page}.html").read_text(encoding="utf-8")
+    return [str(card) for card in BeautifulSoup(html, "html.parser").select(".ed-claim-card")]
+
+
+def claims_json(app: SphinxTestApp) -> str:
+    return (app.outdir / "claims.json").read_text(encoding="utf-8")
+
+
+# -- parallel -----------------------------------------------------------------------------------
+
+
+def test_parallel_build_equals_serial_build(
+    make_app: Any, rootdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    merged: list[int] = []
+    merge = EditionDomain.merge_domaindata
+
+    def spy(self: EditionDomain, docnames: Any, otherdata: dict[str, Any]) -> None:
+        merged.append(len(docnames))
+        merge(self, docnames, otherdata)
+
+    monkeypatch.setattr(EditionDomain, "merge_domaindata", spy)
+    srcdir = rootdir / "test-claims-parallel"
+    serial = build(make_app, srcdir, tmp_path / "serial", freshenv=True)
+    assert merged == []
+    parallel = build(make_app, srcdir, tmp_path / "parallel", freshenv=True, parallel=2)
+    # The documents were read by worker processes and merged into the main one.
+    assert sum(merged) == 14
+    assert warnings_of(serial) == warnings_of(parallel) == []
+
+    assert claims_json(parallel) == claims_json(serial)
+    assert claims_json(serial).count('"id":') == 30
+    pages = sorted(path.stem for path in serial.outdir.glob("*.html"))
+    assert "claims" in pages
+    assert "ch10" in pages
+    for page in pages:
+        if page in {"genindex", "search"}:
+            continue
+        assert main_section(parallel, page) == main_section(serial, page), page
+
+
+# -- incremental --------------------------------------------------------------------------------
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    # Later than the build that just read it, whatever the file system's time resolution.
+    later = time.time_ns() + 2_000_000_000
+    os.utime(path, ns=(later, later))
+
+
+def test_incremental_build_equals_clean_build(make_app: Any, rootdir: Path, tmp_path: Path) -> None:
+    srcdir = tmp_path / "src"
+    shutil.copytree(rootdir / "test-claims-incremental", srcdir)
+    first = build(make_app, srcdir, tmp_path / "inc", freshenv=True)
+    assert warnings_of(first) == []
+    assert "Sergey Lavrov" in str(cards(first, "two"))
+
+    one = srcdir / "one.md"
+    # add a claim
+    edit(
+        one,
+        "# One\n",
+        "# One\n\n{claim}`The ministry added a claim <id=added; actor=mfa; verb=added>`.\n",
+    )
+    # change a claim: its words, verb and status
+    edit(
+        one,
+        "{claim}`Lavrov opened the talks <id=opened; actor=lavrov; verb=opened>`",
+        "{claim}`Lavrov opened the long talks <id=opened; actor=lavrov; verb=began; "
+        'status=contested; note="He did not."; evidence=jones2021>`',
+    )
+    # remove a claim (its words stay, unmarked)
+    edit(
+        one,
+        "{claim}`Lavrov closed the talks <id=closed; actor=lavrov; verb=closed>`",
+        "The talks ended",
+    )
+    # rename an actor in the register: the cards of two.md, which did not change, show it
+    edit(srcdir / "register.md", ":name: Sergey Lavrov", ":name: Sergei V. Lavrov")
+
+    incremental = build(make_app, srcdir, tmp_path / "inc")
+    status = strip_escape_sequences(incremental.status.getvalue())
+    assert "0 added, 2 changed, 0 removed" in status
+    assert warnings_of(incremental) == []
+
+    clean = build(make_app, srcdir, tmp_path / "clean", freshenv=True)
+    assert warnings_of(clean) == []
+
+    assert claims_json(incremental) == claims_json(clean)
+    ids = [line.split('"')[3] for line in claims_json(clean).splitlines() if '"id":' in line]
+    assert ids == ["added", "opened", "the-ministry-answered-at-once", "again", "agreed"]
+    for page in ("claims", "register", "one", "two"):
+        assert main_section(incremental, page) == main_section(clean, page), page
+        assert cards(incremental, page) == cards(clean, page), page
+    two_cards = str(cards(incremental, "two"))
+    assert "Sergei V. Lavrov" in two_cards
+    assert "Sergey Lavrov" not in two_cards
+
+
+# -- no-change rebuild --------------------------------------------------------------------------
+
+
+def test_no_change_rebuild_still_reports_corpus_wide_problems(
+    make_app: Any, rootdir: Path, tmp_path: Path
+) -> None:
+    srcdir = rootdir / "test-claims-warn-unknown-actor"
+    first = build(make_app, srcdir, tmp_path / "_build", freshenv=True)
+    again = build(make_app, srcdir, tmp_path / "_build")
+    assert "0 added, 0 changed, 0 removed" in strip_escape_sequences(again.status.getvalue())
+    expected = [
+        (
+            "<srcdir>/index.md:10: WARNING: the claim 'lavrov-praised-the-talks' names the unknown "
+            "actor 'lavrof': declare it with the actor directive in the register, or use an "
+            "existing id or alias [edition.claim_unknown_actor]"
+        )
+    ]
+    assert warnings_of(first) == expected
+    assert warnings_of(again) == expected
