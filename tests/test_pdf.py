@@ -246,6 +246,23 @@ class PdfEdition:
     column: str
 
 
+def _read_pdf(latexdir: Path, name: str, warnings: list[str]) -> PdfEdition:
+    pdf = latexdir / f"{name}.pdf"
+    assert pdf.exists(), f"no {pdf.name} in {sorted(p.name for p in latexdir.iterdir())}"
+    tex = (latexdir / f"{name}.tex").read_text(encoding="utf-8")
+    log = (latexdir / f"{name}.log").read_text(encoding="utf-8", errors="replace")
+    size = re.search(r"Page size:\s+([\d.]+) x", _run(["pdfinfo", str(pdf)]))
+    edge = _margin_edge(tex, float(size.group(1))) if size else None
+    return PdfEdition(
+        pdf=pdf,
+        log=log,
+        tex=tex,
+        warnings=warnings,
+        text=_page_text(pdf),
+        column=_page_text(pdf, crop_right=edge),
+    )
+
+
 @pytest.fixture(scope="session")
 def html_edition(tmp_path_factory: pytest.TempPathFactory) -> HtmlEdition:
     """The HTML edition (for claims.json and the reference text), built once."""
@@ -262,20 +279,7 @@ def pdf_edition(tmp_path_factory: pytest.TempPathFactory) -> PdfEdition:
     latexdir = base / "latex"
     warnings = _sphinx("latex", DOCS, latexdir, base / "doctrees")
     _compile(latexdir)
-    pdf = latexdir / f"{LATEX_NAME}.pdf"
-    assert pdf.exists(), f"no {pdf.name} in {sorted(p.name for p in latexdir.iterdir())}"
-    tex = (latexdir / f"{LATEX_NAME}.tex").read_text(encoding="utf-8")
-    log = (latexdir / f"{LATEX_NAME}.log").read_text(encoding="utf-8", errors="replace")
-    size = re.search(r"Page size:\s+([\d.]+) x", _run(["pdfinfo", str(pdf)]))
-    edge = _margin_edge(tex, float(size.group(1))) if size else None
-    return PdfEdition(
-        pdf=pdf,
-        log=log,
-        tex=tex,
-        warnings=warnings,
-        text=_page_text(pdf),
-        column=_page_text(pdf, crop_right=edge),
-    )
+    return _read_pdf(latexdir, LATEX_NAME, warnings)
 
 
 # -- The real edition ------------------------------------------------------------------------
@@ -453,7 +457,7 @@ def test_style_file_is_not_added_to_html_builds(app: SphinxTestApp) -> None:
 
 
 @pytest.fixture(scope="session")
-def macros_pdf(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, str]:
+def macros_pdf(tmp_path_factory: pytest.TempPathFactory) -> PdfEdition:
     """The tiny root that calls every macro in every context, compiled with XeLaTeX."""
     _require_tools()
     base = tmp_path_factory.mktemp("pdf-macros")
@@ -463,24 +467,24 @@ def macros_pdf(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, str
     warnings = _sphinx("latex", srcdir, latexdir, base / "doctrees")
     assert not warnings
     _compile(latexdir)
-    log = (latexdir / "macros.log").read_text(encoding="utf-8", errors="replace")
-    return latexdir / "macros.pdf", log, _page_text(latexdir / "macros.pdf")
+    return _read_pdf(latexdir, "macros", warnings)
 
 
 @pytest.mark.pdf
-def test_macros_compile_without_missing_characters(macros_pdf: tuple[Path, str, str]) -> None:
-    _, log, _ = macros_pdf
+def test_macros_compile_without_missing_characters(macros_pdf: PdfEdition) -> None:
+    log = macros_pdf.log
     assert "Missing character" not in log
     assert "Float(s) lost" not in log
     assert "Font shape" not in log  # the symbol font never asks for a face it lacks
 
 
 @pytest.mark.pdf
-def test_claim_macros_print_brackets_anchor_and_card(macros_pdf: tuple[Path, str, str]) -> None:
-    pdf, _, text = macros_pdf
-    flat = dehyphenate(text)
+def test_claim_macros_print_brackets_anchor_and_card(macros_pdf: PdfEdition) -> None:
+    pdf, flat = macros_pdf.pdf, dehyphenate(macros_pdf.text)
     assert "⸢Mevlüt Çavuşoğlu said that Gəncə and Mingəçevir were shelled⸣" in flat
-    assert "Actors: Mevlüt Çavuşoğlu. Verb: said." in flat  # the card, in the margin
+    # The card stands in the margin, outside the text column.
+    assert "Actors: Mevlüt Çavuşoğlu. Verb: said." in flat
+    assert "Verb: said" not in dehyphenate(macros_pdf.column)
     assert "unsourced" in flat  # \edStatus inside the card
     dests = _run(["pdfinfo", "-dests", str(pdf)])
     for anchor in ("claim-lavrov-1", "claim-in-footnote", "claim-in-table", "claim-block"):
@@ -489,27 +493,29 @@ def test_claim_macros_print_brackets_anchor_and_card(macros_pdf: tuple[Path, str
 
 @pytest.mark.pdf
 def test_cards_that_cannot_go_in_the_margin_become_lettered_footnotes(
-    macros_pdf: tuple[Path, str, str],
+    macros_pdf: PdfEdition,
 ) -> None:
-    _, _, text = macros_pdf
-    flat = dehyphenate(text)
-    # In a footnote, a table cell, an admonition and a quotation inside it: marks a, b, c, d.
+    flat = dehyphenate(macros_pdf.text)
+    # A footnote, a table cell, an admonition, a quotation inside it, a long table: a to e.
+    cards = {
+        "a": "Recep Tayyip Erdoğan.",
+        "b": "Aydın Çelikpala.",
+        "c": "Yaşar Güler.",
+        "d": "Anar Valiyev.",
+        "e": "Hikmət Hacıyev.",
+    }
     assert "Erdoğan claimed this⸣a" in flat
     assert "Aydın Çelikpala wrote this⸣b" in flat
-    for letter, card in zip(
-        "abcd",
-        ("Recep Tayyip Erdoğan.", "Aydın Çelikpala.", "Yaşar Güler.", "Anar Valiyev."),
-        strict=True,
-    ):
+    assert "Hikmət Hacıyev wrote this⸣e" in flat
+    for letter, card in cards.items():
         assert f"{letter} Actors: {card}" in flat
-    # Each card is set once, even though tabulary typesets its cells twice.
-    assert flat.count("Actors: Aydın Çelikpala.") == 1
+        # Each card is set once, though tabulary typesets its cells twice.
+        assert flat.count(f"Actors: {card}") == 1
 
 
 @pytest.mark.pdf
-def test_emendation_supplied_and_status_macros(macros_pdf: tuple[Path, str, str]) -> None:
-    _, _, text = macros_pdf
-    flat = dehyphenate(text)
+def test_emendation_supplied_and_status_macros(macros_pdf: PdfEdition) -> None:
+    flat = dehyphenate(macros_pdf.text)
     assert "Mingəçevir] original: Mingeçevir (Azerbaijani spelling)" in flat
     assert "the] original: teh" in flat
     assert "added] original: om. (supplied)" in flat
