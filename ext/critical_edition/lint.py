@@ -30,6 +30,12 @@ REPORTING_VERBS = (
     "accuse",
     "accused",
     "accuses",
+    "acknowledged",
+    "acknowledges",
+    "admits",
+    "admitted",
+    "affirmed",
+    "affirms",
     "alleged",
     "alleges",
     "announced",
@@ -46,13 +52,26 @@ REPORTING_VERBS = (
     "claim",
     "claimed",
     "claims",
+    "complained",
+    "condemned",
+    "condemns",
+    "confirmed",
+    "confirms",
+    "contended",
     "declared",
     "declares",
     "denied",
     "denies",
     "denounced",
+    "emphasised",
+    "emphasises",
+    "emphasized",
+    "emphasizes",
+    "explained",
+    "explains",
     "insisted",
     "insists",
+    "noted",
     "promised",
     "promises",
     "reiterated",
@@ -65,15 +84,44 @@ REPORTING_VERBS = (
     "speculates",
     "stated",
     "states",
+    "stressed",
+    "stresses",
+    "tells",
+    "told",
     "warned",
     "warns",
 )
-#: Impersonal or second-hand attributions.
+#: Verbs that report a statement only when a ``that`` clause follows ("added that", not
+#: "added a clause"; "maintained that", not "maintains a base").
+THAT_VERBS = (
+    "added",
+    "adds",
+    "believe",
+    "believed",
+    "believes",
+    "indicated",
+    "maintained",
+    "maintains",
+    "observed",
+    "pointed out",
+    "recalled",
+    "suggested",
+    "suggests",
+    "underlined",
+    "underscored",
+)
+#: Impersonal, second-hand or quoting attributions.
 IMPERSONAL = (
     r"according to",
-    r"it (?:is|was|has been) (?:reported|believed|claimed|said|alleged|argued|stated)",
+    r"it (?:is|was|has been) (?:reported|believed|claimed|said|alleged|argued|stated|estimated)",
+    r"(?:is|are|was|were) said to",
     r"reportedly",
     r"allegedly",
+    r"purportedly",
+    r"in the words of",
+    r"as (?:[\w-]+ ){1,5}put it",
+    r"described (?:[\w-]+ ){1,6}?as",
+    r"rejected (?:the |these |those |all |such )?(?:accusations?|allegations?|claims?|charges?)",
 )
 
 
@@ -88,17 +136,42 @@ class Hit:
 
 def _pattern(extra_verbs: Iterable[str]) -> re.Pattern[str]:
     verbs = sorted({*REPORTING_VERBS, *(v.lower() for v in extra_verbs)}, key=len, reverse=True)
-    alternatives = [*IMPERSONAL, r"\b(?:" + "|".join(map(re.escape, verbs)) + r")\b"]
+    that_verbs = "|".join(re.escape(v) for v in sorted(THAT_VERBS, key=len, reverse=True))
+    alternatives = [
+        *IMPERSONAL,
+        r"(?:" + "|".join(map(re.escape, verbs)) + r")",
+        r"(?:" + that_verbs + r")(?= that\b)",
+    ]
     return re.compile(r"\b(?:" + "|".join(alternatives) + r")\b", re.IGNORECASE)
 
 
 _DEFAULT = _pattern(())
-#: A use of "states" or "claims" as a noun after these words is not a report.
+#: Words that take "states", "claims" or "reports" as a noun when they come before it.
 _NOUN_CONTEXT = re.compile(
     r"(?:the|two|both|these|those|member|caucasian|baltic|other|its|their|territorial|several|"
-    r"irredentist|this|that)\s+$",
+    r"irredentist|this|that|united|many|some|all|such|our|his|her)\s+$",
     re.IGNORECASE,
 )
+#: ... and words that make them a noun when they come after it ("reports from the front").
+_NOUN_FOLLOWS = re.compile(
+    r"^\s+(?:of|from|on|about|over|by|in|for|and|or|were|are|is|was|have|had|remain)\b|^\s*,",
+    re.IGNORECASE,
+)
+#: A participle after a determiner is an adjective ("the reported casualties", "a declared
+#: aim"), and one after a hyphen part of a compound ("self-declared").
+_ADJECTIVE_CONTEXT = re.compile(
+    r"(?:\b(?:the|a|an|its|their|his|her|these|those|this|our|such)\s+|-)$", re.IGNORECASE
+)
+#: The authors' own voice: "it should be noted that", "must be stressed", and their reading
+#: of someone's mind: "Russia appears to believe that".
+_AUTHORS_VOICE = re.compile(
+    r"\b(?:(?:should|must|can|may|could|will|to)\s+(?:\w+\s+)?be|"
+    r"(?:appears?|appeared|seems?|seemed)\s+to)\s+$",
+    re.IGNORECASE,
+)
+#: "admitted" in the passive means let in ("was admitted to the United Nations").
+_PASSIVE = re.compile(r"\b(?:is|are|was|were|be|been|being)\s+$", re.IGNORECASE)
+_NOUN_FORMS = {"states", "claims", "claim", "reports"}
 
 
 def find_attributions(text: str, extra_verbs: Iterable[str] = ()) -> list[Hit]:
@@ -107,9 +180,12 @@ def find_attributions(text: str, extra_verbs: Iterable[str] = ()) -> list[Hit]:
     hits = []
     for match in pattern.finditer(text):
         word = match.group(0).lower()
-        if word in {"states", "claims", "claim", "reports"} and _NOUN_CONTEXT.search(
-            text[: match.start()]
-        ):
+        before, after = text[: match.start()], text[match.end() :]
+        if word in _NOUN_FORMS and (_NOUN_CONTEXT.search(before) or _NOUN_FOLLOWS.match(after)):
+            continue
+        if (word.endswith("ed") or word == "said") and _ADJECTIVE_CONTEXT.search(before):
+            continue
+        if _AUTHORS_VOICE.search(before) or (word == "admitted" and _PASSIVE.search(before)):
             continue
         hits.append(Hit(match.start(), match.end(), match.group(0)))
     return hits
