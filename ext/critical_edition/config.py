@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import MISSING, dataclass, field, fields
 from typing import TYPE_CHECKING, Any, Literal
 
+from sphinx.errors import ConfigError
+
 from .diagnostics import Subtype, warn
 
 if TYPE_CHECKING:
@@ -95,10 +97,14 @@ def register(app: Sphinx) -> None:
     """Register every setting with Sphinx."""
     for f in fields(EditionConfig):
         default = f.default if f.default is not MISSING else None
+        # A list setting has a tuple default (the dataclass is frozen); conf.py writes a list,
+        # which Sphinx accepts (and turns into a tuple) only when both types are declared.
+        types = (list, tuple) if isinstance(default, tuple) else ()
         app.add_config_value(
             PREFIX + f.name,
             default,
             f.metadata["rebuild"],
+            types=types,
             description=f.metadata["help"],
         )
 
@@ -116,8 +122,9 @@ def _accepts(annotation: str, value: Any) -> bool:
 def validate(app: Sphinx, config: Config) -> None:
     """Check the user's values; warn and fall back to the default when one is wrong.
 
-    Connected to ``config-inited``.
+    Connected to ``config-inited``. A missing required setting stops the build instead.
     """
+    require_bibliography(config)
     for f in fields(EditionConfig):
         name = PREFIX + f.name
         value = getattr(config, name)
@@ -128,6 +135,28 @@ def validate(app: Sphinx, config: Config) -> None:
                 None,
             )
             setattr(config, name, f.default)
+
+
+def require_bibliography(config: Config) -> None:
+    """Stop the build with a sentence saying what to set when no bibliography is configured.
+
+    Claims, citations and their checks need ``bibtex_bibfiles``; without it sphinxcontrib-bibtex
+    would stop later, at ``builder-inited``, with a bare extension error and a traceback.
+
+    :raises ConfigError: when ``bibtex_bibfiles`` is not set, or is not a list.
+    """
+    bibfiles = getattr(config, "bibtex_bibfiles", None)
+    if bibfiles is None:
+        raise ConfigError(
+            "critical_edition needs a bibliography: set bibtex_bibfiles in conf.py to the list "
+            'of your .bib files, for example bibtex_bibfiles = ["refs.bib"] (paths are relative '
+            "to conf.py; an empty refs.bib will do to start with)."
+        )
+    if not isinstance(bibfiles, list | tuple):
+        raise ConfigError(
+            f"bibtex_bibfiles = {bibfiles!r} must be a list of .bib files, for example "
+            'bibtex_bibfiles = ["refs.bib"].'
+        )
 
 
 def get_config(config: Config) -> EditionConfig:
