@@ -53,6 +53,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("critical_edition.citation_style")  # bibtex styles, before builder-inited
     app.setup_extension("critical_edition.supplied")  # read: supplied directive; its visitors
     app.setup_extension("critical_edition.witness")  # post-transform: the witness's reading
+    app.setup_extension("critical_edition.reference")  # read: reference tables from the code
 
     return {
         "version": __version__,

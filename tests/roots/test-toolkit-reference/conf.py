@@ -1,0 +1,3 @@
+extensions = ["critical_edition"]
+bibtex_bibfiles = ["refs.bib"]
+nitpicky = True
