@@ -67,6 +67,18 @@ class EditionConfig:
         "Directory (relative to the output directory) where the integrity report is written "
         "as JSON and SARIF. Empty: the report files are not written.",
     )
+    # --- integrity checks (rawhtml.py, citelint.py) ---
+    allow_raw_html: bool = _setting(
+        False,
+        "env",
+        "Accept raw HTML in the sources (MyST HTML blocks, inline HTML, the raw directive). "
+        "Off: each is reported and rendered as escaped text, never as live HTML.",
+    )
+    lint_citations: bool = _setting(
+        True,
+        "env",
+        "Warn about author-year citations such as ``(Garibov 2020)`` left as plain text.",
+    )
     # --- link check (linkreport.py) ---
     linkcheck_block_private: bool = _setting(
         True,

@@ -103,6 +103,117 @@ class Subtype(enum.Enum):
         "Add ``urldate = {YYYY-MM-DD}``, the day the page was consulted.",
     )
 
+    # --- integrity: bibliography files (bibcheck.py) ---------------------------------------------
+    BIB_FILE_MISSING = SubtypeInfo(
+        "citations",
+        "A file named in ``bibtex_bibfiles`` does not exist.",
+        "Correct the path in conf.py (it is relative to the directory of conf.py).",
+    )
+    BIB_ENCODING = SubtypeInfo(
+        "citations",
+        "A .bib file holds bytes that are not valid in ``bibtex_encoding``.",
+        "Save the file in that encoding (UTF-8); the bad bytes are read as U+FFFD meanwhile.",
+    )
+    BIB_SYNTAX = SubtypeInfo(
+        "citations",
+        "A .bib entry cannot be read completely: a missing comma, ``=``, quote or key, an "
+        "undefined ``@string``, or an ``@`` that starts no entry.",
+        "Correct the entry; the other entries are read, and fields after the error are ignored.",
+    )
+    BIB_UNBALANCED_BRACES = SubtypeInfo(
+        "citations",
+        "A .bib entry's braces do not balance: a ``}`` is missing, so the entry would swallow "
+        "the entries after it, or there is one ``}`` too many.",
+        "Add or remove the brace. An unclosed entry is left out until it is fixed; an extra "
+        "brace is ignored.",
+    )
+    BIB_DUPLICATE_KEY = SubtypeInfo(
+        "citations",
+        "Two .bib entries, in one file or in two, have the same key (keys ignore case).",
+        "Delete or rename one; the first is kept and the later one is left out, as BibTeX does.",
+    )
+    BIB_DUPLICATE_FIELD = SubtypeInfo(
+        "citations",
+        "A .bib entry gives the same field twice.",
+        "Keep one of the two; the first is used.",
+    )
+    BIB_UNKNOWN_TYPE = SubtypeInfo(
+        "citations",
+        "A .bib entry has a type the bibliography style cannot format (e.g. ``@weblink``).",
+        "Use a type the style knows (article, book, incollection, misc, online, ...); the "
+        "entry is formatted as ``@misc`` meanwhile.",
+    )
+    BIB_MISSING_FIELD = SubtypeInfo(
+        "citations",
+        "A .bib entry lacks a field its type needs in the bibliography style (e.g. an "
+        "``@article`` with no ``journal``).",
+        "Add the field; until then the bibliography prints 'missing <field>' for the entry.",
+    )
+    BIB_BAD_NAME = SubtypeInfo(
+        "citations",
+        "A name in an ``author`` or ``editor`` field cannot be split into its parts (too many "
+        "commas).",
+        "Write each name as ``Last, First`` or ``First Last`` and separate names with ``and``.",
+    )
+    BIB_BAD_URL = SubtypeInfo(
+        "citations",
+        "A .bib ``url`` field is not an absolute http(s) address (or contains spaces or quotes).",
+        "Give the full ``https://`` address; the field is left out of the output until then.",
+    )
+    BIB_BAD_DOI = SubtypeInfo(
+        "citations",
+        "A .bib ``doi`` field is not a bare DOI of the form ``10.NNNN/suffix``.",
+        "Write the DOI alone, without ``https://doi.org/`` or ``doi:``; the field is left out "
+        "of the output until then.",
+    )
+    BIB_UNFORMATTABLE = SubtypeInfo(
+        "citations",
+        "The bibliography style fails on a .bib entry for a reason other than a missing field.",
+        "Correct the entry as the message says; it is left out of the bibliography meanwhile.",
+    )
+    # --- integrity: citations (bibcheck.py, citelint.py) -----------------------------------------
+    CITATION_UNUSED = SubtypeInfo(
+        "citations",
+        "A .bib entry is never cited, listed in a bibliography directive, or named as a "
+        "claim's source or evidence (checkcites' 'unused').",
+        "Cite it where the text relies on it, or delete it from the .bib file.",
+    )
+    CITATION_UNMARKED = SubtypeInfo(
+        "citations",
+        "An author-year citation such as ``(Garibov 2020)`` stands in the prose as plain text.",
+        "Mark it up as a citation, e.g. ``{cite:p}`garibov_2020``` (several keys: separate them "
+        "with commas).",
+    )
+    # --- integrity: footnotes (footnotes.py) -----------------------------------------------------
+    FOOTNOTE_UNDEFINED = SubtypeInfo(
+        "footnotes",
+        "A footnote reference ``[^label]`` has no definition on its page.",
+        "Add the definition ``[^label]: text`` to the page, or remove the reference.",
+    )
+    FOOTNOTE_UNREFERENCED = SubtypeInfo(
+        "footnotes",
+        "A footnote definition ``[^label]: ...`` is never referenced on its page.",
+        "Put ``[^label]`` where the note belongs, or delete the definition.",
+    )
+    FOOTNOTE_DUPLICATE = SubtypeInfo(
+        "footnotes",
+        "Two footnote definitions on one page share a label.",
+        "Merge them, or give one a new label and update its references; the second "
+        "definition is left out meanwhile.",
+    )
+    # --- integrity: markup (rawhtml.py) and the report (report.py) ------------------------------
+    RAW_HTML = SubtypeInfo(
+        "markup",
+        "The sources contain raw HTML (a MyST HTML block, inline HTML or a ``raw`` directive), "
+        "which reaches the reader's browser unchecked.",
+        "Use MyST markup or a directive instead; the HTML is shown as escaped text meanwhile. "
+        "``edition_allow_raw_html = True`` accepts it.",
+    )
+    REPORT_UNWRITABLE = SubtypeInfo(
+        "config",
+        "The integrity report cannot be written to ``edition_report_dir``.",
+        "Make the directory writable, or point ``edition_report_dir`` elsewhere.",
+    )
     @property
     def info(self) -> SubtypeInfo:
         """The subtype's description."""
