@@ -53,6 +53,11 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("critical_edition.citation_style")  # bibtex styles, before builder-inited
     app.setup_extension("critical_edition.supplied")  # read: supplied directive; its visitors
     app.setup_extension("critical_edition.witness")  # post-transform: the witness's reading
+    app.setup_extension("critical_edition.report")  # integrity report: every warning, counts
+    app.setup_extension("critical_edition.bibcheck")  # builder-inited, first: the .bib files
+    app.setup_extension("critical_edition.footnotes")  # read: dangling/unused footnotes
+    app.setup_extension("critical_edition.citelint")  # doctree-read: plain-text citations
+    app.setup_extension("critical_edition.rawhtml")  # doctree-read: raw HTML
     app.setup_extension("critical_edition.reference")  # read: reference tables from the code
 
     return {
