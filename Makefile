@@ -33,6 +33,11 @@ $(STAMP): pyproject.toml
 html: $(STAMP)
 	$(SPHINXBUILD) $(STRICT) -b html $(DOCS) $(BUILD)/html
 
+# Integrity check: a fresh strict build (-n -W --keep-going -E) plus the integrity report:
+# located warnings, a one-line summary, integrity.json and integrity.sarif in $(BUILD)/check/report.
+check: $(STAMP)
+	$(BIN)/python -m critical_edition check $(DOCS) --out-dir $(BUILD)/check
+
 lint: $(STAMP)
 	$(BIN)/ruff check ext tests
 	$(BIN)/ruff format --check ext tests
