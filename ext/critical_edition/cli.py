@@ -70,6 +70,8 @@ def run_check(args: argparse.Namespace) -> int:
         report_dir = (
             Path(args.report_dir).resolve() if args.report_dir is not None else out / "report"
         )
+        for name in (JSON_NAME, SARIF_NAME):  # never read a report of an earlier run
+            (report_dir / name).unlink(missing_ok=True)
         argv = [
             "-b",
             args.builder,
@@ -88,6 +90,13 @@ def run_check(args: argparse.Namespace) -> int:
             str(out / args.builder),
         ]
         status = build_main(argv)
+        if status not in (OK, PROBLEMS):
+            print(
+                f"critical-edition check: the build stopped (status {status}); see the "
+                "messages above",
+                file=sys.stderr,
+            )
+            return FAILED
         report_file = report_dir / JSON_NAME
         try:
             report = json.loads(report_file.read_text(encoding="utf-8"))
@@ -105,9 +114,6 @@ def run_check(args: argparse.Namespace) -> int:
         if status == OK and problems == 0:
             print("check passed: no problems found")
             return OK
-        if status not in (OK, PROBLEMS):
-            print(f"check failed: the build stopped (status {status})", file=sys.stderr)
-            return FAILED
         print(f"check failed: {max(problems, 1)} problem(s); see the messages above")
         return PROBLEMS
 

@@ -1,0 +1,239 @@
+"""Broken roots: each holds one problem and must give exactly one clear, located diagnostic.
+
+Every ``tests/roots/test-broken-*`` root is copied, checked with ``critical-edition check``
+(in-process) and must give: exactly the expected warning line (colours stripped, the source
+directory replaced by ``<srcdir>``), a non-zero exit status, no Python traceback, the same
+finding in the JSON and SARIF reports, and sources byte-identical to before. For the .bib
+roots, the entries after the broken one must still be cited (linked in the HTML).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from critical_edition import cli
+from sphinx.util.console import strip_escape_sequences
+
+ROOTS = Path(__file__).parent / "roots"
+
+#: root (without ``test-broken-``) -> (the one expected warning, texts the HTML must contain).
+CASES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "bib-bad-doi": (
+        "<srcdir>/refs.bib:8: WARNING: entry \"gamma2002\" has a doi that is not of the form 10.NNNN/suffix: 'https://doi.org/10.1234/third'; write the bare DOI (no https://doi.org/ or doi:); it is left out of the output until corrected [edition.bib_bad_doi]",
+        ("Beta, 2001", "Gamma, 2002"),
+    ),
+    "bib-bad-name": (
+        "<srcdir>/refs.bib:8: WARNING: entry \"gamma2002\": Too many commas in 'Gamma, Gil, Jr, III'; write each name as 'Last, First' or 'First Last', separated by 'and' [edition.bib_bad_name]",
+        ("Beta, 2001",),
+    ),
+    "bib-bad-url": (
+        "<srcdir>/refs.bib:8: WARNING: entry \"gamma2002\" has a url that is not an absolute http(s) address: 'www.example.org/third'; it is left out of the output until corrected [edition.bib_bad_url]",
+        ("Beta, 2001", "Gamma, 2002"),
+    ),
+    "bib-duplicate-field": (
+        '<srcdir>/refs.bib:8: WARNING: entry "gamma2002" gives the field "title" twice (again at line 11); the first is used: delete one [edition.bib_duplicate_field]',
+        ("Beta, 2001", "Gamma, 2002"),
+    ),
+    "bib-duplicate-key-files": (
+        '<srcdir>/more.bib:1: WARNING: duplicate key "alpha2000": the entry at refs.bib:1 has it already (keys ignore case); this entry is left out: rename or delete it [edition.bib_duplicate_key]',
+        ("Beta, 2001", "Alpha, 2000"),
+    ),
+    "bib-duplicate-key": (
+        '<srcdir>/refs.bib:8: WARNING: duplicate key "Alpha2000": the entry at refs.bib:1 has it already (keys ignore case); this entry is left out: rename or delete it [edition.bib_duplicate_key]',
+        ("Beta, 2001", "Alpha, 2000"),
+    ),
+    "bib-encoding": (
+        '<srcdir>/refs.bib:8: WARNING: the file is not valid utf-8-sig: the entry "gamma2002" has a byte 0xe9 at line 10 that cannot be read; save the file as utf-8-sig (the bad bytes are read as U+FFFD meanwhile) [edition.bib_encoding]',
+        ("Beta, 2001", "Gamma, 2002"),
+    ),
+    "bib-extra-brace": (
+        "<srcdir>/refs.bib:8: WARNING: entry \"gamma2002\" has one '}' too many: it ended early at line 10; the extra brace is ignored: remove it [edition.bib_unbalanced_braces]",
+        ("Beta, 2001", "Gamma, 2002"),
+    ),
+    "bib-missing-field": (
+        '<srcdir>/refs.bib:8: WARNING: entry "gamma2002" (@article) has no "journal" field, which the style "plain" needs; the bibliography prints "missing journal in gamma2002" until it is added [edition.bib_missing_field]',
+        ("Beta, 2001", "Gamma, 2002"),
+    ),
+    "bib-missing-file": (
+        "<srcdir>/conf.py:4: WARNING: the bibliography file <srcdir>/missing.bib named in bibtex_bibfiles does not exist [edition.bib_file_missing]",
+        ("Alpha, 2000", "Beta, 2001"),
+    ),
+    "bib-stray-at": (
+        "<srcdir>/refs.bib:1: WARNING: \"@example.org\" starts no entry (it is not followed by a type, then '{' or '('); BibTeX reads every '@' as the start of an entry: remove it or complete the entry [edition.bib_syntax]",
+        ("Alpha, 2000", "Beta, 2001"),
+    ),
+    "bib-syntax": (
+        "<srcdir>/refs.bib:8: WARNING: entry \"gamma2002\" cannot be read completely: a ',' between two fields (or the closing '}') is missing before line 11; the rest of the entry is ignored: check the commas, '=' signs, braces and quotes [edition.bib_syntax]",
+        ("Beta, 2001", "Gamma, n.d."),
+    ),
+    "bib-unclosed-brace": (
+        "<srcdir>/refs.bib:8: WARNING: entry \"gamma2002\" is never closed: a '}' is missing, so it runs into the entry at line 15; the entry is left out until the brace is added [edition.bib_unbalanced_braces]",
+        ("Beta, 2001",),
+    ),
+    "bib-undefined-string": (
+        '<srcdir>/refs.bib:8: WARNING: entry "gamma2002" uses "blog" at line 11, which is no @string: put the value in braces ({...}) or define it with @string{blog = "..."} [edition.bib_syntax]',
+        ("Beta, 2001", "Gamma, 2002"),
+    ),
+    "bib-unknown-type": (
+        '<srcdir>/refs.bib:8: WARNING: entry "gamma2002" has the type @weblink, which the style "plain" cannot format; it is formatted as @misc meanwhile: use a known type (article, book, incollection, inproceedings, misc, online, phdthesis, techreport ...) [edition.bib_unknown_type]',
+        ("Beta, 2001", "Gamma, 2002"),
+    ),
+    "bib-unused": (
+        '<srcdir>/refs.bib:8: WARNING: the entry "gamma2002" is never cited: cite it where the text relies on it, or delete it [edition.citation_unused]',
+        (),
+    ),
+    "citation-plaintext": (
+        "<srcdir>/index.md:4: WARNING: the citation (Kubicek 2009; Valiyev 2019) is plain text: mark it up, e.g. {cite:p}`key` (several keys separated by commas), so that it links to the bibliography [edition.citation_unmarked]",
+        (),
+    ),
+    "cite-missing-key": (
+        '<srcdir>/index.md:3: WARNING: could not find bibtex key "gamma2002" [bibtex.key_not_found]',
+        (),
+    ),
+    "claim-bad-status": (
+        "<srcdir>/index.md:10: WARNING: unknown claim status 'false'; use one of: sourced, unsourced, verified, contested, corrected [edition.claim_malformed]",
+        (),
+    ),
+    "claim-duplicate-id": (
+        "<srcdir>/index.md:10: WARNING: the claim id 'praise' is already used at index:10; give this claim another id= [edition.claim_duplicate_id]",
+        (),
+    ),
+    "claim-no-actor": (
+        "<srcdir>/index.md:10: WARNING: the claim names no actor: add actor=<id> with an actor from the register [edition.claim_no_actor]",
+        (),
+    ),
+    "claim-unknown-actor": (
+        "<srcdir>/index.md:10: WARNING: the claim 'praised-the-talks' names the unknown actor 'lavrof': declare it with the actor directive in the register, or use an existing id or alias [edition.claim_unknown_actor]",
+        (),
+    ),
+    "claim-unknown-option": (
+        "<srcdir>/index.md:10: WARNING: unknown claim option 'colour'; the options are: id, actor, verb, source, date, status, note, evidence [edition.claim_malformed]",
+        (),
+    ),
+    "claim-unknown-source": (
+        "<srcdir>/index.md:10: WARNING: the claim 'praised-the-talks' cites 'gamma2002', which is no key in the .bib files [edition.claim_unknown_source]",
+        (),
+    ),
+    "directive-unknown": (
+        "<srcdir>/index.md:8: WARNING: Unknown directive type: 'no-such-directive' [myst.directive_unknown]",
+        (),
+    ),
+    "footnote-duplicate": (
+        "<srcdir>/index.md:7: WARNING: the footnote [^note] is defined twice on this page (or its label is taken by another target); this definition is left out: merge the two, or give one a new label and update its references [edition.footnote_duplicate]",
+        (),
+    ),
+    "footnote-undefined": (
+        "<srcdir>/index.md:3: WARNING: the footnote [^other] is referenced here but never defined: add a line '[^other]: ...' with the note to this page, or remove the reference [edition.footnote_undefined]",
+        (),
+    ),
+    "footnote-unreferenced": (
+        "<srcdir>/index.md:7: WARNING: the footnote [^spare] is defined but never referenced: put [^spare] where the note belongs, or delete the definition [edition.footnote_unreferenced]",
+        (),
+    ),
+    "label-duplicate": (
+        '<srcdir>/index.md:6: WARNING: Duplicate explicit target name: "intro". [docutils]',
+        (),
+    ),
+    "raw-html-block": (
+        "<srcdir>/index.md:8: WARNING: raw HTML is not allowed in the edition's sources: '<div onclick=\"alert(1)\">Boxed</div>'; use MyST markup or a directive instead (it is shown as plain text meanwhile) [edition.raw_html]",
+        (),
+    ),
+    "raw-html-inline": (
+        "<srcdir>/index.md:3: WARNING: raw HTML is not allowed in the edition's sources: '<b onmouseover=\"alert(1)\">' (and 1 more HTML tag here); use MyST markup or a directive instead (it is shown as plain text meanwhile) [edition.raw_html]",
+        (),
+    ),
+    "xref-doc": ("<srcdir>/index.md:3: WARNING: unknown document: 'no-such-page' [ref.doc]", ()),
+    "xref-myst-anchor": (
+        "<srcdir>/index.md:3: WARNING: 'myst' cross-reference target not found: 'no-such-anchor' [myst.xref_missing]",
+        (),
+    ),
+    "xref-myst-file": (
+        "<srcdir>/index.md:3: WARNING: 'myst' cross-reference target not found: 'no-such-page.md' [myst.xref_missing]",
+        (),
+    ),
+    "xref-ref": ("<srcdir>/index.md:3: WARNING: undefined label: 'no-such-label' [ref.ref]", ()),
+}
+
+
+@dataclass
+class CheckRun:
+    """What one run of the check command produced."""
+
+    status: int
+    warnings: list[str]
+    output: str
+    srcdir: Path
+    outdir: Path
+    sources_before: dict[str, str]
+    sources_after: dict[str, str]
+
+
+def hash_tree(root: Path) -> dict[str, str]:
+    """SHA-256 of every file under ``root``, by relative path."""
+    return {
+        path.relative_to(root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
+
+
+def run_check(root: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> CheckRun:
+    """Copy ``tests/roots/test-<root>`` and run ``critical-edition check`` on the copy."""
+    srcdir = tmp_path / "src"
+    shutil.copytree(ROOTS / f"test-{root}", srcdir)
+    before = hash_tree(srcdir)
+    outdir = tmp_path / "out"
+    status = cli.main(["check", str(srcdir), "--out-dir", str(outdir)])
+    captured = capsys.readouterr()
+    output = strip_escape_sequences(captured.out + captured.err).replace(str(srcdir), "<srcdir>")
+    warnings = [
+        line for line in output.splitlines() if ": WARNING: " in line or ": ERROR: " in line
+    ]
+    return CheckRun(status, warnings, output, srcdir, outdir, before, hash_tree(srcdir))
+
+
+@pytest.mark.parametrize("root", sorted(CASES))
+def test_one_located_diagnostic(
+    root: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Exactly the expected warning, exit status 1, no traceback, sources untouched."""
+    expected, survivors = CASES[root]
+    run = run_check(f"broken-{root}", tmp_path, capsys)
+    assert run.warnings == [expected]
+    assert run.status == 1
+    assert "Traceback" not in run.output
+    assert "Exception occurred" not in run.output
+    assert run.sources_after == run.sources_before
+    html = (run.outdir / "html" / "index.html").read_text(encoding="utf-8")
+    for text in survivors:
+        assert text in html
+
+    # The report lists the same finding, with file, line and rule, in JSON and in SARIF.
+    location, _, rest = expected.partition(": WARNING: ")
+    path, _, line = location.rpartition(":")
+    rule = rest[rest.rindex("[") + 1 : -1]
+    message = rest[: rest.rindex(" [")]
+    report = json.loads((run.outdir / "report" / "integrity.json").read_text(encoding="utf-8"))
+    [finding] = report["findings"]
+    assert finding["rule"] == rule
+    assert finding["line"] == int(line)
+    assert finding["message"].replace(str(run.srcdir), "<srcdir>") == message
+    assert finding["file"] == path.removeprefix("<srcdir>/")
+    sarif = json.loads((run.outdir / "report" / "integrity.sarif").read_text(encoding="utf-8"))
+    [result] = sarif["runs"][0]["results"]
+    assert result["ruleId"] == rule
+    physical = result["locations"][0]["physicalLocation"]
+    assert physical["artifactLocation"]["uri"] == finding["file"]
+    assert physical["region"]["startLine"] == int(line)
+
+
+def test_enough_broken_roots() -> None:
+    """The suite keeps at least 25 failure modes, and every broken root is in the table."""
+    roots = {path.name.removeprefix("test-broken-") for path in ROOTS.glob("test-broken-*")}
+    assert roots == set(CASES)
+    assert len(CASES) >= 25

@@ -1,0 +1,139 @@
+"""Unit tests of the integrity checks' pure parts: the .bib splitter and reader, the citation
+lint's pattern, and the report's categories and summary line. No Sphinx build."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from critical_edition.bibcheck import check_bibfiles, split_entries
+from critical_edition.citelint import find_citations
+from critical_edition.diagnostics import Subtype
+from critical_edition.report import categorise, summarise, summary_line
+
+ALPHA = "@article{alpha,\n  author = {Alpha, Ann},\n  title = {A},\n  journal = {J},\n  year = 2000\n}\n"
+BETA = "@misc{beta,\n  author = {Beta, Bob},\n  title = {B},\n  year = {2001}\n}\n"
+
+
+def test_split_balanced_entries() -> None:
+    chunks, strays = split_entries("% comment\n" + ALPHA + "\n" + BETA)
+    assert [(c.command, c.key, c.line, c.closed) for c in chunks] == [
+        ("article", "alpha", 2, True),
+        ("misc", "beta", 9, True),
+    ]
+    assert strays == []
+
+
+def test_split_unclosed_entry_stops_at_the_next_entry() -> None:
+    broken = "@misc{gamma,\n  title = {Open,\n  year = {2002}\n}\n"
+    chunks, _ = split_entries(broken + "\n" + BETA)
+    assert [(c.key, c.closed, c.runs_into) for c in chunks] == [
+        ("gamma", False, 6),
+        ("beta", True, None),
+    ]
+
+
+def test_split_mends_one_extra_brace() -> None:
+    chunks, _ = split_entries("@misc{gamma,\n  title = {Closed}},\n  year = {2002}\n}\n")
+    [chunk] = chunks
+    assert chunk.extra_brace_line == 2
+    assert chunk.text == "@misc{gamma,\n  title = {Closed},\n  year = {2002}\n}"
+
+
+def test_split_parenthesised_entry_and_strays() -> None:
+    chunks, strays = split_entries("mail me@example.org\n@misc(delta, title = {D})\n")
+    assert [(c.key, c.closed) for c in chunks] == [("delta", True)]
+    assert strays == [(1, "example.org")]
+
+
+def _write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_reader_keeps_every_good_entry(tmp_path: Path) -> None:
+    """Duplicates, broken and unclosed entries never take other entries with them."""
+    first = _write(
+        tmp_path,
+        "a.bib",
+        ALPHA
+        + "@misc{ALPHA, title = {again}}\n"
+        + "@misc{open, title = {x}\n"
+        + "@misc{dupfield, title = {x}, title = {y}, year = {2001}}\n"
+        + "@misc{comma, title = {x} year = {2001}}\n"
+        + BETA,
+    )
+    second = _write(tmp_path, "b.bib", "@misc{beta, title = {dup across files}}\n@misc{last}\n")
+    result = check_bibfiles([first, second], "utf-8", "plain", tmp_path)
+    keys = list(result.bibdata.data.entries.keys())
+    assert keys == ["alpha", "dupfield", "comma", "beta", "last"]
+    assert list(result.bibdata.bibfiles[second].keys) == ["last"]
+    assert [(Path(p.path).name, p.line, p.subtype) for p in result.problems] == [
+        ("a.bib", 7, Subtype.BIB_DUPLICATE_KEY),
+        ("a.bib", 8, Subtype.BIB_UNBALANCED_BRACES),
+        ("a.bib", 9, Subtype.BIB_DUPLICATE_FIELD),
+        ("a.bib", 10, Subtype.BIB_SYNTAX),
+        ("b.bib", 1, Subtype.BIB_DUPLICATE_KEY),
+    ]
+
+
+def test_reader_neutralises_links(tmp_path: Path) -> None:
+    bib = _write(
+        tmp_path,
+        "refs.bib",
+        "@misc{x, title = {T}, url = {javascript:alert(1)}, note = {\\url{data:text/html,x}},"
+        ' doi = {10.1/"><b>}}\n@misc{y, title = {T}, url = {https://example.org/ok},'
+        " doi = {10.1234/ok}}\n",
+    )
+    result = check_bibfiles([bib], "utf-8", "plain", tmp_path)
+    entries = result.bibdata.data.entries
+    assert dict(entries["x"].fields) == {"title": "T"}
+    assert entries["y"].fields["url"] == "https://example.org/ok"
+    assert entries["y"].fields["doi"] == "10.1234/ok"
+    assert sorted(p.subtype.name for p in result.problems) == [
+        "BIB_BAD_DOI",
+        "BIB_BAD_URL",
+        "BIB_BAD_URL",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("as (Garibov 2020) says", ["(Garibov 2020)"]),
+        ("(Kubicek 2009; Valiyev 2019)", ["(Kubicek 2009; Valiyev 2019)"]),
+        ("(see de Waal 2013, 45)", ["(see de Waal 2013, 45)"]),
+        ("(Broers and Toal 2013, pp. 12–14)", ["(Broers and Toal 2013, pp. 12–14)"]),
+        ("(Ergun et al. 2020a)", ["(Ergun et al. 2020a)"]),
+        ("(Əliyev 2018)", ["(Əliyev 2018)"]),
+        ("in (November 2020) and (2020)", []),
+        ("(the war of 2020)", []),
+        ("(UN Resolution 822, 1993)", []),
+    ],
+)
+def test_plain_text_citations(text: str, found: list[str]) -> None:
+    assert [match.group(0) for match in find_citations(text)] == found
+
+
+def test_categories() -> None:
+    assert categorise("edition", "footnote_undefined") == "footnotes"
+    assert categorise("bibtex", "key_not_found") == "citations"
+    assert categorise("ref", "footnote") == "footnotes"
+    assert categorise("ref", "doc") == "xref"
+    assert categorise("myst", "xref_missing") == "xref"
+    assert categorise("docutils", "") == "markup"
+    assert categorise("edition", "no_such_subtype") == "other"
+
+
+def test_summary_line() -> None:
+    counts = {
+        "citations": {"linked": 14, "missing": 0, "unused": 0, "entries": 14},
+        "footnotes": {"total": 9},
+        "claims": {"total": 48, "unsourced": 6},
+        "xref": {"total": 120},
+    }
+    assert summary_line(summarise(counts, [])) == (
+        "citations 14 linked / 0 missing / 0 unused; footnotes 9 / 0 dangling / 0 unreferenced; "
+        "claims 48 / 6 unsourced; cross-references 120 / 0 unresolved; 0 problems"
+    )
