@@ -42,7 +42,8 @@ REBUILD_KINDS = {
 #: Friendlier names for the dataclass's annotations.
 _TYPE_NAMES = {"bool": "bool", "str": "str", "tuple[str, ...]": "list of str"}
 
-_LITERAL = re.compile(r"``(.+?)``")
+#: ````literal```` spans as in reST: the closing ```` is the last two of a run of backticks.
+_LITERAL = re.compile(r"``(.+?)``(?!`)")
 
 
 def inline_text(text: str) -> list[nodes.Node]:
