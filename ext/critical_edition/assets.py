@@ -14,8 +14,8 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
 STATIC = Path(__file__).parent / "static"
-CSS_FILES = ("critical-edition.css",)
-JS_FILES: tuple[str, ...] = ()
+CSS_FILES = ("critical-edition.css", "reading.css", "apparatus.css")
+JS_FILES: tuple[str, ...] = ("previews.js",)
 
 
 def add_static_files(app: Sphinx) -> None:

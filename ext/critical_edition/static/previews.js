@@ -1,0 +1,427 @@
+/* critical_edition: previews on hover and keyboard focus, and claim cards on touch.
+
+   - Citations show the bibliography entry, fetched from the same site's bibliography page
+     (relative URL, cached): the reference with the editors' findings, always as current as
+     that page. From file://, where browsers refuse fetch(), they show the link's title, which
+     sphinxcontrib-bibtex fills with the reference: previews work offline too.
+   - Footnote references show the footnote's text (same page).
+   - Internal cross-references show the target's heading and first paragraph: taken from this
+     page when the target is here, fetched from the same site (relative URL, cached) when it
+     is on another page; from file://, where browsers refuse fetch(), the link's title is
+     shown if it has one, else nothing.
+   - Claims keep their CSS cards (hover, :focus-within); this script adds a tap toggle for
+     touch screens, Escape to close, and keeps a card inside the window.
+
+   One tooltip element (role="tooltip") serves every preview; the link it describes points
+   at it with aria-describedby while it is shown. It is positioned absolutely in page
+   coordinates, so showing it moves nothing (no layout shift), it never takes the focus
+   (no trap), and Escape, leaving the link, or moving the focus away closes it. No network
+   service: only files of this site are read. */
+(() => {
+  "use strict";
+
+  const ARTICLE = 'article[role="main"]';
+  const CLAIMS = ".ed-claim[data-claim-id], .ed-claim-block[data-claim-id]";
+  const TIP_ID = "ed-preview";
+  const SHOW_DELAY = 120; // ms of hovering before a preview opens (none for focus)
+  const HIDE_DELAY = 250; // ms to move the pointer from the link into the preview
+
+  let tip = null;
+  let current = null; // the link the preview describes
+  let suppressed = null; // a link whose preview Escape closed, until it is left
+  let showTimer = 0;
+  let hideTimer = 0;
+  let generation = 0;
+  const pages = new Map(); // URL without fragment -> Promise<Document | null>
+
+  /* -- What a link is ------------------------------------------------------------------ */
+
+  function targetId(link) {
+    const hash = new URL(link.href, document.baseURI).hash;
+    return hash ? decodeURIComponent(hash.slice(1)) : "";
+  }
+
+  function samePage(url) {
+    const here = new URL(document.baseURI);
+    return url.origin === here.origin && url.pathname === here.pathname;
+  }
+
+  function kindOf(link) {
+    const skip =
+      ".ed-claim-card, .toctree-wrapper, .sd-card, nav, aside.footnote, .citation, " +
+      ".related-pages, .ed-preview, .genindex-jumpbox, table.indextable";
+    if (link.closest(skip) || link.matches(".headerlink, .ed-claim-permalink")) return null;
+    if (link.classList.contains("footnote-reference")) return "footnote";
+    if (link.closest(".bibtex-citation")) return "citation";
+    if (link.matches("a.reference.internal[href]")) {
+      const url = new URL(link.href, document.baseURI);
+      if (samePage(url)) {
+        const target = document.getElementById(targetId(link));
+        if (target && target.matches(".citation, [role='doc-biblioentry']")) return "citation";
+      }
+      return "xref";
+    }
+    return null;
+  }
+
+  /* -- What a preview shows ------------------------------------------------------------ */
+
+  // A copy fit for a tooltip: no ids (they would be duplicates), nothing focusable or
+  // interactive (links become plain text), no permalinks, no nested cards.
+  function inert(element) {
+    const copy = element.cloneNode(true);
+    copy
+      .querySelectorAll(".headerlink, .ed-claim-card, script, style, .fn-bracket, .backrefs")
+      .forEach((node) => node.remove());
+    copy.querySelectorAll("a").forEach((a) => {
+      const span = document.createElement("span");
+      span.append(...a.childNodes);
+      a.replaceWith(span);
+    });
+    for (const node of [copy, ...copy.querySelectorAll("*")]) {
+      for (const name of ["id", "tabindex", "aria-describedby", "role", "title", "name"]) {
+        node.removeAttribute(name);
+      }
+    }
+    return copy;
+  }
+
+  function textOf(element) {
+    return inert(element).textContent.replace(/\s+/g, " ").trim();
+  }
+
+  function paragraph(text) {
+    const p = document.createElement("p");
+    p.textContent = text;
+    return p;
+  }
+
+  // Heading and first paragraph of a target element (section, actor, claim, anything).
+  function summary(target) {
+    let title = "";
+    let body = null;
+    let kind = "Section";
+    if (target.matches(CLAIMS)) {
+      kind = "Claim";
+      body = paragraph(textOf(target));
+    } else if (target.matches(".ed-actor")) {
+      kind = "Actor";
+      const name = target.querySelector(".ed-actor-name strong, .ed-actor-name");
+      title = name ? textOf(name) : "";
+      body = target.querySelector(":scope > p:not([class])");
+    } else if (target.matches(".citation, [role='doc-biblioentry']")) {
+      kind = "Reference";
+      body = target.querySelector("p") || target;
+    } else if (target.matches("section, article, [role='main']")) {
+      const heading = target.querySelector("h1, h2, h3, h4, h5, h6");
+      title = heading ? textOf(heading) : "";
+      body = target.querySelector(":scope > p") || target.querySelector("p");
+    } else {
+      // An inline target (a label in running text): its paragraph.
+      kind = "Passage";
+      body = target.closest("p, li, dd") || target.querySelector("p") || target;
+    }
+    if (!title && !body) return null;
+    return { kind, title, body: body ? inert(body) : null };
+  }
+
+  function fetchPage(url) {
+    const key = url.href.split("#")[0];
+    if (!pages.has(key)) {
+      let promise = Promise.resolve(null);
+      if (url.origin === window.location.origin && /^https?:$/.test(url.protocol)) {
+        promise = fetch(key, { credentials: "same-origin" })
+          .then((response) => (response.ok ? response.text() : null))
+          .then((html) => (html ? new DOMParser().parseFromString(html, "text/html") : null))
+          .catch(() => null);
+      }
+      pages.set(key, promise);
+    }
+    return pages.get(key);
+  }
+
+  async function contentFor(link, kind) {
+    const title = link.dataset.edTitle || link.getAttribute("title") || "";
+    if (kind === "citation") {
+      // The entry itself, with the editors' findings, when the site can be read; the
+      // link's title (the reference alone) from file:// or if the entry cannot be found.
+      const url = new URL(link.href, document.baseURI);
+      const doc = samePage(url) ? document : await fetchPage(url);
+      const target = doc && doc.getElementById(targetId(link));
+      if (target) return summary(target);
+      return title ? { kind: "Reference", title: "", body: paragraph(title) } : null;
+    }
+    if (kind === "footnote") {
+      const note = document.getElementById(targetId(link));
+      if (!note) return null;
+      const copy = inert(note);
+      copy.querySelectorAll(".label").forEach((label) => label.remove());
+      const number = textOf(link).replace(/[[\]]/g, "");
+      const body = document.createElement("div");
+      body.append(...copy.childNodes);
+      return { kind: `Footnote ${number}`, title: "", body };
+    }
+    const url = new URL(link.href, document.baseURI);
+    const id = targetId(link);
+    const doc = samePage(url) ? document : await fetchPage(url);
+    if (doc) {
+      const target = id ? doc.getElementById(id) : doc.querySelector(`${ARTICLE} section`);
+      const found = target && summary(target);
+      if (found) return found;
+    }
+    return title ? { kind: "Link", title: "", body: paragraph(title) } : null;
+  }
+
+  /* -- The tooltip ---------------------------------------------------------------------- */
+
+  function tooltip() {
+    if (tip) return tip;
+    tip = document.createElement("div");
+    tip.id = TIP_ID;
+    tip.className = "ed-preview";
+    tip.setAttribute("role", "tooltip");
+    tip.hidden = true;
+    // The pointer may travel from the link into the preview (to read or select it).
+    tip.addEventListener("mouseenter", () => clearTimeout(hideTimer));
+    tip.addEventListener("mouseleave", () => scheduleHide());
+    document.body.append(tip);
+    return tip;
+  }
+
+  function describe(link, on) {
+    const ids = (link.getAttribute("aria-describedby") || "").split(/\s+/).filter(Boolean);
+    const others = ids.filter((id) => id !== TIP_ID);
+    const next = on ? [...others, TIP_ID] : others;
+    if (next.length) link.setAttribute("aria-describedby", next.join(" "));
+    else link.removeAttribute("aria-describedby");
+  }
+
+  function render(content) {
+    const element = tooltip();
+    element.replaceChildren();
+    const kind = document.createElement("span");
+    kind.className = "ed-preview-kind";
+    kind.textContent = content.kind;
+    element.append(kind);
+    if (content.title) {
+      const title = document.createElement("span");
+      title.className = "ed-preview-title";
+      title.textContent = content.title;
+      element.append(title);
+    }
+    if (content.body) element.append(content.body);
+  }
+
+  function place(link) {
+    const element = tooltip();
+    const rects = link.getClientRects();
+    const box = rects.length ? rects[rects.length - 1] : link.getBoundingClientRect();
+    element.style.left = "0px";
+    element.style.top = "0px";
+    element.hidden = false;
+    const width = element.offsetWidth;
+    const height = element.offsetHeight;
+    const viewWidth = document.documentElement.clientWidth;
+    const viewHeight = window.innerHeight;
+    const left = Math.max(8, Math.min(box.left, viewWidth - width - 8));
+    let top = box.bottom + 6;
+    if (top + height > viewHeight - 8 && box.top - height - 6 > 8) top = box.top - height - 6;
+    element.style.left = `${Math.round(left + window.scrollX)}px`;
+    element.style.top = `${Math.round(top + window.scrollY)}px`;
+  }
+
+  async function show(link) {
+    clearTimeout(hideTimer);
+    clearTimeout(showTimer);
+    if (link === suppressed) return;
+    if (current === link && tip && !tip.hidden) return;
+    const token = ++generation;
+    const content = await contentFor(link, link.dataset.edPreview);
+    if (token !== generation) return; // another link was entered meanwhile
+    if (!content) {
+      hide();
+      return;
+    }
+    if (current && current !== link) restore(current);
+    current = link;
+    // The native title tooltip would open over ours: keep the text aside while shown.
+    if (link.hasAttribute("title")) {
+      link.dataset.edTitle = link.getAttribute("title");
+      link.removeAttribute("title");
+    }
+    render(content);
+    place(link);
+    describe(link, true);
+  }
+
+  function restore(link) {
+    describe(link, false);
+    if (link.dataset.edTitle !== undefined) {
+      link.setAttribute("title", link.dataset.edTitle);
+      delete link.dataset.edTitle;
+    }
+  }
+
+  function hide() {
+    clearTimeout(showTimer);
+    clearTimeout(hideTimer);
+    generation++;
+    if (tip) tip.hidden = true;
+    if (current) restore(current);
+    current = null;
+  }
+
+  function scheduleHide() {
+    clearTimeout(hideTimer);
+    hideTimer = setTimeout(hide, HIDE_DELAY);
+  }
+
+  function attach(link, kind) {
+    link.dataset.edPreview = kind;
+    link.addEventListener("pointerenter", (event) => {
+      if (event.pointerType === "touch") return; // a tap follows the link
+      clearTimeout(hideTimer);
+      clearTimeout(showTimer);
+      showTimer = setTimeout(() => show(link), SHOW_DELAY);
+    });
+    link.addEventListener("pointerleave", () => {
+      clearTimeout(showTimer);
+      if (suppressed === link) suppressed = null;
+      if (current === link) scheduleHide();
+    });
+    link.addEventListener("focus", () => show(link));
+    link.addEventListener("blur", () => {
+      if (suppressed === link) suppressed = null;
+      if (current === link) hide();
+    });
+  }
+
+  /* -- Claims: tap toggles, Escape closes, the card stays inside the window ------------- */
+
+  function fitCard(claim) {
+    const card = claim.querySelector(":scope > .ed-claim-card");
+    if (!card) return;
+    card.style.removeProperty("--ed-card-shift");
+    if (getComputedStyle(card).position !== "absolute") return; // docked on phones
+    const box = card.getBoundingClientRect();
+    // An inline claim that runs over several lines places its card at the start of its
+    // first line; the card opens below the last line, so it starts where that line starts.
+    const lines = claim.getClientRects();
+    let left = lines.length > 1 ? Math.min(box.left, lines[lines.length - 1].left) : box.left;
+    const viewWidth = document.documentElement.clientWidth;
+    left = Math.max(8, Math.min(left, viewWidth - 8 - box.width));
+    if (Math.round(left - box.left) !== 0) {
+      card.style.setProperty("--ed-card-shift", `${Math.round(left - box.left)}px`);
+    }
+  }
+
+  function undismiss(claim) {
+    claim.classList.remove("ed-dismissed");
+  }
+
+  function attachClaim(claim) {
+    let wasOpen = false;
+    claim.addEventListener("pointerdown", (event) => {
+      const active = document.activeElement;
+      wasOpen =
+        !claim.classList.contains("ed-dismissed") &&
+        active !== null &&
+        active.closest(CLAIMS) === claim &&
+        !event.target.closest(".ed-claim-card");
+    });
+    claim.addEventListener("click", (event) => {
+      if (event.target.closest("a, .ed-claim-card")) return; // a link, or text in the card
+      if (event.target.closest(CLAIMS) !== claim) return; // a nested claim handles it
+      if (wasOpen) {
+        claim.classList.add("ed-dismissed");
+      } else {
+        undismiss(claim);
+        claim.focus({ preventScroll: true });
+        fitCard(claim);
+      }
+    });
+    claim.addEventListener("pointerenter", () => {
+      if (!claim.classList.contains("ed-dismissed")) requestAnimationFrame(() => fitCard(claim));
+    });
+    claim.addEventListener("pointerleave", () => {
+      if (!claim.contains(document.activeElement)) undismiss(claim);
+    });
+    claim.addEventListener("focusin", () => requestAnimationFrame(() => fitCard(claim)));
+    claim.addEventListener("focusout", (event) => {
+      if (claim.contains(event.relatedTarget)) return;
+      if (!claim.matches(":hover")) undismiss(claim);
+    });
+  }
+
+  function onKeydown(event) {
+    if (event.key !== "Escape") return;
+    if (tip && !tip.hidden) {
+      suppressed = current;
+      hide();
+    }
+    document.querySelectorAll(CLAIMS).forEach((claim) => {
+      if (claim.matches(":hover") || claim.contains(document.activeElement)) {
+        claim.classList.add("ed-dismissed");
+      }
+    });
+  }
+
+  /* -- Repairs of the markup Sphinx and docutils write, for assistive technology --------- */
+
+  // A code block or table wider than the text scrolls sideways; keyboard users can scroll it
+  // only if it can take the focus (WCAG 2.1.1). Which ones scroll depends on the width.
+  function focusableScrollers() {
+    document
+      .querySelectorAll(`${ARTICLE} pre, ${ARTICLE} .table-wrapper, ${ARTICLE} .highlight`)
+      .forEach((box) => {
+        const scrolls = box.scrollWidth > box.clientWidth + 1;
+        if (scrolls && !box.hasAttribute("tabindex")) {
+          box.setAttribute("tabindex", "0");
+          box.dataset.edScroller = "";
+        } else if (!scrolls && box.dataset.edScroller !== undefined) {
+          box.removeAttribute("tabindex");
+          delete box.dataset.edScroller;
+        }
+      });
+  }
+
+  function repairRoles() {
+    // Toctree captions (the sidebar's and the landing page's) are <p role="heading"> without
+    // the aria-level that ARIA 1.2 requires; 2 is the level ARIA 1.3 gives them by default.
+    document.querySelectorAll('[role="heading"]:not([aria-level])').forEach((heading) => {
+      heading.setAttribute("aria-level", "2");
+    });
+    // Bibliography entries carry role="doc-biblioentry" inside a role="list": DPUB-ARIA 1.1
+    // deprecated that role in favour of listitem, and a list of them is not a list to tools
+    // that follow it (axe-core, some screen readers).
+    document.querySelectorAll('[role="list"] > [role="doc-biblioentry"]').forEach((entry) => {
+      entry.setAttribute("role", "listitem");
+    });
+  }
+
+  function init() {
+    repairRoles();
+    const article = document.querySelector(ARTICLE) || document.body;
+    article.querySelectorAll("a[href]").forEach((link) => {
+      const kind = kindOf(link);
+      if (kind) attach(link, kind);
+    });
+    document.querySelectorAll(CLAIMS).forEach(attachClaim);
+    document.addEventListener("keydown", onKeydown);
+    focusableScrollers();
+    // The preview belongs to where the link was; a resize would leave it stranded.
+    let resizing = 0;
+    window.addEventListener("resize", () => {
+      hide();
+      clearTimeout(resizing);
+      resizing = setTimeout(focusableScrollers, 200);
+    });
+    document.documentElement.classList.add("ed-previews");
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();
