@@ -102,8 +102,10 @@ _latex_name = "ergun-valiyev-2020-critical-edition"
 
 latex_engine = "xelatex"
 latex_documents = [
-    # (start document, file name, title, author, class): "howto" (article-like) suits an essay.
-    (root_doc, f"{_latex_name}.tex", _tex(paper["title"]), _tex_authors, "howto"),
+    # (start document, file name, title, author, class, toctree only): "howto" (article-like)
+    # suits an essay; toctree only: the landing page's cards and links stay on the web, the
+    # title page says what they say.
+    (root_doc, f"{_latex_name}.tex", _tex(paper["title"]), _tex_authors, "howto", True),
 ]
 # Links stay clickable; URL footnotes would renumber the paper's own footnotes.
 latex_show_urls = "no"
@@ -186,6 +188,9 @@ latex_elements = {
 % The paper's footnotes are bare addresses, long and without slashes near the end: xurl lets
 % them break between any two characters instead of running into the margin.
 \usepackage{{xurl}}
+% Tables (the claim index has six columns) share the narrow text column: a smaller size.
+\AddToHook{{env/tabulary/begin}}{{\small}}
+\AddToHook{{env/longtable/begin}}{{\small}}
 % "Contents", not the first toctree's caption (Sphinx's default), since it lists the apparatus too.
 \addto\captionsenglish{{\renewcommand{{\contentsname}}{{Contents}}}}
 \hypersetup{{
