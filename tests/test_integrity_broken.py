@@ -47,6 +47,20 @@ CASES: dict[str, tuple[str, tuple[str, ...]]] = {
         '<srcdir>/refs.bib:8: WARNING: duplicate key "Alpha2000": the entry at refs.bib:1 has it already (keys ignore case); this entry is left out: rename or delete it [edition.bib_duplicate_key]',
         ("Beta, 2001", "Alpha, 2000"),
     ),
+    "bib-encoding-name": (
+        (
+            "<srcdir>/conf.py:8: WARNING: bibtex_encoding = 'latin-9x' is no encoding Python knows; "
+            "reading as utf-8 [edition.bib_encoding]"
+        ),
+        ("Alpha, 2000", "Beta, 2001"),
+    ),
+    "bib-unknown-style": (
+        (
+            "<srcdir>/conf.py:8: WARNING: bibtex_default_style = 'harvard' names no installed style; "
+            "using 'plain' [edition.config_invalid]"
+        ),
+        ("Alpha, 2000", "Beta, 2001"),
+    ),
     "bib-encoding": (
         '<srcdir>/refs.bib:8: WARNING: the file is not valid utf-8-sig: the entry "gamma2002" has a byte 0xe9 at line 10 that cannot be read; save the file as utf-8-sig (the bad bytes are read as U+FFFD meanwhile) [edition.bib_encoding]',
         ("Beta, 2001", "Gamma, 2002"),

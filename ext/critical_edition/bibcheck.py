@@ -1,4 +1,4 @@
-"""Bibliography check: reads the .bib files before sphinxcontrib-bibtex does and reports each problem.
+"""Bibliography check (builder-inited, before sphinxcontrib-bibtex): reads and checks the .bib files.
 
 sphinxcontrib-bibtex hands the files to pybtex in strict mode, so one duplicate key silently
 drops every later entry of the file, an unbalanced brace swallows the rest of the file, and a
@@ -18,6 +18,7 @@ warning ``bibtex.key_not_found``: one diagnostic per problem, with the citing pa
 from __future__ import annotations
 
 import bisect
+import codecs
 import hashlib
 import logging
 import re
@@ -43,6 +44,7 @@ from .diagnostics import Subtype, warn
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
+    from sphinx.config import Config
     from sphinx.environment import BuildEnvironment
     from sphinx.util.typing import ExtensionMetadata
 
@@ -495,8 +497,9 @@ def _conf_line(confdir: Path, needle: str) -> tuple[str, int | None]:
     except (OSError, UnicodeDecodeError):
         return str(conf), None
     for probe in (needle, "bibtex_bibfiles"):
-        for number, text in enumerate(lines, start=1):
-            if probe in text:
+        # The last assignment is the one in effect.
+        for number in range(len(lines), 0, -1):
+            if probe in lines[number - 1]:
                 return str(conf), number
     return str(conf), None
 
@@ -512,7 +515,20 @@ def check_bibfiles(
     :param style_name: ``bibtex_default_style``, used to find entries it cannot format.
     :param confdir: where conf.py is (to locate problems with the list of files).
     """
+    # sphinxcontrib-bibtex re-parses when the recorded encoding differs from the setting: the
+    # setting is recorded as given, even when the files had to be read in another encoding.
+    configured = encoding
+    unknown: Problem | None = None
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        conf, line = _conf_line(confdir, "bibtex_encoding")
+        problem = f"bibtex_encoding = {encoding!r} is no encoding Python knows; reading as utf-8"
+        unknown = Problem(conf, line, Subtype.BIB_ENCODING, problem)
+        encoding = "utf-8"
     reader = _Reader(encoding, style_name, confdir)
+    if unknown is not None:
+        reader.problems.append(unknown)
     bibfiles: dict[Path, BibFile] = {}
     for path in paths:
         if not path.is_file():
@@ -533,7 +549,7 @@ def check_bibfiles(
         reader.problems, key=lambda p: (order.get(p.path, -1), p.line or 0, p.message)
     )
     return BibCheckResult(
-        bibdata=BibData(encoding=encoding, bibfiles=bibfiles, data=reader.parser.data),
+        bibdata=BibData(encoding=configured, bibfiles=bibfiles, data=reader.parser.data),
         problems=problems,
         lines=reader.lines,
         missing_field_messages=reader.missing_field_messages,
@@ -571,6 +587,44 @@ def validate_bibfiles(app: Sphinx) -> None:
     # sphinxcontrib-bibtex keeps its parse in the cite domain and re-parses only when the list
     # of files, the encoding or a file's modification time changed; this is that parse.
     app.env.domains["cite"].data["bibdata"] = result.bibdata
+
+
+#: Style settings of sphinxcontrib-bibtex: (setting, plugin group, fallback).
+_STYLE_SETTINGS = (
+    ("bibtex_default_style", "pybtex.style.formatting", "plain"),
+    ("bibtex_tooltips_style", "pybtex.style.formatting", ""),
+    ("bibtex_reference_style", "sphinxcontrib.bibtex.style.referencing", "label"),
+    ("bibtex_foot_reference_style", "sphinxcontrib.bibtex.style.referencing", "foot"),
+)
+
+
+def validate_styles(app: Sphinx, config: Config) -> None:
+    """An unknown style name warns and falls back, instead of a traceback; ``config-inited``.
+
+    sphinxcontrib-bibtex looks the styles up only when it formats, and an unknown name stops
+    the build there with a traceback. Priority 900: after the extensions that register their
+    own styles on ``config-inited``.
+    """
+    from sphinxcontrib.bibtex.plugin import find_plugin as find_referencing
+
+    for name, group, fallback in _STYLE_SETTINGS:
+        value = getattr(config, name, None)
+        if not value:
+            continue
+        try:
+            if group.startswith("pybtex"):
+                find_plugin(group, value)
+            else:
+                find_referencing(group, value)
+        except (PluginNotFound, ImportError, KeyError):
+            path, line = _conf_line(Path(app.confdir), name)
+            fallback_text = repr(fallback) if fallback else "the default"
+            warn(
+                f"{name} = {value!r} names no installed style; using {fallback_text}",
+                Subtype.CONFIG_INVALID,
+                f"{path}:{line}" if line else path,
+            )
+            setattr(config, name, fallback)
 
 
 def _take_over_missing_field(app: Sphinx) -> report.Interceptor:
@@ -752,6 +806,8 @@ def pages_citing_changed_entries(app: Sphinx, env: BuildEnvironment) -> list[str
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     """Connect the bibliography checks."""
+    # config-inited, late: style names are checked once every extension registered its styles.
+    app.connect("config-inited", validate_styles, priority=900)
     # builder-inited, priority 400: before sphinxcontrib-bibtex parses the files (priority 500).
     app.connect("builder-inited", validate_bibfiles, priority=400)
     report.intercept(app, _take_over_missing_field(app))
