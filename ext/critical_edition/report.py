@@ -187,9 +187,8 @@ class _InterceptFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         app = self._app()
-        if app is None or getattr(record, "_edition_seen", False):
+        if app is None:
             return True
-        record._edition_seen = True
         return not any(handler(record) for handler in _state(app).interceptors)
 
 
