@@ -59,6 +59,10 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("critical_edition.citelint")  # doctree-read: plain-text citations
     app.setup_extension("critical_edition.rawhtml")  # doctree-read: raw HTML
     app.setup_extension("critical_edition.reference")  # read: reference tables from the code
+    app.setup_extension("critical_edition.apparatus")  # read: emendations, notes; their pages
+    app.setup_extension("critical_edition.registers")  # read: persons, orgs, places; the index
+    app.setup_extension("critical_edition.chronology")  # read: dated events; the chronology
+    app.setup_extension("critical_edition.bibstatus")  # write: bibliography badges, backlinks
 
     return {
         "version": __version__,

@@ -98,6 +98,28 @@ class EditionConfig:
         "Whether a link check that finds no broken link but some unreachable or timed-out ones "
         "fails (exit status 3) or passes (0); the report says UNVERIFIED either way.",
     )
+    # --- the apparatus (apparatus.py, registers.py, chronology.py, bibstatus.py) ---
+    editorial_footnote_prefix: str = _setting(
+        "ed-",
+        "env",
+        "Footnote labels starting with this prefix are the editors' notes: the bibliography's "
+        "backlinks count citations in them as the editors', not the authors', and such a "
+        "footnote next to a claim is never taken for the authors' source. Empty: none.",
+    )
+    apparatus_documents: tuple[str, ...] = _setting(
+        (),
+        "env",
+        "Glob patterns of the documents of the edition proper, whose emendations, notes, "
+        "mentions, dates and citations the apparatus pages list (apparatus, registers, "
+        "chronology, general index, bibliography backlinks); markup elsewhere (a guide's "
+        "examples) renders but is not listed. Empty: every document.",
+    )
+    bibliography_backlinks: bool = _setting(
+        True,
+        "env",
+        "List under each bibliography entry every place of the edition that cites it, across "
+        "pages, and show its verification status as a badge.",
+    )
 
     @classmethod
     def names(cls) -> list[str]:

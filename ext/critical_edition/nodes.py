@@ -55,3 +55,71 @@ class emendation(nodes.inline):
 
 class not_a_claim(nodes.inline):
     """A phrase the editors dismissed from the attribution linter (renders as its text)."""
+
+
+# --- The apparatus (apparatus.py, registers.py, chronology.py, bibstatus.py) -------------------
+
+
+class emendation_card(nodes.inline):
+    """The card of an emendation: the witness's reading and the reason (HTML only).
+
+    Built by a post-transform; other builders leave it out (LaTeX prints the same in a note).
+    """
+
+
+class editorial_note(nodes.General, nodes.Element):
+    """An editors' note or query attached to a passage (block; a margin note).
+
+    Attributes: ``note_id``, ``kind`` (``note`` or ``query``), ``number`` (across the edition,
+    set by a post-transform). Children: a heading built by a post-transform, then the note.
+    """
+
+
+class lemma(nodes.inline):
+    """The passage an editorial note comments on. Attributes: ``note_id``."""
+
+
+class apparatus_index(nodes.General, nodes.Element):
+    """Placeholder for the lists of every emendation and editorial note."""
+
+
+class mention(nodes.inline):
+    """A person, organisation or place mentioned in the text.
+
+    Attributes: ``entity_kind`` (``person``, ``org``, ``place``), ``target`` (the id or name
+    as written).
+    """
+
+
+class register_entry(nodes.General, nodes.Element):
+    """One entry of a register of persons, organisations or places (block).
+
+    Attributes: ``entity_kind``, ``entity_id``. A post-transform appends its mentions.
+    """
+
+
+class register_index(nodes.General, nodes.Element):
+    """Placeholder for the alphabetical list of one kind of register entries."""
+
+
+class dated(nodes.inline):
+    """A date or period in the text, an event of the chronology.
+
+    Attributes: ``start``, ``end`` (ISO 8601 ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``).
+    """
+
+
+class chronology_index(nodes.General, nodes.Element):
+    """Placeholder for the chronology: every dated event in date order."""
+
+
+class timeline(nodes.General, nodes.Element):
+    """The timeline figure of the chronology (HTML: an inline SVG; other builders skip it).
+
+    Attributes: ``events``, a list of ``(start, end, label, anchor, date as text)`` tuples in
+    date order; ``caption``.
+    """
+
+
+class bib_status(nodes.inline):
+    """The verification status of a bibliography entry, as a badge. Attribute ``status``."""

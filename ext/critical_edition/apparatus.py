@@ -1,0 +1,667 @@
+"""Apparatus markup (read phase) and its pages (write phase): emendations and editorial notes.
+
+Markup, recorded in the :class:`~.apparatus_domain.ApparatusDomain` keyed by document:
+
+- ``{emend}`READING <orig=WITNESS; reason=WHY>``` corrects the witness, whose reading is kept
+  (``kind=add``: words the witness lacks, no ``orig``; ``kind=del``: words left out, an empty
+  reading, ``{emend}`<kind=del; orig=the; reason=…>```);
+- ``:::{ednote} ID`` (``:kind: note`` or ``query``) holds an editors' note, set in the margin
+  beside the passage; ``{lemma}`PASSAGE <ID>``` marks the passage it comments on;
+- ``{apparatus}`` (argument ``emendations`` or ``notes``, else both) lists them all.
+
+Write phase, before references are resolved: each emendation gets its card (the witness's
+reading and the reason), each note its number and heading, each lemma its mark, and the
+placeholder its tables. In witness mode (:mod:`.witness`) the notes and marks are left out;
+emendations are replaced by the witness's reading there, by :mod:`.witness` itself.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any, ClassVar, cast
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx import addnodes
+from sphinx.transforms import SphinxTransform
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util.docutils import SphinxDirective, SphinxRole
+from sphinx.util.nodes import make_refnode
+
+from . import nodes as ed
+from .apparatus_domain import (
+    EditorialNote,
+    Emendation,
+    EmendationKind,
+    Lemma,
+    NoteKind,
+    pages_to_rewrite,
+)
+from .config import get_config
+from .diagnostics import Subtype, warn
+from .markup import OptionError, parse_inline, parse_options, role_line, split_role_text
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from docutils.nodes import Node, system_message
+    from sphinx.application import Sphinx
+    from sphinx.builders import Builder
+    from sphinx.util.typing import ExtensionMetadata
+
+    from .apparatus_domain import ApparatusDomain
+
+#: The options of an emendation.
+EMEND_OPTIONS = ("orig", "reason", "kind")
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+_TARGET = re.compile(r"^(?P<text>.*?)\s*<(?P<inner>[^<>]*)>\s*$", re.DOTALL)
+
+
+# --- Shared helpers ---------------------------------------------------------------------------
+
+
+def apparatus_domain(env: Any) -> ApparatusDomain:
+    """The apparatus domain of *env*."""
+    return cast("ApparatusDomain", env.get_domain("apparatus"))
+
+
+def split_target(raw: str) -> tuple[str, str, dict[str, str]]:
+    """Split ``TEXT <TARGET; key=value; ...>`` into text, target and options.
+
+    The target is the first item when it holds no ``=``; without angle brackets the target is
+    empty and the text is everything. Used by roles that name something (a note, a register
+    entry, a date), where a bare value reads better than ``id=…``.
+
+    :raises OptionError: when the options after the target cannot be read.
+    """
+    match = _TARGET.match(raw)
+    if match is None:
+        return raw.strip(), "", {}
+    inner = match["inner"].strip()
+    head, sep, rest = inner.partition(";")
+    if "=" in head:
+        return match["text"].strip(), "", parse_options(inner)
+    return match["text"].strip(), head.strip(), parse_options(rest) if sep else {}
+
+
+def section_title(node: nodes.Node) -> str:
+    """The title of the section *node* stands in (empty outside sections)."""
+    parent = node.parent
+    while parent is not None:
+        if isinstance(parent, nodes.section) and parent.children:
+            return parent[0].astext()
+        parent = parent.parent
+    return ""
+
+
+def plain_words(node: nodes.Element) -> str:
+    """The words of *node*, citations shown by their keys, whitespace collapsed."""
+    return " ".join(node.astext().split())
+
+
+def witness_mode(config: Any) -> bool:
+    """Whether the build renders the witness's reading (see :mod:`.witness`)."""
+    return get_config(config).witness_mode
+
+
+class ApparatusPostTransform(SphinxPostTransform):
+    """Base of the apparatus's post-transforms: links and document lookup.
+
+    Priority 6: after sphinxcontrib-bibtex turned bibliographies into citations and the claims'
+    cards were built (5), so both can be extended; before Sphinx's ReferencesResolver (10), so
+    that citations copied into the apparatus are resolved like the ones in the text; before
+    the witness transform (8), which must see the finished emendations.
+    """
+
+    default_priority = 6
+    #: The document the built nodes stand in (LaTeX assembles every document into one tree).
+    fromdocname: str | None = None
+
+    @property
+    def domain(self) -> ApparatusDomain:
+        return apparatus_domain(self.env)
+
+    @property
+    def builder(self) -> Builder:
+        """The running builder.
+
+        ``SphinxTransform.app`` is deprecated since Sphinx 9; Sphinx's own ReferencesResolver
+        reaches the builder through the environment in the same way.
+        """
+        return self.env._app.builder
+
+    @property
+    def output_format(self) -> str:
+        """The builder's format (``html``, ``latex``, ``text`` ...)."""
+        return str(self.env._builder_cls.format)
+
+    def docname_of(self, node: nodes.Node) -> str:
+        """The document *node* comes from (sections of an assembled tree carry it)."""
+        parent: nodes.Node | None = node
+        while parent is not None:
+            if isinstance(parent, nodes.section | addnodes.start_of_file) and parent.get("docname"):
+                return str(parent["docname"])
+            parent = parent.parent
+        return self.env.docname
+
+    def link(self, todocname: str, anchor: str, child: nodes.Node, title: str = "") -> nodes.Node:
+        """A reference from the current document to *anchor* in *todocname*."""
+        fromdocname = self.fromdocname or self.env.docname
+        return make_refnode(self.builder, fromdocname, todocname, anchor, child, title)
+
+    def page_title(self, docname: str) -> str:
+        """The title of a document, or its name when it has none."""
+        title = self.env.titles.get(docname)
+        return title.astext() if title is not None else docname
+
+    def place(self, docname: str, anchor: str, section: str) -> nodes.Node:
+        """A link to a place in the edition, named by its section (or page) title."""
+        text = section or self.page_title(docname)
+        return self.link(docname, anchor, nodes.inline(text, text))
+
+
+def table(
+    headers: list[str],
+    rows: list[list[nodes.Node]],
+    widths: list[int],
+    row_ids: list[str] | None = None,
+) -> nodes.table:
+    """A docutils table (every builder renders it) with a header row; rows may have anchors."""
+    result = nodes.table(classes=["ed-apparatus-table"])
+    group = nodes.tgroup(cols=len(headers))
+    result += group
+    for width in widths:
+        group += nodes.colspec(colwidth=width)
+    head = nodes.thead()
+    group += head
+    row = nodes.row()
+    for header in headers:
+        row += nodes.entry("", nodes.paragraph(header, header))
+    head += row
+    body = nodes.tbody()
+    group += body
+    for position, cells in enumerate(rows):
+        row = nodes.row(ids=[row_ids[position]] if row_ids else [])
+        for cell in cells:
+            entry = nodes.entry()
+            entry += cell if isinstance(cell, nodes.paragraph) else nodes.paragraph("", "", cell)
+            row += entry
+        body += row
+    return result
+
+
+# --- Emendations --------------------------------------------------------------------------------
+
+
+def _emendation_problem(kind: str, text: str, options: dict[str, str]) -> str | None:
+    """Why the emendation cannot be used, or ``None``."""
+    unknown = sorted(set(options) - set(EMEND_OPTIONS))
+    if unknown:
+        return f"unknown emendation option {unknown[0]!r}; the options are: orig, reason, kind"
+    kinds = [k.value for k in EmendationKind]
+    if kind not in kinds:
+        return f"unknown emendation kind {kind!r}; use one of: {', '.join(kinds)}"
+    if not options.get("reason"):
+        return "the emendation gives no reason: add reason=… (typo, wrong word, misspelt name…)"
+    if kind == "sub" and "orig" not in options:
+        return "a correction needs orig=… with the witness's reading (or kind=add for an addition)"
+    if kind == "sub" and not text:
+        return "a correction needs a reading (or kind=del for a deletion)"
+    if kind == "add" and "orig" in options:
+        return "an addition has no orig=…: the witness has nothing there"
+    if kind == "add" and not text:
+        return "an addition needs the words added"
+    if kind == "del" and text:
+        return "a deletion has no reading: write {emend}`<kind=del; orig=…; reason=…>`"
+    if kind == "del" and "orig" not in options:
+        return "a deletion needs orig=… with the words left out"
+    return None
+
+
+class EmendRole(SphinxRole):
+    """``{emend}`READING <orig=WITNESS; reason=WHY; kind=sub|add|del>```.
+
+    Produces an :class:`~.nodes.emendation` whose children are the reading and whose
+    ``original`` attribute is the witness's reading (what witness mode prints). When the
+    markup is wrong the witness's reading is printed, so the text stays faithful.
+    """
+
+    def run(self) -> tuple[list[Node], list[system_message]]:
+        self.lineno = role_line(self)
+        location = self.get_location()
+        try:
+            parsed = split_role_text(self.text)
+        except OptionError as error:
+            warn(f"cannot read the emendation: {error}", Subtype.EMENDATION_MALFORMED, location)
+            return [nodes.Text(self.text)], []
+        options = parsed.options
+        kind = options.get("kind", "sub").lower()
+        problem = _emendation_problem(kind, parsed.text, options)
+        if problem is not None:
+            warn(problem, Subtype.EMENDATION_MALFORMED, location)
+            fallback = options.get("orig", parsed.text if kind != "add" else "")
+            return [nodes.Text(fallback)], []
+        node = ed.emendation(
+            self.rawtext,
+            "",
+            original=options.get("orig", ""),
+            reason=options["reason"],
+            kind=kind,
+        )
+        if parsed.text:
+            node += nodes.Text(parsed.text)
+        self.set_source_info(node)
+        return [node], []
+
+
+# --- Editorial notes and lemmas -----------------------------------------------------------------
+
+
+class EditorialNoteDirective(SphinxDirective):
+    """An editors' note or query, set in the margin beside the next paragraph::
+
+    :::{ednote} zangilan
+    :kind: query
+    The seventh district occupied in 1993 was Zangilan … {cite:p}`unsc_res884_1993`.
+    :::
+    """
+
+    required_arguments = 1
+    # The whole argument is read, so that an id with a space gets the toolkit's message.
+    final_argument_whitespace = True
+    has_content = True
+    option_spec: ClassVar[dict[str, Callable[[str], Any]]] = {
+        "kind": directives.unchanged_required,
+    }
+
+    def run(self) -> list[Node]:
+        note_id = self.arguments[0].strip()
+        location = self.get_location()
+        kind_value = str(self.options.get("kind", "note")).strip().lower()
+        kinds = [k.value for k in NoteKind]
+        body = nodes.container()
+        self.state.nested_parse(self.content, self.content_offset, body)
+        if not self.content or not body.children:
+            warn(f"the editorial note {note_id!r} has no text", Subtype.NOTE_MALFORMED, location)
+            return []
+        if not _ID.match(note_id):
+            warn(
+                f"the note id {note_id!r} may only contain letters, digits, '-', '_' and '.'",
+                Subtype.NOTE_MALFORMED,
+                location,
+            )
+            return []
+        if kind_value not in kinds:
+            warn(
+                f"unknown note kind {kind_value!r}; use one of: {', '.join(kinds)}",
+                Subtype.NOTE_MALFORMED,
+                location,
+            )
+            kind_value = NoteKind.NOTE.value
+        kind = NoteKind(kind_value)
+        anchor = nodes.make_id(f"note-{note_id}")
+        node = ed.editorial_note(
+            note_id=note_id,
+            kind=kind.value,
+            ids=[anchor],
+            # ed-no-lint: the attribution linter reads the authors' text, not the editors'.
+            classes=["ed-margin", "ed-note", f"ed-note-{kind.value}", "ed-no-lint"],
+        )
+        self.set_source_info(node)
+        node.extend(body.children)
+        return [node]
+
+
+class LemmaRole(SphinxRole):
+    """``{lemma}`PASSAGE <NOTE-ID>```: the passage an editorial note comments on."""
+
+    def run(self) -> tuple[list[Node], list[system_message]]:
+        self.lineno = role_line(self)
+        location = self.get_location()
+        try:
+            text, target, options = split_target(self.text)
+        except OptionError as error:
+            warn(f"cannot read the lemma: {error}", Subtype.NOTE_MALFORMED, location)
+            return [nodes.Text(self.text)], []
+        children, messages = parse_inline(self, text)
+        if not target or options:
+            warn(
+                "a lemma names its note as {lemma}`PASSAGE <NOTE-ID>` and takes no options",
+                Subtype.NOTE_MALFORMED,
+                location,
+            )
+            return children, messages
+        node = ed.lemma(self.rawtext, "", *children, note_id=target, classes=["ed-lemma"])
+        self.set_source_info(node)
+        return [node], messages
+
+
+class ApparatusDirective(SphinxDirective):
+    """``{apparatus}``: every emendation and note of the edition (argument: one of them)."""
+
+    optional_arguments = 1
+    _SHOW = ("emendations", "notes")
+
+    def run(self) -> list[Node]:
+        show = self.arguments[0].strip().lower() if self.arguments else "all"
+        if show not in (*self._SHOW, "all"):
+            warn(
+                f"{{apparatus}} lists 'emendations' or 'notes' (or both, without argument), "
+                f"not {show!r}",
+                Subtype.NOTE_MALFORMED,
+                self.get_location(),
+            )
+            show = "all"
+        apparatus_domain(self.env).note_placeholder(self.env.docname, "apparatus")
+        node = ed.apparatus_index(show=show)
+        self.set_source_info(node)
+        return [node]
+
+
+class CollectApparatus(SphinxTransform):
+    """Give emendations, notes and lemmas their anchors and record them in the domain.
+
+    Read phase, after parsing (priority 210: after the claims' collector, 200, which gives
+    claims their ids; nothing here depends on footnotes).
+    """
+
+    default_priority = 210
+
+    def apply(self, **kwargs: object) -> None:
+        domain = apparatus_domain(self.env)
+        docname = self.env.docname
+        emendations = list(self.document.findall(ed.emendation))
+        for number, node in enumerate(emendations, start=1):
+            anchor = f"emendation-{number}"
+            node["ids"] = [anchor]
+            node["emendation_id"] = anchor
+            domain.add(
+                "emendations",
+                Emendation(
+                    kind=EmendationKind(node.get("kind", "sub")),
+                    reading=node.astext(),
+                    original=str(node.get("original", "")),
+                    reason=str(node.get("reason", "")),
+                    docname=docname,
+                    line=node.line,
+                    anchor=anchor,
+                    section=section_title(node),
+                ),
+            )
+        for note in self.document.findall(ed.editorial_note):
+            domain.add(
+                "notes",
+                EditorialNote(
+                    id=note["note_id"],
+                    kind=NoteKind(note["kind"]),
+                    text=plain_words(note),
+                    docname=docname,
+                    line=note.line,
+                    anchor=note["ids"][0],
+                    section=section_title(note),
+                ),
+            )
+        seen: dict[str, int] = {}
+        for lemma in self.document.findall(ed.lemma):
+            note_id = lemma["note_id"]
+            seen[note_id] = seen.get(note_id, 0) + 1
+            anchor = nodes.make_id(f"lemma-{note_id}")
+            anchor += f"-{seen[note_id]}" if seen[note_id] > 1 else ""
+            lemma["ids"] = [anchor]
+            domain.add(
+                "lemmas",
+                Lemma(
+                    note_id=note_id,
+                    text=plain_words(lemma),
+                    docname=docname,
+                    line=lemma.line,
+                    anchor=anchor,
+                ),
+            )
+
+
+# --- Write phase --------------------------------------------------------------------------------
+
+
+def _card_line(label: str, *content: nodes.Node) -> nodes.inline:
+    """One line of a card, as the claims' cards have them (a hidden separator first)."""
+    line = nodes.inline("", "", classes=["ed-card-line"])
+    line += nodes.inline("; ", "; ", classes=["ed-card-sep"])
+    line += nodes.inline(label, label, classes=["ed-card-label"])
+    line += nodes.Text(" ")
+    line.extend(content)
+    return line
+
+
+class BuildEmendationCards(ApparatusPostTransform):
+    """Give every emendation its card: what the witness reads, and why it was changed."""
+
+    def run(self, **kwargs: Any) -> None:
+        if witness_mode(self.config):
+            return
+        apparatus_page = self.domain.page_of("apparatus")
+        numbers = {
+            (e.docname, e.anchor): n
+            for n, e in enumerate(self.domain.emendations(scoped=True), start=1)
+        }
+        for node in list(self.document.findall(ed.emendation)):
+            if not node["ids"]:
+                continue
+            self.fromdocname = self.docname_of(node)
+            anchor = node["ids"][0]
+            kind = EmendationKind(node.get("kind", "sub"))
+            card = ed.emendation_card(ids=[f"{anchor}-card"])
+            original = str(node.get("original", ""))
+            if kind is EmendationKind.ADDITION:
+                witness: nodes.Node = nodes.inline("", "nothing (added by the editors)")
+            else:
+                witness = nodes.inline(original, original, classes=["ed-witness-reading"])
+            card += _card_line("Witness", witness)
+            if kind is EmendationKind.DELETION:
+                card += _card_line("Edition", nodes.Text("left out by the editors"))
+            card += _card_line("Reason", nodes.Text(str(node.get("reason", ""))))
+            number = numbers.get((self.fromdocname, anchor))
+            if apparatus_page is not None and number is not None:
+                text = f"emendation {number}"
+                card += _card_line(
+                    "Apparatus",
+                    self.link(
+                        apparatus_page, f"apparatus-emendation-{number}", nodes.inline(text, text)
+                    ),
+                )
+            first = cast("nodes.Element", card[0])
+            first.remove(first[0])
+            node += card
+
+
+class NumberNotes(ApparatusPostTransform):
+    """Number and head every editorial note; mark every lemma with a link to its note.
+
+    In witness mode the notes are removed (they are the editors' words) and lemmas are left
+    unmarked.
+    """
+
+    def run(self, **kwargs: Any) -> None:
+        notes = list(self.document.findall(ed.editorial_note))
+        lemmas = list(self.document.findall(ed.lemma))
+        if not notes and not lemmas:
+            return
+        if witness_mode(self.config):
+            for note in notes:
+                if note.parent is not None:
+                    note.parent.remove(note)
+            return
+        numbers = self.domain.note_numbers()
+        for note in notes:
+            self.fromdocname = self.docname_of(note)
+            number = numbers.get(note["note_id"])
+            note["number"] = number
+            kind = NoteKind(note["kind"])
+            head = nodes.paragraph(classes=["ed-note-head"])
+            label = f"{kind.label} {number}" if number else kind.label
+            head += nodes.strong(label, label, classes=["ed-note-label"])
+            for position, record in enumerate(self.domain.lemmas_of(note["note_id"])):
+                head += nodes.Text(" on " if position == 0 else ", ")
+                quoted = f"“{record.text}”"
+                head += self.link(record.docname, record.anchor, nodes.inline(quoted, quoted))
+            note.insert(0, head)
+        for lemma in lemmas:
+            self.fromdocname = self.docname_of(lemma)
+            found = self.domain.find_note(lemma["note_id"])
+            if found is None:
+                continue  # reported by the checks
+            number = numbers[found.id]
+            text = f"ed.\u00a0{number}"
+            mark = nodes.superscript("", "", classes=["ed-note-mark"])
+            mark += self.link(
+                found.docname,
+                found.anchor,
+                nodes.inline(text, text),
+                f"{found.kind.label} {number}",
+            )
+            lemma += mark
+
+
+class FillApparatus(ApparatusPostTransform):
+    """Replace the ``{apparatus}`` placeholder with the emendations and the notes."""
+
+    def run(self, **kwargs: Any) -> None:
+        for placeholder in list(self.document.findall(ed.apparatus_index)):
+            self.fromdocname = self.docname_of(placeholder)
+            show = placeholder.get("show", "all")
+            result: list[nodes.Node] = []
+            if show in ("all", "emendations"):
+                result.extend(self.emendations())
+            if show in ("all", "notes"):
+                result.extend(self.notes())
+            placeholder.replace_self(result)
+
+    def emendations(self) -> list[nodes.Node]:
+        records = self.domain.emendations(scoped=True)
+        title = f"Emendations ({len(records)})"
+        rubric = nodes.rubric(title, title, ids=["emendations"], classes=["ed-apparatus-heading"])
+        if not records:
+            return [rubric, nodes.paragraph("", "The editors made no emendation.")]
+        rows: list[list[nodes.Node]] = []
+        for number, record in enumerate(records, start=1):
+            reading: nodes.Node = (
+                nodes.inline(record.reading, record.reading, classes=["ed-reading"])
+                if record.reading
+                else nodes.emphasis("om.", "om.")
+            )
+            original: nodes.Node = (
+                nodes.inline(record.original, record.original, classes=["ed-witness-reading"])
+                if record.original
+                else nodes.emphasis("om.", "om.")
+            )
+            rows.append(
+                [
+                    nodes.Text(str(number)),
+                    self.place(record.docname, record.anchor, record.section),
+                    reading,
+                    original,
+                    nodes.Text(record.kind.label),
+                    nodes.Text(record.reason),
+                ]
+            )
+        headers = ["#", "Place", "Edition", "Witness", "Kind", "Reason"]
+        ids = [f"apparatus-emendation-{n}" for n in range(1, len(rows) + 1)]
+        return [rubric, table(headers, rows, [4, 22, 18, 18, 10, 28], ids)]
+
+    def notes(self) -> list[nodes.Node]:
+        records = self.domain.notes(scoped=True)
+        title = f"Editorial notes and queries ({len(records)})"
+        rubric = nodes.rubric(title, title, ids=["notes"], classes=["ed-apparatus-heading"])
+        if not records:
+            return [rubric, nodes.paragraph("", "The editors added no note.")]
+        items = nodes.enumerated_list(enumtype="arabic", classes=["ed-apparatus-notes"])
+        for record in records:
+            item = nodes.list_item(ids=[f"apparatus-{record.anchor}"])
+            head = nodes.paragraph(classes=["ed-note-head"])
+            head += nodes.strong(record.kind.label, record.kind.label)
+            for position, lemma in enumerate(self.domain.lemmas_of(record.id)):
+                head += nodes.Text(" on " if position == 0 else ", ")
+                quoted = f"“{lemma.text}”"
+                head += self.link(lemma.docname, lemma.anchor, nodes.inline(quoted, quoted))
+            head += nodes.Text(" (")
+            head += self.place(record.docname, record.anchor, record.section)
+            head += nodes.Text(")")
+            item += head
+            item.extend(self.note_body(record))
+            items += item
+        return [rubric, items]
+
+    def note_body(self, record: EditorialNote) -> list[nodes.Node]:
+        """A copy of the note's text, read from its document's doctree (links still pending)."""
+        doctree = self.env.get_doctree(record.docname)
+        for note in doctree.findall(ed.editorial_note):
+            if note.get("note_id") == record.id:
+                copies = [child.deepcopy() for child in note.children]
+                for copy in copies:
+                    _detach_copy(copy, self.fromdocname or self.env.docname)
+                return copies
+        return [nodes.paragraph(record.text, record.text)]
+
+
+def _detach_copy(node: nodes.Node, docname: str) -> None:
+    """Make a copied subtree safe to stand in another document: no ids, no footnote marks."""
+    if not isinstance(node, nodes.Element):
+        return
+    for element in list(node.findall(nodes.Element)):
+        element["ids"] = []
+        if isinstance(element, nodes.footnote_reference) and element.parent is not None:
+            element.parent.remove(element)
+        elif isinstance(element, addnodes.pending_xref):
+            element["refdoc"] = docname
+
+
+# --- Checks -------------------------------------------------------------------------------------
+
+
+def check_apparatus(app: Sphinx, builder: object = None) -> None:
+    """Duplicate note ids and lemmas naming no note (``write-started``: every build)."""
+    domain = apparatus_domain(app.env)
+    first: dict[str, EditorialNote] = {}
+    for note in domain.notes():
+        if note.id in first:
+            other = first[note.id]
+            warn(
+                f"the editorial note id {note.id!r} is already used in {other.docname!r} "
+                f"(line {other.line})",
+                Subtype.NOTE_DUPLICATE_ID,
+                (note.docname, note.line),
+            )
+        first.setdefault(note.id, note)
+    for lemma in domain.in_reading_order(domain.lemmas_by_doc):
+        if lemma.note_id not in first:
+            warn(
+                f"the lemma {lemma.text!r} refers to the editorial note {lemma.note_id!r}, "
+                "which does not exist",
+                Subtype.NOTE_UNKNOWN,
+                (lemma.docname, lemma.line),
+            )
+
+
+def setup(app: Sphinx) -> ExtensionMetadata:
+    """Register the markup, the collector, the post-transforms, the checks and the visitors."""
+    from .apparatus_domain import ApparatusDomain
+    from .writers import apparatus as writers
+
+    app.add_domain(ApparatusDomain)
+    app.add_role("emend", EmendRole())
+    app.add_role("lemma", LemmaRole())
+    app.add_directive("ednote", EditorialNoteDirective)
+    app.add_directive("apparatus", ApparatusDirective)
+    # Read phase: anchors and records, once the document is parsed.
+    app.add_transform(CollectApparatus)
+    # env-updated: pages built from other pages' records (apparatus, registers, chronology,
+    # bibliography) and pages showing note numbers or register names are rewritten.
+    app.connect("env-updated", pages_to_rewrite)
+    # write-started: corpus-wide checks, emitted by every build (also one that read nothing).
+    app.connect("write-started", check_apparatus)
+    # Write phase: cards, note numbers and the apparatus page.
+    app.add_post_transform(BuildEmendationCards)
+    app.add_post_transform(NumberNotes)
+    app.add_post_transform(FillApparatus)
+    writers.register(app)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

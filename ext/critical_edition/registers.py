@@ -1,0 +1,448 @@
+"""Registers of names (read phase, env-updated, write phase): persons, organisations, places.
+
+Markup:
+
+- ``:::{place} ganja`` (also ``{person}``, ``{org}``) declares a register entry: ``:name:`` the
+  canonical name, ``:variants:`` other names and spellings (``Gəncə, Gence``), ``:index:`` the
+  form of the general index (persons default to ``Surname, Given names``), content a line on
+  who or what it is;
+- ``{place}`Gence <ganja>``` (also ``{person}``, ``{org}``) marks a mention; ``{place}`Gence```
+  alone looks the words up among ids, names and variants. A person or organisation that is a
+  speaker needs no second declaration: the actor register (``{actor}``) is looked up too.
+- ``{register} place`` lists one register alphabetically, every mention linked.
+
+Every mention is a link to its entry and an entry of Sphinx's general index (a variant also
+gets a "see" entry): at ``env-updated`` the index domain's entries of each document are
+completed with the mentions' canonical names, which only the whole edition knows; LaTeX gets
+the same entries as index nodes, inserted by a post-transform. Unknown names and duplicate
+entries are reported at ``write-started``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx import addnodes
+from sphinx.transforms import SphinxTransform
+from sphinx.util.docutils import SphinxDirective, SphinxRole
+
+from . import nodes as ed
+from .apparatus import ApparatusPostTransform, apparatus_domain, split_target, witness_mode
+from .apparatus_domain import Entity, EntityKind, Mention, index_form
+from .citation_style import sort_fold
+from .diagnostics import Subtype, warn
+from .markup import OptionError, parse_inline, role_line, split_list
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from docutils.nodes import Node, system_message
+    from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
+    from sphinx.util.typing import ExtensionMetadata
+
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+#: Anchors of mentions start with this; it also marks the index entries made from them.
+MENTION_PREFIX = "mention-"
+
+
+class EntityDirective(SphinxDirective):
+    """Declare a register entry::
+
+    :::{place} ganja
+    :name: Ganja
+    :variants: Gəncə, Gence
+    Azerbaijan's second city.
+    :::
+    """
+
+    required_arguments = 1
+    # The whole argument is read, so that an id with a space gets the toolkit's message.
+    final_argument_whitespace = True
+    has_content = True
+    option_spec: ClassVar[dict[str, Callable[[str], Any]]] = {
+        "name": directives.unchanged_required,
+        "variants": directives.unchanged,
+        "index": directives.unchanged,
+    }
+    kind: ClassVar[EntityKind]
+
+    def run(self) -> list[Node]:
+        entity_id = self.arguments[0].strip()
+        location = self.get_location()
+        name = str(self.options.get("name", "")).strip()
+        if not _ID.match(entity_id):
+            warn(
+                f"the {self.kind.label} id {entity_id!r} may only contain letters, digits, "
+                "'-', '_' and '.'",
+                Subtype.REGISTER_MALFORMED,
+                location,
+            )
+            return []
+        if not name:
+            warn(
+                f"the {self.kind.label} {entity_id!r} has no :name: option",
+                Subtype.REGISTER_MALFORMED,
+                location,
+            )
+            return []
+        anchor = nodes.make_id(f"{self.kind.value}-{entity_id}")
+        index_name = str(self.options.get("index", "")).strip() or index_form(name, self.kind)
+        entity = Entity(
+            id=entity_id,
+            kind=self.kind,
+            name=name,
+            variants=split_list(str(self.options.get("variants", ""))),
+            index_name=index_name,
+            description=" ".join(" ".join(self.content).split()),
+            docname=self.env.docname,
+            line=self.lineno,
+            anchor=anchor,
+        )
+        domain = apparatus_domain(self.env)
+        domain.add("entities", entity)
+        domain.note_placeholder(self.env.docname, "register-entry")
+        node = ed.register_entry(entity_kind=self.kind.value, entity_id=entity_id, ids=[anchor])
+        self.set_source_info(node)
+        title = nodes.paragraph("", "", classes=["ed-register-name"])
+        title += nodes.strong(name, name)
+        title += nodes.Text(" ")
+        title += nodes.inline(self.kind.label, self.kind.label, classes=["ed-register-kind"])
+        node += title
+        if entity.variants:
+            text = "Also written: " + ", ".join(entity.variants)
+            node += nodes.paragraph(text, text, classes=["ed-register-variants"])
+        if self.content:
+            body = nodes.container()
+            self.state.nested_parse(self.content, self.content_offset, body)
+            node.extend(body.children)
+        return [node]
+
+
+class PersonDirective(EntityDirective):
+    """``{person}``: a person of the register of persons."""
+
+    kind = EntityKind.PERSON
+
+
+class OrgDirective(EntityDirective):
+    """``{org}``: an organisation of the register of organisations."""
+
+    kind = EntityKind.ORG
+
+
+class PlaceDirective(EntityDirective):
+    """``{place}``: a place of the register of places, with its name variants."""
+
+    kind = EntityKind.PLACE
+
+
+class MentionRole(SphinxRole):
+    """``{place}`TEXT <ID>``` or ``{place}`NAME```: a mention of a register entry."""
+
+    def __init__(self, kind: EntityKind) -> None:
+        self.kind = kind
+
+    def run(self) -> tuple[list[Node], list[system_message]]:
+        self.lineno = role_line(self)
+        location = self.get_location()
+        try:
+            text, target, options = split_target(self.text)
+        except OptionError as error:
+            warn(
+                f"cannot read the {self.kind.label}: {error}", Subtype.REGISTER_MALFORMED, location
+            )
+            return [nodes.Text(self.text)], []
+        children, messages = parse_inline(self, text)
+        if options or not text:
+            warn(
+                f"a {self.kind.label} is written {{{self.kind.value}}}`TEXT <ID>` or "
+                f"{{{self.kind.value}}}`NAME`, without options",
+                Subtype.REGISTER_MALFORMED,
+                location,
+            )
+            return children, messages
+        node = ed.mention(
+            self.rawtext, "", *children, entity_kind=self.kind.value, target=target or text
+        )
+        self.set_source_info(node)
+        return [node], messages
+
+
+class RegisterDirective(SphinxDirective):
+    """``{register} place``: every entry of one register, alphabetically, mentions linked."""
+
+    required_arguments = 1
+
+    def run(self) -> list[Node]:
+        value = self.arguments[0].strip().lower()
+        kinds = [k.value for k in EntityKind]
+        if value not in kinds:
+            warn(
+                f"unknown register {value!r}; use one of: {', '.join(kinds)}",
+                Subtype.REGISTER_MALFORMED,
+                self.get_location(),
+            )
+            return []
+        apparatus_domain(self.env).note_placeholder(self.env.docname, f"register-{value}")
+        node = ed.register_index(entity_kind=value)
+        self.set_source_info(node)
+        return [node]
+
+
+class CollectMentions(SphinxTransform):
+    """Give every mention its anchor and record it (read phase, after parsing)."""
+
+    default_priority = 211
+
+    def apply(self, **kwargs: object) -> None:
+        domain = apparatus_domain(self.env)
+        for number, node in enumerate(self.document.findall(ed.mention), start=1):
+            anchor = f"{MENTION_PREFIX}{number}"
+            node["ids"] = [anchor]
+            domain.add(
+                "mentions",
+                Mention(
+                    kind=EntityKind(node["entity_kind"]),
+                    target=node["target"],
+                    text=" ".join(node.astext().split()),
+                    docname=self.env.docname,
+                    line=node.line,
+                    anchor=anchor,
+                ),
+            )
+
+
+# --- The general index ------------------------------------------------------------------------
+
+
+def index_entries(env: BuildEnvironment, docname: str) -> list[tuple[str, str, str, str, None]]:
+    """The general index's entries of the mentions of *docname* (canonical names, variants)."""
+    domain = apparatus_domain(env)
+    entries: list[tuple[str, str, str, str, None]] = []
+    if not domain.in_scope(docname):
+        return entries
+    for mention in domain.mentions_by_doc.get(docname, ()):
+        entity = domain.resolve_entity(mention.kind, mention.target)
+        if entity is None:
+            continue
+        entries.append(("single", entity.index_name, mention.anchor, "", None))
+        # A declared variant the text uses leads the reader to the canonical name.
+        variants = {
+            v.casefold(): v for v in entity.variants if v.casefold() != entity.name.casefold()
+        }
+        variant = variants.get(mention.text.casefold())
+        if variant is not None:
+            entries.append(("see", f"{variant}; {entity.index_name}", mention.anchor, "", None))
+    return entries
+
+
+def update_index(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """Complete every document's general-index entries with its mentions (``env-updated``).
+
+    The index domain records a document's entries when it is read, but a mention's canonical
+    name is known only once every register page is read. So, after reading, each document's
+    entries made from mentions (their targets start with ``mention-``) are replaced by fresh
+    ones: correct after an incremental or parallel read alike. The general index page is
+    written by every HTML build.
+    """
+    entries = env.domains.index_domain.entries
+    for docname in env.found_docs:
+        kept = [e for e in entries.get(docname, []) if not e[2].startswith(MENTION_PREFIX)]
+        fresh = index_entries(env, docname)
+        if fresh or docname in entries:
+            entries[docname] = [*kept, *fresh]
+    return []
+
+
+# --- Write phase --------------------------------------------------------------------------------
+
+
+def _entity_title(entity: Entity) -> str:
+    title = f"{entity.name} ({entity.kind.label})"
+    if entity.variants:
+        title += "; also " + ", ".join(entity.variants)
+    return title
+
+
+class LinkMentions(ApparatusPostTransform):
+    """Make each mention a link to its register entry; in LaTeX, give it its index entries."""
+
+    def run(self, **kwargs: Any) -> None:
+        if witness_mode(self.config):
+            return
+        for node in list(self.document.findall(ed.mention)):
+            self.fromdocname = self.docname_of(node)
+            entity = self.domain.resolve_entity(EntityKind(node["entity_kind"]), node["target"])
+            if entity is None:
+                continue  # reported by the checks
+            if self.output_format == "latex" and node.parent is not None and node["ids"]:
+                entries = [
+                    e for e in index_entries(self.env, self.fromdocname) if e[2] == node["ids"][0]
+                ]
+                index = addnodes.index(entries=entries, inline=True)
+                node.parent.insert(node.parent.index(node), index)
+            content = list(node.children)
+            node.clear()
+            inline = nodes.inline("", "", *content)
+            node += self.link(entity.docname, entity.anchor, inline, _entity_title(entity))
+
+
+class FillRegisters(ApparatusPostTransform):
+    """Append its mentions to every entry (and speaker); fill the ``{register}`` lists."""
+
+    def run(self, **kwargs: Any) -> None:
+        entries = list(self.document.findall(ed.register_entry))
+        actors = list(self.document.findall(ed.actor_entry))
+        placeholders = list(self.document.findall(ed.register_index))
+        if not (entries or actors or placeholders):
+            return
+        mentions = self.mentions_by_entity()
+        for entry in entries:
+            self.fromdocname = self.docname_of(entry)
+            key = (entry["entity_kind"], entry["entity_id"])
+            entry += self.mention_list(mentions.get(key, []), empty=True)
+        for actor in actors:
+            self.fromdocname = self.docname_of(actor)
+            found = [
+                m
+                for kind in (EntityKind.PERSON, EntityKind.ORG)
+                for m in mentions.get((kind.value, actor["actor_id"]), [])
+            ]
+            if found:
+                actor += self.mention_list(found, empty=False)
+        for placeholder in placeholders:
+            self.fromdocname = self.docname_of(placeholder)
+            placeholder.replace_self(
+                self.register(EntityKind(placeholder["entity_kind"]), mentions)
+            )
+
+    def mentions_by_entity(self) -> dict[tuple[str, str], list[Mention]]:
+        """Mentions grouped by the entry they resolve to, in reading order."""
+        grouped: dict[tuple[str, str], list[Mention]] = {}
+        for mention in self.domain.mentions(scoped=True):
+            entity = self.domain.resolve_entity(mention.kind, mention.target)
+            if entity is not None:
+                grouped.setdefault((entity.kind.value, entity.id), []).append(mention)
+        return grouped
+
+    def places_list(self, mentions: list[Mention]) -> list[nodes.Node]:
+        """``Page 1 2, Other page``: each page once, a numbered link per mention on it."""
+        by_doc: dict[str, list[Mention]] = {}
+        for mention in mentions:
+            by_doc.setdefault(mention.docname, []).append(mention)
+        result: list[nodes.Node] = []
+        for position, (docname, found) in enumerate(by_doc.items()):
+            if position:
+                result.append(nodes.Text("; "))
+            title = self.page_title(docname)
+            if len(found) == 1:
+                result.append(self.link(docname, found[0].anchor, nodes.inline(title, title)))
+                continue
+            result.append(nodes.Text(title + " "))
+            for number, mention in enumerate(found, start=1):
+                if number > 1:
+                    result.append(nodes.Text(" "))
+                text = str(number)
+                result.append(
+                    self.link(docname, mention.anchor, nodes.inline(text, text), mention.text)
+                )
+        return result
+
+    def mention_list(self, mentions: list[Mention], *, empty: bool) -> nodes.paragraph:
+        paragraph = nodes.paragraph(classes=["ed-register-mentions"])
+        if not mentions:
+            paragraph += nodes.Text("Not mentioned in the text." if empty else "")
+            return paragraph
+        label = f"Mentioned in the text ({len(mentions)}): "
+        paragraph += nodes.inline(label, label, classes=["ed-register-mentions-label"])
+        paragraph.extend(self.places_list(mentions))
+        return paragraph
+
+    def register(
+        self, kind: EntityKind, mentions: dict[tuple[str, str], list[Mention]]
+    ) -> list[nodes.Node]:
+        """One register, alphabetically: the entries declared on register pages (pages holding
+        a register list) and every entry or speaker the text mentions."""
+        registers = {
+            d for d, kinds in self.domain.placeholders.items() if f"register-{kind.value}" in kinds
+        }
+        entities: dict[str, Entity] = {
+            e.id: e for e in self.domain.entities(kind) if e.docname in registers
+        }
+        for (kind_value, entity_id), found in mentions.items():
+            if kind_value == kind.value and entity_id not in entities:
+                entity = self.domain.resolve_entity(kind, found[0].target)
+                if entity is not None:
+                    entities[entity_id] = entity
+        if not entities:
+            return [nodes.paragraph("", "No entries.")]
+        items = nodes.bullet_list(classes=["ed-register-index", f"ed-register-{kind.value}"])
+        for entity in sorted(entities.values(), key=lambda e: sort_fold(e.index_name)):
+            paragraph = nodes.paragraph()
+            name = self.link(
+                entity.docname, entity.anchor, nodes.strong(entity.index_name, entity.index_name)
+            )
+            paragraph += name
+            if entity.variants:
+                text = " (" + ", ".join(entity.variants) + ")"
+                paragraph += nodes.inline(text, text, classes=["ed-register-variants"])
+            found = mentions.get((kind.value, entity.id), [])
+            if found:
+                paragraph += nodes.Text(" — ")
+                paragraph.extend(self.places_list(found))
+            items += nodes.list_item("", paragraph)
+        return [items]
+
+
+# --- Checks -------------------------------------------------------------------------------------
+
+
+def check_registers(app: Sphinx, builder: object = None) -> None:
+    """Unknown mentions and duplicate entries (``write-started``: every build)."""
+    domain = apparatus_domain(app.env)
+    for kind in EntityKind:
+        seen: dict[str, Entity] = {}
+        for entity in domain.entities(kind):
+            for name in dict.fromkeys((entity.id, entity.name, *entity.variants)):
+                other = seen.get(name.casefold())
+                if other is not None and other is not entity:
+                    warn(
+                        f"the {kind.label} {entity.id!r} has the name {name!r}, already used by "
+                        f"the {kind.label} {other.id!r}",
+                        Subtype.REGISTER_DUPLICATE,
+                        (entity.docname, entity.line),
+                    )
+                seen.setdefault(name.casefold(), entity)
+    for mention in domain.mentions():
+        if domain.resolve_entity(mention.kind, mention.target) is None:
+            where = "register" if mention.kind is EntityKind.PLACE else "register or actor register"
+            warn(
+                f"no {mention.kind.label} {mention.target!r} in the {where}: declare it with "
+                f"the {mention.kind.value} directive, or use an id, name or variant",
+                Subtype.REGISTER_UNKNOWN,
+                (mention.docname, mention.line),
+            )
+
+
+def setup(app: Sphinx) -> ExtensionMetadata:
+    """Register the directives and roles, the collector, the index update and the lists."""
+    app.add_directive("person", PersonDirective)
+    app.add_directive("org", OrgDirective)
+    app.add_directive("place", PlaceDirective)
+    app.add_directive("register", RegisterDirective)
+    for kind in EntityKind:
+        app.add_role(kind.value, MentionRole(kind))
+    # Read phase: anchors and records of the mentions.
+    app.add_transform(CollectMentions)
+    # env-updated: the general index learns the mentions' canonical names.
+    app.connect("env-updated", update_index)
+    # write-started: unknown names, duplicate entries (every build).
+    app.connect("write-started", check_registers)
+    # Write phase: links, LaTeX index entries, mention lists and register tables.
+    app.add_post_transform(LinkMentions)
+    app.add_post_transform(FillRegisters)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

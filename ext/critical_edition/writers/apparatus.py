@@ -1,0 +1,223 @@
+"""Writers of the apparatus's nodes (write phase): HTML, LaTeX and plain-text visitors.
+
+HTML: every attribute goes through ``starttag()`` and every text through ``encode()`` (the
+timeline's SVG escapes its labels itself). An emendation is a focusable span whose card
+(``role="tooltip"``) shows on hover and focus, like a claim's; an editorial note is an
+``aside`` with the class ``ed-margin`` (reading.css floats it into the margin). LaTeX uses the
+macros of ``critical-edition.sty``: ``\\edEmendation``, ``\\edEditorialNote`` and
+``\\edBibStatus``. Plain text prints the edition's reading and the notes indented.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from docutils import nodes
+
+from .. import nodes as ed
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+
+def _passthrough(self: Any, node: nodes.Node) -> None:
+    """Render the node's children only."""
+
+
+def _skip(self: Any, node: nodes.Node) -> None:
+    """Leave the node and its children out."""
+    raise nodes.SkipNode
+
+
+def _close_span(self: Any, node: nodes.Node) -> None:
+    self.body.append("</span>")
+
+
+def _close_div(self: Any, node: nodes.Node) -> None:
+    self.body.append("</div>")
+
+
+# --- Emendations --------------------------------------------------------------------------------
+
+
+def visit_emendation_html(self: Any, node: nodes.Element) -> None:
+    kind = node.get("kind", "sub")
+    anchor = node["ids"][0] if node["ids"] else ""
+    attributes: dict[str, str] = {"data-original": str(node.get("original", ""))}
+    if anchor:
+        attributes["tabindex"] = "0"
+        attributes["aria-describedby"] = f"{anchor}-card"
+    if kind == "del":
+        # Nothing of the edition's text stands here: the mark needs a name of its own.
+        attributes["aria-label"] = "words left out by the editors"
+    self.body.append(
+        self.starttag(node, "span", "", CLASS=f"ed-emendation ed-emendation-{kind}", **attributes)
+    )
+
+
+def visit_emendation_card_html(self: Any, node: nodes.Element) -> None:
+    self.body.append(self.starttag(node, "span", "", CLASS="ed-emendation-card", role="tooltip"))
+
+
+def visit_emendation_latex(self: Any, node: nodes.Element) -> None:
+    self.body.append(self.hypertarget_to(node, anchor=True) + r"\edEmendation{")
+
+
+def depart_emendation_latex(self: Any, node: nodes.Element) -> None:
+    original = self.encode(str(node.get("original", "")))
+    reason = self.encode(str(node.get("reason", "")))
+    self.body.append("}{" + original + "}{" + reason + "}")
+
+
+# --- Editorial notes and lemmas -----------------------------------------------------------------
+
+
+def visit_editorial_note_html(self: Any, node: nodes.Element) -> None:
+    number = node.get("number")
+    kind = "Editors' query" if node.get("kind") == "query" else "Editors' note"
+    label = f"{kind} {number}" if number else kind
+    self.body.append(self.starttag(node, "aside", "", **{"aria-label": label}))
+
+
+def depart_editorial_note_html(self: Any, node: nodes.Element) -> None:
+    self.body.append("</aside>\n")
+
+
+def visit_editorial_note_latex(self: Any, node: nodes.Element) -> None:
+    self.body.append("\n" + self.hypertarget_to(node, anchor=True) + r"\edEditorialNote{")
+
+
+def depart_editorial_note_latex(self: Any, node: nodes.Element) -> None:
+    self.body.append("}\n")
+
+
+def visit_editorial_note_text(self: Any, node: nodes.Element) -> None:
+    """Indented, like an admonition; its heading names it."""
+    self.new_state(2)
+
+
+def depart_editorial_note_text(self: Any, node: nodes.Element) -> None:
+    self.end_state()
+
+
+def visit_lemma_html(self: Any, node: nodes.Element) -> None:
+    self.body.append(self.starttag(node, "span", "", CLASS="ed-lemma"))
+
+
+def visit_anchored_latex(self: Any, node: nodes.Element) -> None:
+    """An inline node with an anchor: its label, then its children."""
+    self.body.append(self.hypertarget_to(node, anchor=True))
+
+
+# --- Registers ----------------------------------------------------------------------------------
+
+
+def visit_mention_html(self: Any, node: nodes.Element) -> None:
+    kind = node.get("entity_kind", "")
+    self.body.append(self.starttag(node, "span", "", CLASS=f"ed-mention ed-mention-{kind}"))
+
+
+def visit_register_entry_html(self: Any, node: nodes.Element) -> None:
+    kind = node.get("entity_kind", "")
+    self.body.append(self.starttag(node, "div", "", CLASS=f"ed-register-entry ed-{kind}"))
+
+
+def visit_register_entry_latex(self: Any, node: nodes.Element) -> None:
+    self.body.append("\n" + self.hypertarget_to(node, anchor=True) + "\n")
+
+
+def depart_block_latex(self: Any, node: nodes.Element) -> None:
+    self.body.append("\n")
+
+
+# --- Chronology ---------------------------------------------------------------------------------
+
+
+def visit_dated_html(self: Any, node: nodes.Element) -> None:
+    attributes = {"data-start": str(node.get("start", "")), "data-end": str(node.get("end", ""))}
+    self.body.append(self.starttag(node, "span", "", CLASS="ed-date", **attributes))
+
+
+def visit_timeline_html(self: Any, node: nodes.Element) -> None:
+    from ..chronology import timeline_svg
+
+    self.body.append(self.starttag(node, "figure", "", CLASS="ed-timeline ed-wide"))
+    self.body.append(timeline_svg(node["events"]))
+    caption = node.get("caption", "")
+    if caption:
+        self.body.append("<figcaption>" + self.encode(caption) + "</figcaption>")
+    self.body.append("</figure>\n")
+    raise nodes.SkipNode
+
+
+# --- Bibliography status ------------------------------------------------------------------------
+
+#: sphinx-design colour of each verification status (the status is always written out too).
+BIB_STATUS_COLOURS = {"verified": "success", "candidate": "warning", "unresolved": "danger"}
+
+
+def visit_bib_status_html(self: Any, node: nodes.Element) -> None:
+    status = str(node.get("status", ""))
+    colour = BIB_STATUS_COLOURS.get(status, "secondary")
+    classes = f"sd-badge sd-bg-{colour} sd-bg-text-{colour} ed-bib-status ed-bib-status-{status}"
+    self.body.append(self.starttag(node, "span", "", CLASS=classes.strip()))
+
+
+def visit_bib_status_latex(self: Any, node: nodes.Element) -> None:
+    status = self.encode(str(node.get("status", "")))
+    self.body.append(r"\edBibStatus{" + status + "}{" + self.encode(node.astext()) + "}")
+    raise nodes.SkipNode
+
+
+_OTHER = ("man", "texinfo", "xml", "pseudoxml")
+
+
+def register(app: Sphinx) -> None:
+    """Register the visitors of every apparatus node for every builder."""
+    p, s = _passthrough, _skip
+    # node: (html visit, html depart, latex visit, latex depart, text visit, text depart)
+    table: dict[type[nodes.Element], tuple[Any, Any, Any, Any, Any, Any]] = {
+        ed.emendation: (
+            visit_emendation_html,
+            _close_span,
+            visit_emendation_latex,
+            depart_emendation_latex,
+            p,
+            p,
+        ),
+        ed.emendation_card: (visit_emendation_card_html, _close_span, s, None, s, None),
+        ed.editorial_note: (
+            visit_editorial_note_html,
+            depart_editorial_note_html,
+            visit_editorial_note_latex,
+            depart_editorial_note_latex,
+            visit_editorial_note_text,
+            depart_editorial_note_text,
+        ),
+        ed.lemma: (visit_lemma_html, _close_span, visit_anchored_latex, p, p, p),
+        ed.mention: (visit_mention_html, _close_span, visit_anchored_latex, p, p, p),
+        ed.register_entry: (
+            visit_register_entry_html,
+            _close_div,
+            visit_register_entry_latex,
+            depart_block_latex,
+            p,
+            p,
+        ),
+        ed.dated: (visit_dated_html, _close_span, visit_anchored_latex, p, p, p),
+        ed.timeline: (visit_timeline_html, None, s, None, s, None),
+        ed.bib_status: (visit_bib_status_html, _close_span, visit_bib_status_latex, None, p, p),
+        # Placeholders are replaced by post-transforms; one left over is left out.
+        ed.apparatus_index: (s, None, s, None, s, None),
+        ed.register_index: (s, None, s, None, s, None),
+        ed.chronology_index: (s, None, s, None, s, None),
+    }
+    for node_class, (hv, hd, lv, ld, tv, td) in table.items():
+        keep = tv is not s
+        app.add_node(
+            node_class,
+            html=(hv, hd),
+            latex=(lv, ld),
+            text=(tv, td),
+            **dict.fromkeys(_OTHER, (p, p) if keep else (s, None)),  # type: ignore[arg-type]
+        )
