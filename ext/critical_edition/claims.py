@@ -21,6 +21,7 @@ from sphinx.transforms import SphinxTransform
 from sphinx.util.docutils import SphinxDirective, SphinxRole
 
 from . import nodes as ed
+from .config import get_config
 from .diagnostics import Subtype, warn
 from .markup import OptionError, parse_inline, role_line, split_list, split_role_text
 from .model import Claim, ClaimStatus
@@ -193,18 +194,26 @@ def _footnote_label(node: nodes.Node) -> str | None:
     return None
 
 
-def _sources_in(node: nodes.Element) -> list[str]:
+def _is_editorial(label: str | None, prefix: str) -> bool:
+    """Whether a footnote is the editors' (its label starts with the editorial prefix)."""
+    return bool(prefix and label and label.startswith(prefix))
+
+
+def _sources_in(node: nodes.Element, editorial_prefix: str) -> list[str]:
     sources: list[str] = []
     for child in node.findall(nodes.Element):
         sources.extend(_cited_keys(child))
         label = _footnote_label(child)
-        if label is not None:
+        if label is not None and not _is_editorial(label, editorial_prefix):
             sources.append("^" + label)
     return sources
 
 
-def _sources_right_after(node: nodes.Element) -> list[str]:
-    """Citations and footnote markers that follow the claim, before any other word."""
+def _sources_right_after(node: nodes.Element, editorial_prefix: str) -> list[str]:
+    """Citations and footnote markers that follow the claim, before any other word.
+
+    The editors' footnotes are passed over: they are no source the authors gave.
+    """
     sources: list[str] = []
     parent = node.parent
     if parent is None:
@@ -218,6 +227,8 @@ def _sources_right_after(node: nodes.Element) -> list[str]:
         label = _footnote_label(sibling)
         if keys:
             sources.extend(keys)
+        elif _is_editorial(label, editorial_prefix):
+            continue
         elif label is not None:
             sources.append("^" + label)
         else:
@@ -306,7 +317,8 @@ class CollectClaims(SphinxTransform):
             sources = list(node["sources"])
             implicit = False
             if not sources:
-                sources = _sources_in(node) or _sources_right_after(node)
+                prefix = get_config(self.config).editorial_footnote_prefix
+                sources = _sources_in(node, prefix) or _sources_right_after(node, prefix)
                 implicit = bool(sources)
             status = (
                 ClaimStatus(node["status"])
