@@ -219,9 +219,34 @@ def test_a_missing_bibliography_stops_the_build_with_what_to_set(tmp_path: Path)
 # -- The generated reference -----------------------------------------------------------------
 
 
+def _toolkit_markup(app: SphinxTestApp) -> set[str]:
+    """The names of every role and directive the toolkit registers (``ed:claim`` for a domain's).
+
+    Read from docutils' registries while the application is alive (its cleanup restores them).
+    """
+    from docutils.parsers.rst import directives, roles
+
+    def ours(obj: object) -> bool:
+        return str(getattr(obj, "__module__", "")).startswith("critical_edition")
+
+    registered = {**directives._directives, **roles._roles}  # type: ignore[attr-defined]
+    names = {name for name, obj in registered.items() if ours(obj)}
+    for name, domain in app.registry.domains.items():
+        if ours(domain):
+            names.update(f"{name}:{role}" for role in domain.roles)
+    return names
+
+
+@dataclass(frozen=True)
+class Reference:
+    soup: BeautifulSoup
+    #: Every role and directive of the toolkit.
+    markup: set[str]
+
+
 @pytest.fixture(scope="module")
-def reference(rootdir: Path, tmp_path_factory: pytest.TempPathFactory) -> BeautifulSoup:
-    """The reference root built once; its HTML page."""
+def reference(rootdir: Path, tmp_path_factory: pytest.TempPathFactory) -> Reference:
+    """The reference root built once: its HTML page, and the toolkit's markup names."""
     app = SphinxTestApp(
         "html",
         srcdir=rootdir / "test-toolkit-reference",
@@ -232,9 +257,10 @@ def reference(rootdir: Path, tmp_path_factory: pytest.TempPathFactory) -> Beauti
         app.build()
         assert strip_escape_sequences(app.warning.getvalue()) == ""
         html = (app.outdir / "index.html").read_text(encoding="utf-8")
+        markup = _toolkit_markup(app)
     finally:
         app.cleanup()
-    return BeautifulSoup(html, "html.parser")
+    return Reference(BeautifulSoup(html, "html.parser"), markup)
 
 
 def _row(soup: BeautifulSoup, anchor: str) -> str:
@@ -248,12 +274,13 @@ def _words(text: str) -> str:
     return " ".join(text.replace("``", "").split())
 
 
-def test_reference_lists_every_setting(reference: BeautifulSoup) -> None:
-    rows = reference.select("table.ed-config-reference tbody tr")
+def test_reference_lists_every_setting(reference: Reference) -> None:
+    soup = reference.soup
+    rows = soup.select("table.ed-config-reference tbody tr")
     assert len(rows) == len(fields(EditionConfig))
     for f in fields(EditionConfig):
         name = PREFIX + f.name
-        text = _row(reference, "config-" + name.replace("_", "-"))
+        text = _row(soup, "config-" + name.replace("_", "-"))
         default = f.default if f.default is not MISSING else None
         assert name in text
         assert f"Type: {type_name(f.type)}" in text
@@ -262,12 +289,13 @@ def test_reference_lists_every_setting(reference: BeautifulSoup) -> None:
         assert _words(f.metadata["help"]) in text
 
 
-def test_reference_lists_every_warning_subtype(reference: BeautifulSoup) -> None:
-    rows = reference.select("table.ed-warning-reference tbody tr")
+def test_reference_lists_every_warning_subtype(reference: Reference) -> None:
+    soup = reference.soup
+    rows = soup.select("table.ed-warning-reference tbody tr")
     assert len(rows) == len(Subtype)
     for subtype in Subtype:
         code = f"{WARNING_TYPE}.{subtype.code}"
-        text = _row(reference, "warning-" + code.replace(".", "-").replace("_", "-"))
+        text = _row(soup, "warning-" + code.replace(".", "-").replace("_", "-"))
         assert code in text
         assert subtype.info.category in text
         assert _words(subtype.info.trigger) in text
@@ -275,19 +303,20 @@ def test_reference_lists_every_warning_subtype(reference: BeautifulSoup) -> None
         assert f'suppress_warnings = ["{code}"]' in text
 
 
-def test_reference_lists_every_claims_json_property(reference: BeautifulSoup) -> None:
+def test_reference_lists_every_claims_json_property(reference: Reference) -> None:
+    soup = reference.soup
     schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     properties: dict[str, Any] = schema["items"]["properties"]
-    rows = reference.select("table.ed-schema-reference tbody tr")
+    rows = soup.select("table.ed-schema-reference tbody tr")
     assert len(rows) == len(properties)
     for name, spec in properties.items():
-        text = _row(reference, "schema-" + name.replace("_", "-"))
+        text = _row(soup, "schema-" + name.replace("_", "-"))
         assert name in text
         assert _words(spec["description"]) in text
         required = name in schema["items"]["required"]
         assert f"Required: {'yes' if required else 'no'}" in text
-    assert "Type: array of string" in _row(reference, "schema-actors")
-    assert 'one of "sourced"' in _row(reference, "schema-status")
+    assert "Type: array of string" in _row(soup, "schema-actors")
+    assert 'one of "sourced"' in _row(soup, "schema-status")
 
 
 # -- The guide -------------------------------------------------------------------------------
@@ -329,6 +358,15 @@ def test_guide_documents_every_status_option_and_actor_type() -> None:
     for kind in ActorType:
         assert f"| `{kind.value}` |" in actors
         assert kind.label in actors
+
+
+def test_guide_documents_every_role_and_directive(reference: Reference) -> None:
+    """Each role and directive of the toolkit is shown in the guide as ``{name}``."""
+    assert {"claim", "actor", "ed:claim"} <= reference.markup
+    guide = "\n".join(p.read_text(encoding="utf-8") for p in GUIDE.glob("*.md"))
+    missing = sorted(name for name in reference.markup if f"{{{name}}}" not in guide)
+    assert not missing, f"not in the guide: {missing}"
+    assert "Not yet available" not in guide
 
 
 def test_guide_shows_every_markup_twice() -> None:
