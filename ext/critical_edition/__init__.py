@@ -38,6 +38,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     actors.setup(app)
     lint.setup(app)
     # env-updated: pages built from other pages' claims (index, register) are rewritten.
+    app.connect("env-get-outdated", domain.note_changes)
     app.connect("env-updated", domain.pages_to_rewrite)
     # write-started: corpus-wide checks, emitted by every build (also one that read nothing).
     app.connect("write-started", checks.run_checks)

@@ -53,7 +53,7 @@ def check_claims(domain: EditionDomain, keys: set[str]) -> None:
     """Every claim names known actors and sources, and no two claims share an id."""
     lookup = domain.actor_lookup()
     first_seen: dict[str, tuple[str, int | None]] = {}
-    for claim in domain.claims():
+    for claim in domain.all_claims():
         location = (claim.docname, claim.line)
         for actor in claim.actors:
             if actor.casefold() not in lookup:

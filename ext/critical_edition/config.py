@@ -55,6 +55,13 @@ class EditionConfig:
         "Glob patterns of the documents the attribution linter reads (e.g. the text's pages); "
         "empty: every document.",
     )
+    index_documents: tuple[str, ...] = _setting(
+        (),
+        "env",
+        "Glob patterns of the documents whose claims the claim index, the register and "
+        "claims.json list (e.g. the text's pages, leaving out a guide's examples); empty: "
+        "every document.",
+    )
     witness_mode: bool = _setting(
         False,
         "env",

@@ -9,6 +9,7 @@ map) are recomputed from the records, never stored.
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 from collections.abc import Iterable, Iterator
 from collections.abc import Set as AbstractSet
@@ -19,6 +20,7 @@ from sphinx.domains import Domain, ObjType
 from sphinx.roles import XRefRole
 from sphinx.util.nodes import make_refnode
 
+from .config import get_config
 from .markup import role_line
 from .model import Actor, Claim
 
@@ -124,12 +126,27 @@ class EditionDomain(Domain):
         order.extend(sorted(set(env.found_docs) - seen))
         return order
 
-    def claims(self) -> list[Claim]:
-        """Every claim of the edition, in reading order."""
+    def all_claims(self) -> list[Claim]:
+        """Every claim of every document, in reading order (for checks and references)."""
         result: list[Claim] = []
         for docname in self.reading_order():
             result.extend(self.claims_by_doc.get(docname, ()))
         return result
+
+    def claims(self) -> list[Claim]:
+        """The edition's claims, in reading order: those the index, register and export list.
+
+        Documents outside ``edition_index_documents`` (a guide's examples, say) keep their
+        cards but stay out of the edition's index.
+        """
+        patterns = get_config(self.env.config).index_documents
+        if not patterns:
+            return self.all_claims()
+        return [
+            claim
+            for claim in self.all_claims()
+            if any(fnmatch.fnmatchcase(claim.docname, pattern) for pattern in patterns)
+        ]
 
     def actors(self) -> Iterator[Actor]:
         """Every actor of the register, in a stable order (document order, then docname)."""
@@ -144,16 +161,27 @@ class EditionDomain(Domain):
                 lookup.setdefault(name.casefold(), actor)
         return lookup
 
+    def claims_by_actor(self) -> dict[str, list[Claim]]:
+        """Register id (or the name as written, if unknown) -> that actor's claims, in reading order.
+
+        One pass over the claims: the register page asks for every actor's claims, and asking
+        :meth:`claims_of_actor` once per actor would cost actors x claims.
+        """
+        lookup = self.actor_lookup()
+        result: dict[str, list[Claim]] = {}
+        for claim in self.claims():
+            ids = dict.fromkeys(
+                actor.id if (actor := lookup.get(name.casefold())) is not None else name
+                for name in claim.actors
+            )
+            for actor_id in ids:
+                result.setdefault(actor_id, []).append(claim)
+        return result
+
     def claims_of_actor(self, actor_id: str) -> list[Claim]:
         """The claims attributed to an actor (by its id or an alias), in reading order."""
-        lookup = self.actor_lookup()
-
-        def register_id(name: str) -> str:
-            actor = lookup.get(name.casefold())
-            return actor.id if actor is not None else name
-
-        wanted = register_id(actor_id)
-        return [c for c in self.claims() if any(register_id(a) == wanted for a in c.actors)]
+        actor = self.actor_lookup().get(actor_id.casefold())
+        return self.claims_by_actor().get(actor.id if actor is not None else actor_id, [])
 
     def fingerprint_register(self) -> str:
         """A digest of the actor register: when it changes, every page with claims is stale."""
@@ -235,18 +263,30 @@ class EditionDomain(Domain):
         """Claims and actors for the inventory (objects.inv)."""
         for actor in self.actors():
             yield actor.id, actor.name, "actor", actor.docname, actor.anchor, 1
-        for claim in self.claims():
+        for claim in self.all_claims():
             yield claim.id, claim.id, "claim", claim.docname, f"claim-{claim.id}", 1
+
+
+def note_changes(
+    app: object, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    """Remember whether this build reads or removes anything (``env-get-outdated``)."""
+    domain = cast("EditionDomain", env.get_domain("ed"))
+    domain.data["corpus_changed"] = bool(added or changed or removed)
+    return []
 
 
 def pages_to_rewrite(app: object, env: BuildEnvironment) -> list[str]:
     """Documents whose output depends on other documents' claims (``env-updated``).
 
     The pages holding the claim index or register entries are rewritten on every build that
-    read something. When the register itself changed (an actor renamed, say), every page with
-    claims is rewritten too, since its cards show the actors' names.
+    read or removed something (a build with no change rewrites nothing). When the register
+    itself changed (an actor renamed, say), every page with claims is rewritten too, since its
+    cards show the actors' names.
     """
     domain = cast("EditionDomain", env.get_domain("ed"))
+    if not domain.data.get("corpus_changed", True):
+        return []
     pages = set(domain.index_docs)
     fingerprint = domain.fingerprint_register()
     if fingerprint != domain.data["register_fingerprint"]:

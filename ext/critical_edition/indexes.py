@@ -342,9 +342,12 @@ class FillActorEntries(_EditionPostTransform):
         entries = list(self.document.findall(ed.actor_entry))
         if not entries:
             return
+        lookup = self.domain.actor_lookup()
+        by_actor = self.domain.claims_by_actor()  # once: the register lists every actor
         for entry in entries:
             self.fromdocname = self.docname_of(entry)
-            own = self.domain.claims_of_actor(entry["actor_id"])
+            actor = lookup.get(str(entry["actor_id"]).casefold())
+            own = by_actor.get(actor.id if actor is not None else entry["actor_id"], [])
             heading = (
                 f"Claims attributed ({len(own)})" if own else "No claims attributed in the text"
             )
