@@ -37,7 +37,7 @@ nitpicky = True
 # -- Claims ----------------------------------------------------------------------------------
 # The attribution linter reads the paper's own pages: every statement attributed to someone
 # there must be marked as a claim or explicitly dismissed.
-edition_lint_documents = [
+paper_pages = [
     "abstract",
     "introduction",
     "historical-background",
@@ -46,6 +46,16 @@ edition_lint_documents = [
     "third-parties",
     "conclusion",
 ]
+edition_lint_documents = paper_pages
+# Only the paper's claims go into the claim index, the register and claims.json (the toolkit
+# guide's examples are claims too, but not the paper's).
+edition_index_documents = paper_pages
+
+# -- Apparatus ---------------------------------------------------------------------------------
+# The pages of the edition proper: their emendations, notes, names, dates and citations are the
+# ones the apparatus, the registers, the chronology, the general index and the bibliography's
+# backlinks list. The Toolkit guide's examples render but are not listed.
+edition_apparatus_documents = ["title", *edition_lint_documents, "about"]
 
 # -- MyST --------------------------------------------------------------------------------------
 myst_enable_extensions = ["colon_fence", "deflist", "attrs_inline", "substitution"]
