@@ -402,9 +402,17 @@ def _load_store(app: Sphinx) -> dict[str, dict[str, list[Finding]]]:
         return {"read": {}, "write": {}}
 
 
+def _finding_order(finding: Finding) -> tuple[str, int, str, str]:
+    """Findings in file and line order (a finding may have no line)."""
+    return (finding.file, finding.line or 0, finding.rule, finding.message)
+
+
 def _save_store(app: Sphinx, store: dict[str, dict[str, list[Finding]]]) -> None:
     data = {
-        phase: {doc: [asdict(f) for f in sorted(items)] for doc, items in sorted(docs.items())}
+        phase: {
+            doc: [asdict(f) for f in sorted(items, key=_finding_order)]
+            for doc, items in sorted(docs.items())
+        }
         for phase, docs in store.items()
     }
     path = _store_path(app)
@@ -441,7 +449,7 @@ def all_findings(app: Sphinx) -> list[Finding]:
     result = set(fresh)
     for items in (*read.values(), *write.values()):
         result.update(items)
-    return sorted(result, key=lambda f: (f.file, f.line or 0, f.rule, f.message))
+    return sorted(result, key=_finding_order)
 
 
 def all_counts(app: Sphinx) -> dict[str, dict[str, int]]:
