@@ -229,6 +229,7 @@ def test_date_helpers() -> None:
     assert format_period("1994-05-04", "1994-05-05") == "4–5 May 1994"
     assert format_period("2020-07-29", "2020-08-06") == "29 July – 6 August 2020"
     assert format_period("1999", "2001") == "1999–2001"
+    assert format_period("1992-06", "1992-08") == "June–August 1992"
     assert format_period("1991-12-08", "1992-01") == "8 December 1991 – January 1992"
     assert index_form("Sergey Lavrov", EntityKind.PERSON) == "Lavrov, Sergey"
     assert index_form("Collective Security Treaty Organization", EntityKind.ORG).startswith("C")

@@ -354,14 +354,18 @@ class ApparatusDomain(Domain):
         return lookup
 
     def resolve_entity(self, kind: EntityKind, target: str) -> Entity | None:
-        """The entry a mention names: a register entry, else (persons, organisations) an actor."""
+        """The entry a mention names: a register entry, else (persons, organisations) a speaker
+        of the actor register, by its id, name or an alias."""
         entity = self.entity_lookup(kind).get(target.casefold())
         if entity is not None or kind is EntityKind.PLACE:
             return entity
-        actor = self.edition.actor_lookup().get(target.casefold())
-        if actor is None or not _actor_fits(actor, kind):
-            return None
-        return entity_of_actor(actor, kind)
+        wanted = target.casefold()
+        for actor in self.edition.actors():
+            if _actor_fits(actor, kind) and wanted in {
+                name.casefold() for name in (actor.id, actor.name, *actor.aliases)
+            }:
+                return entity_of_actor(actor, kind)
+        return None
 
     def mentions(self, *, scoped: bool = False) -> list[Mention]:
         """Every mention (of the scope, if *scoped*), in reading order."""

@@ -66,7 +66,8 @@ def parse_period(value: str) -> tuple[str, str] | None:
 
 
 def format_period(start: str, end: str) -> str:
-    """``2 September 1991``; ``4–5 May 1994``; ``29 July – 6 August 2020``; ``1999–2001``."""
+    """``2 September 1991``; ``4–5 May 1994``; ``29 July – 6 August 2020``; ``June–August
+    1992``; ``1999–2001``."""
     if start == end:
         return format_date(start)
     if len(start) == len(end) == 4:
@@ -74,6 +75,8 @@ def format_period(start: str, end: str) -> str:
     first, last = format_date(start).split(" "), format_date(end).split(" ")
     if len(start) == len(end) and start[:4] == end[:4]:
         if len(first) == 3 and first[1] == last[1]:  # days of one month
+            return f"{first[0]}–{' '.join(last)}"
+        if len(first) == 2:  # months of one year
             return f"{first[0]}–{' '.join(last)}"
         return f"{' '.join(first[:-1])} – {' '.join(last)}"
     return " ".join(first) + " – " + " ".join(last)
