@@ -57,6 +57,12 @@ edition_index_documents = paper_pages
 # backlinks list. The Toolkit guide's examples render but are not listed.
 edition_apparatus_documents = ["title", *edition_lint_documents, "about"]
 
+# -- Apparatus ---------------------------------------------------------------------------------
+# The pages of the edition proper: their emendations, notes, names, dates and citations are the
+# ones the apparatus, the registers, the chronology, the general index and the bibliography's
+# backlinks list. The Toolkit guide's examples render but are not listed.
+edition_apparatus_documents = ["title", *edition_lint_documents, "about"]
+
 # -- MyST --------------------------------------------------------------------------------------
 myst_enable_extensions = ["colon_fence", "deflist", "attrs_inline", "substitution"]
 myst_heading_anchors = 3
