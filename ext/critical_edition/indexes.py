@@ -40,10 +40,11 @@ STATUS_COLOURS = {
 }
 
 
-def status_badge(status: ClaimStatus) -> nodes.inline:
-    """A sphinx-design badge naming a claim status."""
+def status_badge(status: ClaimStatus, text: str = "") -> ed.claim_status:
+    """A label naming a claim status: a sphinx-design badge in HTML, ``\\edStatus`` in LaTeX."""
     classes = [*create_bdg_classes(STATUS_COLOURS[status], outline=False), "ed-status-badge"]
-    return nodes.inline(status.label, status.label, classes=classes)
+    text = text or status.label
+    return ed.claim_status(text, text, classes=classes, status=status.value)
 
 
 class _EditionPostTransform(SphinxPostTransform):
@@ -200,17 +201,22 @@ class BuildClaimCards(_EditionPostTransform):
                     *self.joined([self.cite(k) for k in claim.evidence], "; "),
                 ]
             card += self.line("Editors' note", *note)
-        permalink = nodes.reference(
-            "", "Link to this claim", refid=f"claim-{claim.id}", classes=["ed-claim-permalink"]
-        )
-        card += self.line("Claim", nodes.literal(claim.id, claim.id), nodes.Text(" · "), permalink)
+        if self.app.builder.format == "html":
+            # The id and a permalink help on screen; in print they only crowd the margin.
+            permalink = nodes.reference(
+                "", "Link to this claim", refid=f"claim-{claim.id}", classes=["ed-claim-permalink"]
+            )
+            card += self.line(
+                "Claim", nodes.literal(claim.id, claim.id), nodes.Text(" · "), permalink
+            )
         first_line = cast("nodes.Element", card[0])
         first_line.remove(first_line[0])
         return card
 
 
 def _table(headers: list[str], rows: list[list[nodes.Node]], widths: list[int]) -> nodes.table:
-    table = nodes.table(classes=["ed-claim-table"])
+    # colwidths-given: LaTeX sets the columns to these proportions instead of equal widths.
+    table = nodes.table(classes=["ed-claim-table", "colwidths-given"])
     group = nodes.tgroup(cols=len(headers))
     table += group
     for width in widths:
@@ -293,8 +299,7 @@ class FillClaimIndex(_EditionPostTransform):
         present = [status for status in ClaimStatus if counts[status]]
         for position, status in enumerate(present):
             summary += nodes.Text(": " if position == 0 else ", ")
-            badge = status_badge(status)
-            badge.children[0] = nodes.Text(f"{counts[status]} {status.label}")
+            badge = status_badge(status, f"{counts[status]} {status.label}")
             summary += badge
         summary += nodes.Text(".")
         result: list[nodes.Node] = [summary]

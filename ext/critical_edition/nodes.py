@@ -123,3 +123,9 @@ class timeline(nodes.General, nodes.Element):
 
 class bib_status(nodes.inline):
     """The verification status of a bibliography entry, as a badge. Attribute ``status``."""
+
+
+class claim_status(nodes.inline):
+    """A claim's editorial status as a label: a sphinx-design badge in HTML, ``\\edStatus`` in
+    LaTeX. Attribute: ``status`` (value of :class:`~critical_edition.model.ClaimStatus`).
+    """

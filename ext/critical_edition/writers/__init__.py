@@ -43,7 +43,7 @@ def setup(app: Sphinx) -> None:
         ed.claim_block: (
             html.visit_claim_block,
             html.depart_claim_block,
-            latex.visit_claim,
+            latex.visit_claim_block,
             latex.depart_claim,
             text.transparent,
             True,
@@ -61,6 +61,14 @@ def setup(app: Sphinx) -> None:
             html.depart_actor_entry,
             latex.visit_actor_entry,
             latex.depart_actor_entry,
+            text.transparent,
+            True,
+        ),
+        ed.claim_status: (
+            html.visit_claim_status,
+            html.depart_claim_status,
+            latex.visit_claim_status,
+            passthrough,
             text.transparent,
             True,
         ),

@@ -54,3 +54,12 @@ def visit_actor_entry(self: Any, node: nodes.Element) -> None:
 
 def depart_actor_entry(self: Any, node: nodes.Element) -> None:
     self.body.append("</div>")
+
+
+def visit_claim_status(self: Any, node: nodes.Element) -> None:
+    # A status label is a sphinx-design badge: rendered like any inline with its classes.
+    self.visit_inline(node)
+
+
+def depart_claim_status(self: Any, node: nodes.Element) -> None:
+    self.depart_inline(node)

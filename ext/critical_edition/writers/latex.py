@@ -12,6 +12,18 @@ from typing import Any
 from docutils import nodes
 
 
+def visit_claim_block(self: Any, node: nodes.Element) -> None:
+    # A block claim starts its own paragraph: the bracket must not join the previous one.
+    self.body.append("\n\\par\n")
+    visit_claim(self, node)
+
+
+def visit_claim_status(self: Any, node: nodes.Element) -> None:
+    label = self.encode(node.astext())
+    self.body.append(r"\edStatus[" + label + "]{" + self.encode(node["status"]) + "}")
+    raise nodes.SkipNode
+
+
 def visit_claim(self: Any, node: nodes.Element) -> None:
     anchor = node["ids"][0] if node["ids"] else ""
     self.body.append(r"\edClaimBegin{" + self.idescape(anchor) + "}")
