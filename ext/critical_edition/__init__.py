@@ -52,6 +52,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("build-finished", export.write_claims_json)
     app.setup_extension("critical_edition.linkreport")  # linkcheck builder; report at build-finished
     app.setup_extension("critical_edition.citation_style")  # bibtex styles, before builder-inited
+    app.setup_extension("critical_edition.bibcache")  # pybtex lookups memoised; entries cached
     app.setup_extension("critical_edition.supplied")  # read: supplied directive; its visitors
     app.setup_extension("critical_edition.witness")  # post-transform: the witness's reading
     app.setup_extension("critical_edition.report")  # integrity report: every warning, counts

@@ -1,0 +1,9 @@
+extensions = ["critical_edition"]
+bibtex_bibfiles = ["refs.bib"]
+bibtex_encoding = "utf-8"
+bibtex_reference_style = "edition"
+bibtex_default_style = "edition"
+bibtex_tooltips_style = "edition-tooltip"
+bibtex_cite_id = "bib-{key}"
+myst_enable_extensions = ["colon_fence"]
+nitpicky = True

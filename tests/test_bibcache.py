@@ -1,0 +1,214 @@
+"""The bibliography cache (critical_edition.bibcache) changes speed, never output.
+
+- The pybtex and sphinxcontrib-bibtex code it relies on is still what it was written against:
+  these tests fail when an upgrade moves it, so that the cache is checked again.
+- The plugin memo answers what pybtex answers, and sees plugins registered after it.
+- ``test-bench-bibcache`` builds byte-identically with the cache on and off, after an edit to a
+  .bib entry (the cache then formats that entry only), and with ``-j 2``.
+"""
+
+from __future__ import annotations
+
+import inspect
+import os
+import shutil
+import time
+from importlib.metadata import version
+from typing import TYPE_CHECKING, Any
+
+import pybtex.plugin
+import pybtex.richtext
+import pybtex.style.formatting
+import pytest
+from critical_edition import bibcache
+from sphinx.util.console import strip_escape_sequences
+from sphinxcontrib.bibtex.domain import BibtexDomain
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from sphinx.testing.util import SphinxTestApp
+
+ROOT = "test-bench-bibcache"
+
+
+# -- what the cache relies on ------------------------------------------------------------------
+
+
+def test_the_versions_it_was_checked_against() -> None:
+    # A new minor version may change what is wrapped: check this module again, then widen.
+    assert version("pybtex").startswith("0.26."), version("pybtex")
+    assert version("sphinxcontrib-bibtex").startswith("2.7."), version("sphinxcontrib-bibtex")
+
+
+def test_pybtex_find_plugin_is_still_the_function_we_replace() -> None:
+    original = bibcache._original_find_plugin
+    assert original.__module__ == "pybtex.plugin"
+    assert list(inspect.signature(original).parameters) == ["plugin_group", "name", "filename"]
+    # The memo keys on the plugins registered at run time, kept in this dictionary.
+    assert isinstance(pybtex.plugin._RUNTIME_PLUGINS, dict)
+    assert "_RUNTIME_PLUGINS" in inspect.getsource(pybtex.plugin._load_entry_point)
+    # Both places the memo is put are module attributes looked up at call time.
+    for module in bibcache.PATCHED_MODULES:
+        assert module.find_plugin in (original, bibcache.find_plugin), module.__name__
+
+
+def test_the_callers_still_look_the_plugin_up_at_call_time() -> None:
+    # sphinxcontrib-bibtex, per citation: through the module, so the memo answers.
+    resolve = inspect.getsource(BibtexDomain.resolve_xref)
+    assert 'pybtex.plugin.find_plugin("pybtex.backends", "plaintext")' in resolve
+    formatted = inspect.getsource(BibtexDomain.get_formatted_entries)
+    assert 'pybtex.plugin.find_plugin("pybtex.style.formatting"' in formatted
+    assert "style.format_entry(bibliography.labelprefix + label, entry)" in formatted
+    # pybtex's Text.render_as imports find_plugin when called.
+    assert "from pybtex.plugin import find_plugin" in inspect.getsource(
+        pybtex.richtext.BaseText.render_as
+    )
+
+
+def test_format_entry_has_the_signature_the_cache_wraps() -> None:
+    base = pybtex.style.formatting.BaseStyle
+    assert list(inspect.signature(base.format_entry).parameters) == [
+        "self",
+        "label",
+        "entry",
+        "bib_data",
+    ]
+    assert list(inspect.signature(base.__init__).parameters)[:2] == ["self", "label_style"]
+
+
+# -- the memo ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("group", "name"),
+    [
+        ("pybtex.backends", "plaintext"),
+        ("pybtex.backends", "text"),
+        ("pybtex.backends", "docutils"),
+        ("pybtex.style.names", "plain"),
+        ("pybtex.style.labels", "alpha"),
+        ("pybtex.style.sorting", "none"),
+        ("pybtex.style.formatting", "unsrt"),
+        ("pybtex.style.formatting", "edition"),
+    ],
+)
+def test_the_memo_answers_what_pybtex_answers(group: str, name: str) -> None:
+    import critical_edition.citation_style
+
+    critical_edition.citation_style.register()
+    expected = bibcache._original_find_plugin(group, name)
+    found = bibcache.find_plugin(group, name)
+    assert bibcache.find_plugin(group, name) is found
+    if group == "pybtex.style.formatting":
+        # A subclass that only adds the cache, under the same name.
+        assert found.bibcache_base is expected
+        assert found.__name__ == expected.__name__
+        assert found.__module__ == expected.__module__
+    else:
+        assert found is expected
+
+
+def test_the_memo_sees_plugins_registered_later() -> None:
+    class First(pybtex.style.formatting.BaseStyle):  # type: ignore[misc]
+        pass
+
+    class Second(pybtex.style.formatting.BaseStyle):  # type: ignore[misc]
+        pass
+
+    group = "pybtex.style.formatting"
+    try:
+        pybtex.plugin.register_plugin(group, "bibcache-test", First, force=True)
+        assert bibcache.find_plugin(group, "bibcache-test").bibcache_base is First
+        pybtex.plugin.register_plugin(group, "bibcache-test", Second, force=True)
+        assert bibcache.find_plugin(group, "bibcache-test").bibcache_base is Second
+    finally:
+        pybtex.plugin._RUNTIME_PLUGINS[group].pop("bibcache-test", None)
+    with pytest.raises(pybtex.plugin.PluginNotFound):
+        bibcache.find_plugin(group, "bibcache-test")
+
+
+# -- builds: same output with and without the cache --------------------------------------------
+
+
+def build(make_app: Any, srcdir: Path, builddir: Path, **kwargs: Any) -> SphinxTestApp:
+    app: SphinxTestApp = make_app("html", srcdir=srcdir, builddir=builddir, **kwargs)
+    app.build()
+    app.cleanup()
+    return app
+
+
+def warnings_of(app: SphinxTestApp) -> list[str]:
+    text = strip_escape_sequences(app.warning.getvalue())
+    return [line for line in text.splitlines() if line.strip()]
+
+
+def outputs(app: SphinxTestApp, *, search_index: bool = True) -> dict[str, bytes]:
+    """Every page, claims.json and (unless told not to) the search index, by path."""
+    return {
+        str(path.relative_to(app.outdir)): path.read_bytes()
+        for path in sorted(app.outdir.rglob("*"))
+        if path.suffix in {".html", ".json", ".js"}
+        and "_static" not in path.parts
+        and (search_index or path.name != "searchindex.js")
+    }
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    later = time.time_ns() + 2_000_000_000
+    os.utime(path, ns=(later, later))
+
+
+@pytest.fixture
+def srcdir(rootdir: Path, tmp_path: Path) -> Path:
+    src = tmp_path / "src"
+    shutil.copytree(rootdir / ROOT, src)
+    return src
+
+
+def test_cached_output_equals_stock_output(
+    make_app: Any, srcdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cached = build(make_app, srcdir, tmp_path / "cached", freshenv=True)
+    assert warnings_of(cached) == []
+    assert bibcache.CACHE.misses > 0
+    assert (cached.doctreedir / bibcache.CACHE_NAME).is_file()
+
+    # A page edited: every entry comes from the cache.
+    edit(srcdir / "two.md", "An earlier study", "An older study")
+    again = build(make_app, srcdir, tmp_path / "cached")
+    assert warnings_of(again) == []
+    assert bibcache.CACHE.misses == 0
+    assert bibcache.CACHE.hits > 0
+
+    # An entry edited: that entry alone is formatted again (entry and tooltip styles; the
+    # bibliography check formats it once more, unlabelled).
+    edit(srcdir / "refs.bib", "{Kubicek, Paul}", "{Kubicek, Paul J.}")
+    edited = build(make_app, srcdir, tmp_path / "cached")
+    assert warnings_of(edited) == []
+    assert 1 <= bibcache.CACHE.misses <= 3
+    assert "Kubicek, Paul J." in (edited.outdir / "bib.html").read_text(encoding="utf-8")
+
+    clean = build(make_app, srcdir, tmp_path / "clean", freshenv=True)
+    monkeypatch.setenv(bibcache.SWITCH, "0")
+    try:
+        stock = build(make_app, srcdir, tmp_path / "stock", freshenv=True)
+    finally:
+        monkeypatch.delenv(bibcache.SWITCH)
+    assert pybtex.plugin.find_plugin is bibcache._original_find_plugin
+    assert not (stock.doctreedir / bibcache.CACHE_NAME).exists()
+    assert warnings_of(clean) == warnings_of(stock) == []
+    assert outputs(clean) == outputs(stock)
+    # After incremental builds Sphinx's search index keeps an empty entry for each word that
+    # left the text ("earlier": []), with or without the cache; the pages are the same.
+    assert outputs(edited, search_index=False) == outputs(stock, search_index=False)
+
+
+def test_parallel_build_equals_serial_build(make_app: Any, srcdir: Path, tmp_path: Path) -> None:
+    serial = build(make_app, srcdir, tmp_path / "serial", freshenv=True)
+    parallel = build(make_app, srcdir, tmp_path / "parallel", freshenv=True, parallel=2)
+    assert warnings_of(serial) == warnings_of(parallel) == []
+    assert outputs(parallel) == outputs(serial)
