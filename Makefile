@@ -80,6 +80,14 @@ epub: $(STAMP)
 	$(SPHINXBUILD) $(STRICT) -b epub -d $(BUILD)/doctrees-epub $(DOCS) $(BUILD)/epub
 	@echo "EPUB: $(BUILD)/epub/$(LATEXNAME).epub"
 
+# Benchmark: synthetic editions at 1x, 10x and 50x the paper, built with the toolkit, with
+# stock sphinxcontrib-bibtex and with plain Sphinx; prints a table of ratios and writes
+# bench/_runs/results.json (README.md, "Performance"). About 15 minutes on 2 cores.
+# Extra options: make bench BENCHOPTS="--quick" (1x and 10x), "--repeat 3", "--profile 50".
+BENCHOPTS ?=
+bench: $(STAMP)
+	$(BIN)/python bench/run.py $(BENCHOPTS)
+
 clean:
 	rm -rf $(BUILD)
 
