@@ -449,11 +449,19 @@ def test_bibliography_badges_and_backlinks(page: Callable[[str], Tag]) -> None:
     assert "the title and the outlet are unknown" in _words(garibov)
     backlinks = garibov.find(class_="ed-bib-backlinks")
     assert isinstance(backlinks, Tag)
-    assert _words(backlinks) == "Cited in: The text; Second page."
-    assert [a["href"] for a in backlinks.find_all("a")] == ["text.html#id1", "second.html#id1"]
-    # The citations in the editors' notes are listed apart.
+    # A claim's source counts as the authors' citation, on the claim's anchor.
+    assert _words(backlinks) == "Cited in: The text; Second page 1 2."
+    assert [a["href"] for a in backlinks.find_all("a")] == [
+        "text.html#id1",
+        "second.html#id1",
+        "second.html#claim-erdogan-said-so",
+    ]
+    # The citations in the editors' notes, and a claim's evidence, are listed apart.
     res884 = entries["bib-res884"].find(class_="ed-bib-backlinks")
-    assert _words(res884) == "Cited by the editors in: The text."  # type: ignore[arg-type]
+    assert _words(res884) == "Cited by the editors in: The text; Second page."  # type: ignore[arg-type]
+    # So are the citations of a page the editors wrote (edition_editorial_documents).
+    candidate = entries["bib-candidate2020"].find(class_="ed-bib-backlinks")
+    assert _words(candidate) == "Cited by the editors in: Second page; About."  # type: ignore[arg-type]
     assert "sd-bg-success" in entries["bib-res884"].find(class_="ed-bib-status")["class"]  # type: ignore[index]
     assert "sd-bg-warning" in entries["bib-candidate2020"].find(class_="ed-bib-status")["class"]  # type: ignore[index]
 
@@ -464,7 +472,7 @@ def test_backlink_targets_exist(html: SphinxTestApp, page: Callable[[str], Tag])
         target_page, _, anchor = str(link["href"]).partition("#")
         target = page(target_page.removesuffix(".html")).find(id=anchor)
         assert isinstance(target, Tag), link["href"]
-        assert "bibtex-citation" in target["class"]
+        assert {"bibtex-citation", "ed-claim"} & set(target["class"]), link["href"]
 
 
 # --- LaTeX ------------------------------------------------------------------------------------
@@ -505,7 +513,7 @@ def test_latex_mentions_dates_and_bibliography(tex: str) -> None:
     assert r"\edBibStatus{unresolved}{Unresolved}" in tex
     assert (
         r"Cited in: }{\hyperref[\detokenize{text::doc}]{\sphinxcrossref{The text}}}; "
-        r"{\hyperref[\detokenize{second::doc}]{\sphinxcrossref{Second page}}}." in tex
+        r"{\hyperref[\detokenize{second::doc}]{\sphinxcrossref{Second page}}} (2)." in tex
     )
     # The timeline is an HTML figure; the PDF has the list.
     assert "<svg" not in tex

@@ -10,8 +10,9 @@ that holds the bibliography, after sphinxcontrib-bibtex has made its entries:
 - each entry gets the list of every place that cites it, on every page (sphinxcontrib-bibtex
   links back only within its own page), read from the cite domain's ``citation_refs``. A
   citation in the editors' matter (an editorial note, a supplied block, a footnote labelled
-  ``edition_editorial_footnote_prefix``) is listed apart from the authors' citations; the
-  read-phase collector below records which citations those are.
+  ``edition_editorial_footnote_prefix``), on a page of ``edition_editorial_documents``, or
+  given as the evidence of a claim's note is listed apart from the authors' citations; the
+  read-phase collector below records the first of these.
 
 Checks (``write-started``): an unresolved or candidate entry must have a note saying what is
 unknown; a ``verification`` value must be one of the three.
@@ -20,6 +21,7 @@ unknown; a ``verification`` value must be one of the three.
 from __future__ import annotations
 
 import re
+from fnmatch import fnmatch
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -101,20 +103,39 @@ class BibliographyApparatus(ApparatusPostTransform):
             node += self.backlinks(refs.get(citation.key, []))
 
     def references(self, cite: Any) -> dict[str, list[tuple[str, str, int, bool]]]:
-        """Key -> ``(docname, anchor, line, editorial)`` of each citation, in reading order."""
+        """Key -> ``(docname, anchor, line, editorial)`` of each citation, in reading order.
+
+        A citation is the editors' when it stands in their matter (see the collector) or on a
+        page of ``edition_editorial_documents``, or when a claim names the key only as the
+        evidence of the editors' note (the claims record their keys under the claim's anchor).
+        """
         editorial = self.domain.editorial_cites
+        editorial_pages = get_config(self.config).editorial_documents
         order = {d: n for n, d in enumerate(self.domain.edition.reading_order())}
+        claims = {
+            f"claim-{claim.id}": claim
+            for records in self.domain.edition.claims_by_doc.values()
+            for claim in records
+        }
         result: dict[str, list[tuple[str, str, int, bool]]] = {}
         for ref in cite.citation_refs:
             if not self.domain.in_scope(ref.docname):
                 continue
-            place = (
-                ref.docname,
-                ref.citation_ref_id,
-                ref.line or 0,
-                ref.citation_ref_id in editorial.get(ref.docname, ()),
-            )
+            page_is_editorial = any(fnmatch(ref.docname, p) for p in editorial_pages)
+            in_matter = ref.citation_ref_id in editorial.get(ref.docname, ())
+            claim = claims.get(ref.citation_ref_id)
             for target in ref.targets:
+                # Implicit sources are the citation right after the claim, counted on its own.
+                evidence_only = claim is not None and (
+                    target.key in claim.evidence
+                    and (claim.sources_implicit or target.key not in claim.sources)
+                )
+                place = (
+                    ref.docname,
+                    ref.citation_ref_id,
+                    ref.line or 0,
+                    page_is_editorial or in_matter or evidence_only,
+                )
                 places = result.setdefault(target.key, [])
                 if place not in places:
                     places.append(place)

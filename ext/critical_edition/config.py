@@ -113,6 +113,12 @@ class EditionConfig:
         "backlinks count citations in them as the editors', not the authors', and such a "
         "footnote next to a claim is never taken for the authors' source. Empty: none.",
     )
+    editorial_documents: tuple[str, ...] = _setting(
+        (),
+        "env",
+        "Glob patterns of the documents written wholly by the editors (an 'about' page): the "
+        "bibliography's backlinks count the citations there as the editors'.",
+    )
     apparatus_documents: tuple[str, ...] = _setting(
         (),
         "env",

@@ -13,4 +13,6 @@ latex_elements = {
     "geometry": r"\usepackage[a4paper,left=2.5cm,right=6.5cm,marginparwidth=5cm,marginparsep=6mm]{geometry}",
 }
 # The edition proper; guide.md shows the markup without being listed.
-edition_apparatus_documents = ["text", "second"]
+edition_apparatus_documents = ["text", "second", "about"]
+# Written wholly by the editors: its citations are theirs.
+edition_editorial_documents = ["about"]
