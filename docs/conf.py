@@ -56,12 +56,8 @@ edition_index_documents = paper_pages
 # ones the apparatus, the registers, the chronology, the general index and the bibliography's
 # backlinks list. The Toolkit guide's examples render but are not listed.
 edition_apparatus_documents = ["title", *edition_lint_documents, "about"]
-
-# -- Apparatus ---------------------------------------------------------------------------------
-# The pages of the edition proper: their emendations, notes, names, dates and citations are the
-# ones the apparatus, the registers, the chronology, the general index and the bibliography's
-# backlinks list. The Toolkit guide's examples render but are not listed.
-edition_apparatus_documents = ["title", *edition_lint_documents, "about"]
+# Written wholly by the editors: the backlinks count its citations as the editors'.
+edition_editorial_documents = ["about"]
 
 # -- MyST --------------------------------------------------------------------------------------
 myst_enable_extensions = ["colon_fence", "deflist", "attrs_inline", "substitution"]
