@@ -11,6 +11,7 @@ How the tools get here: see tests/browser/support.py.
 
 from __future__ import annotations
 
+import json
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -23,10 +24,11 @@ if TYPE_CHECKING:
 
 pytestmark = pytest.mark.browser
 
-#: Where the claim tests run. The edition's pages carry no claims yet: until they land, the
-#: claims example (tests/roots/test-claims-basic, built with furo) stands in for them.
-CLAIMS_SITE = "claims"
-CLAIM = "lavrov-checkpoint"  # a claim of the claims example, with a date, note and citation
+#: The claim the claim tests use, in the edition: Lavrov's speculation about the checkpoint,
+#: with a speaker, a date, the authors' citation, the editors' status and note. The claims
+#: example (tests/roots/test-claims-basic, built with furo) has one too, and the claim block
+#: the edition does not use.
+CLAIM = "lavrov-checkpoint"
 
 
 def expect(target: Any) -> Any:
@@ -49,8 +51,8 @@ def edition(tmp_path_factory: pytest.TempPathFactory) -> Iterator[support.LocalS
 
 
 @pytest.fixture(scope="session")
-def claims(tmp_path_factory: pytest.TempPathFactory) -> Iterator[support.LocalServer]:
-    yield from support.serve(support.built(CLAIMS_SITE, tmp_path_factory))
+def example(tmp_path_factory: pytest.TempPathFactory) -> Iterator[support.LocalServer]:
+    yield from support.serve(support.built("claims", tmp_path_factory))
 
 
 class Visit:
@@ -124,29 +126,58 @@ def normalise(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+def claim_record(server: support.LocalServer, claim_id: str = CLAIM) -> dict[str, Any]:
+    """The claim as claims.json (written by the build) records it, with its status label."""
+    from critical_edition.model import ClaimStatus
+
+    data = json.loads((root_of(server) / "claims.json").read_text(encoding="utf-8"))
+    claims = data["claims"] if isinstance(data, dict) else data
+    record = next((c for c in claims if c["id"] == claim_id), None)
+    assert record is not None, f"no claim {claim_id!r} in {root_of(server)}/claims.json"
+    return {
+        **record,
+        "label": ClaimStatus(record["status"]).label,
+        "page": f"{record['docname']}.html",
+    }
+
+
 # -- Claims ----------------------------------------------------------------------------------
 
 
-def test_claim_card_on_hover_and_keyboard_focus(visit: Visit, claims: support.LocalServer) -> None:
-    page = visit(claims, "index.html")
+def test_claim_card_on_hover_and_keyboard_focus(visit: Visit, edition: support.LocalServer) -> None:
+    record = claim_record(edition)
+    page = visit(edition, record["page"])
     claim = page.locator(f'[data-claim-id="{CLAIM}"]')
     card = claim.locator(":scope > .ed-claim-card")
     expect(card).to_be_hidden()
 
     claim.hover()
     expect(card).to_be_visible()
-    expect(card).to_contain_text("Sergey Lavrov")
-    expect(card).to_contain_text("corrected by the editors")
+    expect(card).to_contain_text(record["actors"][0])
+    expect(card).to_contain_text(record["label"])
     box = card.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= support.DESKTOP["width"]
     page.mouse.move(1, 1)
     expect(card).to_be_hidden()
 
     # Keyboard: the claim is reachable with Tab, and its card is its description.
-    tab_to(page, f"el.dataset.claimId === {CLAIM!r}")
+    tab_to(page, f"el.dataset.claimId === {CLAIM!r}", limit=400)
     expect(card).to_be_visible()
     assert claim.get_attribute("aria-describedby") == card.get_attribute("id")
     assert card.get_attribute("role") == "tooltip"
+    # The links in the claim's words, then those of its card, come next in the tab order;
+    # the card stays open while the focus is anywhere in the claim.
+    in_card = "(el) => el.querySelector('.ed-claim-card').contains(document.activeElement)"
+    presses = 0
+    while not claim.evaluate(in_card):
+        if presses > 10:
+            pytest.fail("Tab never reached the links of the claim's card")
+        page.keyboard.press("Tab")
+        presses += 1
+        expect(card).to_be_visible()
+    for _ in range(presses):
+        page.keyboard.press("Shift+Tab")
+    assert page.evaluate("document.activeElement.dataset.claimId") == CLAIM
 
     # Escape closes the card and leaves the focus where it was; Tab moves on (no trap).
     page.keyboard.press("Escape")
@@ -158,8 +189,9 @@ def test_claim_card_on_hover_and_keyboard_focus(visit: Visit, claims: support.Lo
     assert visit.problems() == []
 
 
-def test_claim_card_tap_toggles_on_touch(visit: Visit, claims: support.LocalServer) -> None:
-    page = visit(claims, "index.html", phone=True)
+def test_claim_card_tap_toggles_on_touch(visit: Visit, edition: support.LocalServer) -> None:
+    record = claim_record(edition)
+    page = visit(edition, record["page"], phone=True)
     claim = page.locator(f'[data-claim-id="{CLAIM}"]')
     card = claim.locator(":scope > .ed-claim-card")
     expect(card).to_be_hidden()
@@ -169,7 +201,7 @@ def test_claim_card_tap_toggles_on_touch(visit: Visit, claims: support.LocalServ
     box = card.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= support.PHONE["width"]
     assert box["y"] + box["height"] <= support.PHONE["height"]
-    support.screenshot(page, "phone-claim-card")
+    support.screenshot(page, "phone-claim-card-tapped")
     claim.tap()
     expect(card).to_be_hidden()
     claim.tap()
@@ -179,8 +211,9 @@ def test_claim_card_tap_toggles_on_touch(visit: Visit, claims: support.LocalServ
     assert visit.problems() == []
 
 
-def test_claim_block_card_and_inline_links(visit: Visit, claims: support.LocalServer) -> None:
-    page = visit(claims, "index.html")
+def test_claim_block_card_and_inline_links(visit: Visit, example: support.LocalServer) -> None:
+    # The edition has no claim block (yet); the example has one, and an ed:claim reference.
+    page = visit(example, "index.html")
     block = page.locator(".ed-claim-block[data-claim-id]").first
     card = block.locator(":scope > .ed-claim-card")
     block.hover()
@@ -286,29 +319,56 @@ def test_footnote_preview_on_focus_and_hover(visit: Visit, edition: support.Loca
     assert visit.problems() == []
 
 
-def test_cross_reference_previews(visit: Visit, claims: support.LocalServer) -> None:
-    # Another page: the register links each claim to its place in the text (fetched, cached).
-    page = visit(claims, "register.html")
+def test_cross_reference_previews(
+    visit: Visit, edition: support.LocalServer, example: support.LocalServer
+) -> None:
+    tip_text = "#ed-preview"
+    # A claim on another page: the register of speakers links each claim to its place in the
+    # text; the preview (fetched from that page, cached) is the claim's words, not its card.
+    record = claim_record(edition)
+    page = visit(edition, "actors.html")
     link = page.locator(f'a[data-ed-preview="xref"][href$="#claim-{CLAIM}"]').first
-    tip = page.locator("#ed-preview")
+    tip = page.locator(tip_text)
     link.hover()
     expect(tip).to_be_visible()
-    expect(tip).to_contain_text("Lavrov speculated in an interview")
-    expect(tip).not_to_contain_text("Said by")  # the card is not part of the claim's text
+    expect(tip).to_contain_text(normalise(record["text"])[:40])
+    expect(tip).not_to_contain_text("Said by")
     page.mouse.move(1, 1)
     expect(tip).to_be_hidden()
-    # The same page: a section's preview is its heading and first paragraph.
-    page = visit(claims, "index.html")
+
+    # A whole page: its title and first paragraph.
+    page = visit(edition, "claims.html")
+    link = page.locator('a[data-ed-preview="xref"][href="about.html"]').first
+    link.focus()
+    tip = page.locator(tip_text)
+    expect(tip).to_be_visible()
+    first = page.evaluate(
+        """async () => {
+          const html = await (await fetch("about.html")).text();
+          const doc = new DOMParser().parseFromString(html, "text/html");
+          return [doc.querySelector("h1").textContent, doc.querySelector("section > p").textContent];
+        }"""
+    )
+    expect(tip).to_contain_text(normalise(first[0]).rstrip("¶"))
+    expect(tip).to_contain_text(normalise(first[1])[:60])
+
+    # An actor: the name and the description.
+    page = visit(example, "index.html")
     link = page.locator('a[data-ed-preview="xref"][href="register.html#actor-lavrov"]').first
     link.focus()
-    expect(tip := page.locator("#ed-preview")).to_be_visible()
+    tip = page.locator(tip_text)
+    expect(tip).to_be_visible()
     expect(tip).to_contain_text("Sergey Lavrov")
     expect(tip).to_contain_text("Minister of Foreign Affairs")
     assert visit.problems() == []
 
 
-def test_previews_cause_no_layout_shift(visit: Visit, claims: support.LocalServer) -> None:
-    page = visit(claims, "index.html")
+@pytest.mark.parametrize("site", ["example", "edition"])
+def test_previews_cause_no_layout_shift(
+    visit: Visit, edition: support.LocalServer, example: support.LocalServer, site: str
+) -> None:
+    server = example if site == "example" else edition
+    page = visit(server, "index.html" if site == "example" else claim_record(edition)["page"])
     page.evaluate(
         """() => {
           window.edShift = 0;
@@ -317,16 +377,21 @@ def test_previews_cause_no_layout_shift(visit: Visit, claims: support.LocalServe
           }).observe({type: "layout-shift", buffered: false});
         }"""
     )
+    hovered = 0
     for selector in (
         f'[data-claim-id="{CLAIM}"]',
         'a[data-ed-preview="citation"]',
         'a[data-ed-preview="footnote"]',
         'a[data-ed-preview="xref"]',
     ):
+        if not page.locator(selector).count():
+            continue
         page.locator(selector).first.hover()
         page.wait_for_timeout(300)
         page.mouse.move(1, 1)
         page.wait_for_timeout(300)
+        hovered += 1
+    assert hovered >= 2
     assert page.evaluate("window.edShift") == 0
     assert visit.problems() == []
 
@@ -346,9 +411,9 @@ def test_search_finds_a_name(visit: Visit, edition: support.LocalServer) -> None
 
 
 def test_every_page_loads_cleanly(
-    visit: Visit, edition: support.LocalServer, claims: support.LocalServer
+    visit: Visit, edition: support.LocalServer, example: support.LocalServer
 ) -> None:
-    for server in (edition, claims):
+    for server in (edition, example):
         paths = [
             p.relative_to(root_of(server)).as_posix() for p in support.html_pages(root_of(server))
         ]
@@ -388,9 +453,9 @@ MARGIN_NOTE = """() => {
 
 
 @pytest.mark.parametrize("phone", [False, True], ids=["desktop", "phone"])
-def test_margin_notes(visit: Visit, claims: support.LocalServer, phone: bool) -> None:
+def test_margin_notes(visit: Visit, example: support.LocalServer, phone: bool) -> None:
     """Any element with class ed-margin floats into the margin on wide screens, inline else."""
-    page = visit(claims, "index.html", phone=phone)
+    page = visit(example, "index.html", phone=phone)
     geometry = page.evaluate(MARGIN_NOTE)
     text_left, text_right = geometry["text"]
     note_left, note_right, note_top = geometry["note"]
@@ -405,10 +470,36 @@ def test_margin_notes(visit: Visit, claims: support.LocalServer, phone: bool) ->
     assert visit.problems() == []
 
 
+EDITION_NOTES = """() => {
+  const article = document.querySelector('article[role="main"]');
+  const box = article.getBoundingClientRect();
+  const textRight = box.right - parseFloat(getComputedStyle(article).paddingRight);
+  return [...article.querySelectorAll(".ed-margin")].map((note) => {
+    const n = note.getBoundingClientRect();
+    return {left: n.left, right: n.right, width: n.width, textRight, articleRight: box.right};
+  });
+}"""
+
+
+def test_edition_notes_sit_in_the_margin(visit: Visit, edition: support.LocalServer) -> None:
+    """The edition's own editorial notes (class ed-margin) in the margin column, desktop."""
+    pages = [p for p in support.text_pages(root_of(edition)) if 'class="ed-margin' in p.read_text()]
+    if not pages:
+        pytest.skip("the edition has no ed-margin notes yet")
+    path = pages[0].relative_to(root_of(edition)).as_posix()
+    page = visit(edition, path)
+    notes = page.evaluate(EDITION_NOTES)
+    assert notes
+    for note in notes:
+        assert note["left"] >= note["textRight"] - 1, note
+        assert note["right"] <= note["articleRight"] + 1, note
+    page.locator(".ed-margin").first.scroll_into_view_if_needed()
+    support.screenshot(page, "desktop-edition-notes")
+    assert visit.problems() == []
+
+
 @pytest.mark.parametrize("phone", [False, True], ids=["desktop", "phone"])
-def test_screenshots(
-    visit: Visit, edition: support.LocalServer, claims: support.LocalServer, phone: bool
-) -> None:
+def test_screenshots(visit: Visit, edition: support.LocalServer, phone: bool) -> None:
     """Screenshots of the landing page, a text page and a claim card, for a person to look at."""
     size = "phone" if phone else "desktop"
     text_page = "introduction.html"
@@ -432,8 +523,9 @@ def test_screenshots(
         )
         assert overflow <= 1, f"{path} overflows sideways by {overflow}px at {size} width"
         support.screenshot(page, f"{size}-{name}")
-    page = visit(claims, "index.html", phone=phone)
+    page = visit(edition, claim_record(edition)["page"], phone=phone)
     claim = page.locator(f'[data-claim-id="{CLAIM}"]')
+    claim.scroll_into_view_if_needed()
     if phone:
         claim.tap()
     else:

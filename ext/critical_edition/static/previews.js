@@ -71,7 +71,9 @@
   function inert(element) {
     const copy = element.cloneNode(true);
     copy
-      .querySelectorAll(".headerlink, .ed-claim-card, script, style, .fn-bracket, .backrefs")
+      .querySelectorAll(
+        ".headerlink, .ed-claim-card, .ed-note-mark, script, style, .fn-bracket, .backrefs",
+      )
       .forEach((node) => node.remove());
     copy.querySelectorAll("a").forEach((a) => {
       const span = document.createElement("span");
@@ -109,7 +111,11 @@
       const name = target.querySelector(".ed-actor-name strong, .ed-actor-name");
       title = name ? textOf(name) : "";
       body = target.querySelector(":scope > p:not([class])");
-    } else if (target.matches(".citation, [role='doc-biblioentry']")) {
+    } else if (target.matches(".ed-note, .ed-margin")) {
+      // An editorial note: all of it (its head names the kind, the number and the lemma).
+      kind = "Note";
+      body = target;
+    } else if (target.matches(".citation, [role='doc-biblioentry'], [role='listitem']")) {
       kind = "Reference";
       body = target.querySelector("p") || target;
     } else if (target.matches("section, article, [role='main']")) {
