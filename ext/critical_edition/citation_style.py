@@ -417,9 +417,16 @@ class EditionStyle(BaseStyle):  # type: ignore[misc]
         url = _field(entry, "url")
         if url and not (doi and url == "https://doi.org/" + doi):
             links.append(_sentence(HRef(url, url)))
+        archive = _field(entry, "archiveurl")
+        if archive:
+            links.append(_sentence("Archived copy: ", HRef(archive, archive)))
         urldate = _field(entry, "urldate")
         if urldate:
             links.append(_sentence(f"Stored copy consulted on {format_date(urldate)}"))
+        elif url and _field(entry, "urlsource") == "authors":
+            links.append(
+                _sentence("Address as the authors give it; the editors have not seen the page")
+            )
         return links
 
     def _apparatus(self, entry: Any) -> list[Text]:

@@ -404,6 +404,19 @@ def _field_lines(text: str) -> dict[tuple[str, str], int]:
     return lines
 
 
+def _consultation_recorded(fields: dict[str, str], doi_resolver: str) -> bool:
+    """Whether an entry with a ``url`` says when, or whether, the editors consulted it.
+
+    ``urldate`` gives the day. ``urlsource = {authors}`` says the address is the one the
+    edited text gives and the editors have not seen the page (no date to give). A ``url`` that
+    only resolves the entry's DOI needs neither.
+    """
+    if fields.get("urldate") or fields.get("urlsource", "").lower() == "authors":
+        return True
+    doi = fields.get("doi", "")
+    return bool(doi) and fields["url"] == doi_link(doi, doi_resolver)
+
+
 def read_bib_links(
     path: Path, *, shown_as: str, doi_resolver: str, encoding: str = "utf-8"
 ) -> tuple[list[BibLink], list[Place]]:
@@ -438,7 +451,7 @@ def read_bib_links(
             uri = doi_link(value, doi_resolver) if name == "doi" else value
             archive = fields.get("archiveurl", "") if name == "url" else ""
             links.append(BibLink(uri, place(name), archive))
-        if fields.get("url") and not fields.get("urldate"):
+        if fields.get("url") and not _consultation_recorded(fields, doi_resolver):
             missing_urldate.append(place("url"))
     return links, missing_urldate
 
@@ -619,7 +632,8 @@ class EditionLinkCheckBuilder(CheckExternalLinksBuilder):
                 self.missing_urldate.append(place)
                 warn(
                     f"the entry {place.key!r} has a url but no urldate: add the day the page "
-                    "was consulted (urldate = {YYYY-MM-DD})",
+                    "was consulted (urldate = {YYYY-MM-DD}), or urlsource = {authors} if the "
+                    "address is the edited text's and the editors have not seen the page",
                     Subtype.LINK_NO_URLDATE,
                     f"{path}:{place.line}",
                 )
