@@ -57,7 +57,7 @@ linkcheck: $(STAMP)
 	$(SPHINXBUILD) -b linkcheck $(LINKCHECKOPTS) $(DOCS) $(BUILD)/linkcheck
 
 serve: $(STAMP)
-	$(BIN)/sphinx-autobuild --host 127.0.0.1 --port 8000 $(DOCS) $(BUILD)/serve
+	$(BIN)/sphinx-autobuild --host 127.0.0.1 --port 8000 --watch ext/critical_edition --watch refs.bib $(DOCS) $(BUILD)/serve
 
 # PDF: Sphinx writes the .tex, then its own Makefile runs latexmk with XeLaTeX (latex_engine in
 # docs/conf.py). The TeX packages, fonts and poppler-utils come from Debian: pdf-deps installs
