@@ -127,7 +127,7 @@ CASES: dict[str, tuple[str, str]] = {
     ),
     # A dangling {ed:claim} goes through Sphinx's missing-reference machinery, which uses the
     # domain's dangling_warnings text but its own type: ``ref.<role>``, not
-    # ``edition.claim_ref_missing``.
+    # an ``edition.*`` subtype: ``suppress_warnings = ["ref.claim"]`` silences it.
     "claims-warn-ref-missing": (
         "ref.claim",
         (

@@ -32,39 +32,48 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     # config-inited: validate the user's settings once, before anything reads them.
     app.connect("config-inited", config.validate)
 
-    # Reading: markup -> nodes + records in the domain (keyed by document).
+    # The bibliography layer (builder-inited, before sphinxcontrib-bibtex parses the files):
+    # every .bib problem located, nothing dropped; the edition's styles; memoised formatting.
+    for module in ("bibcheck", "citation_style", "bibcache"):
+        app.setup_extension(f"{__name__}.{module}")
+
+    # Reading: markup -> nodes + records in the domains (keyed by document).
     app.add_domain(domain.EditionDomain)
     claims.setup(app)
     actors.setup(app)
     lint.setup(app)
-    # env-updated: pages built from other pages' claims (index, register) are rewritten.
+    for module in (
+        "supplied",  # text supplied by the editors
+        "apparatus",  # emendations, editorial notes, the apparatus page
+        "registers",  # persons, organisations, places; general-index entries
+        "chronology",  # dated events, the chronology and its timeline
+        "footnotes",  # dangling, unreferenced and duplicate footnotes, by label
+        "citelint",  # author-year citations left as plain text
+        "rawhtml",  # raw HTML in the sources
+        "reference",  # reference tables generated from the code
+    ):
+        app.setup_extension(f"{__name__}.{module}")
+    # env-get-outdated / env-updated: pages built from other pages' claims are rewritten.
     app.connect("env-get-outdated", domain.note_changes)
     app.connect("env-updated", domain.pages_to_rewrite)
     # write-started: corpus-wide checks, emitted by every build (also one that read nothing).
     app.connect("write-started", checks.run_checks)
+
     # Writing: cards, index and register lists (post-transforms), then the visitors.
     indexes.setup(app)
     writers.setup(app)
+    for module in (
+        "bibstatus",  # bibliography: status badges, backlinks across pages
+        "witness",  # the witness's reading (edition_witness_mode)
+        "latex_assets",  # the .sty next to the .tex (LaTeX builders)
+        "linkreport",  # the linkcheck builder and its report
+        "report",  # the integrity report (build-finished)
+    ):
+        app.setup_extension(f"{__name__}.{module}")
     # builder-inited: CSS and JS for HTML builders only.
     assets.setup(app)
-    app.setup_extension("critical_edition.latex_assets")  # builder-inited: the .sty, LaTeX only
     # build-finished: the claims.json export.
     app.connect("build-finished", export.write_claims_json)
-    app.setup_extension("critical_edition.linkreport")  # linkcheck builder; report at build-finished
-    app.setup_extension("critical_edition.citation_style")  # bibtex styles, before builder-inited
-    app.setup_extension("critical_edition.bibcache")  # pybtex lookups memoised; entries cached
-    app.setup_extension("critical_edition.supplied")  # read: supplied directive; its visitors
-    app.setup_extension("critical_edition.witness")  # post-transform: the witness's reading
-    app.setup_extension("critical_edition.report")  # integrity report: every warning, counts
-    app.setup_extension("critical_edition.bibcheck")  # builder-inited, first: the .bib files
-    app.setup_extension("critical_edition.footnotes")  # read: dangling/unused footnotes
-    app.setup_extension("critical_edition.citelint")  # doctree-read: plain-text citations
-    app.setup_extension("critical_edition.rawhtml")  # doctree-read: raw HTML
-    app.setup_extension("critical_edition.reference")  # read: reference tables from the code
-    app.setup_extension("critical_edition.apparatus")  # read: emendations, notes; their pages
-    app.setup_extension("critical_edition.registers")  # read: persons, orgs, places; the index
-    app.setup_extension("critical_edition.chronology")  # read: dated events; the chronology
-    app.setup_extension("critical_edition.bibstatus")  # write: bibliography badges, backlinks
 
     return {
         "version": __version__,

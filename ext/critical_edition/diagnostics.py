@@ -80,11 +80,6 @@ class Subtype(enum.Enum):
         "The attribution linter found a statement that looks attributed but is not marked.",
         "Mark it as a claim, or dismiss the hit with ``{not-a-claim}`` around the phrase.",
     )
-    CLAIM_REF_MISSING = SubtypeInfo(
-        "xref",
-        "A reference names a claim id or an actor that does not exist.",
-        "Correct the id; the claim index lists every claim id and the register every actor.",
-    )
     # --- actors --------------------------------------------------------------------------------
     ACTOR_MALFORMED = SubtypeInfo(
         "claims",
@@ -96,75 +91,6 @@ class Subtype(enum.Enum):
         "Two actors share an id or an alias.",
         "Make every id and alias unique across the register.",
     )
-    # --- link check (linkreport.py) -------------------------------------------------------------
-    LINK_NO_URLDATE = SubtypeInfo(
-        "links",
-        "A .bib entry has a ``url`` but no ``urldate`` (reported by the linkcheck builder).",
-        "Add ``urldate = {YYYY-MM-DD}``, the day the page was consulted.",
-    )
-    # --- the apparatus: emendations, editorial notes (apparatus.py) ------------------------------
-    EMENDATION_MALFORMED = SubtypeInfo(
-        "apparatus",
-        "An emendation cannot be read: an unknown option or kind, no ``reason``, no ``orig`` "
-        "for a correction, an ``orig`` for an addition, or a reading for a deletion.",
-        "Write ``{emend}`READING <orig=WITNESS; reason=WHY>``` (``kind=add`` for an addition, "
-        "``kind=del`` with an empty reading for a deletion); the witness's reading is kept.",
-    )
-    NOTE_MALFORMED = SubtypeInfo(
-        "apparatus",
-        "An editorial note has a bad id or kind, or no text; or a lemma names no note.",
-        "Give the note an id (letters, digits, ``-``, ``_``, ``.``), ``:kind: note`` or "
-        "``query``, and a text; write a lemma as ``{lemma}`PASSAGE <NOTE-ID>```.",
-    )
-    NOTE_DUPLICATE_ID = SubtypeInfo(
-        "apparatus",
-        "Two editorial notes have the same id.",
-        "Give one of them another id; note ids must be unique across the edition.",
-    )
-    NOTE_UNKNOWN = SubtypeInfo(
-        "apparatus",
-        "A lemma refers to an editorial note id that no note declares.",
-        "Correct the id, or add the note with the ``ednote`` directive.",
-    )
-    # --- the apparatus: registers of persons, organisations, places (registers.py) ---------------
-    REGISTER_MALFORMED = SubtypeInfo(
-        "registers",
-        "A register entry lacks its ``:name:``, or a mention's ``<id>`` cannot be read.",
-        "Declare entries as ``:::{place} ID`` with ``:name:`` (and ``:variants:``); mention them "
-        "as ``{place}`TEXT <ID>``` or ``{place}`NAME```.",
-    )
-    REGISTER_DUPLICATE = SubtypeInfo(
-        "registers",
-        "Two register entries of one kind share an id, a name or a variant.",
-        "Make every id, name and variant unique within its register.",
-    )
-    REGISTER_UNKNOWN = SubtypeInfo(
-        "registers",
-        "A mention names a person, organisation or place that no register entry declares "
-        "(persons and organisations may also be speakers of the actor register).",
-        "Correct the id, or declare the entry on the register page.",
-    )
-    # --- the apparatus: chronology (chronology.py) -------------------------------------------
-    DATE_MALFORMED = SubtypeInfo(
-        "chronology",
-        "A dated event's date is not ISO 8601 (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``, or a "
-        "period ``START/END``), or a period ends before it starts.",
-        "Write ``{date}`TEXT <1991-09-02>``` or ``{date}`TEXT <2020-07-29/2020-08-06>```.",
-    )
-    # --- the apparatus: bibliography status (bibstatus.py) ------------------------------------
-    BIB_UNRESOLVED_WITHOUT_NOTE = SubtypeInfo(
-        "citations",
-        "A .bib entry marked ``verification = {unresolved}`` (or candidate) has no ``note`` "
-        "saying what is known and what is not.",
-        "Add a ``note`` field: what the citation gives, what was searched, what is unknown.",
-    )
-    BIB_UNKNOWN_VERIFICATION = SubtypeInfo(
-        "citations",
-        "A .bib entry's ``verification`` field is missing or not one of verified, candidate, "
-        "unresolved.",
-        "Set ``verification`` to verified, candidate or unresolved.",
-    )
-
 
     # --- integrity: bibliography files (bibcheck.py) ---------------------------------------------
     BIB_FILE_MISSING = SubtypeInfo(
@@ -277,6 +203,76 @@ class Subtype(enum.Enum):
         "The integrity report cannot be written to ``edition_report_dir``.",
         "Make the directory writable, or point ``edition_report_dir`` elsewhere.",
     )
+    # --- link check (linkreport.py) -------------------------------------------------------------
+    LINK_NO_URLDATE = SubtypeInfo(
+        "links",
+        "A .bib entry has a ``url`` but no ``urldate`` (reported by the linkcheck builder).",
+        "Add ``urldate = {YYYY-MM-DD}``, the day the page was consulted; or ``urlsource = "
+        "{authors}`` when the address is the edited text's and the editors have not seen it.",
+    )
+    # --- the apparatus: emendations, editorial notes (apparatus.py) ------------------------------
+    EMENDATION_MALFORMED = SubtypeInfo(
+        "apparatus",
+        "An emendation cannot be read: an unknown option or kind, no ``reason``, no ``orig`` "
+        "for a correction, an ``orig`` for an addition, or a reading for a deletion.",
+        "Write ``{emend}`READING <orig=WITNESS; reason=WHY>``` (``kind=add`` for an addition, "
+        "``kind=del`` with an empty reading for a deletion); the witness's reading is kept.",
+    )
+    NOTE_MALFORMED = SubtypeInfo(
+        "apparatus",
+        "An editorial note has a bad id or kind, or no text; or a lemma names no note.",
+        "Give the note an id (letters, digits, ``-``, ``_``, ``.``), ``:kind: note`` or "
+        "``query``, and a text; write a lemma as ``{lemma}`PASSAGE <NOTE-ID>```.",
+    )
+    NOTE_DUPLICATE_ID = SubtypeInfo(
+        "apparatus",
+        "Two editorial notes have the same id.",
+        "Give one of them another id; note ids must be unique across the edition.",
+    )
+    NOTE_UNKNOWN = SubtypeInfo(
+        "apparatus",
+        "A lemma refers to an editorial note id that no note declares.",
+        "Correct the id, or add the note with the ``ednote`` directive.",
+    )
+    # --- the apparatus: registers of persons, organisations, places (registers.py) ---------------
+    REGISTER_MALFORMED = SubtypeInfo(
+        "registers",
+        "A register entry lacks its ``:name:``, or a mention's ``<id>`` cannot be read.",
+        "Declare entries as ``:::{place} ID`` with ``:name:`` (and ``:variants:``); mention them "
+        "as ``{place}`TEXT <ID>``` or ``{place}`NAME```.",
+    )
+    REGISTER_DUPLICATE = SubtypeInfo(
+        "registers",
+        "Two register entries of one kind share an id, a name or a variant.",
+        "Make every id, name and variant unique within its register.",
+    )
+    REGISTER_UNKNOWN = SubtypeInfo(
+        "registers",
+        "A mention names a person, organisation or place that no register entry declares "
+        "(persons and organisations may also be speakers of the actor register).",
+        "Correct the id, or declare the entry on the register page.",
+    )
+    # --- the apparatus: chronology (chronology.py) -------------------------------------------
+    DATE_MALFORMED = SubtypeInfo(
+        "chronology",
+        "A dated event's date is not ISO 8601 (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``, or a "
+        "period ``START/END``), or a period ends before it starts.",
+        "Write ``{date}`TEXT <1991-09-02>``` or ``{date}`TEXT <2020-07-29/2020-08-06>```.",
+    )
+    # --- the apparatus: bibliography status (bibstatus.py) ------------------------------------
+    BIB_UNRESOLVED_WITHOUT_NOTE = SubtypeInfo(
+        "citations",
+        "A .bib entry marked ``verification = {unresolved}`` (or candidate) has no ``note`` "
+        "saying what is known and what is not.",
+        "Add a ``note`` field: what the citation gives, what was searched, what is unknown.",
+    )
+    BIB_UNKNOWN_VERIFICATION = SubtypeInfo(
+        "citations",
+        "A .bib entry's ``verification`` field is missing or not one of verified, candidate, "
+        "unresolved.",
+        "Set ``verification`` to verified, candidate or unresolved.",
+    )
+
     @property
     def info(self) -> SubtypeInfo:
         """The subtype's description."""
