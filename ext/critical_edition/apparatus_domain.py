@@ -19,17 +19,12 @@ from dataclasses import dataclass
 from fnmatch import fnmatch
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
-from docutils import nodes
-from sphinx.domains import Domain, ObjType
-from sphinx.roles import XRefRole
-from sphinx.util.nodes import make_refnode
+from sphinx.domains import ObjType
 
 from .config import get_config
-from .markup import role_line
+from .xrefs import LocatedXRefRole, RecordDomain
 
 if TYPE_CHECKING:
-    from sphinx.addnodes import pending_xref
-    from sphinx.builders import Builder
     from sphinx.environment import BuildEnvironment
 
     from .domain import EditionDomain
@@ -181,21 +176,13 @@ def date_key(value: str) -> tuple[int, int, int]:
 # --- The domain ---------------------------------------------------------------------------------
 
 
-class _LocatedXRefRole(XRefRole):
-    """Sphinx's cross-reference role, located on its own line rather than its paragraph's."""
-
-    def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
-        self.lineno = role_line(self)
-        return super().run()
-
-
 _R = TypeVar("_R")
 
 #: The per-document record lists of the domain.
 RECORD_KEYS = ("emendations", "notes", "lemmas", "entities", "mentions", "events")
 
 
-class ApparatusDomain(Domain):
+class ApparatusDomain(RecordDomain):
     """Emendations, editorial notes, registers and chronology (domain ``apparatus``)."""
 
     name = "apparatus"
@@ -205,8 +192,8 @@ class ApparatusDomain(Domain):
         "entry": ObjType("register entry", "entry"),
     }
     roles = {  # noqa: RUF012
-        "note": _LocatedXRefRole(warn_dangling=True),
-        "entry": _LocatedXRefRole(warn_dangling=True),
+        "note": LocatedXRefRole(warn_dangling=True),
+        "entry": LocatedXRefRole(warn_dangling=True),
     }
     #: Bump when the stored layout changes.
     data_version = 1
@@ -223,6 +210,7 @@ class ApparatusDomain(Domain):
         "note": "no editorial note with the id %(target)r",
         "entry": "no register entry with the id or name %(target)r",
     }
+    titled_types = frozenset({"entry"})
 
     # -- typed access ----------------------------------------------------------------------
     def _by_doc(self, key: str, _type: type[_R]) -> dict[str, list[_R]]:
@@ -403,7 +391,7 @@ class ApparatusDomain(Domain):
                     self.data[key][docname] = records
 
     # -- cross-references --------------------------------------------------------------------
-    def _find(self, typ: str, target: str) -> tuple[str, str, str] | None:
+    def find(self, typ: str, target: str) -> tuple[str, str, str] | None:
         if typ == "note":
             note = self.find_note(target)
             if note is not None:
@@ -414,42 +402,6 @@ class ApparatusDomain(Domain):
             if entity is not None:
                 return entity.docname, entity.anchor, entity.name
         return None
-
-    def resolve_xref(
-        self,
-        env: BuildEnvironment,
-        fromdocname: str,
-        builder: Builder,
-        typ: str,
-        target: str,
-        node: pending_xref,
-        contnode: nodes.Element,
-    ) -> nodes.reference | None:
-        """Resolve ``{apparatus:note}`id``` and ``{apparatus:entry}`id-or-name```."""
-        found = self._find(typ, target)
-        if found is None:
-            return None
-        docname, anchor, title = found
-        if typ == "entry" and not node.get("refexplicit"):
-            contnode = nodes.inline(title, title)
-        return make_refnode(builder, fromdocname, docname, anchor, contnode, title)
-
-    def resolve_any_xref(
-        self,
-        env: BuildEnvironment,
-        fromdocname: str,
-        builder: Builder,
-        target: str,
-        node: pending_xref,
-        contnode: nodes.Element,
-    ) -> list[tuple[str, nodes.reference]]:
-        """Resolve ``{any}`` references to notes and register entries."""
-        results = []
-        for typ in ("note", "entry"):
-            ref = self.resolve_xref(env, fromdocname, builder, typ, target, node, contnode)
-            if ref is not None:
-                results.append((f"apparatus:{typ}", ref))
-        return results
 
     def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
         """Notes and register entries for the inventory (objects.inv)."""

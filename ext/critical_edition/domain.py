@@ -15,30 +15,17 @@ from collections.abc import Iterable, Iterator
 from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
-from docutils import nodes
-from sphinx.domains import Domain, ObjType
-from sphinx.roles import XRefRole
-from sphinx.util.nodes import make_refnode
+from sphinx.domains import ObjType
 
 from .config import get_config
-from .markup import role_line
 from .model import Actor, Claim
+from .xrefs import LocatedXRefRole, RecordDomain
 
 if TYPE_CHECKING:
-    from sphinx.addnodes import pending_xref
-    from sphinx.builders import Builder
     from sphinx.environment import BuildEnvironment
 
 
-class _LocatedXRefRole(XRefRole):
-    """Sphinx's cross-reference role, located on its own line rather than its paragraph's."""
-
-    def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
-        self.lineno = role_line(self)
-        return super().run()
-
-
-class EditionDomain(Domain):
+class EditionDomain(RecordDomain):
     """Claims and actors of an edition (domain ``ed``: roles ``{ed:claim}``, ``{ed:actor}``)."""
 
     name = "ed"
@@ -48,8 +35,8 @@ class EditionDomain(Domain):
         "actor": ObjType("actor", "actor"),
     }
     roles = {  # noqa: RUF012
-        "claim": _LocatedXRefRole(warn_dangling=True),
-        "actor": _LocatedXRefRole(warn_dangling=True),
+        "claim": LocatedXRefRole(warn_dangling=True),
+        "actor": LocatedXRefRole(warn_dangling=True),
     }
     #: Bump when the stored layout changes.
     data_version = 1
@@ -69,6 +56,7 @@ class EditionDomain(Domain):
         "claim": "no claim with the id %(target)r: see the claim index for the ids",
         "actor": "no actor with the id or alias %(target)r in the actor register",
     }
+    titled_types = frozenset({"actor"})
 
     # -- typed access to the stored records ---------------------------------------------------
     @property
@@ -208,7 +196,7 @@ class EditionDomain(Domain):
         self.index_docs.update(set(docnames) & otherdata["index_docs"])
 
     # -- cross-references ---------------------------------------------------------------------
-    def _find(self, typ: str, target: str) -> tuple[str, str, str] | None:
+    def find(self, typ: str, target: str) -> tuple[str, str, str] | None:
         """``(docname, anchor, title)`` of a claim or actor, or ``None``."""
         if typ == "claim":
             for claims in self.claims_by_doc.values():
@@ -221,43 +209,6 @@ class EditionDomain(Domain):
             if actor is not None:
                 return actor.docname, actor.anchor, actor.name
         return None
-
-    def resolve_xref(
-        self,
-        env: BuildEnvironment,
-        fromdocname: str,
-        builder: Builder,
-        typ: str,
-        target: str,
-        node: pending_xref,
-        contnode: nodes.Element,
-    ) -> nodes.reference | None:
-        """Resolve ``{ed:claim}`id``` and ``{ed:actor}`id-or-alias```."""
-        found = self._find(typ, target)
-        if found is None:
-            return None
-        docname, anchor, title = found
-        if typ == "actor" and not node.get("refexplicit"):
-            # An actor reference written with its id shows the actor's canonical name.
-            contnode = nodes.inline(title, title, classes=["ed-actor-ref"])
-        return make_refnode(builder, fromdocname, docname, anchor, contnode, title)
-
-    def resolve_any_xref(
-        self,
-        env: BuildEnvironment,
-        fromdocname: str,
-        builder: Builder,
-        target: str,
-        node: pending_xref,
-        contnode: nodes.Element,
-    ) -> list[tuple[str, nodes.reference]]:
-        """Resolve ``{any}`` references to claims and actors."""
-        results = []
-        for typ in ("claim", "actor"):
-            ref = self.resolve_xref(env, fromdocname, builder, typ, target, node, contnode)
-            if ref is not None:
-                results.append((f"ed:{typ}", ref))
-        return results
 
     def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
         """Claims and actors for the inventory (objects.inv)."""
