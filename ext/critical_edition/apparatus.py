@@ -40,6 +40,7 @@ from .apparatus_domain import (
 from .config import get_config
 from .diagnostics import Subtype, warn
 from .markup import OptionError, parse_inline, parse_options, role_line, split_role_text
+from .tables import table
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -158,36 +159,6 @@ class ApparatusPostTransform(SphinxPostTransform):
         """A link to a place in the edition, named by its section (or page) title."""
         text = section or self.page_title(docname)
         return self.link(docname, anchor, nodes.inline(text, text))
-
-
-def table(
-    headers: list[str],
-    rows: list[list[nodes.Node]],
-    widths: list[int],
-    row_ids: list[str] | None = None,
-) -> nodes.table:
-    """A docutils table (every builder renders it) with a header row; rows may have anchors."""
-    result = nodes.table(classes=["ed-apparatus-table"])
-    group = nodes.tgroup(cols=len(headers))
-    result += group
-    for width in widths:
-        group += nodes.colspec(colwidth=width)
-    head = nodes.thead()
-    group += head
-    row = nodes.row()
-    for header in headers:
-        row += nodes.entry("", nodes.paragraph(header, header))
-    head += row
-    body = nodes.tbody()
-    group += body
-    for position, cells in enumerate(rows):
-        row = nodes.row(ids=[row_ids[position]] if row_ids else [])
-        for cell in cells:
-            entry = nodes.entry()
-            entry += cell if isinstance(cell, nodes.paragraph) else nodes.paragraph("", "", cell)
-            row += entry
-        body += row
-    return result
 
 
 # --- Emendations --------------------------------------------------------------------------------
@@ -566,7 +537,12 @@ class FillApparatus(ApparatusPostTransform):
             )
         headers = ["#", "Place", "Edition", "Witness", "Kind", "Reason"]
         ids = [f"apparatus-emendation-{n}" for n in range(1, len(rows) + 1)]
-        return [rubric, table(headers, rows, [4, 22, 18, 18, 10, 28], ids)]
+        return [
+            rubric,
+            table(
+                headers, rows, [4, 22, 18, 18, 10, 28], classes=["ed-apparatus-table"], row_ids=ids
+            ),
+        ]
 
     def notes(self) -> list[nodes.Node]:
         records = self.domain.notes(scoped=True)

@@ -23,6 +23,7 @@ from sphinx_design.shared import create_component
 
 from . import nodes as ed
 from .model import Actor, Claim, ClaimStatus
+from .tables import table
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -214,31 +215,6 @@ class BuildClaimCards(_EditionPostTransform):
         return card
 
 
-def _table(headers: list[str], rows: list[list[nodes.Node]], widths: list[int]) -> nodes.table:
-    # colwidths-given: LaTeX sets the columns to these proportions instead of equal widths.
-    table = nodes.table(classes=["ed-claim-table", "colwidths-given"])
-    group = nodes.tgroup(cols=len(headers))
-    table += group
-    for width in widths:
-        group += nodes.colspec(colwidth=width)
-    head = nodes.thead()
-    group += head
-    row = nodes.row()
-    for header in headers:
-        row += nodes.entry("", nodes.paragraph(header, header))
-    head += row
-    body = nodes.tbody()
-    group += body
-    for cells in rows:
-        row = nodes.row()
-        for cell in cells:
-            entry = nodes.entry()
-            entry += cell if isinstance(cell, nodes.paragraph) else nodes.paragraph("", "", cell)
-            row += entry
-        body += row
-    return table
-
-
 class FillClaimIndex(_EditionPostTransform):
     """Replace each claim-index placeholder with counts and tables of every claim."""
 
@@ -285,11 +261,12 @@ class FillClaimIndex(_EditionPostTransform):
             )
         return rows
 
-    def table(self, claims: list[Claim], lookup: dict[str, Actor]) -> nodes.table:
-        return _table(
+    def claims_table(self, claims: list[Claim], lookup: dict[str, Actor]) -> nodes.table:
+        return table(
             ["#", "Claim", "Said by", "Verb", "Source", "Status"],
             self.rows(claims, lookup),
             [4, 46, 16, 10, 12, 12],
+            classes=["ed-claim-table"],
         )
 
     def index(self, claims: list[Claim], lookup: dict[str, Actor]) -> list[nodes.Node]:
@@ -315,12 +292,12 @@ class FillClaimIndex(_EditionPostTransform):
                 title = f"{label} ({len(subset)})"
                 item += nodes.rubric(title, title, classes=["sd-tab-label"])
                 content = create_component("tab-content", classes=["sd-tab-content"])
-                content += self.table(subset, lookup)
+                content += self.claims_table(subset, lookup)
                 item += content
                 tabs += item
             result.append(tabs)
         else:
-            result.append(self.table(claims, lookup))
+            result.append(self.claims_table(claims, lookup))
         # Count by register id: a claim may name its actor by an alias or in another case.
         by_actor = Counter(
             lookup[actor.casefold()].id if actor.casefold() in lookup else actor

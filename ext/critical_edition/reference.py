@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
-from . import config, diagnostics, export
+from . import config, diagnostics, export, tables
 from .config import PREFIX, EditionConfig
 from .diagnostics import WARNING_TYPE, Subtype
 
@@ -79,23 +79,13 @@ def table(
     The table is text about the toolkit, not text of the edition: the class ``ed-no-lint``
     keeps the attribution linter out of it.
     """
-    table_node = nodes.table(classes=["ed-reference", "ed-no-lint", *classes])
-    group = nodes.tgroup(cols=len(headers))
-    table_node += group
-    for width in widths:
-        group += nodes.colspec(colwidth=width)
-    head_row = nodes.row()
-    for header in headers:
-        head_row += nodes.entry("", _paragraph(nodes.Text(header)))
-    group += nodes.thead("", head_row)
-    body = nodes.tbody()
-    for anchor, cells in rows:
-        row = nodes.row(ids=[anchor])
-        for cell in cells:
-            row += nodes.entry("", cell)
-        body += row
-    group += body
-    return table_node
+    return tables.table(
+        headers,
+        [cells for _, cells in rows],
+        widths,
+        classes=["ed-reference", "ed-no-lint", *classes],
+        row_ids=[anchor for anchor, _ in rows],
+    )
 
 
 def type_name(annotation: object) -> str:

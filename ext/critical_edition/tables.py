@@ -1,0 +1,48 @@
+"""Tables: the docutils tables of the generated pages (claim index, apparatus, reference).
+
+Post-transforms and directives that list records build their tables here, from standard
+docutils nodes, so every builder renders them; the column widths are given, so that LaTeX sets
+the columns in these proportions instead of equal widths.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from docutils import nodes
+
+
+def table(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[nodes.Node]],
+    widths: Sequence[int],
+    *,
+    classes: Sequence[str] = (),
+    row_ids: Sequence[str] | None = None,
+) -> nodes.table:
+    """A table with a header row and one node per cell.
+
+    :param rows: the body rows; a cell that is inline (text, a link, a badge) is put into a
+        paragraph, a block (paragraph, list, container) is taken as it is.
+    :param widths: the relative width of each column.
+    :param classes: the table's classes.
+    :param row_ids: an anchor per body row, to link to rows.
+    """
+    result = nodes.table(classes=[*classes, "colwidths-given"])
+    group = nodes.tgroup(cols=len(headers))
+    result += group
+    for width in widths:
+        group += nodes.colspec(colwidth=width)
+    head = nodes.row()
+    for header in headers:
+        head += nodes.entry("", nodes.paragraph(header, header))
+    group += nodes.thead("", head)
+    body = nodes.tbody()
+    for position, cells in enumerate(rows):
+        row = nodes.row(ids=[row_ids[position]] if row_ids else [])
+        for cell in cells:
+            inline = isinstance(cell, nodes.Inline | nodes.Text)  # text, a link, a badge...
+            row += nodes.entry("", nodes.paragraph("", "", cell) if inline else cell)
+        body += row
+    group += body
+    return result
