@@ -24,9 +24,7 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx import addnodes
 from sphinx.transforms import SphinxTransform
-from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective, SphinxRole
-from sphinx.util.nodes import make_refnode
 
 from . import nodes as ed
 from .apparatus_domain import (
@@ -40,6 +38,7 @@ from .apparatus_domain import (
 from .config import get_config
 from .diagnostics import Subtype, warn
 from .markup import OptionError, parse_inline, parse_options, role_line, split_role_text
+from .post_transforms import EditionPostTransform
 from .tables import table
 
 if TYPE_CHECKING:
@@ -47,7 +46,6 @@ if TYPE_CHECKING:
 
     from docutils.nodes import Node, system_message
     from sphinx.application import Sphinx
-    from sphinx.builders import Builder
     from sphinx.util.typing import ExtensionMetadata
 
     from .apparatus_domain import ApparatusDomain
@@ -105,7 +103,7 @@ def witness_mode(config: Any) -> bool:
     return get_config(config).witness_mode
 
 
-class ApparatusPostTransform(SphinxPostTransform):
+class ApparatusPostTransform(EditionPostTransform):
     """Base of the apparatus's post-transforms: links and document lookup.
 
     Priority 6: after sphinxcontrib-bibtex turned bibliographies into citations and the claims'
@@ -115,40 +113,10 @@ class ApparatusPostTransform(SphinxPostTransform):
     """
 
     default_priority = 6
-    #: The document the built nodes stand in (LaTeX assembles every document into one tree).
-    fromdocname: str | None = None
 
     @property
     def domain(self) -> ApparatusDomain:
         return apparatus_domain(self.env)
-
-    @property
-    def builder(self) -> Builder:
-        """The running builder.
-
-        ``SphinxTransform.app`` is deprecated since Sphinx 9; Sphinx's own ReferencesResolver
-        reaches the builder through the environment in the same way.
-        """
-        return self.env._app.builder
-
-    @property
-    def output_format(self) -> str:
-        """The builder's format (``html``, ``latex``, ``text`` ...)."""
-        return str(self.env._builder_cls.format)
-
-    def docname_of(self, node: nodes.Node) -> str:
-        """The document *node* comes from (sections of an assembled tree carry it)."""
-        parent: nodes.Node | None = node
-        while parent is not None:
-            if isinstance(parent, nodes.section | addnodes.start_of_file) and parent.get("docname"):
-                return str(parent["docname"])
-            parent = parent.parent
-        return self.env.docname
-
-    def link(self, todocname: str, anchor: str, child: nodes.Node, title: str = "") -> nodes.Node:
-        """A reference from the current document to *anchor* in *todocname*."""
-        fromdocname = self.fromdocname or self.env.docname
-        return make_refnode(self.builder, fromdocname, todocname, anchor, child, title)
 
     def page_title(self, docname: str) -> str:
         """The title of a document, or its name when it has none."""

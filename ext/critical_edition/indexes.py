@@ -16,13 +16,12 @@ from typing import TYPE_CHECKING, Any, cast
 
 from docutils import nodes
 from sphinx import addnodes
-from sphinx.transforms.post_transforms import SphinxPostTransform
-from sphinx.util.nodes import make_refnode
 from sphinx_design.badges_buttons import create_bdg_classes
 from sphinx_design.shared import create_component
 
 from . import nodes as ed
 from .model import Actor, Claim, ClaimStatus
+from .post_transforms import EditionPostTransform
 from .tables import table
 
 if TYPE_CHECKING:
@@ -48,7 +47,7 @@ def status_badge(status: ClaimStatus, text: str = "") -> ed.claim_status:
     return ed.claim_status(text, text, classes=classes, status=status.value)
 
 
-class _EditionPostTransform(SphinxPostTransform):
+class _EditionPostTransform(EditionPostTransform):
     # Priority 5: before Sphinx's ReferencesResolver (10), so the citation references put into
     # cards and indexes are resolved by sphinxcontrib-bibtex like the ones in the text, and
     # before sphinx-design turns tab-set containers into HTML (200).
@@ -57,39 +56,6 @@ class _EditionPostTransform(SphinxPostTransform):
     @property
     def domain(self) -> EditionDomain:
         return cast("EditionDomain", self.env.get_domain("ed"))
-
-    #: The document the nodes being built will stand in, when it is not the one transformed:
-    #: LaTeX assembles every document into one tree and post-transforms it as the root document.
-    fromdocname: str | None = None
-
-    def docname_of(self, node: nodes.Node) -> str:
-        """The document *node* comes from.
-
-        An assembled tree marks the sections of each included document with its ``docname``
-        (``sphinx.util.nodes.inline_all_toctrees``); the root document's sections are unmarked.
-        """
-        parent: nodes.Node | None = node
-        while parent is not None:
-            if isinstance(parent, nodes.section | addnodes.start_of_file) and parent.get("docname"):
-                return str(parent["docname"])
-            parent = parent.parent
-        return self.env.docname
-
-    @property
-    def link_from(self) -> str:
-        """The document links are made from.
-
-        The LaTeX writer reads a same-document link as one into the file it stands in, so in
-        its assembled tree a link names the document it stands in; HTML builders (singlehtml
-        included) link from the document transformed.
-        """
-        if self.fromdocname and self.app.builder.format == "latex":
-            return self.fromdocname
-        return self.env.docname
-
-    def link(self, todocname: str, anchor: str, child: nodes.Node, title: str = "") -> nodes.Node:
-        """A reference from this document to *anchor* in *todocname*."""
-        return make_refnode(self.app.builder, self.link_from, todocname, anchor, child, title)
 
     def actor_link(self, actor_id: str, lookup: dict[str, Actor]) -> nodes.Node:
         actor = lookup.get(actor_id.casefold())
@@ -202,7 +168,7 @@ class BuildClaimCards(_EditionPostTransform):
                     *self.joined([self.cite(k) for k in claim.evidence], "; "),
                 ]
             card += self.line("Editors' note", *note)
-        if self.app.builder.format == "html":
+        if self.output_format == "html":
             # The id and a permalink help on screen; in print they only crowd the margin.
             permalink = nodes.reference(
                 "", "Link to this claim", refid=f"claim-{claim.id}", classes=["ed-claim-permalink"]
@@ -280,7 +246,7 @@ class FillClaimIndex(_EditionPostTransform):
             summary += badge
         summary += nodes.Text(".")
         result: list[nodes.Node] = [summary]
-        if self.app.builder.format == "html":
+        if self.output_format == "html":
             tabs = create_component("tab-set", classes=["sd-tab-set", "ed-claim-tabs"])
             groups = [("All", claims)] + [
                 (status.value.capitalize(), [c for c in claims if c.status is status])

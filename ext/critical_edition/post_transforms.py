@@ -1,0 +1,71 @@
+"""Post-transforms' common ground: the builder, the output format, and links between documents.
+
+Write phase. The claims' cards and indexes (:mod:`.indexes`) and the apparatus pages
+(:mod:`.apparatus` and its companions) build links from one document to another; this base
+class does it the same way for every builder, including LaTeX, which assembles all documents
+into one tree before post-transforming it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util.nodes import make_refnode
+
+if TYPE_CHECKING:
+    from sphinx.builders import Builder
+
+
+class EditionPostTransform(SphinxPostTransform):
+    """Base of the toolkit's post-transforms."""
+
+    #: The document the nodes being built will stand in, when it is not the one transformed:
+    #: LaTeX assembles every document into one tree and post-transforms it as the root document.
+    fromdocname: str | None = None
+
+    @property
+    def builder(self) -> Builder:
+        """The running builder.
+
+        ``SphinxTransform.app`` is deprecated since Sphinx 9 and there is no public route from
+        a transform to the builder; Sphinx's own ReferencesResolver reaches it through the
+        environment in the same way (the version range in pyproject.toml keeps this in view).
+        """
+        return self.env._app.builder
+
+    @property
+    def output_format(self) -> str:
+        """The builder's format (``html``, ``latex``, ``text`` ...)."""
+        return str(self.env._builder_cls.format)
+
+    def docname_of(self, node: nodes.Node) -> str:
+        """The document *node* comes from.
+
+        An assembled tree marks the sections of each included document with its ``docname``
+        (``sphinx.util.nodes.inline_all_toctrees``); the root document's sections are unmarked.
+        """
+        parent: nodes.Node | None = node
+        while parent is not None:
+            if isinstance(parent, nodes.section | addnodes.start_of_file) and parent.get("docname"):
+                return str(parent["docname"])
+            parent = parent.parent
+        return self.env.docname
+
+    @property
+    def link_from(self) -> str:
+        """The document links are made from.
+
+        The LaTeX writer reads a same-document link as one into the file it stands in, so in
+        its assembled tree a link names the document it stands in; HTML builders (singlehtml
+        included) link from the document transformed.
+        """
+        if self.fromdocname and self.output_format == "latex":
+            return self.fromdocname
+        return self.env.docname
+
+    def link(self, todocname: str, anchor: str, child: nodes.Node, title: str = "") -> nodes.Node:
+        """A reference from this document to *anchor* in *todocname*."""
+        return make_refnode(self.builder, self.link_from, todocname, anchor, child, title)
