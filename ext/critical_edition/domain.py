@@ -51,6 +51,8 @@ class EditionDomain(RecordDomain):
         "index_docs": set(),
         # fingerprint of the register at the last build (see fingerprint_register)
         "register_fingerprint": "",
+        # fingerprint of what the index pages showed at the last build (fingerprint_indexes)
+        "index_fingerprint": "",
     }
     dangling_warnings = {  # noqa: RUF012
         "claim": "no claim with the id %(target)r: see the claim index for the ids",
@@ -179,6 +181,25 @@ class EditionDomain(RecordDomain):
             digest.update(repr((actor.description, actor.docname, actor.anchor)).encode())
         return digest.hexdigest()
 
+    def fingerprint_indexes(self) -> str:
+        """A digest of everything the claim index and the register's claim lists show.
+
+        Every claim (all its fields, in reading order), the register, the .bib files' state and
+        each formatted citation's place and label (the index cites the claims' sources).
+        """
+        digest = hashlib.sha256(self.fingerprint_register().encode())
+        for claim in self.all_claims():
+            digest.update(repr(claim).encode())
+        cite = cast("Any", self.env.get_domain("cite"))
+        bibdata = getattr(cite, "bibdata", None)
+        if bibdata is not None:
+            files = sorted((str(path), bibfile.mtime) for path, bibfile in bibdata.bibfiles.items())
+            digest.update(repr(files).encode())
+        for citation in getattr(cite, "citations", ()):
+            where = (citation.key, citation.citation_id, tuple(citation.bibliography_key))
+            digest.update(repr((where, citation.formatted_entry.label)).encode())
+        return digest.hexdigest()
+
     # -- incremental and parallel builds -------------------------------------------------------
     def clear_doc(self, docname: str) -> None:
         """Drop everything recorded for *docname* (it is about to be re-read or was removed)."""
@@ -230,15 +251,21 @@ def note_changes(
 def pages_to_rewrite(app: object, env: BuildEnvironment) -> list[str]:
     """Documents whose output depends on other documents' claims (``env-updated``).
 
-    The pages holding the claim index or register entries are rewritten on every build that
-    read or removed something (a build with no change rewrites nothing). When the register
-    itself changed (an actor renamed, say), every page with claims is rewritten too, since its
-    cards show the actors' names.
+    The pages holding the claim index or register entries are rewritten when what they show
+    changed (:meth:`EditionDomain.fingerprint_indexes`): a prose edit elsewhere leaves them as
+    they are. The claim index is the edition's largest page; rewriting it and the register
+    after every edit took half of a one-page rebuild at 10x the paper (bench/run.py). A build
+    with no change rewrites nothing. When the register itself changed (an actor renamed, say),
+    every page with claims is rewritten too, since its cards show the actors' names.
     """
     domain = cast("EditionDomain", env.get_domain("ed"))
     if not domain.data.get("corpus_changed", True):
         return []
-    pages = set(domain.index_docs)
+    pages: set[str] = set()
+    index_fingerprint = domain.fingerprint_indexes()
+    if index_fingerprint != domain.data.get("index_fingerprint"):
+        domain.data["index_fingerprint"] = index_fingerprint
+        pages.update(domain.index_docs)
     fingerprint = domain.fingerprint_register()
     if fingerprint != domain.data["register_fingerprint"]:
         domain.data["register_fingerprint"] = fingerprint
