@@ -9,11 +9,15 @@
 
 from __future__ import annotations
 
+import ast
+import hashlib
 import inspect
 import os
 import shutil
 import time
 from importlib.metadata import version
+from pathlib import Path
+from types import MethodType, SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 import pybtex.plugin
@@ -22,14 +26,18 @@ import pybtex.style.formatting
 import pytest
 from critical_edition import bibcache
 from sphinx.util.console import strip_escape_sequences
+from sphinxcontrib.bibtex import domain as bibtex_domain
+from sphinxcontrib.bibtex.bibfile import parse_bibdata
+from sphinxcontrib.bibtex.citation_target import CitationTarget
+from sphinxcontrib.bibtex.directives import BibliographyKey, BibliographyValue
 from sphinxcontrib.bibtex.domain import BibtexDomain
+from sphinxcontrib.bibtex.roles import CitationRef
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from sphinx.testing.util import SphinxTestApp
 
 ROOT = "test-bench-bibcache"
+ROOTS = Path(__file__).parent / "roots"
 
 
 # -- what the cache relies on ------------------------------------------------------------------
@@ -64,6 +72,61 @@ def test_the_callers_still_look_the_plugin_up_at_call_time() -> None:
     assert "from pybtex.plugin import find_plugin" in inspect.getsource(
         pybtex.richtext.BaseText.render_as
     )
+
+
+def test_get_filtered_entries_is_still_the_code_that_was_rewritten() -> None:
+    # bibcache.get_filtered_entries is this function with one loop hoisted: if upstream
+    # changes it, compare again and copy the change, then record the new digest.
+    source = inspect.getsource(bibcache._original_get_filtered_entries)
+    digest = hashlib.sha256(source.encode()).hexdigest()
+    assert digest == "3ec52cc65a607579bb3e9022250cbe327475f4e0ce2eb026ce46c71640639dad"
+    assert hasattr(bibtex_domain, "_FilterVisitor")
+    assert hasattr(bibtex_domain, "logger")
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "cited",
+        "True",
+        "not cited",
+        'docname in docnames and type == "misc"',
+        'key % "^a"',
+        '"one" in docnames or author % "Kubicek"',
+        "cited and len(docnames)",  # no calls in a filter: warns, falls back to "cited"
+    ],
+)
+def test_the_linear_filter_yields_what_upstream_yields(expression: str) -> None:
+    bibdata = parse_bibdata([ROOTS / ROOT / "refs.bib"], "utf-8")
+    refs = [
+        CitationRef("r1", "one", 3, [CitationTarget("garibov2020", "", "")]),
+        CitationRef("r2", "two", 4, [CitationTarget("aydin2019", "", "")]),
+        CitationRef(
+            "r3",
+            "one",
+            5,
+            [CitationTarget("aydin2019", "", ""), CitationTarget("celikpala2020", "", "")],
+        ),
+    ]
+    key = BibliographyKey("bib", "bibliography-id1")
+    value = BibliographyValue(
+        line=3,
+        bibfiles=list(bibdata.bibfiles),
+        style="edition",
+        list_="citation",
+        enumtype="arabic",
+        start=1,
+        labelprefix="",
+        keyprefix="",
+        filter_=ast.parse(expression),
+        citation_nodes={},
+        keys=["kubicek2009"],
+    )
+    fake = SimpleNamespace(bibliographies={key: value}, citation_refs=refs, bibdata=bibdata)
+    fake.get_entries = MethodType(BibtexDomain.get_entries, fake)
+    upstream = [(k, e.key) for k, e in bibcache._original_get_filtered_entries(fake, key)]
+    linear = [(k, e.key) for k, e in bibcache.get_filtered_entries(fake, key)]
+    assert linear == upstream
 
 
 def test_format_entry_has_the_signature_the_cache_wraps() -> None:

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+import pybtex.plugin
 from docutils import nodes
 from docutils.nodes import make_id
 from pybtex import errors as pybtex_errors
@@ -225,7 +226,10 @@ class _Reader:
         self.missing_field_messages: set[str] = set()
         self.style: Any = None
         try:
-            self.style = find_plugin("pybtex.style.formatting", style_name)()
+            # Looked up through the module when called, not through the name imported above:
+            # the edition's memo (bibcache) then answers, with a style that formats each
+            # unchanged entry once across builds instead of on every build.
+            self.style = pybtex.plugin.find_plugin("pybtex.style.formatting", style_name)()
         except PluginNotFound:  # an unknown style is sphinxcontrib-bibtex's to report
             self.style = None
 
