@@ -378,12 +378,17 @@ class BuildEmendationCards(ApparatusPostTransform):
     def run(self, **kwargs: Any) -> None:
         if witness_mode(self.config):
             return
+        emendations = list(self.document.findall(ed.emendation))
+        if not emendations:
+            # Numbering walks every document of the edition: done for each page, that would
+            # cost pages x pages (2 % of a build at 50x the paper), so only where it is needed.
+            return
         apparatus_page = self.domain.page_of("apparatus")
         numbers = {
             (e.docname, e.anchor): n
             for n, e in enumerate(self.domain.emendations(scoped=True), start=1)
         }
-        for node in list(self.document.findall(ed.emendation)):
+        for node in emendations:
             if not node["ids"]:
                 continue
             self.fromdocname = self.docname_of(node)

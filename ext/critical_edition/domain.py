@@ -143,13 +143,25 @@ class EditionDomain(RecordDomain):
         for docname in sorted(self.actors_by_doc):
             yield from self.actors_by_doc[docname]
 
+    #: The register the last lookup was built from, and that lookup (see actor_lookup).
+    _lookup_memo: tuple[tuple[Actor, ...], dict[str, Actor]] | None = None
+
     def actor_lookup(self) -> dict[str, Actor]:
-        """Map every actor id and alias (case-insensitive) to its actor; first declaration wins."""
-        lookup: dict[str, Actor] = {}
-        for actor in self.actors():
-            for name in (actor.id, *actor.aliases):
-                lookup.setdefault(name.casefold(), actor)
-        return lookup
+        """Map every actor id and alias (case-insensitive) to its actor; first declaration wins.
+
+        Built once while the register stays the same (compared record by record): every page's
+        claim cards ask for it, and building it for each page costs pages x actors. The
+        caller gets its own copy.
+        """
+        register = tuple(self.actors())
+        memo = self._lookup_memo
+        if memo is None or memo[0] != register:
+            lookup: dict[str, Actor] = {}
+            for actor in register:
+                for name in (actor.id, *actor.aliases):
+                    lookup.setdefault(name.casefold(), actor)
+            memo = self._lookup_memo = (register, lookup)
+        return dict(memo[1])
 
     def claims_by_actor(self) -> dict[str, list[Claim]]:
         """Register id (or the name as written, if unknown) -> that actor's claims, in reading order.
