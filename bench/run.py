@@ -103,6 +103,7 @@ RESULT_KEYS = (
     "incremental_equals_clean",
     "index_equals_clean",
     "claims_json_equals_clean",
+    "code_changed_during_run",
 )
 
 
@@ -127,20 +128,30 @@ class Density:
 
 
 def _paper_pages() -> list[str]:
-    """The paper's own pages: ``edition_lint_documents`` in docs/conf.py."""
+    """The paper's own pages: ``edition_lint_documents`` in docs/conf.py.
+
+    Read without running conf.py: a list of strings, or the name of one assigned earlier.
+    """
     tree = ast.parse((DOCS / "conf.py").read_text(encoding="utf-8"))
-    for node in ast.walk(tree):
-        if (
-            isinstance(node, ast.Assign)
-            and any(
-                isinstance(t, ast.Name) and t.id == "edition_lint_documents" for t in node.targets
-            )
-            and isinstance(node.value, ast.List | ast.Tuple)
+    lists: dict[str, list[str]] = {}
+    for node in tree.body:
+        if not (isinstance(node, ast.Assign) and len(node.targets) == 1):
+            continue
+        target, value = node.targets[0], node.value
+        if not isinstance(target, ast.Name):
+            continue
+        if isinstance(value, ast.Name) and value.id in lists:
+            lists[target.id] = lists[value.id]
+        elif isinstance(value, ast.List | ast.Tuple) and all(
+            isinstance(elt, ast.Constant) and isinstance(elt.value, str) for elt in value.elts
         ):
-            return [str(ast.literal_eval(elt)) for elt in node.value.elts]
-    return ["introduction", "historical-background", "july-september-2020", "current-conflict"]
+            lists[target.id] = [str(ast.literal_eval(elt)) for elt in value.elts]
+    if "edition_lint_documents" not in lists:
+        raise SystemExit("bench: cannot read edition_lint_documents in docs/conf.py")
+    return lists["edition_lint_documents"]
 
 
+_MARKUP_OPTIONS = re.compile(r"<[^<>\n]*>`|^:\w[\w-]*:.*$", re.MULTILINE)
 _CITE = re.compile(r"\{cite(?::\w+)?\}`([^`]*)`")
 _FOOTNOTE_DEF = re.compile(r"^\[\^[^\]]+\]:", re.MULTILINE)
 _CLAIM = re.compile(r"\{claim\}`|^:{3,}\{claim\}", re.MULTILINE)
@@ -156,7 +167,8 @@ def measure_density() -> Density:
             texts.append(path.read_text(encoding="utf-8"))
     if not texts:
         raise SystemExit("bench: no page of the paper found in docs/")
-    words = [len(t.split()) for t in texts]
+    # Words of the text: without the options of roles (``<actor=...>``) and directives.
+    words = [len(_MARKUP_OPTIONS.sub(" ", t).split()) for t in texts]
     pages = sum(1 for w in words if w >= MIN_PAGE_WORDS) or 1
     everything = "\n".join(texts)
     citations = sum(len(m.split(",")) for m in _CITE.findall(everything))
@@ -830,6 +842,7 @@ def run_scale(scale: int, runs: Path, density: Density, jobs: int) -> dict[str, 
     if builds.exists():
         shutil.rmtree(builds)
     say = _progress(scale)
+    code_before = _code_stamp()
 
     say("full build with the toolkit")
     full = sphinx(corpus.ext, builds / "ext")
@@ -859,6 +872,9 @@ def run_scale(scale: int, runs: Path, density: Density, jobs: int) -> dict[str, 
     parallel = sphinx(corpus.ext, builds / "parallel", jobs=jobs)
     _check(parallel, "parallel")
     clean_diff = differing(builds / "ext", builds / "parallel")
+    code_changed = _code_stamp() != code_before
+    if code_changed:
+        say("the toolkit's code changed during these builds: comparisons may not hold")
 
     result: dict[str, Any] = {
         "scale": scale,
@@ -910,9 +926,23 @@ def run_scale(scale: int, runs: Path, density: Density, jobs: int) -> dict[str, 
             "clean_differs": clean_diff,
             "index_equals_clean": "claims.html" not in clean_diff,
             "claims_json_equals_clean": "claims.json" not in clean_diff,
+            "code_changed_during_run": code_changed,
         }
     )
     return result
+
+
+def _code_stamp() -> int:
+    """The latest change to the toolkit's files (the working tree may be shared)."""
+    package = ROOT / "ext" / "critical_edition"
+    return max(
+        (
+            p.stat().st_mtime_ns
+            for p in package.rglob("*")
+            if p.is_file() and "__pycache__" not in p.parts
+        ),
+        default=0,
+    )
 
 
 def _progress(scale: int) -> Any:
@@ -996,6 +1026,10 @@ _ROWS: list[tuple[str, Any]] = [
     (
         "incremental = clean -j 2 build",
         lambda r: "yes" if r["incremental_equals_clean"] else f"NO: {r['clean_differs'][:3]}",
+    ),
+    (
+        "toolkit code edited during the builds",
+        lambda r: "YES: comparisons unreliable" if r["code_changed_during_run"] else "no",
     ),
     (
         "cache on = cache off, byte for byte",
