@@ -48,7 +48,8 @@ def test_corpus_scales_and_keeps_ids_unique(bench: ModuleType, tmp_path: Path) -
     assert three.bib_entries == 3 * one.bib_entries == 3 * density.bib_entries
     assert three.actors == 3 * density.actors
     assert abs(three.claims - 3 * one.claims) <= 3
-    assert abs(three.citations - 3 * one.citations) <= 0.1 * three.citations + 3
+    # Citations vary with the forms drawn for the claims (some carry one): roughly in step.
+    assert abs(three.citations - 3 * one.citations) <= 0.35 * three.citations
 
     ext = {p.relative_to(three.ext): p.read_text("utf-8") for p in three.ext.rglob("*.md")}
     plain = {p.relative_to(three.plain): p.read_text("utf-8") for p in three.plain.rglob("*.md")}
