@@ -761,6 +761,8 @@ _UPDATING = re.compile(r"updating environment: (\[[^\]]*\] )?(\d+) added, (\d+) 
 def reread(build: Build) -> tuple[int, str]:
     """How many documents an (unquiet) build read, and why when it was not their change."""
     text = Path(build.log).read_text(encoding="utf-8", errors="replace")
+    # Sphinx colours its log when it thinks it can (CI=true among the cues): drop the codes.
+    text = re.sub(r"\x1b\[[0-9;]*m", "", text)
     match = _UPDATING.search(text)
     if match is None:
         return 0, ""
