@@ -1,6 +1,6 @@
-"""Bibliography cache (setup, builder-inited, build-finished): sphinxcontrib-bibtex without its repeated work.
+"""Bibliography cache (setup to build-finished): sphinxcontrib-bibtex without its repeated work.
 
-sphinxcontrib-bibtex 2.7 and pybtex 0.26 repeat two costly things on every build:
+sphinxcontrib-bibtex 2.7 and pybtex 0.26 repeat costly work on every build:
 
 * **Plugin lookups.** ``pybtex.plugin.find_plugin`` answers a request for a backend or style
   class by scanning the entry points of every installed distribution
