@@ -103,6 +103,40 @@ def witness_mode(config: Any) -> bool:
     return get_config(config).witness_mode
 
 
+class TargetRole(SphinxRole):
+    """Base of the roles written ``TEXT <TARGET; key=value>`` (a lemma, a mention, a date).
+
+    Reads the markup, parses the text as inline markup and asks :meth:`make_node` for the
+    node; markup it cannot use is reported under :attr:`subtype` and the text kept as written.
+    """
+
+    #: What the role marks, for the messages (``lemma``, ``date``, ``place``).
+    noun: str
+    subtype: Subtype
+
+    def run(self) -> tuple[list[Node], list[system_message]]:
+        self.lineno = role_line(self)
+        location = self.get_location()
+        try:
+            text, target, options = split_target(self.text)
+        except OptionError as error:
+            warn(f"cannot read the {self.noun}: {error}", self.subtype, location)
+            return [nodes.Text(self.text)], []
+        children, messages = parse_inline(self, text)
+        node = self.make_node(children, text, target, options)
+        if isinstance(node, str):
+            warn(node, self.subtype, location)
+            return children, messages
+        self.set_source_info(node)
+        return [node], messages
+
+    def make_node(
+        self, children: list[Node], text: str, target: str, options: dict[str, str]
+    ) -> nodes.Element | str:
+        """The node of the marked *children*, or why the markup cannot be used."""
+        raise NotImplementedError
+
+
 class ApparatusPostTransform(EditionPostTransform):
     """Base of the apparatus's post-transforms: links and document lookup.
 
@@ -251,28 +285,18 @@ class EditorialNoteDirective(SphinxDirective):
         return [node]
 
 
-class LemmaRole(SphinxRole):
+class LemmaRole(TargetRole):
     """``{lemma}`PASSAGE <NOTE-ID>```: the passage an editorial note comments on."""
 
-    def run(self) -> tuple[list[Node], list[system_message]]:
-        self.lineno = role_line(self)
-        location = self.get_location()
-        try:
-            text, target, options = split_target(self.text)
-        except OptionError as error:
-            warn(f"cannot read the lemma: {error}", Subtype.NOTE_MALFORMED, location)
-            return [nodes.Text(self.text)], []
-        children, messages = parse_inline(self, text)
+    noun = "lemma"
+    subtype = Subtype.NOTE_MALFORMED
+
+    def make_node(
+        self, children: list[Node], text: str, target: str, options: dict[str, str]
+    ) -> nodes.Element | str:
         if not target or options:
-            warn(
-                "a lemma names its note as {lemma}`PASSAGE <NOTE-ID>` and takes no options",
-                Subtype.NOTE_MALFORMED,
-                location,
-            )
-            return children, messages
-        node = ed.lemma(self.rawtext, "", *children, note_id=target, classes=["ed-lemma"])
-        self.set_source_info(node)
-        return [node], messages
+            return "a lemma names its note as {lemma}`PASSAGE <NOTE-ID>` and takes no options"
+        return ed.lemma(self.rawtext, "", *children, note_id=target, classes=["ed-lemma"])
 
 
 class ApparatusDirective(SphinxDirective):

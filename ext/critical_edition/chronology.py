@@ -22,19 +22,18 @@ from typing import TYPE_CHECKING, Any
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.transforms import SphinxTransform
-from sphinx.util.docutils import SphinxDirective, SphinxRole
+from sphinx.util.docutils import SphinxDirective
 
 from . import nodes as ed
-from .apparatus import ApparatusPostTransform, apparatus_domain, section_title, split_target
+from .apparatus import ApparatusPostTransform, TargetRole, apparatus_domain, section_title
 from .apparatus_domain import Event, date_key
 from .citation_style import format_date
-from .diagnostics import Subtype, warn
-from .markup import OptionError, parse_inline, role_line
+from .diagnostics import Subtype
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from docutils.nodes import Node, system_message
+    from docutils.nodes import Node
     from sphinx.application import Sphinx
     from sphinx.util.typing import ExtensionMetadata
 
@@ -97,24 +96,20 @@ def _date_problem(target: str, options: dict[str, str]) -> str | None:
     return None
 
 
-class DateRole(SphinxRole):
+class DateRole(TargetRole):
     """``{date}`TEXT <ISO or START/END; event=LABEL>```: a dated event of the text."""
 
-    def run(self) -> tuple[list[Node], list[system_message]]:
-        self.lineno = role_line(self)
-        location = self.get_location()
-        try:
-            text, target, options = split_target(self.text)
-        except OptionError as error:
-            warn(f"cannot read the date: {error}", Subtype.DATE_MALFORMED, location)
-            return [nodes.Text(self.text)], []
-        children, messages = parse_inline(self, text)
+    noun = "date"
+    subtype = Subtype.DATE_MALFORMED
+
+    def make_node(
+        self, children: list[Node], text: str, target: str, options: dict[str, str]
+    ) -> nodes.Element | str:
         problem = _date_problem(target, options)
         period = parse_period(target)
         if problem is not None or period is None:
-            warn(problem or "unreadable date", Subtype.DATE_MALFORMED, location)
-            return children, messages
-        node = ed.dated(
+            return problem or "unreadable date"
+        return ed.dated(
             self.rawtext,
             "",
             *children,
@@ -122,8 +117,6 @@ class DateRole(SphinxRole):
             end=period[1],
             event=options.get("event", ""),
         )
-        self.set_source_info(node)
-        return [node], messages
 
 
 class ChronologyDirective(SphinxDirective):

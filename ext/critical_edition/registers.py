@@ -27,19 +27,19 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx import addnodes
 from sphinx.transforms import SphinxTransform
-from sphinx.util.docutils import SphinxDirective, SphinxRole
+from sphinx.util.docutils import SphinxDirective
 
 from . import nodes as ed
-from .apparatus import ApparatusPostTransform, apparatus_domain, split_target, witness_mode
+from .apparatus import ApparatusPostTransform, TargetRole, apparatus_domain, witness_mode
 from .apparatus_domain import Entity, EntityKind, Mention, index_form
 from .citation_style import sort_fold
 from .diagnostics import Subtype, warn
-from .markup import OptionError, parse_inline, role_line, split_list
+from .markup import split_list
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from docutils.nodes import Node, system_message
+    from docutils.nodes import Node
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
     from sphinx.util.typing import ExtensionMetadata
@@ -140,36 +140,26 @@ class PlaceDirective(EntityDirective):
     kind = EntityKind.PLACE
 
 
-class MentionRole(SphinxRole):
+class MentionRole(TargetRole):
     """``{place}`TEXT <ID>``` or ``{place}`NAME```: a mention of a register entry."""
+
+    subtype = Subtype.REGISTER_MALFORMED
 
     def __init__(self, kind: EntityKind) -> None:
         self.kind = kind
+        self.noun = kind.label
 
-    def run(self) -> tuple[list[Node], list[system_message]]:
-        self.lineno = role_line(self)
-        location = self.get_location()
-        try:
-            text, target, options = split_target(self.text)
-        except OptionError as error:
-            warn(
-                f"cannot read the {self.kind.label}: {error}", Subtype.REGISTER_MALFORMED, location
-            )
-            return [nodes.Text(self.text)], []
-        children, messages = parse_inline(self, text)
+    def make_node(
+        self, children: list[Node], text: str, target: str, options: dict[str, str]
+    ) -> nodes.Element | str:
         if options or not text:
-            warn(
+            return (
                 f"a {self.kind.label} is written {{{self.kind.value}}}`TEXT <ID>` or "
-                f"{{{self.kind.value}}}`NAME`, without options",
-                Subtype.REGISTER_MALFORMED,
-                location,
+                f"{{{self.kind.value}}}`NAME`, without options"
             )
-            return children, messages
-        node = ed.mention(
+        return ed.mention(
             self.rawtext, "", *children, entity_kind=self.kind.value, target=target or text
         )
-        self.set_source_info(node)
-        return [node], messages
 
 
 class RegisterDirective(SphinxDirective):
