@@ -23,7 +23,7 @@ import hashlib
 import logging
 import re
 import weakref
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -41,6 +41,7 @@ from sphinxcontrib.bibtex.bibfile import BibData, BibFile, get_mtime
 
 from . import report
 from .diagnostics import Subtype, warn
+from .envdata import PerDocument
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -658,41 +659,24 @@ def _footcite_names(app: Sphinx) -> dict[str, str]:
     return names
 
 
-def _note_footcites(app: Sphinx, doctree: nodes.document) -> None:
-    """Remember the keys a document cites with ``{footcite}``; ``doctree-read``."""
-    footnotes = [
-        name
-        for node in doctree.findall(nodes.footnote)
-        for name in node["names"]
-        if "footcite" in name or app.config.bibtex_footcite_id
-    ]
-    if not footnotes:
-        return
-    names = _footcite_names(app)
-    keys = sorted({names[name] for name in footnotes if name in names})
-    store: dict[str, list[str]] = _env_dict(app.env, _ENV_FOOTCITES)
-    store[app.env.docname] = keys
+class _FootciteKeys(PerDocument[list[str]]):
+    """The keys each document cites with ``{footcite}``."""
 
+    attribute = _ENV_FOOTCITES
 
-def _env_dict(env: BuildEnvironment, name: str) -> dict[str, Any]:
-    data: dict[str, Any] | None = getattr(env, name, None)
-    if data is None:
-        data = {}
-        setattr(env, name, data)
-    return data
-
-
-def _purge_doc(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-    _env_dict(env, _ENV_FOOTCITES).pop(docname, None)
-
-
-def _merge_info(
-    app: Sphinx, env: BuildEnvironment, docnames: Iterable[str], other: BuildEnvironment
-) -> None:
-    mine, theirs = _env_dict(env, _ENV_FOOTCITES), _env_dict(other, _ENV_FOOTCITES)
-    for docname in docnames:
-        if docname in theirs:
-            mine[docname] = theirs[docname]
+    def process_doc(self, app: Sphinx, doctree: nodes.document) -> None:
+        """Remember the keys the document cites with ``{footcite}``."""
+        footnotes = [
+            name
+            for node in doctree.findall(nodes.footnote)
+            for name in node["names"]
+            if "footcite" in name or app.config.bibtex_footcite_id
+        ]
+        if not footnotes:
+            return
+        names = _footcite_names(app)
+        keys = sorted({names[name] for name in footnotes if name in names})
+        self.of(app.env)[app.env.docname] = keys
 
 
 def _claim_keys(env: BuildEnvironment) -> Iterator[str]:
@@ -732,7 +716,7 @@ def check_citations(app: Sphinx, builder: Builder) -> None:
                 linked += 1
             else:
                 missing += 1
-    for keys in _env_dict(env, _ENV_FOOTCITES).values():
+    for keys in _FootciteKeys.of(env).values():
         used.update(key.casefold() for key in keys)
         linked += len(keys)
     for bibliography in bibliographies.values():
@@ -816,9 +800,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("builder-inited", validate_bibfiles, priority=400)
     report.intercept(app, _take_over_missing_field(app))
     # doctree-read / env-purge-doc / env-merge-info: {footcite} keys per document.
-    app.connect("doctree-read", _note_footcites)
-    app.connect("env-purge-doc", _purge_doc)
-    app.connect("env-merge-info", _merge_info)
+    app.add_env_collector(_FootciteKeys)
     # env-updated, priority 600: after sphinxcontrib-bibtex has formatted the citations.
     app.connect("env-updated", pages_citing_changed_entries, priority=600)
     # write-started: corpus-wide, every build.

@@ -20,7 +20,7 @@ import logging
 import os
 import weakref
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,6 +31,7 @@ from sphinx.util.build_phase import BuildPhase
 
 from .config import get_config
 from .diagnostics import WARNING_TYPE, Subtype, warn
+from .envdata import PerDocument, env_dict
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -128,9 +129,9 @@ def count(
         computed in the main process at ``write-started`` or later.
     """
     if docname is not None:
-        per_doc = _env_data(env, _ENV_COUNTS).setdefault(docname, {})
+        per_doc = _Counts.of(env).setdefault(docname, {})
     else:
-        per_doc = _env_data(env, _ENV_BUILD_COUNTS)
+        per_doc = env_dict(env, _ENV_BUILD_COUNTS)
     section = per_doc.setdefault(category, {})
     section[key] = section.get(key, 0) + n
 
@@ -257,39 +258,50 @@ def _install_filters(app: Sphinx) -> None:
 
 # -- keeping per-document data correct across incremental and parallel builds ------------------
 
+#: Domains whose references are citations, counted by the citation check, not as cross-references.
+_CITATION_DOMAINS = frozenset({"cite", "footcite"})
 
-def _env_data(env: BuildEnvironment, name: str) -> dict[str, Any]:
-    data: dict[str, Any] | None = getattr(env, name, None)
-    if data is None:
-        data = {}
-        setattr(env, name, data)
-    return data
+
+class _Counts(PerDocument[dict[str, dict[str, int]]]):
+    """Counts per document (category -> key -> n), and which documents this build re-read.
+
+    Besides dropping a re-read or removed document's counts, it notes the document in the
+    build's state: its old findings are then not carried over.
+    """
+
+    attribute = _ENV_COUNTS
+
+    def clear_doc(self, app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+        super().clear_doc(app, env, docname)
+        _state(app).purged.add(docname)
+
+    def process_doc(self, app: Sphinx, doctree: nodes.document) -> None:
+        """Count the document's internal references (roles, MyST links)."""
+        from sphinx import addnodes
+
+        n = sum(
+            1
+            for node in doctree.findall(addnodes.pending_xref)
+            if node.get("refdomain") not in _CITATION_DOMAINS
+        )
+        count(app.env, "xref", "total", n, docname=app.env.docname)
+
+    def get_outdated_docs(
+        self,
+        app: Sphinx,
+        env: BuildEnvironment,
+        added: set[str],
+        changed: set[str],
+        removed: set[str],
+    ) -> list[str]:
+        """Removed documents take their findings with them; nothing more to re-read."""
+        _state(app).purged.update(removed)
+        _state(app).removed.update(removed)
+        return []
 
 
 def _builder_inited(app: Sphinx) -> None:
     setattr(app.env, _ENV_BUILD_COUNTS, {})
-
-
-def _purge_doc(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-    _env_data(env, _ENV_COUNTS).pop(docname, None)
-    _state(app).purged.add(docname)
-
-
-def _merge_info(
-    app: Sphinx, env: BuildEnvironment, docnames: Iterable[str], other: BuildEnvironment
-) -> None:
-    mine, theirs = _env_data(env, _ENV_COUNTS), _env_data(other, _ENV_COUNTS)
-    for docname in docnames:
-        if docname in theirs:
-            mine[docname] = theirs[docname]
-
-
-def _outdated(
-    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
-) -> list[str]:
-    _state(app).purged.update(removed)
-    _state(app).removed.update(removed)
-    return []
 
 
 def _doc_written(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -297,21 +309,6 @@ def _doc_written(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 
 
 # -- counts the report takes itself ----------------------------------------------------------
-
-#: Domains whose references are citations, counted by the citation check, not as cross-references.
-_CITATION_DOMAINS = frozenset({"cite", "footcite"})
-
-
-def _count_xrefs(app: Sphinx, doctree: nodes.document) -> None:
-    """Count the document's internal references (roles, MyST links); ``doctree-read``."""
-    from sphinx import addnodes
-
-    n = sum(
-        1
-        for node in doctree.findall(addnodes.pending_xref)
-        if node.get("refdomain") not in _CITATION_DOMAINS
-    )
-    count(app.env, "xref", "total", n, docname=app.env.docname)
 
 
 def _count_claims(app: Sphinx, exception: BaseException | None) -> None:
@@ -455,9 +452,9 @@ def all_findings(app: Sphinx) -> list[Finding]:
 def all_counts(app: Sphinx) -> dict[str, dict[str, int]]:
     """Per-document counts of every document plus this build's corpus-wide counts."""
     total: dict[str, dict[str, int]] = defaultdict(dict)
-    env_counts = _env_data(app.env, _ENV_COUNTS)
+    env_counts = _Counts.of(app.env)
     sources = [env_counts[doc] for doc in sorted(env_counts) if doc in app.env.found_docs]
-    sources.append(_env_data(app.env, _ENV_BUILD_COUNTS))
+    sources.append(env_dict(app.env, _ENV_BUILD_COUNTS))
     for source in sources:
         for category, section in source.items():
             for key, n in section.items():
@@ -655,17 +652,14 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     _install_filters(app)
     # builder-inited: this build's corpus-wide counts start from zero.
     app.connect("builder-inited", _builder_inited)
-    # env-get-outdated: removed documents take their findings with them.
-    app.connect("env-get-outdated", _outdated)
-    # env-purge-doc / env-merge-info: per-document counts follow their document.
-    app.connect("env-purge-doc", _purge_doc)
-    app.connect("env-merge-info", _merge_info)
+    # env-get-outdated / env-purge-doc / env-merge-info / doctree-read: per-document counts
+    # (internal references among them) follow their document; removed documents take their
+    # findings with them.
+    app.add_env_collector(_Counts)
     # doctree-resolved: the document is being written; its old write-phase findings go.
     app.connect("doctree-resolved", _doc_written)
     # env-updated: a changed table of contents or title makes every page's navigation stale.
     app.connect("env-updated", pages_with_stale_navigation)
-    # doctree-read: internal references per document (resolved or not).
-    app.connect("doctree-read", _count_xrefs)
     # build-finished: claims by status, from the domain, just before the report is assembled.
     app.connect("build-finished", _count_claims, priority=800)
     # build-finished: outputs of removed documents go, as in a clean build.
