@@ -214,6 +214,49 @@ def _shorten(value: str, limit: int = 80) -> str:
     return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
+def _describe_error(chunk: _Chunk, name: str, error: BaseException) -> tuple[Subtype, str]:
+    """The kind of problem and the message for an error pybtex raised on ``chunk``."""
+    if isinstance(error, DuplicateField):
+        found = _DUPLICATE_FIELD.search(str(error))
+        field_name = found.group(1) if found else "?"
+        return (
+            Subtype.BIB_DUPLICATE_FIELD,
+            (
+                f'{name} gives the field "{field_name}" twice (again at line '
+                f"{_field_line(chunk, field_name, 1)}); the first is used: delete one"
+            ),
+        )
+    if isinstance(error, PybtexSyntaxError):  # UndefinedMacro is one too
+        line = chunk.line + (error.lineno or 1) - 1
+        what = _error_text(error)
+        if isinstance(error, UndefinedMacro):
+            return (
+                Subtype.BIB_SYNTAX,
+                (
+                    f'{name} uses "{what}" at line {line}, which is no @string: put the value in '
+                    f'braces ({{...}}) or define it with @string{{{what} = "..."}}'
+                ),
+            )
+        if what in ("'}' expected", "')' expected"):
+            what = f"a ',' between two fields (or the closing {what[:3]}) is missing"
+        return (
+            Subtype.BIB_SYNTAX,
+            (
+                f"{name} cannot be read completely: {what} before line {line}; the rest of "
+                "the entry is ignored: check the commas, '=' signs, braces and quotes"
+            ),
+        )
+    if "name" in type(error).__name__.lower():
+        return (
+            Subtype.BIB_BAD_NAME,
+            (
+                f"{name}: {_error_text(error)}; write each name as 'Last, First' or "
+                "'First Last', separated by 'and'"
+            ),
+        )
+    return Subtype.BIB_SYNTAX, f"{name} cannot be read: {_error_text(error)}"
+
+
 class _Reader:
     """Reads the .bib files into one pybtex database, collecting problems on the way."""
 
@@ -365,53 +408,7 @@ class _Reader:
         return str(entry.key)
 
     def report_error(self, path: Path, chunk: _Chunk, name: str, error: BaseException) -> None:
-        if isinstance(error, DuplicateField):
-            found = _DUPLICATE_FIELD.search(str(error))
-            field_name = found.group(1) if found else "?"
-            self.problem(
-                path,
-                chunk.line,
-                Subtype.BIB_DUPLICATE_FIELD,
-                f'{name} gives the field "{field_name}" twice (again at line '
-                f"{_field_line(chunk, field_name, 1)}); the first is used: delete one",
-            )
-        elif isinstance(error, UndefinedMacro):
-            line = chunk.line + (error.lineno or 1) - 1
-            macro = _error_text(error)
-            self.problem(
-                path,
-                chunk.line,
-                Subtype.BIB_SYNTAX,
-                f'{name} uses "{macro}" at line {line}, which is no @string: put the value in '
-                f'braces ({{...}}) or define it with @string{{{macro} = "..."}}',
-            )
-        elif isinstance(error, PybtexSyntaxError):
-            line = chunk.line + (error.lineno or 1) - 1
-            what = _error_text(error)
-            if what in ("'}' expected", "')' expected"):
-                what = f"a ',' between two fields (or the closing {what[:3]}) is missing"
-            self.problem(
-                path,
-                chunk.line,
-                Subtype.BIB_SYNTAX,
-                f"{name} cannot be read completely: {what} before line {line}; the rest of "
-                "the entry is ignored: check the commas, '=' signs, braces and quotes",
-            )
-        elif "name" in type(error).__name__.lower():
-            self.problem(
-                path,
-                chunk.line,
-                Subtype.BIB_BAD_NAME,
-                f"{name}: {_error_text(error)}; write each name as 'Last, First' or "
-                "'First Last', separated by 'and'",
-            )
-        else:
-            self.problem(
-                path,
-                chunk.line,
-                Subtype.BIB_SYNTAX,
-                f"{name} cannot be read: {_error_text(error)}",
-            )
+        self.problem(path, chunk.line, *_describe_error(chunk, name, error))
 
     def validate(self, path: Path, chunk: _Chunk, entry: Any, *, report_missing: bool) -> bool:
         """Check one entry's type and fields; return False to leave it out."""
