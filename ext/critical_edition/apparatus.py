@@ -137,6 +137,30 @@ class TargetRole(SphinxRole):
         raise NotImplementedError
 
 
+class CollectMarks(SphinxTransform):
+    """Base of the read-phase collectors that number one kind of node and record each.
+
+    Every node of :attr:`node_class` in the document gets the anchor ``{anchor_prefix}N``
+    (N counting from 1 in document order) and its record, from :meth:`record`, is added to
+    the apparatus domain under :attr:`record_key`.
+    """
+
+    node_class: ClassVar[type[nodes.Element]]
+    anchor_prefix: ClassVar[str]
+    record_key: ClassVar[str]
+
+    def apply(self, **kwargs: object) -> None:
+        domain = apparatus_domain(self.env)
+        for number, node in enumerate(self.document.findall(self.node_class), start=1):
+            anchor = f"{self.anchor_prefix}{number}"
+            node["ids"] = [anchor]
+            domain.add(self.record_key, self.record(node, anchor))
+
+    def record(self, node: nodes.Element, anchor: str) -> object:
+        """The record of *node*, anchored at *anchor* in the document being read."""
+        raise NotImplementedError
+
+
 class ApparatusPostTransform(EditionPostTransform):
     """Base of the apparatus's post-transforms: links and document lookup.
 

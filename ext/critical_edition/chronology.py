@@ -21,11 +21,17 @@ from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 from sphinx import addnodes
-from sphinx.transforms import SphinxTransform
 from sphinx.util.docutils import SphinxDirective
 
 from . import nodes as ed
-from .apparatus import ApparatusPostTransform, TargetRole, apparatus_domain, section_title
+from .apparatus import (
+    ApparatusPostTransform,
+    CollectMarks,
+    TargetRole,
+    apparatus_domain,
+    plain_words,
+    section_title,
+)
 from .apparatus_domain import Event, date_key
 from .citation_style import format_date
 from .diagnostics import Subtype
@@ -179,29 +185,25 @@ def _ancestors(node: nodes.Node, stop: nodes.Node) -> list[nodes.Node]:
     return result
 
 
-class CollectEvents(SphinxTransform):
+class CollectEvents(CollectMarks):
     """Give every dated event its anchor and label, and record it (read phase)."""
 
     default_priority = 212
+    node_class = ed.dated
+    anchor_prefix = "event-"
+    record_key = "events"
 
-    def apply(self, **kwargs: object) -> None:
-        domain = apparatus_domain(self.env)
-        for number, node in enumerate(self.document.findall(ed.dated), start=1):
-            anchor = f"event-{number}"
-            node["ids"] = [anchor]
-            domain.add(
-                "events",
-                Event(
-                    start=node["start"],
-                    end=node["end"],
-                    text=" ".join(node.astext().split()),
-                    label=node.get("event") or sentence_of(node),
-                    docname=self.env.docname,
-                    line=node.line,
-                    anchor=anchor,
-                    section=section_title(node),
-                ),
-            )
+    def record(self, node: nodes.Element, anchor: str) -> Event:
+        return Event(
+            start=node["start"],
+            end=node["end"],
+            text=plain_words(node),
+            label=node.get("event") or sentence_of(node),
+            docname=self.env.docname,
+            line=node.line,
+            anchor=anchor,
+            section=section_title(node),
+        )
 
 
 class FillChronology(ApparatusPostTransform):

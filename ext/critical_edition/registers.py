@@ -26,11 +26,17 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx import addnodes
-from sphinx.transforms import SphinxTransform
 from sphinx.util.docutils import SphinxDirective
 
 from . import nodes as ed
-from .apparatus import ApparatusPostTransform, TargetRole, apparatus_domain, witness_mode
+from .apparatus import (
+    ApparatusPostTransform,
+    CollectMarks,
+    TargetRole,
+    apparatus_domain,
+    plain_words,
+    witness_mode,
+)
 from .apparatus_domain import Entity, EntityKind, Mention, index_form
 from .citation_style import sort_fold
 from .diagnostics import Subtype, warn
@@ -183,27 +189,23 @@ class RegisterDirective(SphinxDirective):
         return [node]
 
 
-class CollectMentions(SphinxTransform):
+class CollectMentions(CollectMarks):
     """Give every mention its anchor and record it (read phase, after parsing)."""
 
     default_priority = 211
+    node_class = ed.mention
+    anchor_prefix = MENTION_PREFIX
+    record_key = "mentions"
 
-    def apply(self, **kwargs: object) -> None:
-        domain = apparatus_domain(self.env)
-        for number, node in enumerate(self.document.findall(ed.mention), start=1):
-            anchor = f"{MENTION_PREFIX}{number}"
-            node["ids"] = [anchor]
-            domain.add(
-                "mentions",
-                Mention(
-                    kind=EntityKind(node["entity_kind"]),
-                    target=node["target"],
-                    text=" ".join(node.astext().split()),
-                    docname=self.env.docname,
-                    line=node.line,
-                    anchor=anchor,
-                ),
-            )
+    def record(self, node: nodes.Element, anchor: str) -> Mention:
+        return Mention(
+            kind=EntityKind(node["entity_kind"]),
+            target=node["target"],
+            text=plain_words(node),
+            docname=self.env.docname,
+            line=node.line,
+            anchor=anchor,
+        )
 
 
 # --- The general index ------------------------------------------------------------------------
