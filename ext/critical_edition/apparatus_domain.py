@@ -180,6 +180,8 @@ _R = TypeVar("_R")
 
 #: The per-document record lists of the domain.
 RECORD_KEYS = ("emendations", "notes", "lemmas", "entities", "mentions", "events")
+#: Every entry of the domain's data kept per document: dropped and merged document by document.
+_PER_DOCUMENT_KEYS = (*RECORD_KEYS, "editorial_cites", "placeholders")
 
 
 class ApparatusDomain(RecordDomain):
@@ -380,12 +382,12 @@ class ApparatusDomain(RecordDomain):
     # -- incremental and parallel builds -----------------------------------------------------
     def clear_doc(self, docname: str) -> None:
         """Drop everything recorded for *docname* (about to be re-read, or removed)."""
-        for key in (*RECORD_KEYS, "editorial_cites", "placeholders"):
+        for key in _PER_DOCUMENT_KEYS:
             self.data[key].pop(docname, None)
 
     def merge_domaindata(self, docnames: AbstractSet[str], otherdata: dict[str, Any]) -> None:
         """Copy the records of *docnames* read by a parallel worker."""
-        for key in (*RECORD_KEYS, "editorial_cites", "placeholders"):
+        for key in _PER_DOCUMENT_KEYS:
             for docname, records in otherdata[key].items():
                 if docname in docnames:
                     self.data[key][docname] = records
