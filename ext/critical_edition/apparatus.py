@@ -186,6 +186,15 @@ class ApparatusPostTransform(EditionPostTransform):
         text = section or self.page_title(docname)
         return self.link(docname, anchor, nodes.inline(text, text))
 
+    def lemma_links(self, note_id: str) -> list[nodes.Node]:
+        """`` on “passage”, “passage”``: links to the lemmas of a note, in reading order."""
+        links: list[nodes.Node] = []
+        for position, lemma in enumerate(self.domain.lemmas_of(note_id)):
+            links.append(nodes.Text(" on " if position == 0 else ", "))
+            quoted = f"“{lemma.text}”"
+            links.append(self.link(lemma.docname, lemma.anchor, nodes.inline(quoted, quoted)))
+        return links
+
 
 # --- Emendations --------------------------------------------------------------------------------
 
@@ -492,10 +501,7 @@ class NumberNotes(ApparatusPostTransform):
             head = nodes.paragraph(classes=["ed-note-head"])
             label = f"{kind.label} {number}" if number else kind.label
             head += nodes.strong(label, label, classes=["ed-note-label"])
-            for position, record in enumerate(self.domain.lemmas_of(note["note_id"])):
-                head += nodes.Text(" on " if position == 0 else ", ")
-                quoted = f"“{record.text}”"
-                head += self.link(record.docname, record.anchor, nodes.inline(quoted, quoted))
+            head.extend(self.lemma_links(note["note_id"]))
             note.insert(0, head)
         for lemma in lemmas:
             self.fromdocname = self.docname_of(lemma)
@@ -576,10 +582,7 @@ class FillApparatus(ApparatusPostTransform):
             item = nodes.list_item(ids=[f"apparatus-{record.anchor}"])
             head = nodes.paragraph(classes=["ed-note-head"])
             head += nodes.strong(record.kind.label, record.kind.label)
-            for position, lemma in enumerate(self.domain.lemmas_of(record.id)):
-                head += nodes.Text(" on " if position == 0 else ", ")
-                quoted = f"“{lemma.text}”"
-                head += self.link(lemma.docname, lemma.anchor, nodes.inline(quoted, quoted))
+            head.extend(self.lemma_links(record.id))
             head += nodes.Text(" (")
             head += self.place(record.docname, record.anchor, record.section)
             head += nodes.Text(")")
