@@ -68,6 +68,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
         "latex_assets",  # the .sty next to the .tex (LaTeX builders)
         "linkreport",  # the linkcheck builder and its report
         "report",  # the integrity report (build-finished)
+        "navigation",  # furo's sidebar tree built once per folder, not once per page
     ):
         app.setup_extension(f"{__name__}.{module}")
     # builder-inited: CSS and JS for HTML builders only.
