@@ -35,8 +35,9 @@ exclude_patterns = ["_build"]
 nitpicky = True
 
 # -- Claims ----------------------------------------------------------------------------------
-# The attribution linter reads the paper's own pages: every statement attributed to someone
-# there must be marked as a claim or explicitly dismissed.
+# The paper's pages in reading order, the one list of them: the tests (tests/helpers.py) and
+# bench/run.py (as edition_lint_documents) read it here; tests/test_fidelity.py checks it
+# against the witness.
 paper_pages = [
     "abstract",
     "introduction",
@@ -46,6 +47,8 @@ paper_pages = [
     "third-parties",
     "conclusion",
 ]
+# The attribution linter reads the paper's own pages: every statement attributed to someone
+# there must be marked as a claim or explicitly dismissed.
 edition_lint_documents = paper_pages
 # Only the paper's claims go into the claim index, the register and claims.json (the toolkit
 # guide's examples are claims too, but not the paper's).

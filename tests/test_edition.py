@@ -7,7 +7,6 @@ and refs.bib; the tests read the HTML with BeautifulSoup.
 from __future__ import annotations
 
 import re
-import shutil
 from dataclasses import dataclass
 from io import StringIO
 from pathlib import Path
@@ -16,23 +15,12 @@ import pytest
 from bs4 import BeautifulSoup, Tag
 from critical_edition.citation_style import CONFIDENCE_LEVELS, VERIFICATION_LABELS, sort_fold
 from docutils.nodes import make_id
+from helpers import BIBFILE, copy_edition, paper_reading_order
 from pybtex.database import parse_file
 from sphinx.testing.util import SphinxTestApp
 
-ROOT = Path(__file__).parent.parent
-DOCS = ROOT / "docs"
-BIBFILE = ROOT / "refs.bib"
-
-PAPER = (
-    "title",
-    "abstract",
-    "introduction",
-    "historical-background",
-    "july-september-2020",
-    "current-conflict",
-    "third-parties",
-    "conclusion",
-)
+#: The paper's pages, in reading order (docs/conf.py; test_fidelity checks the order).
+PAPER = paper_reading_order()
 
 #: The paper's author-year citations, in reading order: page, printed text, keys linked.
 CITATIONS: list[tuple[str, str, tuple[str, ...]]] = [
@@ -84,11 +72,9 @@ class Edition:
 def edition(tmp_path_factory: pytest.TempPathFactory) -> Edition:
     """The real edition, built once: HTML, nitpicky, every warning kept."""
     tmp = tmp_path_factory.mktemp("edition")
-    shutil.copytree(DOCS, tmp / "docs", ignore=shutil.ignore_patterns("_build"))
-    shutil.copy(BIBFILE, tmp / "refs.bib")
     app = SphinxTestApp(
         "html",
-        srcdir=tmp / "docs",
+        srcdir=copy_edition(tmp),
         builddir=tmp / "_build",
         confoverrides={"nitpicky": True},
         status=StringIO(),
@@ -161,6 +147,7 @@ def test_footnotes_where_expected(edition: Edition) -> None:
         "third-parties": 4,
         "conclusion": 2,
     }
+    assert set(expected) <= set(PAPER), sorted(set(expected) - set(PAPER))
     for doc in PAPER:
         count = len(edition.main(doc).select("aside.footnote"))
         assert count == expected.get(doc, 0), doc

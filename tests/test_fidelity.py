@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import shutil
 from collections import Counter
 from dataclasses import dataclass
 from io import StringIO
@@ -41,24 +40,14 @@ import pytest
 from critical_edition import nodes as ed
 from critical_edition.witness import citation_token
 from docutils import nodes
+from helpers import copy_edition, paper_reading_order
 from sphinx.testing.util import SphinxTestApp
 
-ROOT = Path(__file__).parent.parent
-DOCS = ROOT / "docs"
-BIBFILE = ROOT / "refs.bib"
 WITNESS = Path(__file__).parent / "witness" / "ergun-valiyev-2020.txt"
 
-#: The paper's pages, in reading order.
-READING_ORDER = (
-    "title",
-    "abstract",
-    "introduction",
-    "historical-background",
-    "july-september-2020",
-    "current-conflict",
-    "third-parties",
-    "conclusion",
-)
+#: The paper's pages, in reading order, as docs/conf.py lists them. The witness is independent
+#: evidence of both: a page left out of the list, or listed out of order, fails the word diff.
+READING_ORDER = paper_reading_order()
 
 #: Each parenthetical citation of the witness (whitespace collapsed) and the bib keys the
 #: edition cites in its place, in the order written.
@@ -149,18 +138,10 @@ class Footnote:
     preceding: str
 
 
-def _copy_edition(dest: Path) -> Path:
-    """A copy of docs/ (and refs.bib, which conf.py finds beside it) to build from."""
-    shutil.copytree(DOCS, dest / "docs", ignore=shutil.ignore_patterns("_build"))
-    shutil.copy(BIBFILE, dest / "refs.bib")
-    return dest / "docs"
-
-
 def _build(tmp: Path, buildername: str, **confoverrides: object) -> SphinxTestApp:
-    srcdir = _copy_edition(tmp)
     app = SphinxTestApp(
         buildername,
-        srcdir=srcdir,
+        srcdir=copy_edition(tmp),
         builddir=tmp / "_build",
         confoverrides=dict(confoverrides),
         status=StringIO(),

@@ -14,17 +14,17 @@ from __future__ import annotations
 import json
 import os
 import re
-import runpy
 import shutil
 import subprocess
 import sys
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 from bs4 import BeautifulSoup
+from helpers import edition_conf
 
 if TYPE_CHECKING:
     from sphinx.testing.util import SphinxTestApp
@@ -194,11 +194,6 @@ def _margin_edge(tex: str, page_width_pt: float) -> float | None:
         return None
     sep = points(options.get("marginparsep", "0pt"))
     return page_width_pt - points(options["right"]) + sep / 2
-
-
-def _conf() -> dict[str, Any]:
-    """The edition's configuration, as Sphinx reads it."""
-    return runpy.run_path(str(DOCS / "conf.py"))
 
 
 # -- The builds, once per session ------------------------------------------------------------
@@ -409,7 +404,7 @@ def test_latex_build_warns_about_nothing_the_html_build_does_not(
 
 @pytest.mark.pdf
 def test_title_page_and_pdf_metadata_name_paper_and_edition(pdf_edition: PdfEdition) -> None:
-    paper = _conf()["paper"]
+    paper = edition_conf()["paper"]
     first_page = dehyphenate(
         _run(["pdftotext", "-enc", "UTF-8", "-l", "1", str(pdf_edition.pdf), "-"])
     )
@@ -439,7 +434,7 @@ def epub_edition(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[s
 
 def test_epub_has_the_edition_metadata(epub_edition: tuple[Path, list[str]]) -> None:
     outdir, _ = epub_edition
-    conf = _conf()
+    conf = edition_conf()
     assert (outdir / f"{LATEX_NAME}.epub").exists()
     opf = (outdir / "content.opf").read_text(encoding="utf-8")
     assert f"<dc:title>{conf['epub_title']}</dc:title>" in opf

@@ -32,6 +32,7 @@ from critical_edition.diagnostics import WARNING_TYPE, Subtype
 from critical_edition.export import SCHEMA_PATH
 from critical_edition.model import ActorType, ClaimStatus
 from critical_edition.reference import REBUILD_KINDS, default_text, type_name
+from helpers import edition_conf
 from sphinx.errors import ConfigError
 from sphinx.testing.util import SphinxTestApp
 from sphinx.util.console import strip_escape_sequences
@@ -343,7 +344,7 @@ def test_guide_is_in_its_own_toctree_and_linked_from_about() -> None:
 
 
 def test_guide_is_out_of_the_attribution_linter() -> None:
-    patterns = runpy.run_path(str(DOCS / "conf.py")).get("edition_lint_documents", [])
+    patterns = edition_conf().get("edition_lint_documents", [])
     assert patterns, "docs/conf.py should limit the linter to the paper's pages"
     guide_docs = [f"guide/{p.stem}" for p in GUIDE.glob("*.md")]
     assert not [d for d in guide_docs if any(fnmatch(d, p) for p in patterns)]
