@@ -6,6 +6,9 @@ from pathlib import Path
 
 import pytest
 
+# Assertions in the shared helpers report their values as a test's do.
+pytest.register_assert_rewrite("helpers")
+
 pytest_plugins = ("sphinx.testing.fixtures",)
 
 collect_ignore = ["roots"]

@@ -1,11 +1,24 @@
-"""What several test modules share: the real edition's configuration."""
+"""What several test modules share: the real edition's configuration and small build tools."""
 
 from __future__ import annotations
 
+import os
 import runpy
 import shutil
+import time
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from bs4 import BeautifulSoup
+from sphinx.testing.util import SphinxTestApp
+from sphinx.util.console import strip_escape_sequences
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    import pytest
+    from sphinx.domains import Domain
 
 REPO = Path(__file__).resolve().parent.parent
 DOCS = REPO / "docs"
@@ -30,3 +43,65 @@ def copy_edition(dest: Path) -> Path:
     shutil.copytree(DOCS, dest / "docs", ignore=shutil.ignore_patterns("_build"))
     shutil.copy(BIBFILE, dest / "refs.bib")
     return dest / "docs"
+
+
+# -- Builds -------------------------------------------------------------------------------------
+
+
+def build(make_app: Any, srcdir: Path, builddir: Path, **kwargs: Any) -> SphinxTestApp:
+    """Build, then restore docutils' registries at once (the next app may be built right away)."""
+    app: SphinxTestApp = make_app("html", srcdir=srcdir, builddir=builddir, **kwargs)
+    app.build()
+    app.cleanup()
+    return app
+
+
+def build_serial_and_parallel(
+    make_app: Any, monkeypatch: pytest.MonkeyPatch, domain: type[Domain], srcdir: Path, tmp: Path
+) -> tuple[SphinxTestApp, SphinxTestApp, int]:
+    """*srcdir* built serially, then with ``-j 2``; and how many documents *domain* merged."""
+    merged: list[int] = []
+    merge = domain.merge_domaindata
+
+    def spy(self: Domain, docnames: Any, otherdata: dict[str, Any]) -> None:
+        merged.append(len(docnames))
+        merge(self, docnames, otherdata)
+
+    monkeypatch.setattr(domain, "merge_domaindata", spy)
+    serial = build(make_app, srcdir, tmp / "serial", freshenv=True)
+    assert merged == []
+    parallel = build(make_app, srcdir, tmp / "parallel", freshenv=True, parallel=2)
+    return serial, parallel, sum(merged)
+
+
+@contextmanager
+def built(srcdir: Path, builddir: Path) -> Iterator[SphinxTestApp]:
+    """A fresh HTML build of *srcdir*; docutils' registries are restored on leaving."""
+    app = SphinxTestApp("html", srcdir=srcdir, builddir=builddir, freshenv=True)
+    try:
+        app.build()
+        yield app
+    finally:
+        app.cleanup()
+
+
+def warnings_of(app: SphinxTestApp) -> list[str]:
+    """The build's warnings, one per item, colours stripped, the srcdir replaced by a token."""
+    text = strip_escape_sequences(app.warning.getvalue()).replace(str(app.srcdir), "<srcdir>")
+    return [line for line in text.splitlines() if line.strip()]
+
+
+def main_section(app: SphinxTestApp, page: str) -> str:
+    """The page's content (its first section), without theme chrome."""
+    html = (app.outdir / f"{page}.html").read_text(encoding="utf-8")
+    return str(BeautifulSoup(html, "html.parser").find("section"))
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace *old* (which must be there) by *new*, dated after any build that read the file."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    # Later than the build that just read it, whatever the file system's time resolution.
+    later = time.time_ns() + 2_000_000_000
+    os.utime(path, ns=(later, later))

@@ -11,14 +11,13 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import time
 from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 from bs4 import BeautifulSoup
 from critical_edition.apparatus_domain import RECORD_KEYS, ApparatusDomain
+from helpers import build, build_serial_and_parallel, edit, main_section, warnings_of
 from sphinx.util.console import strip_escape_sequences
 
 if TYPE_CHECKING:
@@ -40,30 +39,12 @@ PAGES = (
 )
 
 
-def build(make_app: Any, srcdir: Path, builddir: Path, **kwargs: Any) -> SphinxTestApp:
-    """Build, then restore docutils' registries at once (the next app may be built right away)."""
-    app: SphinxTestApp = make_app("html", srcdir=srcdir, builddir=builddir, **kwargs)
-    app.build()
-    app.cleanup()
-    return app
-
-
-def warnings_of(app: SphinxTestApp) -> list[str]:
-    text = strip_escape_sequences(app.warning.getvalue()).replace(str(app.srcdir), "<srcdir>")
-    return [line for line in text.splitlines() if line.strip()]
-
-
 def records(app: SphinxTestApp) -> dict[str, Any]:
     domain = cast("ApparatusDomain", app.env.get_domain("apparatus"))
     data = {key: dict(sorted(domain.data[key].items())) for key in RECORD_KEYS}
     data["editorial_cites"] = dict(sorted(domain.editorial_cites.items()))
     data["placeholders"] = dict(sorted(domain.placeholders.items()))
     return data
-
-
-def main_section(app: SphinxTestApp, page: str) -> str:
-    html = (app.outdir / f"{page}.html").read_text(encoding="utf-8")
-    return str(BeautifulSoup(html, "html.parser").find("section"))
 
 
 def genindex(app: SphinxTestApp) -> str:
@@ -74,33 +55,15 @@ def genindex(app: SphinxTestApp) -> str:
 def test_parallel_build_equals_serial_build(
     make_app: Any, rootdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    merged: list[int] = []
-    merge = ApparatusDomain.merge_domaindata
-
-    def spy(self: ApparatusDomain, docnames: Any, otherdata: dict[str, Any]) -> None:
-        merged.append(len(docnames))
-        merge(self, docnames, otherdata)
-
-    monkeypatch.setattr(ApparatusDomain, "merge_domaindata", spy)
-    srcdir = rootdir / ROOT
-    serial = build(make_app, srcdir, tmp_path / "serial", freshenv=True)
-    assert merged == []
-    parallel = build(make_app, srcdir, tmp_path / "parallel", freshenv=True, parallel=2)
-    assert sum(merged) == 10  # every document was read by a worker and merged
+    serial, parallel, merged = build_serial_and_parallel(
+        make_app, monkeypatch, ApparatusDomain, rootdir / ROOT, tmp_path
+    )
+    assert merged == 10  # every document was read by a worker and merged
     assert warnings_of(serial) == warnings_of(parallel) == []
     assert records(parallel) == records(serial)
     for page in PAGES:
         assert main_section(parallel, page) == main_section(serial, page), page
     assert genindex(parallel) == genindex(serial)
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, (path, old)
-    path.write_text(text.replace(old, new), encoding="utf-8")
-    # Later than the build that just read it, whatever the file system's time resolution.
-    later = time.time_ns() + 2_000_000_000
-    os.utime(path, ns=(later, later))
 
 
 def test_incremental_build_equals_clean_build(make_app: Any, rootdir: Path, tmp_path: Path) -> None:

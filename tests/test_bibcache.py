@@ -12,9 +12,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import inspect
-import os
 import shutil
-import time
 from importlib.metadata import version
 from pathlib import Path
 from types import MethodType, SimpleNamespace
@@ -25,7 +23,7 @@ import pybtex.richtext
 import pybtex.style.formatting
 import pytest
 from critical_edition import bibcache
-from sphinx.util.console import strip_escape_sequences
+from helpers import build, edit, warnings_of
 from sphinxcontrib.bibtex import domain as bibtex_domain
 from sphinxcontrib.bibtex.bibfile import parse_bibdata
 from sphinxcontrib.bibtex.citation_target import CitationTarget
@@ -194,18 +192,6 @@ def test_the_memo_sees_plugins_registered_later() -> None:
 # -- builds: same output with and without the cache --------------------------------------------
 
 
-def build(make_app: Any, srcdir: Path, builddir: Path, **kwargs: Any) -> SphinxTestApp:
-    app: SphinxTestApp = make_app("html", srcdir=srcdir, builddir=builddir, **kwargs)
-    app.build()
-    app.cleanup()
-    return app
-
-
-def warnings_of(app: SphinxTestApp) -> list[str]:
-    text = strip_escape_sequences(app.warning.getvalue())
-    return [line for line in text.splitlines() if line.strip()]
-
-
 def outputs(app: SphinxTestApp, *, search_index: bool = True) -> dict[str, bytes]:
     """Every page, claims.json and (unless told not to) the search index, by path."""
     return {
@@ -215,14 +201,6 @@ def outputs(app: SphinxTestApp, *, search_index: bool = True) -> dict[str, bytes
         and "_static" not in path.parts
         and (search_index or path.name != "searchindex.js")
     }
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, (path, old)
-    path.write_text(text.replace(old, new), encoding="utf-8")
-    later = time.time_ns() + 2_000_000_000
-    os.utime(path, ns=(later, later))
 
 
 @pytest.fixture

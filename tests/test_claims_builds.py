@@ -10,39 +10,19 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import time
 from typing import TYPE_CHECKING, Any
 
 import pytest
 from bs4 import BeautifulSoup
 from critical_edition.domain import EditionDomain
+from helpers import build, build_serial_and_parallel, edit, main_section, warnings_of
 from sphinx.util.console import strip_escape_sequences
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from sphinx.testing.util import SphinxTestApp
-
-
-def warnings_of(app: SphinxTestApp) -> list[str]:
-    text = strip_escape_sequences(app.warning.getvalue()).replace(str(app.srcdir), "<srcdir>")
-    return [line for line in text.splitlines() if line.strip()]
-
-
-def build(make_app: Any, srcdir: Path, builddir: Path, **kwargs: Any) -> SphinxTestApp:
-    """Build, then restore docutils' registries at once (the next app may be built right away)."""
-    app: SphinxTestApp = make_app("html", srcdir=srcdir, builddir=builddir, **kwargs)
-    app.build()
-    app.cleanup()
-    return app
-
-
-def main_section(app: SphinxTestApp, page: str) -> str:
-    """The page's content (its first section), without theme chrome."""
-    html = (app.outdir / f"{page}.html").read_text(encoding="utf-8")
-    return str(BeautifulSoup(html, "html.parser").find("section"))
 
 
 def cards(app: SphinxTestApp, page: str) -> list[str]:
@@ -60,20 +40,11 @@ def claims_json(app: SphinxTestApp) -> str:
 def test_parallel_build_equals_serial_build(
     make_app: Any, rootdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    merged: list[int] = []
-    merge = EditionDomain.merge_domaindata
-
-    def spy(self: EditionDomain, docnames: Any, otherdata: dict[str, Any]) -> None:
-        merged.append(len(docnames))
-        merge(self, docnames, otherdata)
-
-    monkeypatch.setattr(EditionDomain, "merge_domaindata", spy)
-    srcdir = rootdir / "test-claims-parallel"
-    serial = build(make_app, srcdir, tmp_path / "serial", freshenv=True)
-    assert merged == []
-    parallel = build(make_app, srcdir, tmp_path / "parallel", freshenv=True, parallel=2)
+    serial, parallel, merged = build_serial_and_parallel(
+        make_app, monkeypatch, EditionDomain, rootdir / "test-claims-parallel", tmp_path
+    )
     # The documents were read by worker processes and merged into the main one.
-    assert sum(merged) == 14
+    assert merged == 14
     assert warnings_of(serial) == warnings_of(parallel) == []
 
     assert claims_json(parallel) == claims_json(serial)
@@ -88,15 +59,6 @@ def test_parallel_build_equals_serial_build(
 
 
 # -- incremental --------------------------------------------------------------------------------
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, (path, old)
-    path.write_text(text.replace(old, new), encoding="utf-8")
-    # Later than the build that just read it, whatever the file system's time resolution.
-    later = time.time_ns() + 2_000_000_000
-    os.utime(path, ns=(later, later))
 
 
 def test_incremental_build_equals_clean_build(make_app: Any, rootdir: Path, tmp_path: Path) -> None:

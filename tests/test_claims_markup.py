@@ -14,6 +14,7 @@ import pytest
 from bs4 import BeautifulSoup
 from critical_edition.lint import find_attributions
 from critical_edition.model import Claim, ClaimStatus
+from helpers import built
 from sphinx.testing.util import SphinxTestApp
 from sphinx.util.console import strip_escape_sequences
 
@@ -26,16 +27,10 @@ if TYPE_CHECKING:
 @pytest.fixture(scope="module")
 def app(rootdir: Path, tmp_path_factory: pytest.TempPathFactory) -> SphinxTestApp:
     """The markup root, built once (HTML) for every test of the module."""
-    app = SphinxTestApp(
-        "html",
-        srcdir=rootdir / "test-claims-markup",
-        builddir=tmp_path_factory.mktemp("claims-markup") / "_build",
-        freshenv=True,
-    )
-    app.build()
-    # Restore docutils' node registry now: other tests build other apps.
-    app.cleanup()
-    return app
+    # Leaving the block restores docutils' node registry: other tests build other apps.
+    builddir = tmp_path_factory.mktemp("claims-markup") / "_build"
+    with built(rootdir / "test-claims-markup", builddir) as app:
+        return app
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ import re
 from typing import TYPE_CHECKING
 
 import pytest
-from sphinx.util.console import strip_escape_sequences
+from helpers import warnings_of
 
 if TYPE_CHECKING:
     from sphinx.testing.util import SphinxTestApp
@@ -157,13 +157,6 @@ CASES: dict[str, tuple[str, str]] = {
         ),
     ),
 }
-
-
-def warnings_of(app: SphinxTestApp) -> list[str]:
-    """The build's warnings, one per item, colours stripped, the srcdir replaced by a token."""
-    text = strip_escape_sequences(app.warning.getvalue())
-    text = text.replace(str(app.srcdir), "<srcdir>")
-    return [line for line in text.splitlines() if line.strip()]
 
 
 def _roots() -> list[object]:

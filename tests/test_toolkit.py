@@ -32,7 +32,7 @@ from critical_edition.diagnostics import WARNING_TYPE, Subtype
 from critical_edition.export import SCHEMA_PATH
 from critical_edition.model import ActorType, ClaimStatus
 from critical_edition.reference import REBUILD_KINDS, default_text, type_name
-from helpers import edition_conf
+from helpers import built, edition_conf
 from sphinx.errors import ConfigError
 from sphinx.testing.util import SphinxTestApp
 from sphinx.util.console import strip_escape_sequences
@@ -248,19 +248,11 @@ class Reference:
 @pytest.fixture(scope="module")
 def reference(rootdir: Path, tmp_path_factory: pytest.TempPathFactory) -> Reference:
     """The reference root built once: its HTML page, and the toolkit's markup names."""
-    app = SphinxTestApp(
-        "html",
-        srcdir=rootdir / "test-toolkit-reference",
-        builddir=tmp_path_factory.mktemp("toolkit-reference") / "_build",
-        freshenv=True,
-    )
-    try:
-        app.build()
+    builddir = tmp_path_factory.mktemp("toolkit-reference") / "_build"
+    with built(rootdir / "test-toolkit-reference", builddir) as app:
         assert strip_escape_sequences(app.warning.getvalue()) == ""
         html = (app.outdir / "index.html").read_text(encoding="utf-8")
-        markup = _toolkit_markup(app)
-    finally:
-        app.cleanup()
+        markup = _toolkit_markup(app)  # before leaving: it reads docutils' registries
     return Reference(BeautifulSoup(html, "html.parser"), markup)
 
 
