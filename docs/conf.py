@@ -66,7 +66,9 @@ edition_editorial_documents = ["about"]
 myst_enable_extensions = ["colon_fence", "deflist", "attrs_inline", "substitution"]
 myst_heading_anchors = 3
 myst_footnote_transition = False
-myst_substitutions = {f"paper_{key}": value for key, value in paper.items() if isinstance(value, str)}
+myst_substitutions = {
+    f"paper_{key}": value for key, value in paper.items() if isinstance(value, str)
+}
 
 # -- Bibliography ------------------------------------------------------------------------------
 # One file, at the top of the repository: every work the paper cites or names, with the editors'
