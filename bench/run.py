@@ -12,7 +12,10 @@ their peak memory read from ``os.wait4``. For each scale it
    the toolkit's markup reduced to plain text for a build with plain Sphinx + MyST +
    sphinxcontrib-bibtex (``.../plain``);
 2. builds it: the toolkit (serial, fresh); the same with the bibliography cache switched off
-   (stock sphinxcontrib-bibtex); the plain corpus; an incremental rebuild after a prose edit
+   (stock sphinxcontrib-bibtex); the plain corpus, once as it is and once with the toolkit's
+   navigation cache alone (``critical_edition.navigation``: output must be byte-identical;
+   the toolkit's own cost is measured against this build, which shares the cache's gain);
+   an incremental rebuild after a prose edit
    to one page, then after a title edit to one .bib entry; and a fresh ``-j 2`` build of the
    edited sources, which must equal the incrementally rebuilt output file for file;
 3. prints ratios measured within one run (the machine is shared: absolute times are noisy)
@@ -50,6 +53,12 @@ REFS = ROOT / "refs.bib"
 #: Turns the toolkit's bibliography cache off (critical_edition.bibcache), for the stock
 #: sphinxcontrib-bibtex measurement.
 NO_CACHE_ENV = {"CRITICAL_EDITION_BIBCACHE": "0"}
+#: The plain build with the toolkit's navigation cache (critical_edition.navigation) alone:
+#: the like-for-like base for the toolkit's own cost, and a byte-for-byte check of the cache.
+PLAIN_WITH_NAVIGATION = [
+    "-D",
+    "extensions=myst_parser,sphinx_design,sphinxcontrib.bibtex,critical_edition.navigation",
+]
 
 #: Claims per page while the paper is not yet marked up: the attribution linter found 30
 #: unmarked attributions in the paper's six text pages (2026-11-28), about five per page.
@@ -77,6 +86,7 @@ RESULT_KEYS = (
             "full",
             "stock_bibtex_full",
             "plain_full",
+            "plain_nav_full",
             "page_edit",
             "bib_edit",
             "parallel_full",
@@ -85,13 +95,22 @@ RESULT_KEYS = (
     ),
     *(
         f"{ratio}{suffix}"
-        for ratio in ("overhead", "page_edit_ratio", "bib_edit_ratio", "bibcache_speedup")
+        for ratio in (
+            "overhead",
+            "own_cost",
+            "navigation_speedup",
+            "page_edit_ratio",
+            "bib_edit_ratio",
+            "bibcache_speedup",
+        )
         for suffix in ("", "_cpu")
     ),
     "per_page_s",
     "per_page_cpu_s",
     "plain_per_page_s",
     "plain_per_page_cpu_s",
+    "plain_nav_per_page_s",
+    "plain_nav_per_page_cpu_s",
     "extension_per_page_s",
     "extension_per_page_cpu_s",
     "parallel_ratio",
@@ -100,6 +119,7 @@ RESULT_KEYS = (
     "bib_edit_reread",
     "bib_edit_written",
     "stock_equals_cached",
+    "navigation_equals_stock",
     "incremental_equals_clean",
     "index_equals_clean",
     "claims_json_equals_clean",
@@ -733,9 +753,11 @@ def sphinx(
     env: dict[str, str] | None = None,
     log: Path | None = None,
     quiet: bool = True,
+    options: list[str] | None = None,
 ) -> Build:
     """Build *src* strictly into *out* (doctrees in ``out/.doctrees``) in a child process."""
     cmd = [sys.executable, "-m", "sphinx", "-b", "html", "-n", "-W", "--keep-going"]
+    cmd += options or []
     if quiet:
         cmd.append("-q")
     if jobs > 1:
@@ -856,6 +878,10 @@ def run_scale(scale: int, runs: Path, density: Density, jobs: int) -> dict[str, 
     say("full build, plain Sphinx + MyST + sphinxcontrib-bibtex")
     plain = sphinx(corpus.plain, builds / "plain")
     _check(plain, "plain")
+    say("full build, plain + the toolkit's navigation cache alone")
+    plain_nav = sphinx(corpus.plain, builds / "plain-nav", options=PLAIN_WITH_NAVIGATION)
+    _check(plain_nav, "plain-navigation")
+    navigation_diff = differing(builds / "plain", builds / "plain-nav")
 
     say("one page edited")
     edit_page(corpus)
@@ -892,6 +918,7 @@ def run_scale(scale: int, runs: Path, density: Density, jobs: int) -> dict[str, 
         "full": full,
         "stock_bibtex_full": stock,
         "plain_full": plain,
+        "plain_nav_full": plain_nav,
         "page_edit": page,
         "bib_edit": bib,
         "parallel_full": parallel,
@@ -905,12 +932,19 @@ def run_scale(scale: int, runs: Path, density: Density, jobs: int) -> dict[str, 
     for suffix, attr in (("", "seconds"), ("_cpu", "cpu_seconds")):
         t = {name: getattr(build, attr) for name, build in builds_by_name.items()}
         result[f"overhead{suffix}"] = t["full"] / t["plain_full"] - 1
+        result[f"own_cost{suffix}"] = t["full"] / t["plain_nav_full"] - 1
+        result[f"navigation_speedup{suffix}"] = 1 - t["plain_nav_full"] / t["plain_full"]
         result[f"page_edit_ratio{suffix}"] = t["page_edit"] / t["full"]
         result[f"bib_edit_ratio{suffix}"] = t["bib_edit"] / t["full"]
         result[f"bibcache_speedup{suffix}"] = 1 - t["full"] / t["stock_bibtex_full"]
         result[f"per_page{suffix}_s"] = t["full"] / corpus.documents
         result[f"plain_per_page{suffix}_s"] = t["plain_full"] / corpus.documents
-        result[f"extension_per_page{suffix}_s"] = (t["full"] - t["plain_full"]) / corpus.documents
+        result[f"plain_nav_per_page{suffix}_s"] = t["plain_nav_full"] / corpus.documents
+        # The toolkit's own work per document: against the plain build that shares its
+        # navigation cache (the rest of the plain build's work is the same).
+        result[f"extension_per_page{suffix}_s"] = (
+            t["full"] - t["plain_nav_full"]
+        ) / corpus.documents
     result["parallel_ratio"] = parallel.seconds / full.seconds
     page_read, page_why = reread(page)
     bib_read, bib_why = reread(bib)
@@ -923,6 +957,8 @@ def run_scale(scale: int, runs: Path, density: Density, jobs: int) -> dict[str, 
             "bib_edit_reread_reason": bib_why,
             "bib_edit_written": bib_written,
             "stock_equals_cached": not stock_diff,
+            "navigation_equals_stock": not navigation_diff,
+            "navigation_differs": navigation_diff,
             "stock_differs": stock_diff,
             "incremental_equals_clean": not clean_diff,
             "clean_differs": clean_diff,
@@ -964,7 +1000,7 @@ def _median(runs: list[dict[str, Any]]) -> dict[str, Any]:
             result[key] = statistics.median(r[key] for r in runs)
     if len(runs) > 1:
         result["repeats"] = len(runs)
-        for key in ("stock_equals_cached", "incremental_equals_clean"):
+        for key in ("stock_equals_cached", "navigation_equals_stock", "incremental_equals_clean"):
             result[key] = all(r[key] for r in runs)
     return result
 
@@ -994,12 +1030,25 @@ _ROWS: list[tuple[str, Any]] = [
     ),
     (".bib entries / actors", lambda r: f"{r['bib_entries']} / {r['actors']}"),
     (
-        "full build: toolkit / plain / stock bibtex",
-        lambda r: f"{r['full_s']:.1f} / {r['plain_full_s']:.1f} / {r['stock_bibtex_full_s']:.1f} s",
+        "full build: toolkit / plain / plain + navigation cache / stock bibtex",
+        lambda r: (
+            f"{r['full_s']:.1f} / {r['plain_full_s']:.1f} / {r['plain_nav_full_s']:.1f} / "
+            f"{r['stock_bibtex_full_s']:.1f} s"
+        ),
     ),
     (
         "(1) toolkit overhead vs plain (CPU)",
         lambda r: f"{_pct(r['overhead'])} ({_pct(r['overhead_cpu'])})",
+    ),
+    (
+        "(1) toolkit vs plain + navigation cache: its own cost (CPU)",
+        lambda r: f"{_pct(r['own_cost'])} ({_pct(r['own_cost_cpu'])})",
+    ),
+    (
+        "navigation cache: time saved on plain (CPU)",
+        lambda r: (
+            f"{100 * r['navigation_speedup']:.0f} % ({100 * r['navigation_speedup_cpu']:.0f} %)"
+        ),
     ),
     (
         "bibliography cache: time saved (CPU)",
@@ -1019,10 +1068,11 @@ _ROWS: list[tuple[str, Any]] = [
         ),
     ),
     (
-        "time per document: toolkit / plain (CPU)",
+        "time per document: toolkit / plain / plain + navigation cache (CPU)",
         lambda r: (
-            f"{1000 * r['per_page_s']:.0f} / {1000 * r['plain_per_page_s']:.0f} ms "
-            f"({1000 * r['per_page_cpu_s']:.0f} / {1000 * r['plain_per_page_cpu_s']:.0f} ms)"
+            f"{1000 * r['per_page_s']:.0f} / {1000 * r['plain_per_page_s']:.0f} / "
+            f"{1000 * r['plain_nav_per_page_s']:.0f} ms ({1000 * r['per_page_cpu_s']:.0f} / "
+            f"{1000 * r['plain_per_page_cpu_s']:.0f} / {1000 * r['plain_nav_per_page_cpu_s']:.0f} ms)"
         ),
     ),
     (
@@ -1034,8 +1084,12 @@ _ROWS: list[tuple[str, Any]] = [
         lambda r: "YES: comparisons unreliable" if r["code_changed_during_run"] else "no",
     ),
     (
-        "cache on = cache off, byte for byte",
+        "bibliography cache on = off, byte for byte",
         lambda r: "yes" if r["stock_equals_cached"] else f"NO: {r['stock_differs'][:3]}",
+    ),
+    (
+        "navigation cache on = off (plain), byte for byte",
+        lambda r: "yes" if r["navigation_equals_stock"] else f"NO: {r['navigation_differs'][:3]}",
     ),
 ]
 
@@ -1058,6 +1112,7 @@ def scaling(results: list[dict[str, Any]]) -> dict[str, Any] | None:
         for name, key in (
             ("toolkit", "per_page"),
             ("plain", "plain_per_page"),
+            ("plain_with_navigation_cache", "plain_nav_per_page"),
             ("extension_only", "extension_per_page"),
         ):
             before = small[f"{key}{suffix}_s"]
@@ -1144,7 +1199,7 @@ def main(argv: list[str] | None = None) -> int:
     s = report["scaling"]
     if s:
         print(f"\nTime per document, {s['from']}x -> {s['to']}x (CPU time in brackets):")
-        for name in ("toolkit", "plain", "extension_only"):
+        for name in ("toolkit", "plain", "plain_with_navigation_cache", "extension_only"):
             wall, cpu = s[name], s[f"{name}_cpu"]
             print(
                 f"  {name.replace('_', ' ')}: "

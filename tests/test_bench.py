@@ -82,6 +82,7 @@ def test_a_1x_run_builds_strictly_and_reports_every_key(bench: ModuleType, tmp_p
     # What the run checks besides time: same output with and without the bibliography cache,
     # and an incrementally rebuilt edition equal to a clean (-j 2) build.
     assert scale["stock_equals_cached"], scale["stock_differs"]
+    assert scale["navigation_equals_stock"], scale["navigation_differs"]
     assert scale["incremental_equals_clean"], scale["clean_differs"]
     assert scale["page_edit_reread"] >= 1
     assert f"{scale['scale']}x" in bench.table(report["scales"])
