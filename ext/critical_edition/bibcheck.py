@@ -7,7 +7,10 @@ syntax error stops the build with a traceback and no file name. This module runs
 parses every entry on its own with pybtex while capturing errors, validates what it read, and
 reports each problem with the .bib path and the entry's line. The entries that can be used are
 handed to sphinxcontrib-bibtex as its parsed data, stamped with the files' modification times,
-so sphinxcontrib-bibtex finds its cache current and does not parse the files again.
+so sphinxcontrib-bibtex finds its cache current and does not parse the files again. The check's
+result is kept in the environment under a digest of the files' contents, the settings and the
+checking code: a build in which none of these changed reports the same problems from it
+without reading the files again.
 
 Later in the build it reports the entries no page uses (checkcites' "unused"), counts linked
 and missing citations for the report, and makes pages that cite a changed entry be rewritten.
@@ -22,6 +25,7 @@ import codecs
 import hashlib
 import logging
 import re
+import sys
 import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -54,6 +58,8 @@ if TYPE_CHECKING:
 _ENV_FINGERPRINTS = "critical_edition_citation_fingerprints"
 #: Keys cited with ``{footcite}`` per document (an attribute of the environment).
 _ENV_FOOTCITES = "critical_edition_footcite_keys"
+#: The last check of the .bib files and its key (an attribute of the environment).
+_ENV_CHECK = "critical_edition_bibcheck"
 
 # pybtex's name characters: letters, digits and !$&*+-./:;<>?[\]^_`|
 _NAME = r"[A-Za-z_!$&*+\-./:;<>?\[\]^`|][\w!$&*+\-./:;<>?\[\]^`|]*"
@@ -558,6 +564,107 @@ def check_bibfiles(
     )
 
 
+# -- the check's cache, kept in the environment ----------------------------------------------
+
+#: Part of every cache key: bump when the check's result changes its layout or meaning.
+_CACHE_VERSION = 1
+
+
+@dataclass(frozen=True)
+class CachedCheck:
+    """The last build's check and the digest of everything it was made from."""
+
+    key: str
+    result: BibCheckResult
+
+
+def _file_state(path: Path) -> str:
+    """A digest of the file's bytes, or why it has none."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except FileNotFoundError:
+        return "missing"
+    except OSError as exc:
+        return f"unreadable: {type(exc).__name__} {exc.strerror or exc}"
+
+
+def _code_state(style_name: str) -> list[tuple[str, str]]:
+    """Each module whose code decides what the check finds, with its file's time and size.
+
+    This module, pybtex's parser and the formatting style (with its name, label and sorting
+    styles), so that editing or upgrading any of them runs the check again.
+    """
+    classes: list[type] = [_Reader, Parser]
+    try:
+        style = pybtex.plugin.find_plugin("pybtex.style.formatting", style_name)()
+    except PluginNotFound:
+        pass
+    else:
+        parts = (getattr(style, name, None) for name in ("name_style", "label_style", "sort_style"))
+        classes += [type(style), *(type(part) for part in parts if part is not None)]
+    modules = sorted({klass.__module__ for cls in classes for klass in cls.__mro__})
+    states = []
+    for name in modules:
+        filename = getattr(sys.modules.get(name), "__file__", None)
+        if filename:
+            try:
+                stat = Path(filename).stat()
+            except OSError:
+                states.append((name, "?"))
+            else:
+                states.append((name, f"{stat.st_mtime_ns}:{stat.st_size}"))
+    return states
+
+
+def check_key(paths: list[Path], encoding: str, style_name: str, confdir: Path) -> str:
+    """A digest of everything :func:`check_bibfiles` reads: equal digests, equal results.
+
+    The .bib files' contents (not their modification times: touching a file does not run the
+    check again), conf.py's (problems with the settings point into it), the settings and the
+    code that checks.
+    """
+    parts = (
+        _CACHE_VERSION,
+        [(str(path), _file_state(path)) for path in paths],
+        encoding,
+        style_name,
+        str(confdir),
+        _file_state(confdir / "conf.py"),
+        _code_state(style_name),
+    )
+    return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+
+
+def _restamped(result: BibCheckResult, mtimes: dict[Path, float]) -> BibCheckResult:
+    """``result`` with the files' current modification times, as sphinxcontrib-bibtex wants."""
+    bibdata = result.bibdata
+    bibfiles = {
+        path: bibfile._replace(mtime=mtimes[path] if path in mtimes else get_mtime(path))
+        for path, bibfile in bibdata.bibfiles.items()
+    }
+    return replace(result, bibdata=bibdata._replace(bibfiles=bibfiles))
+
+
+def cached_check(
+    env: BuildEnvironment, paths: list[Path], encoding: str, style_name: str, confdir: Path
+) -> BibCheckResult:
+    """:func:`check_bibfiles`, or the last build's result when nothing it reads has changed.
+
+    The result is kept in the environment (:data:`_ENV_CHECK`), pickled with it; the problems
+    it holds are reported by every build all the same.
+    """
+    # Before reading: an edit made while the files are read is then seen as a change.
+    mtimes = {path: get_mtime(path) for path in paths}
+    key = check_key(paths, encoding, style_name, confdir)
+    stored = getattr(env, _ENV_CHECK, None)
+    if isinstance(stored, CachedCheck) and stored.key == key:
+        result = _restamped(stored.result, mtimes)
+    else:
+        result = check_bibfiles(paths, encoding, style_name, confdir)
+    setattr(env, _ENV_CHECK, CachedCheck(key, result))
+    return result
+
+
 # -- Sphinx events ---------------------------------------------------------------------------
 
 
@@ -574,13 +681,19 @@ def validate_bibfiles(app: Sphinx) -> None:
     Connected to ``builder-inited`` with priority 400, so that it runs before
     sphinxcontrib-bibtex's own handler (default priority 500), which would otherwise parse the
     files in pybtex's strict mode and lose entries. Runs on every build, so that a problem in
-    a .bib file is reported by every build until it is fixed, like the corpus-wide checks.
+    a .bib file is reported by every build until it is fixed, like the corpus-wide checks;
+    when no .bib file changed, the problems come from the last build's check
+    (:func:`cached_check`) instead of reading the files again.
     """
     paths = _bibfile_paths(app)
     if paths is None:
         return
-    result = check_bibfiles(
-        paths, app.config.bibtex_encoding, app.config.bibtex_default_style, Path(app.confdir)
+    result = cached_check(
+        app.env,
+        paths,
+        app.config.bibtex_encoding,
+        app.config.bibtex_default_style,
+        Path(app.confdir),
     )
     _RESULTS[app] = result
     for problem in result.problems:
