@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from critical_edition import bibcheck, report
+from helpers import build, edit, warnings_of
 from sphinx.util.console import strip_escape_sequences
 
 if TYPE_CHECKING:
@@ -33,27 +34,8 @@ DUPLICATE_TITLE = 'entry "beta2001" gives the field "title" twice'
 UNUSED = 'the entry "delta2003" is never cited'
 
 
-def build(make_app: Any, srcdir: Path, builddir: Path, **kwargs: Any) -> SphinxTestApp:
-    app: SphinxTestApp = make_app("html", srcdir=srcdir, builddir=builddir, **kwargs)
-    app.build()
-    app.cleanup()
-    return app
-
-
-def warnings_of(app: SphinxTestApp) -> list[str]:
-    text = strip_escape_sequences(app.warning.getvalue())
-    return [line for line in text.splitlines() if line.strip()]
-
-
 def integrity(app: SphinxTestApp) -> Any:
     return json.loads((app.outdir / "_report" / report.JSON_NAME).read_text(encoding="utf-8"))
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, (path, old)
-    path.write_text(text.replace(old, new), encoding="utf-8")
-    touch(path)
 
 
 def touch(path: Path) -> None:
