@@ -1,6 +1,7 @@
 """The bibliography cache (critical_edition.bibcache) changes speed, never output.
 
-- The pybtex and sphinxcontrib-bibtex code it relies on is still what it was written against:
+- The pybtex and sphinxcontrib-bibtex code it relies on (or rewrites: the bibliography filter,
+  the citation lookup) is still what it was written against:
   these tests fail when an upgrade moves it, so that the cache is checked again.
 - The plugin memo answers what pybtex answers, and sees plugins registered after it.
 - ``test-bench-bibcache`` builds byte-identically with the cache on and off, after an edit to a
@@ -125,6 +126,22 @@ def test_the_linear_filter_yields_what_upstream_yields(expression: str) -> None:
     upstream = [(k, e.key) for k, e in bibcache._original_get_filtered_entries(fake, key)]
     linear = [(k, e.key) for k, e in bibcache.get_filtered_entries(fake, key)]
     assert linear == upstream
+
+
+def test_resolve_xref_is_still_the_code_that_is_narrowed() -> None:
+    # bibcache.resolve_xref hands upstream's resolve_xref the cited keys' citations only, in
+    # their order: upstream must still read them once, through the citations property, and
+    # nowhere else. If upstream changes, check the narrowing again and record the new digest.
+    source = inspect.getsource(bibcache._original_resolve_xref)
+    digest = hashlib.sha256(source.encode()).hexdigest()
+    assert digest == "53e1f8c0f8f6a1376e5305aff58d753aa1062bf04e33af331b850554608918be"
+    assert source.count("self.citations") == 1
+    assert "self.data" not in source
+    assert (
+        inspect.getsource(BibtexDomain.__dict__["citations"].fget)
+        .strip()
+        .endswith('return self.data["citations"]')
+    )
 
 
 def test_format_entry_has_the_signature_the_cache_wraps() -> None:

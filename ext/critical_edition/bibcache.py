@@ -26,6 +26,10 @@ sphinxcontrib-bibtex 2.7 and pybtex 0.26 repeat costly work on every build:
   citations set constructions on every build (a third of an incremental build at 50x the
   paper). :func:`get_filtered_entries` is the same function with the citing pages of every key
   collected in one pass first; the rest is upstream's code, unchanged.
+* **Lookup.** ``BibtexDomain.resolve_xref`` finds a reference's entries by scanning every
+  citation of the edition, twice, for every reference (references x entries).
+  :func:`resolve_xref` runs upstream's code on the reference's own keys' citations, taken
+  from an index built once a build.
 
 The output is byte-identical with and without the cache (``tests/test_bibcache.py`` builds a
 small root both ways, and checks that the pybtex and sphinxcontrib-bibtex functions wrapped or
@@ -48,6 +52,7 @@ from typing import TYPE_CHECKING, Any
 import pybtex.plugin
 import pybtex.style.formatting
 from sphinxcontrib.bibtex import domain as bibtex_domain
+from sphinxcontrib.bibtex.citation_target import parse_citation_targets
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -111,6 +116,7 @@ def install() -> None:
         if module.find_plugin is _original_find_plugin:
             module.find_plugin = find_plugin
     setattr(bibtex_domain.BibtexDomain, "get_filtered_entries", get_filtered_entries)  # noqa: B010
+    setattr(bibtex_domain.BibtexDomain, "resolve_xref", resolve_xref)  # noqa: B010
 
 
 def uninstall() -> None:
@@ -121,6 +127,7 @@ def uninstall() -> None:
     setattr(  # noqa: B010
         bibtex_domain.BibtexDomain, "get_filtered_entries", _original_get_filtered_entries
     )
+    setattr(bibtex_domain.BibtexDomain, "resolve_xref", _original_resolve_xref)  # noqa: B010
     _found.clear()
 
 
@@ -165,6 +172,59 @@ def get_filtered_entries(self: Any, bibliography_key: Any) -> Iterator[tuple[str
             success = bool(cited_docnames)
         if success or entry.key in bibliography.keys:
             yield key, entry
+
+
+# -- the citation lookup ---------------------------------------------------------------------
+
+_original_resolve_xref: Callable[..., Any] = bibtex_domain.BibtexDomain.resolve_xref
+
+#: Where each key's citations are in the domain's list of citations: (that list, positions).
+_positions: tuple[list[Any], dict[str, list[int]]] | None = None
+
+
+def _positions_by_key(citations: list[Any]) -> dict[str, list[int]]:
+    """The positions of each key's citations in *citations*, indexed once a build."""
+    global _positions
+    if _positions is None or _positions[0] is not citations:
+        by_key: dict[str, list[int]] = {}
+        for position, citation in enumerate(citations):
+            by_key.setdefault(citation.key, []).append(position)
+        _positions = (citations, by_key)
+    return _positions[1]
+
+
+def forget_positions(*_: object) -> None:
+    """Drop the index (``write-started``: the citations were just collected again)."""
+    global _positions
+    _positions = None
+
+
+def resolve_xref(
+    self: Any,
+    env: Any,
+    fromdocname: str,
+    builder: Any,
+    typ: str,
+    target: str,
+    node: Any,
+    contnode: Any,
+) -> Any:
+    """``BibtexDomain.resolve_xref`` of sphinxcontrib-bibtex 2.7, without its scan.
+
+    Upstream looks a reference's keys up by scanning every citation of the edition, twice, for
+    every reference: references x entries. Here the scan is given only the citations of the
+    reference's keys, in their order, from an index built once a build; the rest is
+    upstream's code, unchanged.
+    """
+    everything = self.data["citations"]
+    positions = _positions_by_key(everything)
+    keys = {cited.key for cited in parse_citation_targets(target)}
+    wanted = sorted(p for key in keys for p in positions.get(key, ()))
+    self.data["citations"] = [everything[p] for p in wanted]
+    try:
+        return _original_resolve_xref(self, env, fromdocname, builder, typ, target, node, contnode)
+    finally:
+        self.data["citations"] = everything
 
 
 # -- the formatting cache --------------------------------------------------------------------
@@ -353,4 +413,6 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("builder-inited", load, priority=100)
     # build-finished: after every entry of this build was formatted (env-updated).
     app.connect("build-finished", save)
+    # write-started: the citations were collected anew (env-updated); index them again.
+    app.connect("write-started", forget_positions)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
