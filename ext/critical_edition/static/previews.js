@@ -1,4 +1,5 @@
-/* critical_edition: previews on hover and keyboard focus, and claim cards on touch.
+/* critical_edition: previews on hover and keyboard focus, and the cards of claims and
+   emendations on touch.
 
    - Citations show the bibliography entry, fetched from the same site's bibliography page
      (relative URL, cached): the reference with the editors' findings, always as current as
@@ -9,8 +10,9 @@
      page when the target is here, fetched from the same site (relative URL, cached) when it
      is on another page; from file://, where browsers refuse fetch(), the link's title is
      shown if it has one, else nothing.
-   - Claims keep their CSS cards (hover, :focus-within); this script adds a tap toggle for
-     touch screens, Escape to close, and keeps a card inside the window.
+   - Claims and emendations keep their CSS cards (hover, :focus-within; critical-edition.css
+     styles both); this script adds a tap toggle for touch screens, Escape to close, and
+     keeps a card inside the window, the same for both.
 
    One tooltip element (role="tooltip") serves every preview; the link it describes points
    at it with aria-describedby while it is shown. It is positioned absolutely in page
@@ -22,6 +24,9 @@
 
   const ARTICLE = 'article[role="main"]';
   const CLAIMS = ".ed-claim[data-claim-id], .ed-claim-block[data-claim-id]";
+  // Marks in the text that open a card of their own (a child of the mark), and those cards.
+  const MARKS = `${CLAIMS}, .ed-emendation`;
+  const CARDS = ".ed-claim-card, .ed-emendation-card";
   const TIP_ID = "ed-preview";
   const SHOW_DELAY = 120; // ms of hovering before a preview opens (none for focus)
   const HIDE_DELAY = 250; // ms to move the pointer from the link into the preview
@@ -48,7 +53,7 @@
 
   function kindOf(link) {
     const skip =
-      ".ed-claim-card, .toctree-wrapper, .sd-card, nav, aside.footnote, .citation, " +
+      `${CARDS}, .toctree-wrapper, .sd-card, nav, aside.footnote, .citation, ` +
       ".related-pages, .ed-preview, .genindex-jumpbox, table.indextable";
     if (link.closest(skip) || link.matches(".headerlink, .ed-claim-permalink")) return null;
     if (link.classList.contains("footnote-reference")) return "footnote";
@@ -72,7 +77,7 @@
     const copy = element.cloneNode(true);
     copy
       .querySelectorAll(
-        ".headerlink, .ed-claim-card, .ed-note-mark, script, style, .fn-bracket, .backrefs",
+        `.headerlink, ${CARDS}, .ed-note-mark, script, style, .fn-bracket, .backrefs`,
       )
       .forEach((node) => node.remove());
     copy.querySelectorAll("a").forEach((a) => {
@@ -302,17 +307,29 @@
     });
   }
 
-  /* -- Claims: tap toggles, Escape closes, the card stays inside the window ------------- */
+  /* -- Cards of claims and emendations: tap toggles, Escape closes, inside the window ---- */
 
-  function fitCard(claim) {
-    const card = claim.querySelector(":scope > .ed-claim-card");
+  function cardOf(mark) {
+    return mark.querySelector(`:scope > :is(${CARDS})`);
+  }
+
+  // The innermost mark with a card around *node*: the one a tap there opens or closes.
+  function markOf(node) {
+    for (let mark = node.closest(MARKS); mark; mark = mark.parentElement?.closest(MARKS)) {
+      if (cardOf(mark)) return mark;
+    }
+    return null;
+  }
+
+  function fitCard(mark) {
+    const card = cardOf(mark);
     if (!card) return;
     card.style.removeProperty("--ed-card-shift");
     if (getComputedStyle(card).position !== "absolute") return; // docked on phones
     const box = card.getBoundingClientRect();
-    // An inline claim that runs over several lines places its card at the start of its
-    // first line; the card opens below the last line, so it starts where that line starts.
-    const lines = claim.getClientRects();
+    // An inline mark that runs over several lines places its card at the start of its first
+    // line; the card opens below the last line, so it starts where that line starts.
+    const lines = mark.getClientRects();
     let left = lines.length > 1 ? Math.min(box.left, lines[lines.length - 1].left) : box.left;
     const viewWidth = document.documentElement.clientWidth;
     left = Math.max(8, Math.min(left, viewWidth - 8 - box.width));
@@ -321,41 +338,42 @@
     }
   }
 
-  function undismiss(claim) {
-    claim.classList.remove("ed-dismissed");
+  function undismiss(mark) {
+    mark.classList.remove("ed-dismissed");
   }
 
-  function attachClaim(claim) {
+  function attachMark(mark) {
+    if (!cardOf(mark)) return;
     let wasOpen = false;
-    claim.addEventListener("pointerdown", (event) => {
+    mark.addEventListener("pointerdown", (event) => {
       const active = document.activeElement;
       wasOpen =
-        !claim.classList.contains("ed-dismissed") &&
+        !mark.classList.contains("ed-dismissed") &&
         active !== null &&
-        active.closest(CLAIMS) === claim &&
-        !event.target.closest(".ed-claim-card");
+        markOf(active) === mark &&
+        !event.target.closest(CARDS);
     });
-    claim.addEventListener("click", (event) => {
-      if (event.target.closest("a, .ed-claim-card")) return; // a link, or text in the card
-      if (event.target.closest(CLAIMS) !== claim) return; // a nested claim handles it
+    mark.addEventListener("click", (event) => {
+      if (event.target.closest(`a, ${CARDS}`)) return; // a link, or text in a card
+      if (markOf(event.target) !== mark) return; // a nested mark handles it
       if (wasOpen) {
-        claim.classList.add("ed-dismissed");
+        mark.classList.add("ed-dismissed");
       } else {
-        undismiss(claim);
-        claim.focus({ preventScroll: true });
-        fitCard(claim);
+        undismiss(mark);
+        mark.focus({ preventScroll: true });
+        fitCard(mark);
       }
     });
-    claim.addEventListener("pointerenter", () => {
-      if (!claim.classList.contains("ed-dismissed")) requestAnimationFrame(() => fitCard(claim));
+    mark.addEventListener("pointerenter", () => {
+      if (!mark.classList.contains("ed-dismissed")) requestAnimationFrame(() => fitCard(mark));
     });
-    claim.addEventListener("pointerleave", () => {
-      if (!claim.contains(document.activeElement)) undismiss(claim);
+    mark.addEventListener("pointerleave", () => {
+      if (!mark.contains(document.activeElement)) undismiss(mark);
     });
-    claim.addEventListener("focusin", () => requestAnimationFrame(() => fitCard(claim)));
-    claim.addEventListener("focusout", (event) => {
-      if (claim.contains(event.relatedTarget)) return;
-      if (!claim.matches(":hover")) undismiss(claim);
+    mark.addEventListener("focusin", () => requestAnimationFrame(() => fitCard(mark)));
+    mark.addEventListener("focusout", (event) => {
+      if (mark.contains(event.relatedTarget)) return;
+      if (!mark.matches(":hover")) undismiss(mark);
     });
   }
 
@@ -365,9 +383,9 @@
       suppressed = current;
       hide();
     }
-    document.querySelectorAll(CLAIMS).forEach((claim) => {
-      if (claim.matches(":hover") || claim.contains(document.activeElement)) {
-        claim.classList.add("ed-dismissed");
+    document.querySelectorAll(MARKS).forEach((mark) => {
+      if (mark.matches(":hover") || mark.contains(document.activeElement)) {
+        mark.classList.add("ed-dismissed");
       }
     });
   }
@@ -412,7 +430,7 @@
       const kind = kindOf(link);
       if (kind) attach(link, kind);
     });
-    document.querySelectorAll(CLAIMS).forEach(attachClaim);
+    document.querySelectorAll(MARKS).forEach(attachMark);
     document.addEventListener("keydown", onKeydown);
     focusableScrollers();
     // The preview belongs to where the link was; a resize would leave it stranded.
