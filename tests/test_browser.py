@@ -1,10 +1,11 @@
 """The HTML edition as readers meet it: headless Chromium, driven by Playwright.
 
 The edition (docs/) and the claims example are built once per run, served from 127.0.0.1 and
-read in Debian's Chromium at desktop and phone sizes: claim cards on hover, keyboard focus and
-touch; previews of citations, footnotes and cross-references; following a citation to the
-bibliography and back; the search page; the margin column; no console errors, no request to
-the network, no layout shift. Screenshots go to test-results/ (gitignored).
+read in Debian's Chromium at desktop and phone sizes: the cards of claims and emendations on
+hover, keyboard focus and touch; previews of citations, footnotes and cross-references;
+following a citation to the bibliography and back; the search page; the margin column; no
+console errors, no request to the network, no layout shift. Screenshots go to test-results/
+(gitignored).
 
 How the tools get here: see tests/browser/support.py.
 """
@@ -141,73 +142,173 @@ def claim_record(server: support.LocalServer, claim_id: str = CLAIM) -> dict[str
     }
 
 
-# -- Claims ----------------------------------------------------------------------------------
+# -- Cards of claims and emendations -----------------------------------------------------------
+
+#: The kinds of mark with a card that opens from it: the card tests run for each.
+CARD_KINDS = ["claim", "emendation"]
+
+#: True once the card *el* lies inside the window's width (a card opens below its mark,
+#: which may be low in the window: the page scrolls).
+INSIDE_WINDOW = """(el) => {
+  const box = el.getBoundingClientRect();
+  return box.width > 0 && box.left >= 0 && box.right <= document.documentElement.clientWidth;
+}"""
 
 
-def test_claim_card_on_hover_and_keyboard_focus(visit: Visit, edition: support.LocalServer) -> None:
-    record = claim_record(edition)
-    page = visit(edition, record["page"])
-    claim = page.locator(f'[data-claim-id="{CLAIM}"]')
-    card = claim.locator(":scope > .ed-claim-card")
+def open_mark(
+    visit: Visit, server: support.LocalServer, kind: str, *, phone: bool = False
+) -> tuple[Any, Any, Any, list[str]]:
+    """A page with a mark of *kind*: the page, the mark, its card, texts the card shows.
+
+    The claim is :data:`CLAIM` (the card names its speaker and its status); the emendation is
+    the first correction of a word in the edition's pages, whose card gives what the witness
+    reads, why the editors changed it, and a link to the apparatus.
+    """
+    if kind == "claim":
+        record = claim_record(server)
+        path, selector = record["page"], f'[data-claim-id="{CLAIM}"]'
+    else:
+        path = first_page_with(root_of(server), r'class="ed-emendation ed-emendation-sub"')
+        selector = ".ed-emendation-sub:has(> .ed-emendation-card)"
+    page = visit(server, path, phone=phone)
+    mark = page.locator(selector).first
+    card = mark.locator(f":scope > .ed-{kind}-card")
+    if kind == "claim":
+        texts = [record["actors"][0], record["label"]]
+    else:
+        texts = [mark.get_attribute("data-original"), "Reason"]
+    return page, mark, card, texts
+
+
+@pytest.mark.parametrize("kind", CARD_KINDS)
+def test_card_on_hover_and_keyboard_focus(
+    visit: Visit, edition: support.LocalServer, kind: str
+) -> None:
+    page, mark, card, texts = open_mark(visit, edition, kind)
+    anchor = mark.get_attribute("id")
+    focused = "document.activeElement.id"
     expect(card).to_be_hidden()
 
-    claim.hover()
+    mark.hover()
     expect(card).to_be_visible()
-    expect(card).to_contain_text(record["actors"][0])
-    expect(card).to_contain_text(record["label"])
-    box = card.bounding_box()
-    assert box["x"] >= 0 and box["x"] + box["width"] <= support.DESKTOP["width"]
+    for text in texts:
+        expect(card).to_contain_text(text)
+    assert card.evaluate(INSIDE_WINDOW)
     page.mouse.move(1, 1)
     expect(card).to_be_hidden()
 
-    # Keyboard: the claim is reachable with Tab, and its card is its description.
-    tab_to(page, f"el.dataset.claimId === {CLAIM!r}", limit=400)
+    # Keyboard: the mark is reachable with Tab, and its card is its description.
+    tab_to(page, f"el.id === {anchor!r}", limit=400)
     expect(card).to_be_visible()
-    assert claim.get_attribute("aria-describedby") == card.get_attribute("id")
+    assert mark.get_attribute("aria-describedby") == card.get_attribute("id")
     assert card.get_attribute("role") == "tooltip"
-    # The links in the claim's words, then those of its card, come next in the tab order;
-    # the card stays open while the focus is anywhere in the claim.
-    in_card = "(el) => el.querySelector('.ed-claim-card').contains(document.activeElement)"
+    # The links in the mark's words, then those of its card, come next in the tab order;
+    # the card stays open while the focus is anywhere in the mark.
+    in_card = "(card) => card.contains(document.activeElement)"
     presses = 0
-    while not claim.evaluate(in_card):
+    while not card.evaluate(in_card):
         if presses > 10:
-            pytest.fail("Tab never reached the links of the claim's card")
+            pytest.fail("Tab never reached the links of the card")
         page.keyboard.press("Tab")
         presses += 1
         expect(card).to_be_visible()
     for _ in range(presses):
         page.keyboard.press("Shift+Tab")
-    assert page.evaluate("document.activeElement.dataset.claimId") == CLAIM
+    assert page.evaluate(focused) == anchor
 
     # Escape closes the card and leaves the focus where it was; Tab moves on (no trap).
     page.keyboard.press("Escape")
     expect(card).to_be_hidden()
-    assert page.evaluate("document.activeElement.dataset.claimId") == CLAIM
+    assert page.evaluate(focused) == anchor
     page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.dataset.claimId") != CLAIM
+    assert page.evaluate(focused) != anchor
     expect(card).to_be_hidden()
     assert visit.problems() == []
 
 
-def test_claim_card_tap_toggles_on_touch(visit: Visit, edition: support.LocalServer) -> None:
-    record = claim_record(edition)
-    page = visit(edition, record["page"], phone=True)
-    claim = page.locator(f'[data-claim-id="{CLAIM}"]')
-    card = claim.locator(":scope > .ed-claim-card")
+@pytest.mark.parametrize("kind", CARD_KINDS)
+def test_card_closed_by_escape_until_left(
+    visit: Visit, edition: support.LocalServer, kind: str
+) -> None:
+    """A card Escape closed stays closed while its mark keeps the pointer or the focus."""
+    page, mark, card, _ = open_mark(visit, edition, kind)
+    mark.hover()
+    expect(card).to_be_visible()
+    page.keyboard.press("Escape")
     expect(card).to_be_hidden()
-    claim.tap()
+    # The pointer moves on the mark (to the start of its first line): still closed.
+    x, y = mark.evaluate("(el) => { const r = el.getClientRects()[0]; return [r.x + 2, r.y + 4]; }")
+    page.mouse.move(x, y, steps=3)
+    assert mark.evaluate("(el) => el.matches(':hover')")
+    page.wait_for_timeout(100)
+    expect(card).to_be_hidden()
+    # It leaves and comes back: open again.
+    page.mouse.move(1, 1)
+    mark.hover()
+    expect(card).to_be_visible()
+    page.mouse.move(1, 1)
+    expect(card).to_be_hidden()
+
+    # The same with the focus.
+    mark.focus()
+    expect(card).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(card).to_be_hidden()
+    page.evaluate("document.activeElement.blur()")
+    mark.focus()
+    expect(card).to_be_visible()
+    assert visit.problems() == []
+
+
+@pytest.mark.parametrize("kind", CARD_KINDS)
+def test_card_tap_toggles_on_touch(visit: Visit, edition: support.LocalServer, kind: str) -> None:
+    page, mark, card, _ = open_mark(visit, edition, kind, phone=True)
+    expect(card).to_be_hidden()
+    mark.tap()
     expect(card).to_be_visible()
     # On a phone the card is docked at the bottom of the screen, inside it.
     box = card.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= support.PHONE["width"]
     assert box["y"] + box["height"] <= support.PHONE["height"]
-    support.screenshot(page, "phone-claim-card-tapped")
-    claim.tap()
+    support.screenshot(page, f"phone-{kind}-card-tapped")
+    mark.tap()
     expect(card).to_be_hidden()
-    claim.tap()
+    mark.tap()
     expect(card).to_be_visible()
-    page.locator("h1").tap()
+    page.locator("h1").first.tap()
     expect(card).to_be_hidden()
+    assert visit.problems() == []
+
+
+def test_emendation_card_stays_inside_the_window(
+    visit: Visit, edition: support.LocalServer
+) -> None:
+    # A window a little wider than a phone's (cards open below their mark, not docked) and the
+    # mark at the right end of a line as wide as the text column: left where CSS puts it (at
+    # the mark's start), the card would run out of the window on the right.
+    width = 820
+    page, mark, card, _ = open_mark(visit, edition, "emendation")
+    page.set_viewport_size({"width": width, "height": 900})
+    mark.evaluate(
+        """(el) => {
+          el.parentElement.style.maxWidth = "none";
+          el.parentElement.style.textAlign = "right";
+          el.after(document.createElement("br"));
+          el.scrollIntoView({block: "center"});
+        }"""
+    )
+    mark_box = mark.bounding_box()
+    assert mark_box["x"] + mark_box["width"] > width - 80, mark_box
+
+    mark.hover()
+    expect(card).to_be_visible()
+    assert card.bounding_box()["width"] > 80
+    page.wait_for_function(INSIDE_WINDOW, arg=card.element_handle(), timeout=5_000)
+    page.mouse.move(1, 1)
+    expect(card).to_be_hidden()
+    mark.focus()
+    expect(card).to_be_visible()
+    page.wait_for_function(INSIDE_WINDOW, arg=card.element_handle(), timeout=5_000)
     assert visit.problems() == []
 
 
@@ -380,6 +481,7 @@ def test_previews_cause_no_layout_shift(
     hovered = 0
     for selector in (
         f'[data-claim-id="{CLAIM}"]',
+        ".ed-emendation[tabindex]",
         'a[data-ed-preview="citation"]',
         'a[data-ed-preview="footnote"]',
         'a[data-ed-preview="xref"]',
