@@ -168,10 +168,13 @@ class _Tree:
             for element in (link, *link.ancestors):
                 current[id(element)] = current.get(id(element), 0) + 1
                 elements[id(element)] = element
-        items = sorted((e for e in elements.values() if e.tag == "li"), key=lambda e: e.order)
+        items = [e for e in elements.values() if e.tag == "li"]
+        if not items:
+            raise UnrecognisedMarkupError("a link to the page outside any list item")
+        last = max(items, key=lambda e: e.order)
         edits: list[tuple[int, int, str]] = []  # (start, end, replacement)
         for key, element in elements.items():
-            edits += self._mark(element, current[key], is_last=element is items[-1])
+            edits += self._mark(element, current[key], is_last=element is last)
         for link in links:
             assert link.href_span is not None
             edits.append((*link.href_span, "#"))
