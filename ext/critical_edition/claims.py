@@ -44,47 +44,45 @@ def _not_linted(*children: Node) -> nodes.inline:
     return nodes.inline("", "", *children, classes=["ed-no-lint"])
 
 
-def _check_options(options: dict[str, str], location: str) -> dict[str, str] | None:
-    """Validate a claim's options; warn and return ``None`` when they cannot be used."""
+def _option_problem(options: dict[str, str]) -> tuple[str, Subtype] | None:
+    """The first reason a claim's options cannot be used, with its subtype; ``None`` if none."""
     unknown = sorted(set(options) - set(CLAIM_OPTIONS))
     if unknown:
-        warn(
+        return (
             f"unknown claim option {unknown[0]!r}; the options are: {', '.join(CLAIM_OPTIONS)}",
             Subtype.CLAIM_MALFORMED,
-            location,
         )
-        return None
     if not options.get("actor"):
-        warn(
+        return (
             "the claim names no actor: add actor=<id> with an actor from the register",
             Subtype.CLAIM_NO_ACTOR,
-            location,
         )
-        return None
-    date = options.get("date", "")
+    date, status, claim_id = (options.get(name, "") for name in ("date", "status", "id"))
     if date and not _DATE.match(date):
-        warn(
+        return (
             f"the claim's date {date!r} is not YYYY, YYYY-MM or YYYY-MM-DD",
             Subtype.CLAIM_MALFORMED,
-            location,
         )
-        return None
-    status = options.get("status", "")
-    if status and status not in {s.value for s in ClaimStatus}:
-        warn(
-            f"unknown claim status {status!r}; use one of: "
-            + ", ".join(s.value for s in ClaimStatus),
+    statuses = [s.value for s in ClaimStatus]
+    if status and status not in statuses:
+        return (
+            f"unknown claim status {status!r}; use one of: " + ", ".join(statuses),
             Subtype.CLAIM_MALFORMED,
-            location,
         )
-        return None
-    claim_id = options.get("id", "")
     if claim_id and not _ID.match(claim_id):
-        warn(
+        return (
             f"the claim id {claim_id!r} may only contain letters, digits, '-', '_' and '.'",
             Subtype.CLAIM_MALFORMED,
-            location,
         )
+    return None
+
+
+def _check_options(options: dict[str, str], location: str) -> dict[str, str] | None:
+    """Validate a claim's options; warn and return ``None`` when they cannot be used."""
+    problem = _option_problem(options)
+    if problem is not None:
+        message, subtype = problem
+        warn(message, subtype, location)
         return None
     return options
 
