@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import enum
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from fnmatch import fnmatch
@@ -345,17 +345,27 @@ class ApparatusDomain(RecordDomain):
 
     def resolve_entity(self, kind: EntityKind, target: str) -> Entity | None:
         """The entry a mention names: a register entry, else (persons, organisations) a speaker
-        of the actor register, by its id, name or an alias."""
-        entity = self.entity_lookup(kind).get(target.casefold())
-        if entity is not None or kind is EntityKind.PLACE:
-            return entity
-        wanted = target.casefold()
+        of the actor register, by its id, name or an alias (see :meth:`entity_resolver`)."""
+        return self.entity_resolver()(kind, target)
+
+    def entity_resolver(self) -> Callable[[EntityKind, str], Entity | None]:
+        """:meth:`resolve_entity` for many mentions: the registers and the speakers are read
+        once, not once per mention (mentions x entries)."""
+        lookups = {kind: self.entity_lookup(kind) for kind in EntityKind}
+        speakers: dict[tuple[EntityKind, str], Entity] = {}
         for actor in self.edition.actors():
-            if _actor_fits(actor, kind) and wanted in {
-                name.casefold() for name in (actor.id, actor.name, *actor.aliases)
-            }:
-                return entity_of_actor(actor, kind)
-        return None
+            for kind in _ACTOR_TYPES:
+                if _actor_fits(actor, kind):
+                    entity = entity_of_actor(actor, kind)
+                    for name in (actor.id, actor.name, *actor.aliases):
+                        speakers.setdefault((kind, name.casefold()), entity)
+
+        def resolve(kind: EntityKind, target: str) -> Entity | None:
+            wanted = target.casefold()
+            entity = lookups[kind].get(wanted)
+            return entity if entity is not None else speakers.get((kind, wanted))
+
+        return resolve
 
     def mentions(self, *, scoped: bool = False) -> list[Mention]:
         """Every mention (of the scope, if *scoped*), in reading order."""

@@ -50,6 +50,9 @@ if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
     from sphinx.util.typing import ExtensionMetadata
 
+    #: A mention's kind and target -> its entry (:meth:`.ApparatusDomain.entity_resolver`).
+    Resolver = Callable[[EntityKind, str], Entity | None]
+
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 #: Anchors of mentions start with this; it also marks the index entries made from them.
 MENTION_PREFIX = "mention-"
@@ -211,14 +214,16 @@ class CollectMentions(CollectMarks):
 # --- The general index ------------------------------------------------------------------------
 
 
-def index_entries(env: BuildEnvironment, docname: str) -> list[tuple[str, str, str, str, None]]:
+def index_entries(
+    env: BuildEnvironment, docname: str, resolve: Resolver
+) -> list[tuple[str, str, str, str, None]]:
     """The general index's entries of the mentions of *docname* (canonical names, variants)."""
     domain = apparatus_domain(env)
     entries: list[tuple[str, str, str, str, None]] = []
     if not domain.in_scope(docname):
         return entries
     for mention in domain.mentions_by_doc.get(docname, ()):
-        entity = domain.resolve_entity(mention.kind, mention.target)
+        entity = resolve(mention.kind, mention.target)
         if entity is None:
             continue
         entries.append(("single", entity.index_name, mention.anchor, "", None))
@@ -242,9 +247,10 @@ def update_index(app: Sphinx, env: BuildEnvironment) -> list[str]:
     written by every HTML build.
     """
     entries = env.domains.index_domain.entries
+    resolve = apparatus_domain(env).entity_resolver()
     for docname in env.found_docs:
         kept = [e for e in entries.get(docname, []) if not e[2].startswith(MENTION_PREFIX)]
-        fresh = index_entries(env, docname)
+        fresh = index_entries(env, docname, resolve)
         if fresh or docname in entries:
             entries[docname] = [*kept, *fresh]
     return []
@@ -266,15 +272,24 @@ class LinkMentions(ApparatusPostTransform):
     def run(self, **kwargs: Any) -> None:
         if witness_mode(self.config):
             return
-        for node in list(self.document.findall(ed.mention)):
+        mentions = list(self.document.findall(ed.mention))
+        if not mentions:
+            return
+        resolve = self.domain.entity_resolver()
+        # LaTeX: each document's index entries by mention anchor, made once per document.
+        entries_of: dict[str, dict[str, list[tuple[str, str, str, str, None]]]] = {}
+        for node in mentions:
             self.fromdocname = self.docname_of(node)
-            entity = self.domain.resolve_entity(EntityKind(node["entity_kind"]), node["target"])
+            entity = resolve(EntityKind(node["entity_kind"]), node["target"])
             if entity is None:
                 continue  # reported by the checks
             if self.output_format == "latex" and node.parent is not None and node["ids"]:
-                entries = [
-                    e for e in index_entries(self.env, self.fromdocname) if e[2] == node["ids"][0]
-                ]
+                if self.fromdocname not in entries_of:
+                    by_anchor: dict[str, list[tuple[str, str, str, str, None]]] = {}
+                    for entry in index_entries(self.env, self.fromdocname, resolve):
+                        by_anchor.setdefault(entry[2], []).append(entry)
+                    entries_of[self.fromdocname] = by_anchor
+                entries = entries_of[self.fromdocname].get(node["ids"][0], [])
                 index = addnodes.index(entries=entries, inline=True)
                 node.parent.insert(node.parent.index(node), index)
             content = list(node.children)
@@ -292,7 +307,8 @@ class FillRegisters(ApparatusPostTransform):
         placeholders = list(self.document.findall(ed.register_index))
         if not (entries or actors or placeholders):
             return
-        mentions = self.mentions_by_entity()
+        resolve = self.domain.entity_resolver()
+        mentions = self.mentions_by_entity(resolve)
         for entry in entries:
             self.fromdocname = self.docname_of(entry)
             key = (entry["entity_kind"], entry["entity_id"])
@@ -309,14 +325,14 @@ class FillRegisters(ApparatusPostTransform):
         for placeholder in placeholders:
             self.fromdocname = self.docname_of(placeholder)
             placeholder.replace_self(
-                self.register(EntityKind(placeholder["entity_kind"]), mentions)
+                self.register(EntityKind(placeholder["entity_kind"]), mentions, resolve)
             )
 
-    def mentions_by_entity(self) -> dict[tuple[str, str], list[Mention]]:
+    def mentions_by_entity(self, resolve: Resolver) -> dict[tuple[str, str], list[Mention]]:
         """Mentions grouped by the entry they resolve to, in reading order."""
         grouped: dict[tuple[str, str], list[Mention]] = {}
         for mention in self.domain.mentions(scoped=True):
-            entity = self.domain.resolve_entity(mention.kind, mention.target)
+            entity = resolve(mention.kind, mention.target)
             if entity is not None:
                 grouped.setdefault((entity.kind.value, entity.id), []).append(mention)
         return grouped
@@ -355,7 +371,7 @@ class FillRegisters(ApparatusPostTransform):
         return paragraph
 
     def register(
-        self, kind: EntityKind, mentions: dict[tuple[str, str], list[Mention]]
+        self, kind: EntityKind, mentions: dict[tuple[str, str], list[Mention]], resolve: Resolver
     ) -> list[nodes.Node]:
         """One register, alphabetically: the entries declared on register pages (pages holding
         a register list) and every entry or speaker the text mentions."""
@@ -367,7 +383,7 @@ class FillRegisters(ApparatusPostTransform):
         }
         for (kind_value, entity_id), found in mentions.items():
             if kind_value == kind.value and entity_id not in entities:
-                entity = self.domain.resolve_entity(kind, found[0].target)
+                entity = resolve(kind, found[0].target)
                 if entity is not None:
                     entities[entity_id] = entity
         if not entities:
@@ -409,8 +425,9 @@ def check_registers(app: Sphinx, builder: object = None) -> None:
                         (entity.docname, entity.line),
                     )
                 seen.setdefault(name.casefold(), entity)
+    resolve = domain.entity_resolver()
     for mention in domain.mentions():
-        if domain.resolve_entity(mention.kind, mention.target) is None:
+        if resolve(mention.kind, mention.target) is None:
             where = "register" if mention.kind is EntityKind.PLACE else "register or actor register"
             warn(
                 f"no {mention.kind.label} {mention.target!r} in the {where}: declare it with "
