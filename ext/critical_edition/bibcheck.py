@@ -26,7 +26,6 @@ import hashlib
 import logging
 import re
 import sys
-import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -111,9 +110,6 @@ class BibCheckResult:
     lines: dict[str, tuple[str, int]] = field(default_factory=dict)
     #: sphinxcontrib-bibtex's "missing <field> in <key>" messages already reported here.
     missing_field_messages: set[str] = field(default_factory=set)
-
-
-_RESULTS: weakref.WeakKeyDictionary[Sphinx, BibCheckResult] = weakref.WeakKeyDictionary()
 
 
 # -- splitting a file into entries -----------------------------------------------------------
@@ -665,6 +661,12 @@ def cached_check(
     return result
 
 
+def _last_check(env: BuildEnvironment) -> BibCheckResult | None:
+    """The check kept in the environment: this build's once :func:`validate_bibfiles` ran."""
+    stored = getattr(env, _ENV_CHECK, None)
+    return stored.result if isinstance(stored, CachedCheck) else None
+
+
 # -- Sphinx events ---------------------------------------------------------------------------
 
 
@@ -695,7 +697,6 @@ def validate_bibfiles(app: Sphinx) -> None:
         app.config.bibtex_default_style,
         Path(app.confdir),
     )
-    _RESULTS[app] = result
     for problem in result.problems:
         location = f"{problem.path}:{problem.line}" if problem.line else problem.path
         warn(problem.message, problem.subtype, location)
@@ -750,7 +751,7 @@ def _take_over_missing_field(app: Sphinx) -> report.Interceptor:
             return False
         if getattr(record, "subtype", None) != "missing_field":
             return False
-        result = _RESULTS.get(app)
+        result = _last_check(app.env)
         message = logging.LogRecord.getMessage(record)
         return result is not None and message in result.missing_field_messages
 
@@ -832,7 +833,7 @@ def check_citations(app: Sphinx, builder: Builder) -> None:
     for bibliography in bibliographies.values():
         used.update(key.casefold() for key in bibliography.keys)
     used.update(key.casefold() for key in _claim_keys(env))
-    result = _RESULTS.get(app)
+    result = _last_check(env)
     lines = result.lines if result is not None else {}
     unused = 0
     for key in entries:
