@@ -23,7 +23,14 @@ from sphinx.util.docutils import SphinxDirective, SphinxRole
 from . import nodes as ed
 from .config import get_config
 from .diagnostics import Subtype, warn
-from .markup import OptionError, parse_inline, role_line, split_list, split_role_text
+from .markup import (
+    OptionError,
+    id_problem,
+    parse_inline,
+    role_line,
+    split_list,
+    split_role_text,
+)
 from .model import Claim, ClaimStatus
 
 if TYPE_CHECKING:
@@ -36,7 +43,6 @@ if TYPE_CHECKING:
 #: The options a claim accepts (inline ``key=value`` or directive ``:key:``).
 CLAIM_OPTIONS = ("id", "actor", "verb", "source", "date", "status", "note", "evidence")
 _DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
 def _not_linted(*children: Node) -> nodes.inline:
@@ -69,12 +75,8 @@ def _option_problem(options: dict[str, str]) -> tuple[str, Subtype] | None:
             f"unknown claim status {status!r}; use one of: " + ", ".join(statuses),
             Subtype.CLAIM_MALFORMED,
         )
-    if claim_id and not _ID.match(claim_id):
-        return (
-            f"the claim id {claim_id!r} may only contain letters, digits, '-', '_' and '.'",
-            Subtype.CLAIM_MALFORMED,
-        )
-    return None
+    problem = id_problem("claim", claim_id) if claim_id else None
+    return (problem, Subtype.CLAIM_MALFORMED) if problem is not None else None
 
 
 def _check_options(options: dict[str, str], location: str) -> dict[str, str] | None:

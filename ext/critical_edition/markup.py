@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 _TRAILING_OPTIONS = re.compile(r"^(?P<text>.*?)\s*<(?P<options>[^<>]*)>\s*$", re.DOTALL)
 _KEY = re.compile(r"^[a-z][a-z_-]*$")
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
 class OptionError(ValueError):
@@ -93,6 +94,17 @@ def parse_options(source: str) -> dict[str, str]:
 def split_list(value: str) -> tuple[str, ...]:
     """Split a comma-separated option value into its non-empty, stripped items."""
     return tuple(item.strip() for item in value.split(",") if item.strip())
+
+
+def id_problem(what: str, value: str) -> str | None:
+    """Why *value* cannot be the id of a *what* (a claim, a note...); ``None`` if it can.
+
+    An id becomes part of an anchor and a URL: a letter or digit, then letters, digits,
+    ``-``, ``_`` and ``.``.
+    """
+    if _ID.match(value):
+        return None
+    return f"the {what} id {value!r} may only contain letters, digits, '-', '_' and '.'"
 
 
 def parse_inline(
