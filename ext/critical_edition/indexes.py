@@ -134,32 +134,24 @@ class BuildClaimCards(_EditionPostTransform):
             if claim is not None:
                 node.append(self.card(claim, lookup, footnotes.get(self.fromdocname, {})))
 
-    def line(self, label: str, *content: nodes.Node) -> nodes.inline:
-        line = nodes.inline("", "", classes=["ed-card-line"])
-        # A separator for formats that run the lines together (LaTeX, plain text); the HTML
-        # card shows one line per item and hides it.
-        line += nodes.inline("; ", "; ", classes=["ed-card-sep"])
-        line += nodes.inline(label, label, classes=["ed-card-label"])
-        line += nodes.Text(" ")
-        line.extend(content)
-        return line
-
     def card(
         self, claim: Claim, lookup: dict[str, Actor], footnotes: dict[str, str]
     ) -> ed.claim_card:
         card = ed.claim_card(ids=[f"claim-{claim.id}-card"])
         actors = self.joined([self.actor_link(a, lookup) for a in claim.actors])
-        card += self.line("Said by" if len(claim.actors) == 1 else "Said by (jointly)", *actors)
+        self.add_card_line(
+            card, "Said by" if len(claim.actors) == 1 else "Said by (jointly)", *actors
+        )
         if claim.verb:
-            card += self.line("Verb", nodes.emphasis(claim.verb, claim.verb))
+            self.add_card_line(card, "Verb", nodes.emphasis(claim.verb, claim.verb))
         if claim.date:
-            card += self.line("Date", nodes.Text(claim.date))
+            self.add_card_line(card, "Date", nodes.Text(claim.date))
         if claim.sources:
             sources = [self.source_node(s, footnotes) for s in claim.sources]
-            card += self.line("Source", *self.joined(sources, "; "))
+            self.add_card_line(card, "Source", *self.joined(sources, "; "))
         else:
-            card += self.line("Source", nodes.Text("none given by the authors"))
-        card += self.line("Status", status_badge(claim.status))
+            self.add_card_line(card, "Source", nodes.Text("none given by the authors"))
+        self.add_card_line(card, "Status", status_badge(claim.status))
         if claim.note:
             note: list[nodes.Node] = [nodes.Text(claim.note)]
             if claim.evidence:
@@ -167,17 +159,15 @@ class BuildClaimCards(_EditionPostTransform):
                     nodes.Text(" Evidence: "),
                     *self.joined([self.cite(k) for k in claim.evidence], "; "),
                 ]
-            card += self.line("Editors' note", *note)
+            self.add_card_line(card, "Editors' note", *note)
         if self.output_format == "html":
             # The id and a permalink help on screen; in print they only crowd the margin.
             permalink = nodes.reference(
                 "", "Link to this claim", refid=f"claim-{claim.id}", classes=["ed-claim-permalink"]
             )
-            card += self.line(
-                "Claim", nodes.literal(claim.id, claim.id), nodes.Text(" · "), permalink
+            self.add_card_line(
+                card, "Claim", nodes.literal(claim.id, claim.id), nodes.Text(" · "), permalink
             )
-        first_line = cast("nodes.Element", card[0])
-        first_line.remove(first_line[0])
         return card
 
 

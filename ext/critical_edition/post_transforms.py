@@ -3,7 +3,7 @@
 Write phase. The claims' cards and indexes (:mod:`.indexes`) and the apparatus pages
 (:mod:`.apparatus` and its companions) build links from one document to another; this base
 class does it the same way for every builder, including LaTeX, which assembles all documents
-into one tree before post-transforming it.
+into one tree before post-transforming it. It also lays out the lines of the cards.
 """
 
 from __future__ import annotations
@@ -65,6 +65,21 @@ class EditionPostTransform(SphinxPostTransform):
         if self.fromdocname and self.output_format == "latex":
             return self.fromdocname
         return self.env.docname
+
+    @staticmethod
+    def add_card_line(card: nodes.Element, label: str, *content: nodes.Node) -> None:
+        """Append to *card* (a claim's or an emendation's) one line: its label, then *content*.
+
+        Every line but the first starts with a separator for formats that run the lines
+        together (LaTeX, plain text); the HTML card shows one line per item and hides it.
+        """
+        line = nodes.inline("", "", classes=["ed-card-line"])
+        if card.children:
+            line += nodes.inline("; ", "; ", classes=["ed-card-sep"])
+        line += nodes.inline(label, label, classes=["ed-card-label"])
+        line += nodes.Text(" ")
+        line.extend(content)
+        card += line
 
     def link(self, todocname: str, anchor: str, child: nodes.Node, title: str = "") -> nodes.Node:
         """A reference from this document to *anchor* in *todocname*."""
