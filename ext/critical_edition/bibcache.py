@@ -55,7 +55,7 @@ from sphinxcontrib.bibtex import domain as bibtex_domain
 from sphinxcontrib.bibtex.citation_target import parse_citation_targets
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable, Iterable, Iterator
 
     from sphinx.application import Sphinx
     from sphinx.util.typing import ExtensionMetadata
@@ -230,6 +230,10 @@ def resolve_xref(
 # -- the formatting cache --------------------------------------------------------------------
 
 
+#: One formatted entry's place in the cache: (style, (label, entry fingerprint)).
+CacheKey = tuple[str, tuple[str, str]]
+
+
 class FormatCache:
     """Formatted entries by style and (label, entry fingerprint); what this build used."""
 
@@ -238,18 +242,45 @@ class FormatCache:
         self.used: dict[str, dict[tuple[str, str], Any]] = {}
         self.hits = 0
         self.misses = 0
+        self._recorders: list[set[CacheKey]] = []
 
     def get(self, style: str, key: tuple[str, str]) -> Any:
         found = self.stored.get(style, {}).get(key)
         if found is not None:
             self.hits += 1
-            self.used.setdefault(style, {})[key] = found
+            self._use(style, key, found)
         return found
 
     def put(self, style: str, key: tuple[str, str], value: Any) -> None:
         self.misses += 1
         self.stored.setdefault(style, {})[key] = value
+        self._use(style, key, value)
+
+    def _use(self, style: str, key: tuple[str, str], value: Any) -> None:
         self.used.setdefault(style, {})[key] = value
+        for recorder in self._recorders:
+            recorder.add((style, key))
+
+    @contextlib.contextmanager
+    def recording(self) -> Iterator[set[CacheKey]]:
+        """The entries looked up or formatted inside the ``with`` block, as they are used."""
+        keys: set[CacheKey] = set()
+        self._recorders.append(keys)
+        try:
+            yield keys
+        finally:
+            self._recorders.remove(keys)
+
+    def keep(self, keys: Iterable[CacheKey]) -> None:
+        """Count *keys* as used by this build, those still stored.
+
+        For work an earlier build formatted and this one reuses without formatting (the
+        bibliography check's result): saving keeps them, for when that work is done again.
+        """
+        for style, key in keys:
+            found = self.stored.get(style, {}).get(key)
+            if found is not None:
+                self.used.setdefault(style, {})[key] = found
 
 
 #: The cache of the running build (a fresh one until ``builder-inited`` loads the stored one).

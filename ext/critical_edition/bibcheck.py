@@ -42,7 +42,7 @@ from pybtex.scanner import PybtexSyntaxError
 from pybtex.style.template import FieldIsMissing
 from sphinxcontrib.bibtex.bibfile import BibData, BibFile, get_mtime
 
-from . import report
+from . import bibcache, report
 from .diagnostics import Subtype, warn
 from .envdata import PerDocument
 
@@ -110,6 +110,8 @@ class BibCheckResult:
     lines: dict[str, tuple[str, int]] = field(default_factory=dict)
     #: sphinxcontrib-bibtex's "missing <field> in <key>" messages already reported here.
     missing_field_messages: set[str] = field(default_factory=set)
+    #: The formatted entries the check used from bibcache's cache (kept there while reused).
+    formatted: frozenset[bibcache.CacheKey] = frozenset()
 
 
 # -- splitting a file into entries -----------------------------------------------------------
@@ -563,7 +565,7 @@ def check_bibfiles(
 # -- the check's cache, kept in the environment ----------------------------------------------
 
 #: Part of every cache key: bump when the check's result changes its layout or meaning.
-_CACHE_VERSION = 1
+_CACHE_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -655,8 +657,12 @@ def cached_check(
     stored = getattr(env, _ENV_CHECK, None)
     if isinstance(stored, CachedCheck) and stored.key == key:
         result = _restamped(stored.result, mtimes)
+        # Not formatted again: still in use, so that the next check finds them formatted.
+        bibcache.CACHE.keep(result.formatted)
     else:
-        result = check_bibfiles(paths, encoding, style_name, confdir)
+        with bibcache.CACHE.recording() as formatted:
+            result = check_bibfiles(paths, encoding, style_name, confdir)
+        result = replace(result, formatted=frozenset(formatted))
     setattr(env, _ENV_CHECK, CachedCheck(key, result))
     return result
 
