@@ -186,10 +186,10 @@ class ApparatusPostTransform(EditionPostTransform):
         text = section or self.page_title(docname)
         return self.link(docname, anchor, nodes.inline(text, text))
 
-    def lemma_links(self, note_id: str) -> list[nodes.Node]:
+    def lemma_links(self, lemmas: list[Lemma]) -> list[nodes.Node]:
         """`` on “passage”, “passage”``: links to the lemmas of a note, in reading order."""
         links: list[nodes.Node] = []
-        for position, lemma in enumerate(self.domain.lemmas_of(note_id)):
+        for position, lemma in enumerate(lemmas):
             links.append(nodes.Text(" on " if position == 0 else ", "))
             quoted = f"“{lemma.text}”"
             links.append(self.link(lemma.docname, lemma.anchor, nodes.inline(quoted, quoted)))
@@ -493,6 +493,8 @@ class NumberNotes(ApparatusPostTransform):
                     note.parent.remove(note)
             return
         numbers = self.domain.note_numbers()
+        lemmas_of = self.domain.lemmas_by_note() if notes else {}
+        notes_by_id = self.domain.notes_by_id() if lemmas else {}
         for note in notes:
             self.fromdocname = self.docname_of(note)
             number = numbers.get(note["note_id"])
@@ -501,11 +503,11 @@ class NumberNotes(ApparatusPostTransform):
             head = nodes.paragraph(classes=["ed-note-head"])
             label = f"{kind.label} {number}" if number else kind.label
             head += nodes.strong(label, label, classes=["ed-note-label"])
-            head.extend(self.lemma_links(note["note_id"]))
+            head.extend(self.lemma_links(lemmas_of.get(note["note_id"], [])))
             note.insert(0, head)
         for lemma in lemmas:
             self.fromdocname = self.docname_of(lemma)
-            found = self.domain.find_note(lemma["note_id"])
+            found = notes_by_id.get(lemma["note_id"])
             if found is None:
                 continue  # reported by the checks
             number = numbers[found.id]
@@ -578,29 +580,35 @@ class FillApparatus(ApparatusPostTransform):
         if not records:
             return [rubric, nodes.paragraph("", "The editors added no note.")]
         items = nodes.enumerated_list(enumtype="arabic", classes=["ed-apparatus-notes"])
+        lemmas_of = self.domain.lemmas_by_note()
+        # Each document's notes by id, its doctree read once however many notes it holds.
+        bodies: dict[str, dict[str, nodes.Element]] = {}
         for record in records:
             item = nodes.list_item(ids=[f"apparatus-{record.anchor}"])
             head = nodes.paragraph(classes=["ed-note-head"])
             head += nodes.strong(record.kind.label, record.kind.label)
-            head.extend(self.lemma_links(record.id))
+            head.extend(self.lemma_links(lemmas_of.get(record.id, [])))
             head += nodes.Text(" (")
             head += self.place(record.docname, record.anchor, record.section)
             head += nodes.Text(")")
             item += head
-            item.extend(self.note_body(record))
+            if record.docname not in bodies:
+                found: dict[str, nodes.Element] = {}
+                for note in self.env.get_doctree(record.docname).findall(ed.editorial_note):
+                    found.setdefault(str(note.get("note_id")), note)
+                bodies[record.docname] = found
+            item.extend(self.note_body(record, bodies[record.docname].get(record.id)))
             items += item
         return [rubric, items]
 
-    def note_body(self, record: EditorialNote) -> list[nodes.Node]:
-        """A copy of the note's text, read from its document's doctree (links still pending)."""
-        doctree = self.env.get_doctree(record.docname)
-        for note in doctree.findall(ed.editorial_note):
-            if note.get("note_id") == record.id:
-                copies = [child.deepcopy() for child in note.children]
-                for copy in copies:
-                    _detach_copy(copy, self.fromdocname or self.env.docname)
-                return copies
-        return [nodes.paragraph(record.text, record.text)]
+    def note_body(self, record: EditorialNote, note: nodes.Element | None) -> list[nodes.Node]:
+        """A copy of the note's text, from its document's doctree (links still pending)."""
+        if note is None:
+            return [nodes.paragraph(record.text, record.text)]
+        copies = [child.deepcopy() for child in note.children]
+        for copy in copies:
+            _detach_copy(copy, self.fromdocname or self.env.docname)
+        return copies
 
 
 def _detach_copy(node: nodes.Node, docname: str) -> None:

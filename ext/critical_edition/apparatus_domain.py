@@ -320,9 +320,23 @@ class ApparatusDomain(RecordDomain):
         """The note with *note_id*, the first in reading order."""
         return next((n for n in self.notes() if n.id == note_id), None)
 
+    def notes_by_id(self) -> dict[str, EditorialNote]:
+        """:meth:`find_note` for many ids: each id's first note in reading order."""
+        found: dict[str, EditorialNote] = {}
+        for note in self.notes():
+            found.setdefault(note.id, note)
+        return found
+
     def lemmas_of(self, note_id: str) -> list[Lemma]:
         """The lemmas of a note, in reading order."""
-        return [lem for lem in self.in_reading_order(self.lemmas_by_doc) if lem.note_id == note_id]
+        return self.lemmas_by_note().get(note_id, [])
+
+    def lemmas_by_note(self) -> dict[str, list[Lemma]]:
+        """:meth:`lemmas_of` for many notes: the lemmas of each note id, in reading order."""
+        grouped: dict[str, list[Lemma]] = {}
+        for lemma in self.in_reading_order(self.lemmas_by_doc):
+            grouped.setdefault(lemma.note_id, []).append(lemma)
+        return grouped
 
     def entities(self, kind: EntityKind | None = None) -> Iterator[Entity]:
         """Declared register entries, by document name, then document order."""
