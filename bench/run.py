@@ -40,6 +40,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -180,8 +181,9 @@ _CLAIM_NOTE = re.compile(r"\bnote=|^:note:", re.MULTILINE)
 
 def measure_density() -> Density:
     """Count, in the paper's pages of docs/, what a synthetic page must hold."""
+    names = _paper_pages()
     texts = []
-    for name in _paper_pages():
+    for name in names:
         path = DOCS / f"{name}.md"
         if path.is_file():
             texts.append(path.read_text(encoding="utf-8"))
@@ -206,7 +208,7 @@ def measure_density() -> Density:
     entries = len(
         re.findall(r"^@(?!comment|string|preamble)\w+\s*\{", bib, re.MULTILINE | re.IGNORECASE)
     )
-    source = [f"docs/{name}.md" for name in _paper_pages()]
+    source = [f"docs/{name}.md" for name in names]
     measured = claims > 0
     return Density(
         pages=pages,
@@ -502,22 +504,17 @@ class _Writer:
                 f"evidence={next_key()}",
             ]
         text = self.claim_text()
+        opts = "; ".join(options)
         form = rng.random()
         if form < 0.5:  # the claim alone
-            opts = "; ".join(options)
             return f"{{claim}}`{text} <{opts}>`.", f"{text}."
-        if form < 0.7:  # a citation right after it
-            key = next_key()
-            opts = "; ".join(options)
-            cite = f"{{cite:p}}`{key}`"
-            return f"{{claim}}`{text} <{opts}>` {cite}.", f"{text} {cite}."
-        if form < 0.8:  # a citation inside it
-            key = next_key()
-            opts = "; ".join(options)
-            cite = f"{{cite:p}}`{key}`"
+        if form < 0.8:
+            cite = f"{{cite:p}}`{next_key()}`"
+            if form < 0.7:  # a citation right after it
+                return f"{{claim}}`{text} <{opts}>` {cite}.", f"{text} {cite}."
+            # a citation inside it
             return f"{{claim}}``{text} {cite} <{opts}>``.", f"{text} {cite}."
         if form < 0.9:  # a footnote right after it
-            opts = "; ".join(options)
             ref = footnote(note=False)
             return f"{{claim}}`{text} <{opts}>`{ref}.", f"{text}{ref}."
         # a block claim with an explicit source
@@ -868,6 +865,15 @@ def run_scale(scale: int, runs: Path, density: Density, jobs: int) -> dict[str, 
     say = _progress(scale)
     code_before = _code_stamp()
 
+    def rebuild(what: str, name: str, edit: Callable[[Corpus], None]) -> tuple[Build, list[str]]:
+        """Edit the sources, rebuild the toolkit's build in place; the pages it wrote."""
+        say(what)
+        edit(corpus)
+        before = _mtimes(builds / "ext")
+        result = sphinx(corpus.ext, builds / "ext", log=builds / f"ext-{name}.log", quiet=False)
+        _check(result, name)
+        return result, _written(before, _mtimes(builds / "ext"))
+
     say("full build with the toolkit")
     full = sphinx(corpus.ext, builds / "ext")
     _check(full, "toolkit")
@@ -883,18 +889,8 @@ def run_scale(scale: int, runs: Path, density: Density, jobs: int) -> dict[str, 
     _check(plain_nav, "plain-navigation")
     navigation_diff = differing(builds / "plain", builds / "plain-nav")
 
-    say("one page edited")
-    edit_page(corpus)
-    before = _mtimes(builds / "ext")
-    page = sphinx(corpus.ext, builds / "ext", log=builds / "ext-page-edit.log", quiet=False)
-    _check(page, "page-edit")
-    page_written = _written(before, _mtimes(builds / "ext"))
-    say("one .bib entry edited")
-    edit_bib(corpus)
-    before = _mtimes(builds / "ext")
-    bib = sphinx(corpus.ext, builds / "ext", log=builds / "ext-bib-edit.log", quiet=False)
-    _check(bib, "bib-edit")
-    bib_written = _written(before, _mtimes(builds / "ext"))
+    page, page_written = rebuild("one page edited", "page-edit", edit_page)
+    bib, bib_written = rebuild("one .bib entry edited", "bib-edit", edit_bib)
 
     say(f"full build -j {jobs} of the edited sources (the clean build to compare with)")
     parallel = sphinx(corpus.ext, builds / "parallel", jobs=jobs)
