@@ -44,7 +44,7 @@ from sphinxcontrib.bibtex.bibfile import BibData, BibFile, get_mtime
 
 from . import bibcache, report
 from .diagnostics import Subtype, warn
-from .envdata import PerDocument
+from .envdata import PerDocument, swap
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -891,8 +891,7 @@ def pages_citing_changed_entries(app: Sphinx, env: BuildEnvironment) -> list[str
             if citation.key in current
             else digest
         )
-    previous: dict[str, str] | None = getattr(env, _ENV_FINGERPRINTS, None)
-    setattr(env, _ENV_FINGERPRINTS, current)
+    previous: dict[str, str] | None = swap(env, _ENV_FINGERPRINTS, current)
     if previous is None:
         changed: set[str] | None = None  # no record: every citing page may be stale
     else:

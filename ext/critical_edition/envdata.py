@@ -25,6 +25,16 @@ def env_dict(env: BuildEnvironment, name: str) -> dict[str, Any]:
     return data
 
 
+def swap(env: BuildEnvironment, name: str, value: Any) -> Any:
+    """Keep ``value`` as the environment's attribute ``name``; return what the last build kept.
+
+    For the checks that compare a digest of this build with the last build's (None: no record).
+    """
+    previous = getattr(env, name, None)
+    setattr(env, name, value)
+    return previous
+
+
 class PerDocument(EnvironmentCollector, Generic[T]):
     """One value per document, kept in the environment as ``docname -> value``.
 

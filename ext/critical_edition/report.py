@@ -31,7 +31,7 @@ from sphinx.util.build_phase import BuildPhase
 
 from .config import get_config
 from .diagnostics import WARNING_TYPE, Subtype, warn
-from .envdata import PerDocument, env_dict
+from .envdata import PerDocument, env_dict, swap
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -350,9 +350,7 @@ def pages_with_stale_navigation(app: Sphinx, env: BuildEnvironment) -> list[str]
         sorted((doc, title.astext()) for doc, title in env.titles.items()),
     )
     digest = hashlib.sha256(repr(structure).encode("utf-8")).hexdigest()
-    previous = getattr(env, _ENV_NAVIGATION, None)
-    setattr(env, _ENV_NAVIGATION, digest)
-    return [] if previous == digest else sorted(env.found_docs)
+    return [] if swap(env, _ENV_NAVIGATION, digest) == digest else sorted(env.found_docs)
 
 
 def remove_outputs_of_removed_pages(app: Sphinx, exception: BaseException | None) -> None:
