@@ -59,6 +59,7 @@ class EditionDomain(RecordDomain):
         "actor": "no actor with the id or alias %(target)r in the actor register",
     }
     titled_types = frozenset({"actor"})
+    per_document_keys = ("claims", "actors", "footnotes")
 
     # -- typed access to the stored records ---------------------------------------------------
     @property
@@ -215,17 +216,12 @@ class EditionDomain(RecordDomain):
     # -- incremental and parallel builds -------------------------------------------------------
     def clear_doc(self, docname: str) -> None:
         """Drop everything recorded for *docname* (it is about to be re-read or was removed)."""
-        self.claims_by_doc.pop(docname, None)
-        self.actors_by_doc.pop(docname, None)
-        self.footnotes_by_doc.pop(docname, None)
+        super().clear_doc(docname)
         self.index_docs.discard(docname)
 
     def merge_domaindata(self, docnames: AbstractSet[str], otherdata: dict[str, Any]) -> None:
         """Copy the records of *docnames* read by a parallel worker."""
-        for key in ("claims", "actors", "footnotes"):
-            for docname, records in otherdata[key].items():
-                if docname in docnames:
-                    self.data[key][docname] = records
+        super().merge_domaindata(docnames, otherdata)
         self.index_docs.update(set(docnames) & otherdata["index_docs"])
 
     # -- cross-references ---------------------------------------------------------------------

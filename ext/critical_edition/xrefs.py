@@ -4,12 +4,12 @@ Reading phase: :class:`LocatedXRefRole` records a reference on its own source li
 a role its paragraph's first line). Writing phase: :class:`RecordDomain` resolves a reference
 by asking the concrete domain's ``find`` for ``(docname, anchor, title)``; the claims domain
 (:mod:`.domain`) and the apparatus domain (:mod:`.apparatus_domain`) only say how to find a
-record.
+record, and which of their data they keep per document (dropped and merged by the base).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
 from sphinx.domains import Domain
@@ -19,6 +19,8 @@ from sphinx.util.nodes import make_refnode
 from .markup import role_line
 
 if TYPE_CHECKING:
+    from collections.abc import Set as AbstractSet
+
     from sphinx.addnodes import pending_xref
     from sphinx.builders import Builder
     from sphinx.environment import BuildEnvironment
@@ -38,6 +40,21 @@ class RecordDomain(Domain):
     #: Object types whose references, written with a bare id, show the record's title
     #: (an actor's or a place's name) instead of the id.
     titled_types: ClassVar[frozenset[str]] = frozenset()
+    #: The entries of ``data`` that map a docname to what was recorded in that document:
+    #: dropped by :meth:`clear_doc`, copied by :meth:`merge_domaindata`, document by document.
+    per_document_keys: ClassVar[tuple[str, ...]] = ()
+
+    def clear_doc(self, docname: str) -> None:
+        """Drop everything recorded for *docname* (about to be re-read, or removed)."""
+        for key in self.per_document_keys:
+            self.data[key].pop(docname, None)
+
+    def merge_domaindata(self, docnames: AbstractSet[str], otherdata: dict[str, Any]) -> None:
+        """Copy the records of *docnames* read by a parallel worker."""
+        for key in self.per_document_keys:
+            for docname, records in otherdata[key].items():
+                if docname in docnames:
+                    self.data[key][docname] = records
 
     def find(self, typ: str, target: str) -> tuple[str, str, str] | None:
         """``(docname, anchor, title)`` of the record *target* of type *typ*, or ``None``."""
