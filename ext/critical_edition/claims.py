@@ -21,6 +21,7 @@ from sphinx.transforms import SphinxTransform
 from sphinx.util.docutils import SphinxDirective, SphinxRole
 
 from . import nodes as ed
+from .apparatus import section_title
 from .config import get_config
 from .diagnostics import Subtype, warn
 from .markup import (
@@ -254,15 +255,6 @@ def _note_citations(env: BuildEnvironment, node: nodes.Element, keys: list[str])
         cite.citation_refs.append(CitationRef(node["ids"][0], env.docname, node.line or 0, targets))
 
 
-def _section_title(node: nodes.Node) -> str:
-    parent = node.parent
-    while parent is not None:
-        if isinstance(parent, nodes.section):
-            return parent[0].astext() if parent.children else ""
-        parent = parent.parent
-    return ""
-
-
 def _plain_text(node: nodes.Element) -> str:
     """The claim's words, without the citations and footnote markers inside it.
 
@@ -351,7 +343,7 @@ class CollectClaims(SphinxTransform):
                     docname=docname,
                     line=node.line,
                     serial=serial,
-                    section=_section_title(node),
+                    section=section_title(node),
                     sources_implicit=implicit,
                 )
             )
