@@ -35,7 +35,7 @@ import posixpath
 import re
 import weakref
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from sphinx import addnodes
 from sphinx.builders import Builder
@@ -303,7 +303,7 @@ def _uses_furo(app: Sphinx) -> bool:
     return any(getattr(listener.handler, "__module__", "") == "furo" for listener in listeners)
 
 
-def _has_stock_links(builder: Builder) -> bool:
+def _has_stock_links(builder: Builder) -> TypeGuard[StandaloneHTMLBuilder]:
     """Whether the builder links pages as the stock HTML builder does (folder-relative)."""
     kind = type(builder)
     return (
@@ -315,10 +315,10 @@ def _has_stock_links(builder: Builder) -> bool:
 
 def start(app: Sphinx, *_: object) -> None:
     """Begin a build's cache (write-started): the tree depends on every page just read."""
-    _caches.pop(app.builder, None)
-    if enabled() and _has_stock_links(app.builder) and _uses_furo(app):
-        assert isinstance(app.builder, StandaloneHTMLBuilder)
-        _caches[app.builder] = NavigationCache(app.builder)
+    builder = app.builder
+    _caches.pop(builder, None)
+    if enabled() and _has_stock_links(builder) and _uses_furo(app):
+        _caches[builder] = NavigationCache(builder)
 
 
 def before_theme(
