@@ -419,16 +419,6 @@ class CollectApparatus(SphinxTransform):
 # --- Write phase --------------------------------------------------------------------------------
 
 
-def _card_line(label: str, *content: nodes.Node) -> nodes.inline:
-    """One line of a card, as the claims' cards have them (a hidden separator first)."""
-    line = nodes.inline("", "", classes=["ed-card-line"])
-    line += nodes.inline("; ", "; ", classes=["ed-card-sep"])
-    line += nodes.inline(label, label, classes=["ed-card-label"])
-    line += nodes.Text(" ")
-    line.extend(content)
-    return line
-
-
 class BuildEmendationCards(ApparatusPostTransform):
     """Give every emendation its card: what the witness reads, and why it was changed."""
 
@@ -457,21 +447,20 @@ class BuildEmendationCards(ApparatusPostTransform):
                 witness: nodes.Node = nodes.inline("", "nothing (added by the editors)")
             else:
                 witness = nodes.inline(original, original, classes=["ed-witness-reading"])
-            card += _card_line("Witness", witness)
+            self.add_card_line(card, "Witness", witness)
             if kind is EmendationKind.DELETION:
-                card += _card_line("Edition", nodes.Text("left out by the editors"))
-            card += _card_line("Reason", nodes.Text(str(node.get("reason", ""))))
+                self.add_card_line(card, "Edition", nodes.Text("left out by the editors"))
+            self.add_card_line(card, "Reason", nodes.Text(str(node.get("reason", ""))))
             number = numbers.get((self.fromdocname, anchor))
             if apparatus_page is not None and number is not None:
                 text = f"emendation {number}"
-                card += _card_line(
+                self.add_card_line(
+                    card,
                     "Apparatus",
                     self.link(
                         apparatus_page, f"apparatus-emendation-{number}", nodes.inline(text, text)
                     ),
                 )
-            first = cast("nodes.Element", card[0])
-            first.remove(first[0])
             node += card
 
 
