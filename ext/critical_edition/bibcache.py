@@ -41,6 +41,7 @@ benchmark does).
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
 import pickle
@@ -287,7 +288,14 @@ class FormatCache:
 CACHE = FormatCache()
 
 
+@functools.cache
 def _versions() -> str:
+    """The versions of the formatting packages, read once per process.
+
+    Each lookup scans the installed distributions (milliseconds), and a style is made for
+    every bibliography; a running process keeps the code it imported whatever is installed
+    meanwhile, so the first answer stays true.
+    """
     found = []
     for dist in ("pybtex", "sphinxcontrib-bibtex", "pybtex-docutils"):
         try:
