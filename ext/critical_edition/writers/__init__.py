@@ -1,7 +1,8 @@
 """Writers: per-builder visitors for the toolkit's nodes, registered in one place.
 
-Each node gets a visitor pair for html, latex and text (html also serves epub); other builders
-render the node's children (``passthrough``) or skip it.
+Each node gets a visitor pair for html and latex (html also serves epub); other builders,
+plain text among them, render the node's children (``passthrough``) or skip it: a claim is
+its words alone, its card left out.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from docutils import nodes
 
 from .. import nodes as ed
-from . import html, latex, text
+from . import html, latex
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -26,7 +27,8 @@ def skip(self: Any, node: nodes.Node) -> None:
     raise nodes.SkipNode
 
 
-_OTHER = ("man", "texinfo", "xml", "pseudoxml")
+#: Builders that render a node's children, or leave it out with them: plain text among them.
+_OTHER = ("text", "man", "texinfo", "xml", "pseudoxml")
 
 
 def setup(app: Sphinx) -> None:
@@ -37,7 +39,6 @@ def setup(app: Sphinx) -> None:
             html.depart_claim,
             latex.visit_claim,
             latex.depart_claim,
-            text.transparent,
             True,
         ),
         ed.claim_block: (
@@ -45,7 +46,6 @@ def setup(app: Sphinx) -> None:
             html.depart_claim_block,
             latex.visit_claim_block,
             latex.depart_claim,
-            text.transparent,
             True,
         ),
         ed.claim_card: (
@@ -53,7 +53,6 @@ def setup(app: Sphinx) -> None:
             html.depart_claim_card,
             latex.visit_claim_card,
             latex.depart_claim_card,
-            text.skip,
             False,
         ),
         ed.actor_entry: (
@@ -61,7 +60,6 @@ def setup(app: Sphinx) -> None:
             html.depart_actor_entry,
             latex.visit_actor_entry,
             latex.depart_actor_entry,
-            text.transparent,
             True,
         ),
         ed.claim_status: (
@@ -69,7 +67,6 @@ def setup(app: Sphinx) -> None:
             html.depart_claim_status,
             latex.visit_claim_status,
             passthrough,
-            text.transparent,
             True,
         ),
         ed.not_a_claim: (
@@ -77,16 +74,14 @@ def setup(app: Sphinx) -> None:
             passthrough,
             passthrough,
             passthrough,
-            text.transparent,
             True,
         ),
     }
-    for node_class, (hv, hd, lv, ld, tv, keep_children) in table.items():
+    for node_class, (hv, hd, lv, ld, keep_children) in table.items():
         other = (passthrough, passthrough) if keep_children else (skip, None)
         app.add_node(
             node_class,
             html=(hv, hd),
             latex=(lv, ld),
-            text=(tv, passthrough if tv is not text.skip else None),
             **dict.fromkeys(_OTHER, other),  # type: ignore[arg-type]
         )
