@@ -14,7 +14,6 @@ from __future__ import annotations
 import enum
 import hashlib
 from collections.abc import Callable, Iterator
-from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from fnmatch import fnmatch
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
@@ -180,8 +179,6 @@ _R = TypeVar("_R")
 
 #: The per-document record lists of the domain.
 RECORD_KEYS = ("emendations", "notes", "lemmas", "entities", "mentions", "events")
-#: Every entry of the domain's data kept per document: dropped and merged document by document.
-_PER_DOCUMENT_KEYS = (*RECORD_KEYS, "editorial_cites", "placeholders")
 
 
 class ApparatusDomain(RecordDomain):
@@ -213,6 +210,7 @@ class ApparatusDomain(RecordDomain):
         "entry": "no register entry with the id or name %(target)r",
     }
     titled_types = frozenset({"entry"})
+    per_document_keys = (*RECORD_KEYS, "editorial_cites", "placeholders")
 
     # -- typed access ----------------------------------------------------------------------
     def _by_doc(self, key: str, _type: type[_R]) -> dict[str, list[_R]]:
@@ -402,19 +400,6 @@ class ApparatusDomain(RecordDomain):
             digest.update(repr((entity.variants, entity.docname, entity.anchor)).encode())
         digest.update(repr(sorted((d, sorted(k)) for d, k in self.placeholders.items())).encode())
         return digest.hexdigest()
-
-    # -- incremental and parallel builds -----------------------------------------------------
-    def clear_doc(self, docname: str) -> None:
-        """Drop everything recorded for *docname* (about to be re-read, or removed)."""
-        for key in _PER_DOCUMENT_KEYS:
-            self.data[key].pop(docname, None)
-
-    def merge_domaindata(self, docnames: AbstractSet[str], otherdata: dict[str, Any]) -> None:
-        """Copy the records of *docnames* read by a parallel worker."""
-        for key in _PER_DOCUMENT_KEYS:
-            for docname, records in otherdata[key].items():
-                if docname in docnames:
-                    self.data[key][docname] = records
 
     # -- cross-references --------------------------------------------------------------------
     def find(self, typ: str, target: str) -> tuple[str, str, str] | None:
