@@ -20,6 +20,7 @@ from sphinx_design.badges_buttons import create_bdg_classes
 from sphinx_design.shared import create_component
 
 from . import nodes as ed
+from .checks import bib_keys
 from .model import Actor, Claim, ClaimStatus
 from .post_transforms import EditionPostTransform
 from .tables import table
@@ -68,8 +69,7 @@ class _EditionPostTransform(EditionPostTransform):
     @cached_property
     def bib_keys(self) -> set[str]:
         """The keys of the .bib files (as parsed by sphinxcontrib-bibtex)."""
-        bibdata = getattr(self.env.get_domain("cite"), "bibdata", None)
-        return set(bibdata.data.entries) if bibdata is not None else set()
+        return bib_keys(self.builder)
 
     def cite(self, key: str) -> nodes.Node:
         """A pending citation reference, resolved by sphinxcontrib-bibtex.
