@@ -37,7 +37,14 @@ from .apparatus_domain import (
 )
 from .config import get_config
 from .diagnostics import Subtype, warn
-from .markup import OptionError, parse_inline, parse_options, role_line, split_role_text
+from .markup import (
+    OptionError,
+    id_problem,
+    parse_inline,
+    parse_options,
+    role_line,
+    split_role_text,
+)
 from .post_transforms import EditionPostTransform
 from .tables import table
 
@@ -52,7 +59,6 @@ if TYPE_CHECKING:
 
 #: The options of an emendation.
 EMEND_OPTIONS = ("orig", "reason", "kind")
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 _TARGET = re.compile(r"^(?P<text>.*?)\s*<(?P<inner>[^<>]*)>\s*$", re.DOTALL)
 
 
@@ -290,12 +296,9 @@ class EditorialNoteDirective(SphinxDirective):
         if not self.content or not body.children:
             warn(f"the editorial note {note_id!r} has no text", Subtype.NOTE_MALFORMED, location)
             return []
-        if not _ID.match(note_id):
-            warn(
-                f"the note id {note_id!r} may only contain letters, digits, '-', '_' and '.'",
-                Subtype.NOTE_MALFORMED,
-                location,
-            )
+        problem = id_problem("note", note_id)
+        if problem is not None:
+            warn(problem, Subtype.NOTE_MALFORMED, location)
             return []
         if kind_value not in kinds:
             warn(

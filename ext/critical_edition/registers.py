@@ -20,7 +20,6 @@ entries are reported at ``write-started``.
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
@@ -40,7 +39,7 @@ from .apparatus import (
 from .apparatus_domain import Entity, EntityKind, Mention, index_form
 from .citation_style import sort_fold
 from .diagnostics import Subtype, warn
-from .markup import split_list
+from .markup import id_problem, split_list
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -53,7 +52,6 @@ if TYPE_CHECKING:
     #: A mention's kind and target -> its entry (:meth:`.ApparatusDomain.entity_resolver`).
     Resolver = Callable[[EntityKind, str], Entity | None]
 
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 #: Anchors of mentions start with this; it also marks the index entries made from them.
 MENTION_PREFIX = "mention-"
 
@@ -83,13 +81,9 @@ class EntityDirective(SphinxDirective):
         entity_id = self.arguments[0].strip()
         location = self.get_location()
         name = str(self.options.get("name", "")).strip()
-        if not _ID.match(entity_id):
-            warn(
-                f"the {self.kind.label} id {entity_id!r} may only contain letters, digits, "
-                "'-', '_' and '.'",
-                Subtype.REGISTER_MALFORMED,
-                location,
-            )
+        problem = id_problem(self.kind.label, entity_id)
+        if problem is not None:
+            warn(problem, Subtype.REGISTER_MALFORMED, location)
             return []
         if not name:
             warn(
