@@ -289,6 +289,7 @@ class CollectClaims(SphinxTransform):
         docname = self.env.docname
         labels = [str(name) for fn in self.document.findall(nodes.footnote) for name in fn["names"]]
         domain.set_footnote_labels(docname, labels)
+        prefix = get_config(self.config).editorial_footnote_prefix
         used_ids: set[str] = set()
         claim_nodes = [
             node
@@ -309,7 +310,6 @@ class CollectClaims(SphinxTransform):
             sources = list(node["sources"])
             implicit = False
             if not sources:
-                prefix = get_config(self.config).editorial_footnote_prefix
                 sources = _sources_in(node, prefix) or _sources_right_after(node, prefix)
                 implicit = bool(sources)
             status = (
