@@ -57,7 +57,7 @@ def claims_as_json(app: Sphinx) -> list[dict[str, Any]]:
 def write_claims_json(app: Sphinx, exception: BaseException | None) -> None:
     """Write the claims export next to the HTML (connected to ``build-finished``)."""
     filename = get_config(app.config).claims_json
-    if exception is not None or not filename or app.builder.format != "html":
+    if exception is not None or not filename:
         return
     if app.builder.name not in {"html", "dirhtml", "singlehtml"}:
         return
