@@ -192,16 +192,19 @@ class _ReferenceDirective(SphinxDirective):
     has_content = False
     #: Files whose change makes the page outdated.
     sources: tuple[Path, ...] = ()
+    #: The headers of the table's two columns, and the table's own class.
+    headers: tuple[str, str]
+    table_class: str
 
     def run(self) -> list[nodes.Node]:
         # The page is read again when the table's code or data changes (not only its source).
         for path in (Path(__file__), *self.sources):
             self.env.note_dependency(str(path))
-        node = self.build()
+        node = table(list(self.headers), self.rows(), [36, 64], [self.table_class])
         self.set_source_info(node)
         return [node]
 
-    def build(self) -> nodes.Element:
+    def rows(self) -> list[tuple[str, list[nodes.Element]]]:
         raise NotImplementedError
 
 
@@ -209,43 +212,33 @@ class ConfigReferenceDirective(_ReferenceDirective):
     """``{edition-config-reference}``: every ``edition_*`` setting."""
 
     sources = (Path(config.__file__),)
+    headers = ("Setting", "Meaning")
+    table_class = "ed-config-reference"
 
-    def build(self) -> nodes.Element:
-        return table(
-            ["Setting", "Meaning"],
-            config_rows(),
-            [36, 64],
-            ["ed-config-reference"],
-        )
+    def rows(self) -> list[tuple[str, list[nodes.Element]]]:
+        return config_rows()
 
 
 class WarningReferenceDirective(_ReferenceDirective):
     """``{edition-warning-reference}``: every warning subtype."""
 
     sources = (Path(diagnostics.__file__),)
+    headers = ("Warning", "What triggers it, how to fix or silence it")
+    table_class = "ed-warning-reference"
 
-    def build(self) -> nodes.Element:
-        return table(
-            ["Warning", "What triggers it, how to fix or silence it"],
-            warning_rows(),
-            [36, 64],
-            ["ed-warning-reference"],
-        )
+    def rows(self) -> list[tuple[str, list[nodes.Element]]]:
+        return warning_rows()
 
 
 class SchemaReferenceDirective(_ReferenceDirective):
     """``{edition-schema-reference}``: the properties of a claim in ``claims.json``."""
 
     sources = (export.SCHEMA_PATH,)
+    headers = ("Property", "Meaning")
+    table_class = "ed-schema-reference"
 
-    def build(self) -> nodes.Element:
-        schema = json.loads(export.SCHEMA_PATH.read_text(encoding="utf-8"))
-        return table(
-            ["Property", "Meaning"],
-            schema_rows(schema),
-            [36, 64],
-            ["ed-schema-reference"],
-        )
+    def rows(self) -> list[tuple[str, list[nodes.Element]]]:
+        return schema_rows(json.loads(export.SCHEMA_PATH.read_text(encoding="utf-8")))
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
