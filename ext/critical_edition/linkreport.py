@@ -347,9 +347,6 @@ def guard_decisions(uris: Iterable[str], *, resolve: bool = True) -> dict[str, s
 #: The fields of a .bib entry whose value is checked, and how each becomes a link.
 BIB_LINK_FIELDS = ("url", "doi", "archiveurl")
 
-_ENTRY_START = re.compile(r"@(\w+)\s*[{(]\s*([^,\s{}()]+)\s*,")
-_FIELD_START = re.compile(r"^[ \t]*([A-Za-z][\w.:-]*)[ \t]*=", re.MULTILINE)
-
 
 @dataclass(frozen=True)
 class Place:
@@ -385,25 +382,6 @@ def doi_link(doi: str, resolver: str) -> str:
     return resolver + quote(doi, safe="/:;()._-+~[]")
 
 
-def _field_lines(text: str) -> dict[tuple[str, str], int]:
-    """The line of each entry and each of its fields: ``(key, "")`` and ``(key, field)``."""
-    lines: dict[tuple[str, str], int] = {}
-    starts = [
-        m
-        for m in _ENTRY_START.finditer(text)
-        if m.group(1).lower() not in {"comment", "string", "preamble"}
-    ]
-    for index, match in enumerate(starts):
-        key = match.group(2)
-        end = starts[index + 1].start() if index + 1 < len(starts) else len(text)
-        lines[(key, "")] = text.count("\n", 0, match.start()) + 1
-        for fmatch in _FIELD_START.finditer(text, match.end(), end):
-            lines.setdefault(
-                (key, fmatch.group(1).lower()), text.count("\n", 0, fmatch.start()) + 1
-            )
-    return lines
-
-
 def _consultation_recorded(fields: dict[str, str], doi_resolver: str) -> bool:
     """Whether an entry with a ``url`` says when, or whether, the editors consulted it.
 
@@ -429,19 +407,22 @@ def read_bib_links(
     from pybtex.database.input.bibtex import Parser
     from pybtex.exceptions import PybtexError
 
+    from .bibcheck import _field_line, split_entries  # pybtex and sphinxcontrib-bibtex: slow
+
     text = path.read_text(encoding=encoding)
     try:
         entries = Parser(encoding=encoding).parse_string(text).entries
     except PybtexError as error:
         raise ValueError(str(error)) from error
-    lines = _field_lines(text)
+    chunks = {chunk.key: chunk for chunk in split_entries(text)[0] if chunk.key is not None}
     links: list[BibLink] = []
     missing_urldate: list[Place] = []
     for key, entry in entries.items():
         fields = {name.lower(): str(value).strip() for name, value in entry.fields.items()}
 
         def place(name: str, key: str = key) -> Place:
-            line = lines.get((key, name), lines.get((key, ""), 0))
+            chunk = chunks.get(key)
+            line = _field_line(chunk, name, 0) if chunk is not None else 0
             return Place(shown_as, line, "bibliography", key, name)
 
         for name in BIB_LINK_FIELDS:
