@@ -10,6 +10,7 @@ pure function the transform and the precision/recall test share.
 from __future__ import annotations
 
 import fnmatch
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -134,7 +135,9 @@ class Hit:
     phrase: str
 
 
-def _pattern(extra_verbs: Iterable[str]) -> re.Pattern[str]:
+@functools.cache
+def _pattern(extra_verbs: tuple[str, ...]) -> re.Pattern[str]:
+    """The linter's pattern with *extra_verbs*; built once per set (asked for per text node)."""
     verbs = sorted({*REPORTING_VERBS, *(v.lower() for v in extra_verbs)}, key=len, reverse=True)
     that_verbs = "|".join(re.escape(v) for v in sorted(THAT_VERBS, key=len, reverse=True))
     alternatives = [
@@ -145,7 +148,6 @@ def _pattern(extra_verbs: Iterable[str]) -> re.Pattern[str]:
     return re.compile(r"\b(?:" + "|".join(alternatives) + r")\b", re.IGNORECASE)
 
 
-_DEFAULT = _pattern(())
 #: Words that take "states", "claims" or "reports" as a noun when they come before it.
 _NOUN_CONTEXT = re.compile(
     r"(?:the|two|both|these|those|member|caucasian|baltic|other|its|their|territorial|several|"
@@ -176,7 +178,7 @@ _NOUN_FORMS = {"states", "claims", "claim", "reports"}
 
 def find_attributions(text: str, extra_verbs: Iterable[str] = ()) -> list[Hit]:
     """The phrases of *text* that look like attributions of a statement to someone."""
-    pattern = _pattern(extra_verbs) if extra_verbs else _DEFAULT
+    pattern = _pattern(tuple(extra_verbs))
     hits = []
     for match in pattern.finditer(text):
         word = match.group(0).lower()
