@@ -192,6 +192,39 @@ class ApparatusPostTransform(EditionPostTransform):
         text = section or self.page_title(docname)
         return self.link(docname, anchor, nodes.inline(text, text))
 
+    def page_links(
+        self, places: list[tuple[str, str, str]], *, numbered: bool = True
+    ) -> list[nodes.Node]:
+        """``Page 1 2; Other page``: each page once, a numbered link per place on it.
+
+        *places*: ``(docname, anchor, title)``, the title shown on hovering a numbered link.
+        A page with one place is linked by its title. Without *numbered*, each page's title
+        links to the page itself, with the number of places when more than one.
+        """
+        by_doc: dict[str, list[tuple[str, str]]] = {}
+        for docname, anchor, title in places:
+            by_doc.setdefault(docname, []).append((anchor, title))
+        result: list[nodes.Node] = []
+        for position, (docname, found) in enumerate(by_doc.items()):
+            if position:
+                result.append(nodes.Text("; "))
+            page = self.page_title(docname)
+            if not numbered:
+                result.append(self.link(docname, "", nodes.inline(page, page)))
+                if len(found) > 1:
+                    result.append(nodes.Text(f" ({len(found)})"))
+                continue
+            if len(found) == 1:
+                result.append(self.link(docname, found[0][0], nodes.inline(page, page)))
+                continue
+            result.append(nodes.Text(page + " "))
+            for number, (anchor, title) in enumerate(found, start=1):
+                if number > 1:
+                    result.append(nodes.Text(" "))
+                text = str(number)
+                result.append(self.link(docname, anchor, nodes.inline(text, text), title))
+        return result
+
     def lemma_links(self, lemmas: list[Lemma]) -> list[nodes.Node]:
         """`` on “passage”, “passage”``: links to the lemmas of a note, in reading order."""
         links: list[nodes.Node] = []

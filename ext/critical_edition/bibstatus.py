@@ -185,31 +185,12 @@ class BibliographyApparatus(ApparatusPostTransform):
         return paragraph
 
     def places(self, places: list[tuple[str, str, int, bool]]) -> list[nodes.Node]:
-        """Each page once; a numbered link per citation on it (in LaTeX, a link to the page)."""
-        linkable = self.output_format != "latex"  # inline citations have no LaTeX label
-        by_doc: dict[str, list[str]] = {}
-        for docname, anchor, _line, _editorial in places:
-            by_doc.setdefault(docname, []).append(anchor)
-        result: list[nodes.Node] = []
-        for position, (docname, anchors) in enumerate(by_doc.items()):
-            if position:
-                result.append(nodes.Text("; "))
-            title = self.page_title(docname)
-            if not linkable:
-                # The page's own label: LaTeX labels every document, not inline citations.
-                result.append(self.link(docname, "", nodes.inline(title, title)))
-                if len(anchors) > 1:
-                    result.append(nodes.Text(f" ({len(anchors)})"))
-                continue
-            if len(anchors) == 1:
-                result.append(self.link(docname, anchors[0], nodes.inline(title, title)))
-                continue
-            result.append(nodes.Text(title + " "))
-            for number, anchor in enumerate(anchors, start=1):
-                if number > 1:
-                    result.append(nodes.Text(" "))
-                result.append(self.link(docname, anchor, nodes.inline(str(number), str(number))))
-        return result
+        """Each page once; a numbered link per citation on it (in LaTeX, a link to the page:
+        inline citations have no LaTeX label, the page has)."""
+        return self.page_links(
+            [(docname, anchor, "") for docname, anchor, _line, _editorial in places],
+            numbered=self.output_format != "latex",
+        )
 
 
 # --- Checks -------------------------------------------------------------------------------------

@@ -332,27 +332,8 @@ class FillRegisters(ApparatusPostTransform):
         return grouped
 
     def places_list(self, mentions: list[Mention]) -> list[nodes.Node]:
-        """``Page 1 2, Other page``: each page once, a numbered link per mention on it."""
-        by_doc: dict[str, list[Mention]] = {}
-        for mention in mentions:
-            by_doc.setdefault(mention.docname, []).append(mention)
-        result: list[nodes.Node] = []
-        for position, (docname, found) in enumerate(by_doc.items()):
-            if position:
-                result.append(nodes.Text("; "))
-            title = self.page_title(docname)
-            if len(found) == 1:
-                result.append(self.link(docname, found[0].anchor, nodes.inline(title, title)))
-                continue
-            result.append(nodes.Text(title + " "))
-            for number, mention in enumerate(found, start=1):
-                if number > 1:
-                    result.append(nodes.Text(" "))
-                text = str(number)
-                result.append(
-                    self.link(docname, mention.anchor, nodes.inline(text, text), mention.text)
-                )
-        return result
+        """``Page 1 2; Other page``: each page once, a numbered link per mention on it."""
+        return self.page_links([(m.docname, m.anchor, m.text) for m in mentions])
 
     def mention_list(self, mentions: list[Mention], *, empty: bool) -> nodes.paragraph:
         paragraph = nodes.paragraph(classes=["ed-register-mentions"])
