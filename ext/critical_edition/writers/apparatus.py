@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from docutils import nodes
 
 from .. import nodes as ed
+from ..apparatus_domain import NoteKind
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -74,7 +75,7 @@ def depart_emendation_latex(self: Any, node: nodes.Element) -> None:
 
 def visit_editorial_note_html(self: Any, node: nodes.Element) -> None:
     number = node.get("number")
-    kind = "Editors' query" if node.get("kind") == "query" else "Editors' note"
+    kind = NoteKind(node.get("kind", NoteKind.NOTE.value)).label
     label = f"{kind} {number}" if number else kind
     self.body.append(self.starttag(node, "aside", "", **{"aria-label": label}))
 
