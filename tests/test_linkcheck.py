@@ -212,9 +212,17 @@ EXPECTED_CLASSES = {
 def test_every_link_is_classified(
     make_app: Callable[..., Any], serve: Callable[[], _Server], refused_base: str, tmp_path: Path
 ) -> None:
-    server, busy = serve(), serve()
+    # The link rate limited once has a host of its own: the bound on waiting counts from a
+    # host's first 429, so sharing one with the link that is busy for ever would make its
+    # outcome depend on when the workers reach it.
+    server, once, busy = serve(), serve(), serve()
     srcdir = _project(
-        "test-linkcheck-server", tmp_path, BASE=server.base, BUSY=busy.base, REFUSED=refused_base
+        "test-linkcheck-server",
+        tmp_path,
+        BASE=server.base,
+        ONCE=once.base,
+        BUSY=busy.base,
+        REFUSED=refused_base,
     )
     app, elapsed = _run(make_app, srcdir)
 
@@ -224,7 +232,7 @@ def test_every_link_is_classified(
     classes = {path: link["class"] for path, link in links.items()}
     assert classes == EXPECTED_CLASSES
     busy_links = _by_path(report, busy.base)
-    assert busy_links["/busy"]["class"] == "working"
+    assert _by_path(report, once.base)["/busy"]["class"] == "working"
     assert busy_links["/always-busy"]["class"] == "timed_out"
     assert "429" in busy_links["/always-busy"]["reason"]
     refused = _by_path(report, refused_base)["/nothing"]
@@ -241,7 +249,7 @@ def test_every_link_is_classified(
     assert "linkcheck_ignore" in links["/ignored/page"]["reason"]
 
     # Retry-After was honoured: 429, then 200 after the wait; the persistent 429 was given up.
-    assert busy.hits("/busy")[:2] == [429, 200]
+    assert once.hits("/busy")[:2] == [429, 200]
     assert len(busy.hits("/always-busy")) <= 4
 
     # Every place of a link, with file and line; .bib links point at the .bib line.
@@ -305,9 +313,17 @@ def test_parallel_build_finds_the_same(
     make_app: Callable[..., Any], serve: Callable[[], _Server], refused_base: str, tmp_path: Path
 ) -> None:
     """Links are recorded in the main process, so a parallel build reports the same."""
-    server, busy = serve(), serve()
+    # The link rate limited once has a host of its own: the bound on waiting counts from a
+    # host's first 429, so sharing one with the link that is busy for ever would make its
+    # outcome depend on when the workers reach it.
+    server, once, busy = serve(), serve(), serve()
     srcdir = _project(
-        "test-linkcheck-server", tmp_path, BASE=server.base, BUSY=busy.base, REFUSED=refused_base
+        "test-linkcheck-server",
+        tmp_path,
+        BASE=server.base,
+        ONCE=once.base,
+        BUSY=busy.base,
+        REFUSED=refused_base,
     )
     app = make_app("linkcheck", srcdir=srcdir, freshenv=True, parallel=2)
     app.build()

@@ -1,5 +1,5 @@
 # A project linking to every kind of answer of the test server (tests/test_linkcheck.py).
-# @BASE@, @BUSY@ and @REFUSED@ are replaced by the test with loopback addresses.
+# @BASE@, @ONCE@, @BUSY@ and @REFUSED@ are replaced by the test with loopback addresses.
 extensions = ["critical_edition"]
 root_doc = "index"
 source_suffix = {".md": "markdown"}
