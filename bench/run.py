@@ -989,15 +989,17 @@ def _progress(scale: int) -> Any:
 
 
 def _median(runs: list[dict[str, Any]]) -> dict[str, Any]:
-    """Medians of the numbers over repeated runs; everything else from the last run."""
+    """Medians of the numbers over repeated runs; a check holds if it held in every run, and
+    a disturbance counts if it happened in any; everything else from the last run."""
     result = dict(runs[-1])
     for key, value in runs[-1].items():
         if isinstance(value, float):
             result[key] = statistics.median(r[key] for r in runs)
+        elif isinstance(value, bool):
+            combine = any if key == "code_changed_during_run" else all
+            result[key] = combine(r[key] for r in runs)
     if len(runs) > 1:
         result["repeats"] = len(runs)
-        for key in ("stock_equals_cached", "navigation_equals_stock", "incremental_equals_clean"):
-            result[key] = all(r[key] for r in runs)
     return result
 
 
