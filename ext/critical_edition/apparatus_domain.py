@@ -284,14 +284,23 @@ class ApparatusDomain(RecordDomain):
         patterns); the markup of other documents (a guide's examples) renders where it stands
         but is not listed. Empty: every document.
         """
+        return self.scope()(docname)
+
+    def scope(self) -> Callable[[str], bool]:
+        """:meth:`in_scope` for many documents: the setting is read once, not per document."""
         patterns = get_config(self.env.config).apparatus_documents
-        return not patterns or any(fnmatch(docname, pattern) for pattern in patterns)
+
+        def in_scope(docname: str) -> bool:
+            return not patterns or any(fnmatch(docname, pattern) for pattern in patterns)
+
+        return in_scope
 
     def in_reading_order(self, by_doc: dict[str, list[_R]], *, scoped: bool = False) -> list[_R]:
         """The records of every document (of the scope, if *scoped*), in reading order."""
+        in_scope = self.scope()
         result: list[_R] = []
         for docname in self.edition.reading_order():
-            if not scoped or self.in_scope(docname):
+            if not scoped or in_scope(docname):
                 result.extend(by_doc.get(docname, ()))
         return result
 
@@ -308,7 +317,8 @@ class ApparatusDomain(RecordDomain):
 
         The first of a duplicated id wins.
         """
-        ordered = sorted(self.notes(), key=lambda note: not self.in_scope(note.docname))
+        in_scope = self.scope()
+        ordered = sorted(self.notes(), key=lambda note: not in_scope(note.docname))
         numbers: dict[str, int] = {}
         for note in ordered:
             numbers.setdefault(note.id, len(numbers) + 1)

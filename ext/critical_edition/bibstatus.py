@@ -117,9 +117,10 @@ class BibliographyApparatus(ApparatusPostTransform):
             for records in self.domain.edition.claims_by_doc.values()
             for claim in records
         }
+        in_scope = self.domain.scope()
         result: dict[str, list[tuple[str, str, int, bool]]] = {}
         for ref in cite.citation_refs:
-            if not self.domain.in_scope(ref.docname):
+            if not in_scope(ref.docname):
                 continue
             page_is_editorial = any(fnmatch(ref.docname, p) for p in editorial_pages)
             in_matter = ref.citation_ref_id in editorial.get(ref.docname, ())
