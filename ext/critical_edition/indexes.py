@@ -254,12 +254,9 @@ class FillClaimIndex(_EditionPostTransform):
             result.append(tabs)
         else:
             result.append(self.claims_table(claims, lookup))
-        # Count by register id: a claim may name its actor by an alias or in another case.
-        by_actor = Counter(
-            lookup[actor.casefold()].id if actor.casefold() in lookup else actor
-            for claim in claims
-            for actor in claim.actors
-        )
+        # By register id, as the register counts them (a claim naming its actor twice, by id and
+        # by alias, is one claim).
+        by_actor = {actor_id: len(own) for actor_id, own in self.domain.claims_by_actor().items()}
         result.append(nodes.rubric("Claims by speaker", "Claims by speaker"))
         actors = nodes.bullet_list(classes=["ed-claims-by-actor"])
         for actor_id, count in sorted(by_actor.items(), key=lambda item: (-item[1], item[0])):
