@@ -44,6 +44,7 @@ from sphinxcontrib.bibtex.bibfile import BibData, BibFile, get_mtime
 
 from . import bibcache, report
 from .diagnostics import Subtype, warn
+from .domain import edition_claims
 from .envdata import PerDocument, swap
 
 if TYPE_CHECKING:
@@ -798,13 +799,8 @@ class _FootciteKeys(PerDocument[list[str]]):
 
 def _claim_keys(env: BuildEnvironment) -> Iterator[str]:
     """Bib keys the edition's claims name as sources or evidence."""
-    if "ed" not in env.domains:
-        return
-    claims = getattr(env.domains["ed"], "claims", None)
-    if not callable(claims):
-        return
-    for claim in claims():
-        for key in (*getattr(claim, "sources", ()), *getattr(claim, "evidence", ())):
+    for claim in edition_claims(env):
+        for key in (*claim.sources, *claim.evidence):
             if key and not key.startswith("^"):
                 yield key
 

@@ -279,3 +279,10 @@ def pages_to_rewrite(app: object, env: BuildEnvironment) -> list[str]:
         domain.data["register_fingerprint"] = fingerprint
         pages.update(docname for docname, claims in domain.claims_by_doc.items() if claims)
     return sorted(pages & set(env.found_docs))
+
+
+def edition_claims(env: BuildEnvironment) -> list[Claim]:
+    """The edition's claims in reading order (as :meth:`EditionDomain.claims`), or none when
+    the edition's domain is not loaded (a module of the toolkit used on its own)."""
+    domain = env.domains.get("ed")
+    return domain.claims() if isinstance(domain, EditionDomain) else []

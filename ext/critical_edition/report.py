@@ -31,6 +31,7 @@ from sphinx.util.build_phase import BuildPhase
 
 from .config import get_config
 from .diagnostics import WARNING_TYPE, Subtype, warn
+from .domain import edition_claims
 from .envdata import PerDocument, env_dict, swap
 
 if TYPE_CHECKING:
@@ -315,16 +316,11 @@ def _count_claims(app: Sphinx, exception: BaseException | None) -> None:
     """Count the claims recorded in the edition's domain, by status; ``build-finished``."""
     if exception is not None or "ed" not in app.env.domains:
         return
-    claims = getattr(app.env.domains["ed"], "claims", None)
-    if not callable(claims):
-        return
-    records = claims()
+    records = edition_claims(app.env)
     count(app.env, "claims", "total", len(records))
     statuses: dict[str, int] = {"unsourced": 0}
     for claim in records:
-        status = getattr(getattr(claim, "status", None), "value", "")
-        if status:
-            statuses[status] = statuses.get(status, 0) + 1
+        statuses[claim.status.value] = statuses.get(claim.status.value, 0) + 1
     for status, n in sorted(statuses.items()):
         count(app.env, "claims", status, n)
 
