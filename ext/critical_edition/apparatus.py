@@ -406,7 +406,6 @@ class CollectApparatus(SphinxTransform):
         for number, node in enumerate(emendations, start=1):
             anchor = f"emendation-{number}"
             node["ids"] = [anchor]
-            node["emendation_id"] = anchor
             domain.add(
                 "emendations",
                 Emendation(

@@ -49,7 +49,7 @@ class supplied(nodes.container):
 class emendation(nodes.inline):
     """An editorial emendation: the edition's reading as children.
 
-    Attributes: ``original`` (the witness's reading), ``reason``, ``emendation_id``.
+    Attributes: ``original`` (the witness's reading), ``reason``.
     """
 
 

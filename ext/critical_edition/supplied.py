@@ -25,6 +25,7 @@ from sphinx.environment.collectors.toctree import TocTreeCollector
 from sphinx.util.docutils import SphinxDirective
 
 from . import nodes as ed
+from .writers import passthrough
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -183,10 +184,6 @@ def depart_supplied_text(self: Any, node: nodes.Element) -> None:
 
 
 # --- Other builders -----------------------------------------------------------------------------
-
-
-def passthrough(self: Any, node: nodes.Node) -> None:
-    """Render the node's children only (man pages, Texinfo, XML)."""
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:

@@ -16,18 +16,10 @@ from docutils import nodes
 
 from .. import nodes as ed
 from ..apparatus_domain import NoteKind
+from . import passthrough, skip
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
-
-
-def _passthrough(self: Any, node: nodes.Node) -> None:
-    """Render the node's children only."""
-
-
-def _skip(self: Any, node: nodes.Node) -> None:
-    """Leave the node and its children out."""
-    raise nodes.SkipNode
 
 
 def _close_span(self: Any, node: nodes.Node) -> None:
@@ -175,7 +167,7 @@ _OTHER = ("man", "texinfo", "xml", "pseudoxml")
 
 def register(app: Sphinx) -> None:
     """Register the visitors of every apparatus node for every builder."""
-    p, s = _passthrough, _skip
+    p, s = passthrough, skip
     # node: (html visit, html depart, latex visit, latex depart, text visit, text depart)
     table: dict[type[nodes.Element], tuple[Any, Any, Any, Any, Any, Any]] = {
         ed.emendation: (
