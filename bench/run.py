@@ -13,7 +13,7 @@ their peak memory read from ``os.wait4``. For each scale it
    sphinxcontrib-bibtex (``.../plain``);
 2. builds it: the toolkit (serial, fresh); the same with the bibliography cache switched off
    (stock sphinxcontrib-bibtex); the plain corpus, once as it is and once with the toolkit's
-   navigation cache alone (``critical_edition.navigation``: output must be byte-identical;
+   navigation cache alone (``critical_edition.speedups.navigation``: output must be byte-identical;
    the toolkit's own cost is measured against this build, which shares the cache's gain);
    an incremental rebuild after a prose edit
    to one page, then after a title edit to one .bib entry; and a fresh ``-j 2`` build of the
@@ -51,14 +51,14 @@ RUNS = ROOT / "bench" / "_runs"
 #: The paper's bibliography (one copy of the paper's entries).
 REFS = ROOT / "refs.bib"
 
-#: Turns the toolkit's bibliography cache off (critical_edition.bibcache), for the stock
+#: Turns the toolkit's bibliography cache off (critical_edition.speedups.bibcache), for the stock
 #: sphinxcontrib-bibtex measurement.
 NO_CACHE_ENV = {"CRITICAL_EDITION_BIBCACHE": "0"}
-#: The plain build with the toolkit's navigation cache (critical_edition.navigation) alone:
+#: The plain build with the toolkit's navigation cache (critical_edition.speedups.navigation) alone:
 #: the like-for-like base for the toolkit's own cost, and a byte-for-byte check of the cache.
 PLAIN_WITH_NAVIGATION = [
     "-D",
-    "extensions=myst_parser,sphinx_design,sphinxcontrib.bibtex,critical_edition.navigation",
+    "extensions=myst_parser,sphinx_design,sphinxcontrib.bibtex,critical_edition.speedups.navigation",
 ]
 
 #: Claims per page while the paper is not yet marked up: the attribution linter found 30

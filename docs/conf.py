@@ -75,7 +75,7 @@ myst_substitutions = {
 # verification status (see refs.bib's header and docs/about.md).
 bibtex_bibfiles = [str(Path(__file__).parent.parent / "refs.bib")]
 bibtex_encoding = "utf-8"
-# The edition's styles (critical_edition.citation_style): citations as the paper writes them,
+# The edition's styles (critical_edition.bibliography.style): citations as the paper writes them,
 # "(Garibov 2020)", "(Kubicek 2009; Valiyev and Mamishova 2019)"; the bibliography labelled by
 # the same text, sorted with accents folded, each entry followed by its status and note.
 bibtex_reference_style = "edition"
@@ -247,7 +247,7 @@ epub_exclude_files = ["search.html"]
 
 # -- Link check (make linkcheck) ---------------------------------------------------------------
 # Every link of the edition is checked: links and bare URLs in the text and the footnotes, and
-# the url, doi and archiveurl of every refs.bib entry (critical_edition.linkreport). The report
+# the url, doi and archiveurl of every refs.bib entry (critical_edition.linkcheck.builder). The report
 # is docs/_build/linkcheck/linkreport.txt (and .json); README.md, "Link check", explains it.
 # Bounded time: a request waits at most 15 s for an answer, a link gets 2 attempts (each a HEAD,
 # then a GET), and a host answering 429 may keep the check waiting 120 s in all — the edition's

@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 from bs4 import BeautifulSoup, Tag
-from critical_edition.apparatus import split_target
-from critical_edition.apparatus_domain import (
+from critical_edition.apparatus.base import split_target
+from critical_edition.apparatus.chronology import format_period, parse_period
+from critical_edition.apparatus.domain import (
     EditorialNote,
     Emendation,
     EmendationKind,
@@ -26,7 +27,6 @@ from critical_edition.apparatus_domain import (
     date_key,
     index_form,
 )
-from critical_edition.chronology import format_period, parse_period
 from sphinx.testing.util import SphinxTestApp
 from sphinx.util.console import strip_escape_sequences
 
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
 
-    from critical_edition.apparatus_domain import ApparatusDomain
+    from critical_edition.apparatus.domain import ApparatusDomain
 
 ROOT = "test-apparatus-basic"
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 from bs4 import BeautifulSoup
-from critical_edition.apparatus_domain import RECORD_KEYS, ApparatusDomain
+from critical_edition.apparatus.domain import RECORD_KEYS, ApparatusDomain
 from helpers import build, build_serial_and_parallel, edit, main_section, warnings_of
 from sphinx.util.console import strip_escape_sequences
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pytest
-from critical_edition.lint import Hit, find_attributions
+from critical_edition.claims.lint import Hit, find_attributions
 
 DATA = Path(__file__).parent / "data"
 

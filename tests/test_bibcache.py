@@ -1,4 +1,4 @@
-"""The bibliography cache (critical_edition.bibcache) changes speed, never output.
+"""The bibliography cache (critical_edition.speedups.bibcache) changes speed, never output.
 
 - The pybtex and sphinxcontrib-bibtex code it relies on (or rewrites: the bibliography filter,
   the citation lookup) is still what it was written against:
@@ -23,7 +23,7 @@ import pybtex.plugin
 import pybtex.richtext
 import pybtex.style.formatting
 import pytest
-from critical_edition import bibcache
+from critical_edition.speedups import bibcache
 from helpers import build, edit, warnings_of
 from sphinxcontrib.bibtex import domain as bibtex_domain
 from sphinxcontrib.bibtex.bibfile import parse_bibdata
@@ -173,9 +173,9 @@ def test_format_entry_has_the_signature_the_cache_wraps() -> None:
     ],
 )
 def test_the_memo_answers_what_pybtex_answers(group: str, name: str) -> None:
-    import critical_edition.citation_style
+    import critical_edition.bibliography.style
 
-    critical_edition.citation_style.register()
+    critical_edition.bibliography.style.register_styles()
     expected = bibcache._original_find_plugin(group, name)
     found = bibcache.find_plugin(group, name)
     assert bibcache.find_plugin(group, name) is found

@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from critical_edition import bibcheck, report
+from critical_edition.bibliography import check as bibcheck
+from critical_edition.integrity import report
 from helpers import build, edit, warnings_of
 from sphinx.util.console import strip_escape_sequences
 

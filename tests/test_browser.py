@@ -129,7 +129,7 @@ def normalise(text: str) -> str:
 
 def claim_record(server: support.LocalServer, claim_id: str = CLAIM) -> dict[str, Any]:
     """The claim as claims.json (written by the build) records it, with its status label."""
-    from critical_edition.model import ClaimStatus
+    from critical_edition.core.model import ClaimStatus
 
     data = json.loads((root_of(server) / "claims.json").read_text(encoding="utf-8"))
     claims = data["claims"] if isinstance(data, dict) else data

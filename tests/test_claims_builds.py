@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from bs4 import BeautifulSoup
-from critical_edition.domain import EditionDomain
+from critical_edition.claims.domain import EditionDomain
 from helpers import build, build_serial_and_parallel, edit, main_section, warnings_of
 from sphinx.util.console import strip_escape_sequences
 

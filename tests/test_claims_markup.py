@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 from bs4 import BeautifulSoup
-from critical_edition.lint import find_attributions
-from critical_edition.model import Claim, ClaimStatus
+from critical_edition.claims.lint import find_attributions
+from critical_edition.core.model import Claim, ClaimStatus
 from helpers import built
 from sphinx.testing.util import SphinxTestApp
 from sphinx.util.console import strip_escape_sequences
@@ -21,7 +21,7 @@ from sphinx.util.console import strip_escape_sequences
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from critical_edition.domain import EditionDomain
+    from critical_edition.claims.domain import EditionDomain
 
 
 @pytest.fixture(scope="module")

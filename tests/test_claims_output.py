@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import jsonschema
 import pytest
 from bs4 import BeautifulSoup, Tag
-from critical_edition.export import SCHEMA_PATH
+from critical_edition.outputs.claims_json import SCHEMA_PATH
 from sphinx.testing.util import SphinxTestApp
 
 if TYPE_CHECKING:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup, Tag
-from critical_edition.citation_style import CONFIDENCE_LEVELS, VERIFICATION_LABELS, sort_fold
+from critical_edition.bibliography.style import CONFIDENCE_LEVELS, VERIFICATION_LABELS, sort_fold
 from docutils.nodes import make_id
 from helpers import BIBFILE, copy_edition, paper_reading_order
 from pybtex.database import parse_file

@@ -1,7 +1,7 @@
 """Fidelity test (the real edition against its witness): every word of the paper, in order.
 
 The edition is built with the text builder in witness mode (``edition_witness_mode = True``),
-which reduces it to the witness's reading (see :mod:`critical_edition.witness`); the pages of
+which reduces it to the witness's reading (see :mod:`critical_edition.apparatus.witness`); the pages of
 the paper are concatenated in reading order and compared word by word with the witness,
 ``tests/witness/ergun-valiyev-2020.txt``.
 
@@ -37,8 +37,8 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
-from critical_edition import nodes as ed
-from critical_edition.witness import citation_token
+from critical_edition.apparatus.witness import citation_token
+from critical_edition.core import nodes as ed
 from docutils import nodes
 from helpers import copy_edition, paper_reading_order
 from sphinx.testing.util import SphinxTestApp
@@ -284,7 +284,7 @@ _MINI_CONF = """
 from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-from critical_edition import nodes as ed
+from critical_edition.core import nodes as ed
 
 extensions = ["critical_edition"]
 bibtex_bibfiles = ["refs.bib"]

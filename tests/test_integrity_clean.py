@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 from bs4 import BeautifulSoup
-from critical_edition import cli
+from critical_edition.cli import main as cli
 from sphinx.cmd.build import build_main
 from sphinx.util.console import strip_escape_sequences
 

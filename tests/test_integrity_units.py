@@ -6,10 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from critical_edition.bibcheck import check_bibfiles, split_entries
-from critical_edition.citelint import find_citations
-from critical_edition.diagnostics import Subtype
-from critical_edition.report import categorise, summarise, summary_line
+from critical_edition.bibliography.bibfile import check_bibfiles, split_entries
+from critical_edition.core.diagnostics import Subtype
+from critical_edition.core.findings import categorise
+from critical_edition.integrity.citelint import find_citations
+from critical_edition.integrity.report import summarise, summary_line
 
 ALPHA = "@article{alpha,\n  author = {Alpha, Ann},\n  title = {A},\n  journal = {J},\n  year = 2000\n}\n"
 BETA = "@misc{beta,\n  author = {Beta, Bob},\n  title = {B},\n  year = {2001}\n}\n"

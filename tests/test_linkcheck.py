@@ -17,14 +17,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from critical_edition import linkreport
-from critical_edition.linkreport import (
+from critical_edition.cli import linkreport
+from critical_edition.linkcheck import builder
+from critical_edition.linkcheck import classify as link_classes
+from critical_edition.linkcheck.biblinks import read_bib_links
+from critical_edition.linkcheck.classify import LinkClass, classify
+from critical_edition.linkcheck.guard import (
     GUARD_REDIRECT_PATTERNS,
-    LinkClass,
-    classify,
     guard_decisions,
     local_host_reason,
-    read_bib_links,
 )
 
 if TYPE_CHECKING:
@@ -272,8 +273,8 @@ def test_every_link_is_classified(
 
     # The run fails on the broken links; the summary says so, one line per class.
     assert report["verdict"] == "failed"
-    assert report["exit_status"] == linkreport.EXIT_BROKEN
-    assert app.statuscode == linkreport.EXIT_BROKEN
+    assert report["exit_status"] == link_classes.EXIT_BROKEN
+    assert app.statuscode == link_classes.EXIT_BROKEN
     assert report["summary"] == {
         "broken": 4,
         "unreachable": 1,
@@ -306,7 +307,7 @@ def test_every_link_is_classified(
     assert "src/refs.bib:3 [withdate, url]" in text
 
     # The report can be rewritten from the output directory alone, with the same exit status.
-    assert linkreport.main([str(app.outdir)]) == linkreport.EXIT_BROKEN
+    assert linkreport.main([str(app.outdir)]) == link_classes.EXIT_BROKEN
 
 
 def test_parallel_build_finds_the_same(
@@ -346,7 +347,7 @@ def test_unreachable_only_is_not_broken(
     assert report["summary"]["broken"] == 0
     assert report["unreachable_hosts"] == ["127.0.0.1"]
     assert report["verdict"] == "unverified"
-    assert app.statuscode == linkreport.EXIT_UNVERIFIED
+    assert app.statuscode == link_classes.EXIT_UNVERIFIED
     status = app.status.getvalue()
     assert "UNVERIFIED: no broken link, but 1 link could not be checked (1 UNREACHABLE)" in status
     assert "is the network down or closed?" in status
@@ -358,7 +359,7 @@ def test_unreachable_only_can_pass(
     srcdir = _project("test-linkcheck-unreachable", tmp_path, REFUSED=refused_base)
     app, _ = _run(make_app, srcdir, edition_linkcheck_unverified_fails=False)
 
-    assert app.statuscode == linkreport.EXIT_OK
+    assert app.statuscode == link_classes.EXIT_OK
     assert "UNVERIFIED" in app.status.getvalue()
 
 
@@ -377,7 +378,7 @@ def test_guard_requests_no_local_host(
     for link in report["links"]:
         assert link["class"] == "ignored", link
         assert link["reason"].startswith("not requested (SSRF guard)"), link
-    assert app.statuscode == linkreport.EXIT_OK
+    assert app.statuscode == link_classes.EXIT_OK
 
 
 # --- classification of Sphinx's results -------------------------------------------------------
@@ -567,6 +568,6 @@ def test_edition_bib_entries_with_url_have_urldate() -> None:
 
 
 def test_bare_url_trimming() -> None:
-    assert linkreport._trim_url("https://x.org/a_(b).") == "https://x.org/a_(b)"
-    assert linkreport._trim_url("https://x.org/a),") == "https://x.org/a"
-    assert linkreport._trim_url("https://x.org/?q=1;") == "https://x.org/?q=1"
+    assert builder._trim_url("https://x.org/a_(b).") == "https://x.org/a_(b)"
+    assert builder._trim_url("https://x.org/a),") == "https://x.org/a"
+    assert builder._trim_url("https://x.org/?q=1;") == "https://x.org/?q=1"

@@ -1,4 +1,4 @@
-"""The navigation cache (critical_edition.navigation) changes speed, never output.
+"""The navigation cache (critical_edition.speedups.navigation) changes speed, never output.
 
 ``test-navigation`` is a furo site with every case the marker handles: pages in three folders,
 nested toctrees, a page listed twice, a hidden toctree, an external entry, an orphan, and a
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import furo
 import pytest
-from critical_edition import navigation
+from critical_edition.speedups import navigation
 from helpers import build, edit, warnings_of
 
 if TYPE_CHECKING:

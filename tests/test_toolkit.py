@@ -25,13 +25,14 @@ from typing import Any
 import jsonschema
 import pytest
 from bs4 import BeautifulSoup, Tag
-from critical_edition import cli, quickstart
-from critical_edition.claims import CLAIM_OPTIONS
-from critical_edition.config import PREFIX, EditionConfig
-from critical_edition.diagnostics import WARNING_TYPE, Subtype
-from critical_edition.export import SCHEMA_PATH
-from critical_edition.model import ActorType, ClaimStatus
-from critical_edition.reference import REBUILD_KINDS, default_text, type_name
+from critical_edition.claims.markup import CLAIM_OPTIONS
+from critical_edition.cli import main as cli
+from critical_edition.cli import new as quickstart
+from critical_edition.core.config import PREFIX, EditionConfig
+from critical_edition.core.diagnostics import WARNING_TYPE, Subtype
+from critical_edition.core.model import ActorType, ClaimStatus
+from critical_edition.outputs.claims_json import SCHEMA_PATH
+from critical_edition.outputs.reference import REBUILD_KINDS, default_text, type_name
 from helpers import built, edition_conf
 from sphinx.errors import ConfigError
 from sphinx.testing.util import SphinxTestApp
@@ -422,6 +423,6 @@ def test_wheel_contains_the_package_data(tmp_path: Path) -> None:
         scripts = archive.read(entry_points).decode()
     missing = [name for name in _package_data() if name not in names]
     assert not missing, f"package data missing from the wheel: {missing}"
-    assert "critical_edition/quickstart.py" in names
-    assert "critical_edition/reference.py" in names
-    assert "critical-edition = critical_edition.cli:main" in scripts
+    assert "critical_edition/cli/new.py" in names
+    assert "critical_edition/outputs/reference.py" in names
+    assert "critical-edition = critical_edition.cli.main:main" in scripts

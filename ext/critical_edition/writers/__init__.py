@@ -1,87 +1,46 @@
-"""Writers: per-builder visitors for the toolkit's nodes, registered in one place.
+"""Writers (write phase): per-builder visitors for the toolkit's nodes, registered in one place.
 
-Each node gets a visitor pair for html and latex (html also serves epub); other builders,
-plain text among them, render the node's children (``passthrough``) or skip it: a claim is
-its words alone, its card left out.
+Each node names its visitors in a :class:`~critical_edition.writers.base.NodeVisitors` record
+(html also serves epub); other builders, plain text among them unless it has visitors of its
+own, render the node's children or skip it: a claim is its words alone, its card left out.
+The tables live beside their visitors: :mod:`.claims`, :mod:`.apparatus`, :mod:`.supplied`.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from docutils import nodes
-
-from .. import nodes as ed
-from . import html, latex
+from critical_edition.writers import apparatus, assets, claims, latex_assets, supplied
+from critical_edition.writers.base import OTHER_FORMATS, NodeVisitors
 
 if TYPE_CHECKING:
+    from docutils import nodes
     from sphinx.application import Sphinx
 
 
-def passthrough(self: Any, node: nodes.Node) -> None:
-    """Render nothing for the node itself; its children are rendered as usual."""
-
-
-def skip(self: Any, node: nodes.Node) -> None:
-    """Leave the node and its children out."""
-    raise nodes.SkipNode
-
-
-#: Builders that render a node's children, or leave it out with them: plain text among them.
-_OTHER = ("text", "man", "texinfo", "xml", "pseudoxml")
-
-
-def setup(app: Sphinx) -> None:
-    """Register the visitors of every node for every builder."""
-    table = {
-        ed.claim: (
-            html.visit_claim,
-            html.depart_claim,
-            latex.visit_claim,
-            latex.depart_claim,
-            True,
-        ),
-        ed.claim_block: (
-            html.visit_claim_block,
-            html.depart_claim_block,
-            latex.visit_claim_block,
-            latex.depart_claim,
-            True,
-        ),
-        ed.claim_card: (
-            html.visit_claim_card,
-            html.depart_claim_card,
-            latex.visit_claim_card,
-            latex.depart_claim_card,
-            False,
-        ),
-        ed.actor_entry: (
-            html.visit_actor_entry,
-            html.depart_actor_entry,
-            latex.visit_actor_entry,
-            latex.depart_actor_entry,
-            True,
-        ),
-        ed.claim_status: (
-            html.visit_claim_status,
-            html.depart_claim_status,
-            latex.visit_claim_status,
-            passthrough,
-            True,
-        ),
-        ed.not_a_claim: (
-            passthrough,
-            passthrough,
-            passthrough,
-            passthrough,
-            True,
-        ),
-    }
-    for node_class, (hv, hd, lv, ld, keep_children) in table.items():
-        other = (passthrough, passthrough) if keep_children else (skip, None)
+def add_visitors(app: Sphinx, table: dict[type[nodes.Element], NodeVisitors]) -> None:
+    """Register each node class of *table* with its visitors for every builder format."""
+    for node_class, visitors in table.items():
+        fallback = visitors.fallback()
         app.add_node(
             node_class,
-            html=(hv, hd),
-            latex=(lv, ld),
-            **dict.fromkeys(_OTHER, other),  # type: ignore[arg-type]
+            html=visitors.html,
+            latex=visitors.latex,
+            text=visitors.text or fallback,
+            **dict.fromkeys(OTHER_FORMATS, fallback),  # type: ignore[arg-type]
         )
+
+
+def register(app: Sphinx) -> None:
+    """Register the visitors of every node of the toolkit."""
+    for table in (claims.VISITORS, apparatus.VISITORS, supplied.VISITORS):
+        add_visitors(app, table)
+
+
+def setup_writers(app: Sphinx) -> None:
+    """Register the visitors, the LaTeX style file and the HTML assets."""
+    register(app)
+    # builder-inited: the .sty next to the .tex (LaTeX builders).
+    latex_assets.register(app)
+    # builder-inited: CSS and JS for HTML builders only.
+    assets.register(app)

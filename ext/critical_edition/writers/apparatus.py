@@ -10,16 +10,13 @@ macros of ``critical-edition.sty``: ``\\edEmendation``, ``\\edEditorialNote`` an
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from docutils import nodes
 
-from .. import nodes as ed
-from ..apparatus_domain import NoteKind
-from . import passthrough, skip
-
-if TYPE_CHECKING:
-    from sphinx.application import Sphinx
+from critical_edition.apparatus.domain import NoteKind
+from critical_edition.core import nodes as ed
+from critical_edition.writers.base import NodeVisitors, passthrough, skip
 
 
 def _close_span(self: Any, node: nodes.Node) -> None:
@@ -132,7 +129,7 @@ def visit_dated_html(self: Any, node: nodes.Element) -> None:
 
 
 def visit_timeline_html(self: Any, node: nodes.Element) -> None:
-    from ..chronology import timeline_svg
+    from critical_edition.apparatus.chronology import timeline_svg
 
     self.body.append(self.starttag(node, "figure", "", CLASS="ed-timeline ed-wide"))
     self.body.append(timeline_svg(node["events"]))
@@ -162,55 +159,41 @@ def visit_bib_status_latex(self: Any, node: nodes.Element) -> None:
     raise nodes.SkipNode
 
 
-_OTHER = ("man", "texinfo", "xml", "pseudoxml")
-
-
-def register(app: Sphinx) -> None:
-    """Register the visitors of every apparatus node for every builder."""
-    p, s = passthrough, skip
-    # node: (html visit, html depart, latex visit, latex depart, text visit, text depart)
-    table: dict[type[nodes.Element], tuple[Any, Any, Any, Any, Any, Any]] = {
-        ed.emendation: (
-            visit_emendation_html,
-            _close_span,
-            visit_emendation_latex,
-            depart_emendation_latex,
-            p,
-            p,
-        ),
-        ed.emendation_card: (visit_emendation_card_html, _close_span, s, None, s, None),
-        ed.editorial_note: (
-            visit_editorial_note_html,
-            depart_editorial_note_html,
-            visit_editorial_note_latex,
-            depart_editorial_note_latex,
-            visit_editorial_note_text,
-            depart_editorial_note_text,
-        ),
-        ed.lemma: (visit_lemma_html, _close_span, visit_anchored_latex, p, p, p),
-        ed.mention: (visit_mention_html, _close_span, visit_anchored_latex, p, p, p),
-        ed.register_entry: (
-            visit_register_entry_html,
-            _close_div,
-            visit_register_entry_latex,
-            depart_block_latex,
-            p,
-            p,
-        ),
-        ed.dated: (visit_dated_html, _close_span, visit_anchored_latex, p, p, p),
-        ed.timeline: (visit_timeline_html, None, s, None, s, None),
-        ed.bib_status: (visit_bib_status_html, _close_span, visit_bib_status_latex, None, p, p),
-        # Placeholders are replaced by post-transforms; one left over is left out.
-        ed.apparatus_index: (s, None, s, None, s, None),
-        ed.register_index: (s, None, s, None, s, None),
-        ed.chronology_index: (s, None, s, None, s, None),
-    }
-    for node_class, (hv, hd, lv, ld, tv, td) in table.items():
-        keep = tv is not s
-        app.add_node(
-            node_class,
-            html=(hv, hd),
-            latex=(lv, ld),
-            text=(tv, td),
-            **dict.fromkeys(_OTHER, (p, p) if keep else (s, None)),  # type: ignore[arg-type]
-        )
+#: The visitors of every apparatus node.
+VISITORS: dict[type[nodes.Element], NodeVisitors] = {
+    ed.emendation: NodeVisitors(
+        html=(visit_emendation_html, _close_span),
+        latex=(visit_emendation_latex, depart_emendation_latex),
+    ),
+    ed.emendation_card: NodeVisitors(
+        html=(visit_emendation_card_html, _close_span), latex=(skip, None), keep_children=False
+    ),
+    ed.editorial_note: NodeVisitors(
+        html=(visit_editorial_note_html, depart_editorial_note_html),
+        latex=(visit_editorial_note_latex, depart_editorial_note_latex),
+        text=(visit_editorial_note_text, depart_editorial_note_text),
+    ),
+    ed.lemma: NodeVisitors(
+        html=(visit_lemma_html, _close_span), latex=(visit_anchored_latex, passthrough)
+    ),
+    ed.mention: NodeVisitors(
+        html=(visit_mention_html, _close_span), latex=(visit_anchored_latex, passthrough)
+    ),
+    ed.register_entry: NodeVisitors(
+        html=(visit_register_entry_html, _close_div),
+        latex=(visit_register_entry_latex, depart_block_latex),
+    ),
+    ed.dated: NodeVisitors(
+        html=(visit_dated_html, _close_span), latex=(visit_anchored_latex, passthrough)
+    ),
+    ed.timeline: NodeVisitors(
+        html=(visit_timeline_html, None), latex=(skip, None), keep_children=False
+    ),
+    ed.bib_status: NodeVisitors(
+        html=(visit_bib_status_html, _close_span), latex=(visit_bib_status_latex, None)
+    ),
+    # Placeholders are replaced by post-transforms; one left over is left out.
+    ed.apparatus_index: NodeVisitors(html=(skip, None), latex=(skip, None), keep_children=False),
+    ed.register_index: NodeVisitors(html=(skip, None), latex=(skip, None), keep_children=False),
+    ed.chronology_index: NodeVisitors(html=(skip, None), latex=(skip, None), keep_children=False),
+}

@@ -1,0 +1,19 @@
+"""The bibliography (builder-inited to write phase): .bib checks, citation styles, statuses."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from critical_edition.bibliography import check, status, style
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+
+def setup_bibliography(app: Sphinx) -> None:
+    """Register the .bib checks, the edition's styles and the entries' status badges."""
+    # builder-inited: every .bib problem located, nothing dropped (before sphinxcontrib-bibtex).
+    check.register(app)
+    style.register(app)
+    # Read phase: the editors' citations; write phase: badges and backlinks.
+    status.register(app)

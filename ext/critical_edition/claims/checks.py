@@ -1,0 +1,96 @@
+"""Checks: corpus-wide checks of claims and actors, run at the start of every write phase.
+
+They need every document (an actor may be declared on another page than its claims), so they
+cannot run while reading; and ``env-check-consistency`` is skipped when nothing was re-read, so
+they run at ``write-started``, which every build emits — a no-change rebuild reports the same
+problems as a clean one.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from critical_edition.core.diagnostics import Subtype, warn
+
+if TYPE_CHECKING:
+    from sphinx.builders import Builder
+
+    from critical_edition.claims.domain import EditionDomain
+
+
+def bib_keys(builder: Builder) -> set[str]:
+    """The keys of every entry of the edition's .bib files (sphinxcontrib-bibtex's parse)."""
+    bibtex = builder.env.get_domain("cite")
+    bibdata = getattr(bibtex, "bibdata", None)
+    if bibdata is None:
+        return set()
+    return set(bibdata.data.entries.keys())
+
+
+def check_actors(domain: EditionDomain) -> None:
+    """Every actor id and alias is unique across the register."""
+    seen: dict[str, str] = {}
+    for actor in domain.actors():
+        for name in (actor.id, *actor.aliases):
+            key = name.casefold()
+            if key in seen and seen[key] != actor.id:
+                warn(
+                    f"the name {name!r} of the actor {actor.id!r} is already used by the actor "
+                    f"{seen[key]!r}: ids and aliases must be unique",
+                    Subtype.ACTOR_DUPLICATE,
+                    (actor.docname, actor.line),
+                )
+            elif key in seen and name == actor.id:
+                warn(
+                    f"the actor {actor.id!r} is declared twice",
+                    Subtype.ACTOR_DUPLICATE,
+                    (actor.docname, actor.line),
+                )
+            seen.setdefault(key, actor.id)
+
+
+def check_claims(domain: EditionDomain, keys: set[str]) -> None:
+    """Every claim names known actors and sources, and no two claims share an id."""
+    lookup = domain.actor_lookup()
+    first_seen: dict[str, tuple[str, int | None]] = {}
+    for claim in domain.all_claims():
+        location = (claim.docname, claim.line)
+        for actor in claim.actors:
+            if actor.casefold() not in lookup:
+                warn(
+                    f"the claim {claim.id!r} names the unknown actor {actor!r}: declare it with "
+                    "the actor directive in the register, or use an existing id or alias",
+                    Subtype.CLAIM_UNKNOWN_ACTOR,
+                    location,
+                )
+        footnotes = domain.footnotes_by_doc.get(claim.docname, frozenset())
+        for source in (*claim.sources, *claim.evidence):
+            known = source[1:] in footnotes if source.startswith("^") else source in keys
+            if not known and not (claim.sources_implicit and source in claim.sources):
+                what = (
+                    "footnote on this page" if source.startswith("^") else "key in the .bib files"
+                )
+                warn(
+                    f"the claim {claim.id!r} cites {source!r}, which is no {what}",
+                    Subtype.CLAIM_UNKNOWN_SOURCE,
+                    location,
+                )
+        if claim.id in first_seen:
+            other_doc, other_line = first_seen[claim.id]
+            warn(
+                f"the claim id {claim.id!r} is already used at {other_doc}:{other_line}; "
+                "give this claim another id=",
+                Subtype.CLAIM_DUPLICATE_ID,
+                location,
+            )
+        else:
+            first_seen[claim.id] = location
+
+
+def run_checks(app: object, builder: Builder | None = None) -> None:
+    """Run every corpus-wide claim check (connected to ``write-started``)."""
+    if builder is None:
+        builder = app.builder  # type: ignore[attr-defined]
+    domain = cast("EditionDomain", builder.env.get_domain("ed"))
+    check_actors(domain)
+    check_claims(domain, bib_keys(builder))

@@ -1,0 +1,288 @@
+"""Domain: the cross-document store of claims and actors, keyed by document.
+
+Directives, roles and read-phase transforms add records here; ``clear_doc`` drops a document's
+records before it is re-read and ``merge_domaindata`` copies a parallel reader's documents, so
+incremental and parallel builds see exactly what a clean serial build sees. Indexes, checks and
+exports read the records through the typed accessors; derived views (reading order, the alias
+map) are recomputed from the records, never stored.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+from collections.abc import Iterable, Iterator
+from collections.abc import Set as AbstractSet
+from typing import TYPE_CHECKING, Any, ClassVar, cast
+
+from sphinx.domains import ObjType
+
+from critical_edition.core.config import get_config
+from critical_edition.core.model import Actor, Claim
+from critical_edition.core.xrefs import LocatedXRefRole, RecordDomain
+
+if TYPE_CHECKING:
+    from sphinx.environment import BuildEnvironment
+
+
+class EditionDomain(RecordDomain):
+    """Claims and actors of an edition (domain ``ed``: roles ``{ed:claim}``, ``{ed:actor}``)."""
+
+    name = "ed"
+    label = "Critical edition"
+    object_types = {  # noqa: RUF012 (Sphinx's API declares these as class attributes)
+        "claim": ObjType("claim", "claim"),
+        "actor": ObjType("actor", "actor"),
+    }
+    roles = {  # noqa: RUF012
+        "claim": LocatedXRefRole(warn_dangling=True),
+        "actor": LocatedXRefRole(warn_dangling=True),
+    }
+    #: Bump when the stored layout changes.
+    data_version = 1
+    initial_data: ClassVar[dict[str, Any]] = {
+        # docname -> claims in document order
+        "claims": {},
+        # docname -> actors declared in that document
+        "actors": {},
+        # docname -> footnote labels defined in that document
+        "footnotes": {},
+        # docnames holding an index placeholder (claim index, actor entries)
+        "index_docs": set(),
+        # fingerprint of the register at the last build (see fingerprint_register)
+        "register_fingerprint": "",
+        # fingerprint of what the index pages showed at the last build (fingerprint_indexes)
+        "index_fingerprint": "",
+    }
+    dangling_warnings = {  # noqa: RUF012
+        "claim": "no claim with the id %(target)r: see the claim index for the ids",
+        "actor": "no actor with the id or alias %(target)r in the actor register",
+    }
+    titled_types = frozenset({"actor"})
+    per_document_keys = ("claims", "actors", "footnotes")
+
+    # -- typed access to the stored records ---------------------------------------------------
+    @property
+    def claims_by_doc(self) -> dict[str, list[Claim]]:
+        """Claims recorded per document, in document order."""
+        return cast("dict[str, list[Claim]]", self.data["claims"])
+
+    @property
+    def actors_by_doc(self) -> dict[str, list[Actor]]:
+        """Actors declared per document."""
+        return cast("dict[str, list[Actor]]", self.data["actors"])
+
+    @property
+    def footnotes_by_doc(self) -> dict[str, frozenset[str]]:
+        """Footnote labels defined per document (for ``^label`` claim sources)."""
+        return cast("dict[str, frozenset[str]]", self.data["footnotes"])
+
+    @property
+    def index_docs(self) -> set[str]:
+        """Documents that hold index placeholders and must be rewritten when claims change."""
+        return cast("set[str]", self.data["index_docs"])
+
+    def add_claim(self, claim: Claim) -> None:
+        """Record a claim of the document being read."""
+        self.claims_by_doc.setdefault(claim.docname, []).append(claim)
+
+    def add_actor(self, actor: Actor) -> None:
+        """Record an actor declared in the document being read."""
+        self.actors_by_doc.setdefault(actor.docname, []).append(actor)
+
+    def note_index_doc(self, docname: str) -> None:
+        """Remember that *docname* holds a placeholder filled from the whole corpus."""
+        self.index_docs.add(docname)
+
+    def set_footnote_labels(self, docname: str, labels: Iterable[str]) -> None:
+        """Record the footnote labels defined in *docname*."""
+        self.footnotes_by_doc[docname] = frozenset(labels)
+
+    # -- derived views ------------------------------------------------------------------------
+    def reading_order(self) -> list[str]:
+        """Documents in reading order: the root's toctree depth-first, then the rest sorted."""
+        env = self.env
+        order: list[str] = []
+        seen: set[str] = set()
+
+        def visit(docname: str) -> None:
+            if docname in seen:
+                return
+            seen.add(docname)
+            order.append(docname)
+            for child in env.toctree_includes.get(docname, []):
+                visit(child)
+
+        visit(env.config.root_doc)
+        order.extend(sorted(set(env.found_docs) - seen))
+        return order
+
+    def all_claims(self) -> list[Claim]:
+        """Every claim of every document, in reading order (for checks and references)."""
+        result: list[Claim] = []
+        for docname in self.reading_order():
+            result.extend(self.claims_by_doc.get(docname, ()))
+        return result
+
+    def claims(self) -> list[Claim]:
+        """The edition's claims, in reading order: those the index, register and export list.
+
+        Documents outside ``edition_index_documents`` (a guide's examples, say) keep their
+        cards but stay out of the edition's index.
+        """
+        patterns = get_config(self.env.config).index_documents
+        if not patterns:
+            return self.all_claims()
+        return [
+            claim
+            for claim in self.all_claims()
+            if any(fnmatch.fnmatchcase(claim.docname, pattern) for pattern in patterns)
+        ]
+
+    def actors(self) -> Iterator[Actor]:
+        """Every actor of the register, in a stable order (document order, then docname)."""
+        for docname in sorted(self.actors_by_doc):
+            yield from self.actors_by_doc[docname]
+
+    #: The register the last lookup was built from, and that lookup (see actor_lookup).
+    _lookup_memo: tuple[tuple[Actor, ...], dict[str, Actor]] | None = None
+
+    def actor_lookup(self) -> dict[str, Actor]:
+        """Map every actor id and alias (case-insensitive) to its actor; first declaration wins.
+
+        Built once while the register stays the same (compared record by record): every page's
+        claim cards ask for it, and building it for each page costs pages x actors. The
+        caller gets its own copy.
+        """
+        register = tuple(self.actors())
+        memo = self._lookup_memo
+        if memo is None or memo[0] != register:
+            lookup: dict[str, Actor] = {}
+            for actor in register:
+                for name in (actor.id, *actor.aliases):
+                    lookup.setdefault(name.casefold(), actor)
+            memo = self._lookup_memo = (register, lookup)
+        return dict(memo[1])
+
+    def claims_by_actor(self) -> dict[str, list[Claim]]:
+        """Register id (or the name as written, if unknown) -> that actor's claims, in reading order.
+
+        One pass over the claims: the register page asks for every actor's claims, and asking
+        :meth:`claims_of_actor` once per actor would cost actors x claims.
+        """
+        lookup = self.actor_lookup()
+        result: dict[str, list[Claim]] = {}
+        for claim in self.claims():
+            ids = dict.fromkeys(
+                actor.id if (actor := lookup.get(name.casefold())) is not None else name
+                for name in claim.actors
+            )
+            for actor_id in ids:
+                result.setdefault(actor_id, []).append(claim)
+        return result
+
+    def claims_of_actor(self, actor_id: str) -> list[Claim]:
+        """The claims attributed to an actor (by its id or an alias), in reading order."""
+        actor = self.actor_lookup().get(actor_id.casefold())
+        return self.claims_by_actor().get(actor.id if actor is not None else actor_id, [])
+
+    def fingerprint_register(self) -> str:
+        """A digest of the actor register: when it changes, every page with claims is stale."""
+        digest = hashlib.sha256()
+        for actor in self.actors():
+            digest.update(repr((actor.id, actor.name, actor.type, actor.aliases)).encode())
+            digest.update(repr((actor.description, actor.docname, actor.anchor)).encode())
+        return digest.hexdigest()
+
+    def fingerprint_indexes(self) -> str:
+        """A digest of everything the claim index and the register's claim lists show.
+
+        Every claim (all its fields, in reading order), the register, the .bib files' state and
+        each formatted citation's place and label (the index cites the claims' sources).
+        """
+        digest = hashlib.sha256(self.fingerprint_register().encode())
+        for claim in self.all_claims():
+            digest.update(repr(claim).encode())
+        cite = cast("Any", self.env.get_domain("cite"))
+        bibdata = getattr(cite, "bibdata", None)
+        if bibdata is not None:
+            files = sorted((str(path), bibfile.mtime) for path, bibfile in bibdata.bibfiles.items())
+            digest.update(repr(files).encode())
+        for citation in getattr(cite, "citations", ()):
+            where = (citation.key, citation.citation_id, tuple(citation.bibliography_key))
+            digest.update(repr((where, citation.formatted_entry.label)).encode())
+        return digest.hexdigest()
+
+    # -- incremental and parallel builds -------------------------------------------------------
+    def clear_doc(self, docname: str) -> None:
+        """Drop everything recorded for *docname* (it is about to be re-read or was removed)."""
+        super().clear_doc(docname)
+        self.index_docs.discard(docname)
+
+    def merge_domaindata(self, docnames: AbstractSet[str], otherdata: dict[str, Any]) -> None:
+        """Copy the records of *docnames* read by a parallel worker."""
+        super().merge_domaindata(docnames, otherdata)
+        self.index_docs.update(set(docnames) & otherdata["index_docs"])
+
+    # -- cross-references ---------------------------------------------------------------------
+    def find(self, typ: str, target: str) -> tuple[str, str, str] | None:
+        """``(docname, anchor, title)`` of a claim or actor, or ``None``."""
+        if typ == "claim":
+            for claims in self.claims_by_doc.values():
+                for claim in claims:
+                    if claim.id == target:
+                        return claim.docname, f"claim-{claim.id}", claim.text
+            return None
+        if typ == "actor":
+            actor = self.actor_lookup().get(target.casefold())
+            if actor is not None:
+                return actor.docname, actor.anchor, actor.name
+        return None
+
+    def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
+        """Claims and actors for the inventory (objects.inv)."""
+        for actor in self.actors():
+            yield actor.id, actor.name, "actor", actor.docname, actor.anchor, 1
+        for claim in self.all_claims():
+            yield claim.id, claim.id, "claim", claim.docname, f"claim-{claim.id}", 1
+
+
+def note_changes(
+    app: object, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    """Remember whether this build reads or removes anything (``env-get-outdated``)."""
+    domain = cast("EditionDomain", env.get_domain("ed"))
+    domain.data["corpus_changed"] = bool(added or changed or removed)
+    return []
+
+
+def pages_to_rewrite(app: object, env: BuildEnvironment) -> list[str]:
+    """Documents whose output depends on other documents' claims (``env-updated``).
+
+    The pages holding the claim index or register entries are rewritten when what they show
+    changed (:meth:`EditionDomain.fingerprint_indexes`): a prose edit elsewhere leaves them as
+    they are. The claim index is the edition's largest page; rewriting it and the register
+    after every edit took half of a one-page rebuild at 10x the paper (bench/run.py). A build
+    with no change rewrites nothing. When the register itself changed (an actor renamed, say),
+    every page with claims is rewritten too, since its cards show the actors' names.
+    """
+    domain = cast("EditionDomain", env.get_domain("ed"))
+    if not domain.data.get("corpus_changed", True):
+        return []
+    pages: set[str] = set()
+    index_fingerprint = domain.fingerprint_indexes()
+    if index_fingerprint != domain.data.get("index_fingerprint"):
+        domain.data["index_fingerprint"] = index_fingerprint
+        pages.update(domain.index_docs)
+    fingerprint = domain.fingerprint_register()
+    if fingerprint != domain.data["register_fingerprint"]:
+        domain.data["register_fingerprint"] = fingerprint
+        pages.update(docname for docname, claims in domain.claims_by_doc.items() if claims)
+    return sorted(pages & set(env.found_docs))
+
+
+def edition_claims(env: BuildEnvironment) -> list[Claim]:
+    """The edition's claims in reading order (as :meth:`EditionDomain.claims`), or none when
+    the edition's domain is not loaded (a module of the toolkit used on its own)."""
+    domain = env.domains.get("ed")
+    return domain.claims() if isinstance(domain, EditionDomain) else []

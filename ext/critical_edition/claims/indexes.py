@@ -1,0 +1,309 @@
+"""Indexes: post-transforms that fill in what needs the whole edition.
+
+Write phase, per output document, before references are resolved. Each claim gets its card
+(actors, verb, date, sources, status, note) built from the domain's record; the claim index
+placeholder becomes a summary with counts and tables (tabs per status in HTML); each actor
+entry of the register gets the list of that actor's claims. Everything is built from standard
+docutils nodes and sphinx-design components, so every builder can render it; citations in the
+cards are ``pending_xref`` nodes that sphinxcontrib-bibtex resolves like any other.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, cast
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx_design.badges_buttons import create_bdg_classes
+from sphinx_design.shared import create_component
+
+from critical_edition.claims.checks import bib_keys
+from critical_edition.core import nodes as ed
+from critical_edition.core import priorities
+from critical_edition.core.model import Actor, Claim, ClaimStatus
+from critical_edition.core.post_transforms import EditionPostTransform
+from critical_edition.core.tables import table
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+    from critical_edition.claims.domain import EditionDomain
+
+#: sphinx-design badge colour of each status; the status is always written out as well,
+#: so the colour is never the only cue.
+STATUS_COLOURS = {
+    ClaimStatus.SOURCED: "success",
+    ClaimStatus.UNSOURCED: "warning",
+    ClaimStatus.VERIFIED: "info",
+    ClaimStatus.CONTESTED: "danger",
+    ClaimStatus.CORRECTED: "primary",
+}
+
+
+def status_badge(status: ClaimStatus, text: str = "") -> ed.claim_status:
+    """A label naming a claim status: a sphinx-design badge in HTML, ``\\edStatus`` in LaTeX."""
+    classes = [*create_bdg_classes(STATUS_COLOURS[status], outline=False), "ed-status-badge"]
+    text = text or status.label
+    return ed.claim_status(text, text, classes=classes, status=status.value)
+
+
+class _EditionPostTransform(EditionPostTransform):
+    # Priority 5: before Sphinx's ReferencesResolver (10), so the citation references put into
+    # cards and indexes are resolved by sphinxcontrib-bibtex like the ones in the text, and
+    # before sphinx-design turns tab-set containers into HTML (200).
+    default_priority = priorities.CLAIM_CARDS
+
+    @property
+    def domain(self) -> EditionDomain:
+        return cast("EditionDomain", self.env.get_domain("ed"))
+
+    def actor_link(self, actor_id: str, lookup: dict[str, Actor]) -> nodes.Node:
+        actor = lookup.get(actor_id.casefold())
+        if actor is None:
+            return nodes.inline(actor_id, actor_id, classes=["ed-actor-unknown"])
+        return self.link(
+            actor.docname, actor.anchor, nodes.inline(actor.name, actor.name), actor.description
+        )
+
+    @cached_property
+    def bib_keys(self) -> set[str]:
+        """The keys of the .bib files (as parsed by sphinxcontrib-bibtex)."""
+        return bib_keys(self.builder)
+
+    def cite(self, key: str) -> nodes.Node:
+        """A pending citation reference, resolved by sphinxcontrib-bibtex.
+
+        A key missing from the .bib files stays plain text: the claim checks already report
+        it, and a reference would make sphinxcontrib-bibtex report it again, without a line.
+        """
+        if key not in self.bib_keys:
+            return nodes.inline(key, key, classes=["ed-source-unknown"])
+        ref = addnodes.pending_xref(
+            key,
+            nodes.inline(key, key),
+            refdomain="cite",
+            reftype="p",
+            reftarget=key,
+            refdoc=self.link_from,
+            refwarn=False,
+        )
+        ref.source, ref.line = self.document.get("source"), None
+        return ref
+
+    def source_node(self, source: str, footnotes: dict[str, str]) -> nodes.Node:
+        if source.startswith("^"):
+            label = source[1:]
+            refid = footnotes.get(label)
+            text = f"footnote {label}"
+            if refid is None:
+                return nodes.inline(text, text)
+            return nodes.reference(text, text, refid=refid, internal=True)
+        return self.cite(source)
+
+    def joined(self, items: list[nodes.Node], separator: str = ", ") -> list[nodes.Node]:
+        result: list[nodes.Node] = []
+        for i, item in enumerate(items):
+            if i:
+                result.append(nodes.Text(separator))
+            result.append(item)
+        return result
+
+
+class BuildClaimCards(_EditionPostTransform):
+    """Give every claim of the document its card."""
+
+    def run(self, **kwargs: Any) -> None:
+        claim_nodes = [
+            node
+            for node in self.document.findall(nodes.Element)
+            if isinstance(node, ed.claim | ed.claim_block)
+        ]
+        if not claim_nodes:
+            return
+        lookup = self.domain.actor_lookup()
+        # Per document: a LaTeX tree holds every document, each with its own claims and notes.
+        footnotes: dict[str, dict[str, str]] = {}
+        for fn in self.document.findall(nodes.footnote):
+            for name in fn["names"] if fn["ids"] else ():
+                footnotes.setdefault(self.docname_of(fn), {})[str(name)] = fn["ids"][0]
+        for node in claim_nodes:
+            self.fromdocname = self.docname_of(node)
+            records = self.domain.claims_by_doc.get(self.fromdocname, [])
+            claim = next((c for c in records if c.id == node.get("claim_id", "")), None)
+            if claim is not None:
+                node.append(self.card(claim, lookup, footnotes.get(self.fromdocname, {})))
+
+    def card(
+        self, claim: Claim, lookup: dict[str, Actor], footnotes: dict[str, str]
+    ) -> ed.claim_card:
+        card = ed.claim_card(ids=[f"claim-{claim.id}-card"])
+        actors = self.joined([self.actor_link(a, lookup) for a in claim.actors])
+        self.add_card_line(
+            card, "Said by" if len(claim.actors) == 1 else "Said by (jointly)", *actors
+        )
+        if claim.verb:
+            self.add_card_line(card, "Verb", nodes.emphasis(claim.verb, claim.verb))
+        if claim.date:
+            self.add_card_line(card, "Date", nodes.Text(claim.date))
+        if claim.sources:
+            sources = [self.source_node(s, footnotes) for s in claim.sources]
+            self.add_card_line(card, "Source", *self.joined(sources, "; "))
+        else:
+            self.add_card_line(card, "Source", nodes.Text("none given by the authors"))
+        self.add_card_line(card, "Status", status_badge(claim.status))
+        if claim.note:
+            note: list[nodes.Node] = [nodes.Text(claim.note)]
+            if claim.evidence:
+                note += [
+                    nodes.Text(" Evidence: "),
+                    *self.joined([self.cite(k) for k in claim.evidence], "; "),
+                ]
+            self.add_card_line(card, "Editors' note", *note)
+        if self.output_format == "html":
+            # The id and a permalink help on screen; in print they only crowd the margin.
+            permalink = nodes.reference(
+                "", "Link to this claim", refid=f"claim-{claim.id}", classes=["ed-claim-permalink"]
+            )
+            self.add_card_line(
+                card, "Claim", nodes.literal(claim.id, claim.id), nodes.Text(" · "), permalink
+            )
+        return card
+
+
+class FillClaimIndex(_EditionPostTransform):
+    """Replace each claim-index placeholder with counts and tables of every claim."""
+
+    def run(self, **kwargs: Any) -> None:
+        placeholders = list(self.document.findall(ed.claim_index))
+        if not placeholders:
+            return
+        claims = self.domain.claims()
+        lookup = self.domain.actor_lookup()
+        for placeholder in placeholders:
+            self.fromdocname = self.docname_of(placeholder)
+            placeholder.replace_self(self.index(claims, lookup))
+
+    def rows(self, claims: list[Claim], lookup: dict[str, Actor]) -> list[list[nodes.Node]]:
+        rows: list[list[nodes.Node]] = []
+        for number, claim in enumerate(claims, start=1):
+            text = nodes.paragraph()
+            text += self.link(
+                claim.docname, f"claim-{claim.id}", nodes.inline(claim.text, claim.text)
+            )
+            if claim.section:
+                text += nodes.Text(" ")
+                text += nodes.inline(
+                    f"({claim.section})", f"({claim.section})", classes=["ed-where"]
+                )
+            sources: list[nodes.Node] = (
+                self.joined([self.source_node(s, {}) for s in claim.sources], "; ")
+                if claim.sources
+                else [nodes.Text("—")]
+            )
+            source_cell = nodes.paragraph()
+            source_cell.extend(sources)
+            actor_cell = nodes.paragraph()
+            actor_cell.extend(self.joined([self.actor_link(a, lookup) for a in claim.actors]))
+            rows.append(
+                [
+                    nodes.Text(str(number)),
+                    text,
+                    actor_cell,
+                    nodes.Text(claim.verb or "—"),
+                    source_cell,
+                    status_badge(claim.status),
+                ]
+            )
+        return rows
+
+    def claims_table(self, claims: list[Claim], lookup: dict[str, Actor]) -> nodes.table:
+        return table(
+            ["#", "Claim", "Said by", "Verb", "Source", "Status"],
+            self.rows(claims, lookup),
+            [4, 46, 16, 10, 12, 12],
+            classes=["ed-claim-table"],
+        )
+
+    def index(self, claims: list[Claim], lookup: dict[str, Actor]) -> list[nodes.Node]:
+        counts = Counter(claim.status for claim in claims)
+        summary = nodes.paragraph(classes=["ed-claim-summary"])
+        summary += nodes.strong(f"{len(claims)} claims", f"{len(claims)} claims")
+        present = [status for status in ClaimStatus if counts[status]]
+        for position, status in enumerate(present):
+            summary += nodes.Text(": " if position == 0 else ", ")
+            badge = status_badge(status, f"{counts[status]} {status.label}")
+            summary += badge
+        summary += nodes.Text(".")
+        result: list[nodes.Node] = [summary]
+        if self.output_format == "html":
+            tabs = create_component("tab-set", classes=["sd-tab-set", "ed-claim-tabs"])
+            groups = [("All", claims)] + [
+                (status.value.capitalize(), [c for c in claims if c.status is status])
+                for status in ClaimStatus
+                if counts[status]
+            ]
+            for position, (label, subset) in enumerate(groups):
+                item = create_component("tab-item", classes=["sd-tab-item"], selected=position == 0)
+                title = f"{label} ({len(subset)})"
+                item += nodes.rubric(title, title, classes=["sd-tab-label"])
+                content = create_component("tab-content", classes=["sd-tab-content"])
+                content += self.claims_table(subset, lookup)
+                item += content
+                tabs += item
+            result.append(tabs)
+        else:
+            result.append(self.claims_table(claims, lookup))
+        # By register id, as the register counts them (a claim naming its actor twice, by id and
+        # by alias, is one claim).
+        by_actor = {actor_id: len(own) for actor_id, own in self.domain.claims_by_actor().items()}
+        result.append(nodes.rubric("Claims by speaker", "Claims by speaker"))
+        actors = nodes.bullet_list(classes=["ed-claims-by-actor"])
+        for actor_id, count in sorted(by_actor.items(), key=lambda item: (-item[1], item[0])):
+            actor_item = nodes.list_item()
+            paragraph = nodes.paragraph()
+            paragraph += self.actor_link(actor_id, lookup)
+            paragraph += nodes.Text(f": {count} claim{'s' if count != 1 else ''}")
+            actor_item += paragraph
+            actors += actor_item
+        result.append(actors)
+        return result
+
+
+class FillActorEntries(_EditionPostTransform):
+    """Append to each actor of the register the list of that actor's claims."""
+
+    def run(self, **kwargs: Any) -> None:
+        entries = list(self.document.findall(ed.actor_entry))
+        if not entries:
+            return
+        lookup = self.domain.actor_lookup()
+        by_actor = self.domain.claims_by_actor()  # once: the register lists every actor
+        for entry in entries:
+            self.fromdocname = self.docname_of(entry)
+            actor = lookup.get(str(entry["actor_id"]).casefold())
+            own = by_actor.get(actor.id if actor is not None else entry["actor_id"], [])
+            heading = (
+                f"Claims attributed ({len(own)})" if own else "No claims attributed in the text"
+            )
+            entry += nodes.paragraph(heading, heading, classes=["ed-actor-claims-heading"])
+            if not own:
+                continue
+            items = nodes.bullet_list(classes=["ed-actor-claims"])
+            for claim in own:
+                paragraph = nodes.paragraph()
+                paragraph += self.link(
+                    claim.docname, f"claim-{claim.id}", nodes.inline(claim.text, claim.text)
+                )
+                paragraph += nodes.Text(f" — {claim.verb or 'attributed'}, ")
+                paragraph += status_badge(claim.status)
+                items += nodes.list_item("", paragraph)
+            entry += items
+
+
+def register(app: Sphinx) -> None:
+    """Register the post-transforms that build cards, the claim index and the register lists."""
+    app.add_post_transform(BuildClaimCards)
+    app.add_post_transform(FillClaimIndex)
+    app.add_post_transform(FillActorEntries)

@@ -1,0 +1,277 @@
+"""Attribution linter: finds statements that look attributed to someone but are not marked.
+
+Reading phase, after the claims are collected. It scans the running text outside claims,
+footnotes, literals and dismissed phrases for reporting verbs and for impersonal attributions
+("according to", "it was reported", "it is believed") and warns with file and line. An editor
+dismisses one hit by wrapping the phrase in ``{not-a-claim}``. :func:`find_attributions` is the
+pure function the transform and the precision/recall test share.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import functools
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from docutils import nodes
+from sphinx.transforms import SphinxTransform
+
+from critical_edition.core import nodes as ed
+from critical_edition.core import priorities
+from critical_edition.core.config import get_config
+from critical_edition.core.diagnostics import Subtype, warn
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+#: Verbs that report what someone said, in the forms the linter matches.
+REPORTING_VERBS = (
+    "accuse",
+    "accused",
+    "accuses",
+    "acknowledged",
+    "acknowledges",
+    "admits",
+    "admitted",
+    "affirmed",
+    "affirms",
+    "alleged",
+    "alleges",
+    "announced",
+    "announces",
+    "argue",
+    "argued",
+    "argues",
+    "asserted",
+    "asserts",
+    "assured",
+    "assures",
+    "blamed",
+    "blames",
+    "claim",
+    "claimed",
+    "claims",
+    "complained",
+    "condemned",
+    "condemns",
+    "confirmed",
+    "confirms",
+    "contended",
+    "declared",
+    "declares",
+    "denied",
+    "denies",
+    "denounced",
+    "emphasised",
+    "emphasises",
+    "emphasized",
+    "emphasizes",
+    "explained",
+    "explains",
+    "insisted",
+    "insists",
+    "noted",
+    "promised",
+    "promises",
+    "reiterated",
+    "reiterates",
+    "reported",
+    "reports",
+    "said",
+    "says",
+    "speculated",
+    "speculates",
+    "stated",
+    "states",
+    "stressed",
+    "stresses",
+    "tells",
+    "told",
+    "warned",
+    "warns",
+)
+#: Verbs that report a statement only when a ``that`` clause follows ("added that", not
+#: "added a clause"; "maintained that", not "maintains a base").
+THAT_VERBS = (
+    "added",
+    "adds",
+    "believe",
+    "believed",
+    "believes",
+    "indicated",
+    "maintained",
+    "maintains",
+    "observed",
+    "pointed out",
+    "recalled",
+    "suggested",
+    "suggests",
+    "underlined",
+    "underscored",
+)
+#: Impersonal, second-hand or quoting attributions.
+IMPERSONAL = (
+    r"according to",
+    r"it (?:is|was|has been) (?:reported|believed|claimed|said|alleged|argued|stated|estimated)",
+    r"(?:is|are|was|were) said to",
+    r"reportedly",
+    r"allegedly",
+    r"purportedly",
+    r"in the words of",
+    r"as (?:[\w-]+ ){1,5}put it",
+    r"described (?:[\w-]+ ){1,6}?as",
+    r"rejected (?:the |these |those |all |such )?(?:accusations?|allegations?|claims?|charges?)",
+)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A phrase that looks like an attribution."""
+
+    start: int
+    end: int
+    phrase: str
+
+
+@functools.cache
+def _pattern(extra_verbs: tuple[str, ...]) -> re.Pattern[str]:
+    """The linter's pattern with *extra_verbs*; built once per set (asked for per text node)."""
+    verbs = sorted({*REPORTING_VERBS, *(v.lower() for v in extra_verbs)}, key=len, reverse=True)
+    that_verbs = "|".join(re.escape(v) for v in sorted(THAT_VERBS, key=len, reverse=True))
+    alternatives = [
+        *IMPERSONAL,
+        r"(?:" + "|".join(map(re.escape, verbs)) + r")",
+        r"(?:" + that_verbs + r")(?= that\b)",
+    ]
+    return re.compile(r"\b(?:" + "|".join(alternatives) + r")\b", re.IGNORECASE)
+
+
+#: Words that take "states", "claims" or "reports" as a noun when they come before it.
+_NOUN_CONTEXT = re.compile(
+    r"(?:the|two|both|these|those|member|caucasian|baltic|other|its|their|territorial|several|"
+    r"irredentist|this|that|united|many|some|all|such|our|his|her)\s+$",
+    re.IGNORECASE,
+)
+#: ... and words that make them a noun when they come after it ("reports from the front").
+_NOUN_FOLLOWS = re.compile(
+    r"^\s+(?:of|from|on|about|over|by|in|for|and|or|were|are|is|was|have|had|remain)\b|^\s*,",
+    re.IGNORECASE,
+)
+#: A participle after a determiner is an adjective ("the reported casualties", "a declared
+#: aim"), and one after a hyphen part of a compound ("self-declared").
+_ADJECTIVE_CONTEXT = re.compile(
+    r"(?:\b(?:the|a|an|its|their|his|her|these|those|this|our|such)\s+|-)$", re.IGNORECASE
+)
+#: The authors' own voice: "it should be noted that", "must be stressed", and their reading
+#: of someone's mind: "Russia appears to believe that".
+_AUTHORS_VOICE = re.compile(
+    r"\b(?:(?:should|must|can|may|could|will|to)\s+(?:\w+\s+)?be|"
+    r"(?:appears?|appeared|seems?|seemed)\s+to)\s+$",
+    re.IGNORECASE,
+)
+#: "admitted" in the passive means let in ("was admitted to the United Nations").
+_PASSIVE = re.compile(r"\b(?:is|are|was|were|be|been|being)\s+$", re.IGNORECASE)
+_NOUN_FORMS = {"states", "claims", "claim", "reports"}
+
+
+def find_attributions(text: str, extra_verbs: Iterable[str] = ()) -> list[Hit]:
+    """The phrases of *text* that look like attributions of a statement to someone."""
+    pattern = _pattern(tuple(extra_verbs))
+    hits = []
+    for match in pattern.finditer(text):
+        word = match.group(0).lower()
+        before, after = text[: match.start()], text[match.end() :]
+        if word in _NOUN_FORMS and (_NOUN_CONTEXT.search(before) or _NOUN_FOLLOWS.match(after)):
+            continue
+        if (word.endswith("ed") or word == "said") and _ADJECTIVE_CONTEXT.search(before):
+            continue
+        if _AUTHORS_VOICE.search(before) or (word == "admitted" and _PASSIVE.search(before)):
+            continue
+        hits.append(Hit(match.start(), match.end(), match.group(0)))
+    return hits
+
+
+_SKIPPED = (
+    ed.claim,
+    ed.claim_block,
+    ed.not_a_claim,
+    nodes.footnote,
+    nodes.citation,
+    nodes.literal,
+    nodes.literal_block,
+    nodes.raw,
+    nodes.comment,
+    nodes.title,
+    nodes.rubric,
+    nodes.pending,
+    nodes.footnote_reference,
+)
+
+
+def _outside_marked_text(node: nodes.Node) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if isinstance(parent, _SKIPPED) or "ed-no-lint" in parent.get("classes", ()):
+            return False
+        parent = parent.parent
+    return True
+
+
+def _hit_line(node: nodes.Text, offset: int) -> int | None:
+    """The source line of a hit at *offset* in *node*.
+
+    The paragraph knows only its first line; the line breaks of its text before the hit say
+    how many lines further down the hit stands.
+    """
+    paragraph: nodes.Node | None = node.parent
+    while isinstance(paragraph, nodes.TextElement) and isinstance(
+        paragraph.parent, nodes.TextElement
+    ):
+        paragraph = paragraph.parent
+    if isinstance(paragraph, nodes.TextElement) and paragraph.line:
+        breaks = node.astext()[:offset].count("\n")
+        for text in paragraph.findall(nodes.Text):
+            if text is node:
+                return paragraph.line + breaks
+            breaks += text.astext().count("\n")
+    parent: nodes.Node | None = node.parent
+    while parent is not None:
+        if parent.line:
+            return parent.line
+        parent = parent.parent
+    return None
+
+
+class LintAttributions(SphinxTransform):
+    """Warn about unmarked attributions in the documents the linter covers."""
+
+    # After CollectClaims (200): claims are marked; the text is otherwise as parsed.
+    default_priority = priorities.LINT_ATTRIBUTIONS
+
+    def apply(self, **kwargs: object) -> None:
+        settings = get_config(self.config)
+        if not settings.lint_attributions:
+            return
+        patterns = settings.lint_documents
+        if patterns and not any(fnmatch.fnmatch(self.env.docname, p) for p in patterns):
+            return
+        for text in list(self.document.findall(nodes.Text)):
+            if not _outside_marked_text(text):
+                continue
+            for hit in find_attributions(text.astext(), settings.reporting_verbs):
+                context = text.astext()[max(0, hit.start - 40) : hit.end + 40].replace("\n", " ")
+                warn(
+                    f"possible attributed statement not marked as a claim: {hit.phrase!r} in "
+                    f"“…{context.strip()}…”; mark it with {{claim}} or dismiss it with "
+                    "{not-a-claim}",
+                    Subtype.CLAIM_UNMARKED,
+                    (self.env.docname, _hit_line(text, hit.start)),
+                )
+
+
+def register(app: Sphinx) -> None:
+    """Register the linter."""
+    app.add_transform(LintAttributions)

@@ -1,0 +1,1 @@
+"""The command line (outside Sphinx): ``critical-edition check | new | linkcheck-report``."""

@@ -1,0 +1,148 @@
+"""Command line: ``critical-edition check`` runs a strict build and prints the integrity report.
+
+``python -m critical_edition check [SRCDIR]`` builds the edition from scratch with every
+reference checked and every warning an error (``-n -W --keep-going -E``), into a temporary
+directory unless ``--out-dir`` is given, then prints the report's summary line. The exit status
+is 0 when the build found nothing, 1 when it found problems, 2 when it could not run. Other
+subcommands join ``main``'s parser through ``_SUBCOMMANDS``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from contextlib import ExitStack
+from pathlib import Path
+
+from critical_edition.cli.linkreport import add_subcommand as _add_linkreport
+from critical_edition.cli.new import add_subcommand as _add_new
+from critical_edition.integrity.report import JSON_NAME, SARIF_NAME
+
+#: Exit statuses.
+OK, PROBLEMS, FAILED = 0, 1, 2
+
+
+def _add_check(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "check",
+        help="strict build plus the integrity report",
+        description="Build the edition strictly (nitpicky, warnings are errors, fresh "
+        "environment) and print the integrity report. Exit status: 0 no problems, 1 problems, "
+        "2 the build could not run.",
+    )
+    parser.add_argument(
+        "srcdir", nargs="?", default="docs", help="the directory holding conf.py (default: docs)"
+    )
+    parser.add_argument(
+        "--out-dir",
+        type=Path,
+        help="where to build (default: a temporary directory, removed afterwards)",
+    )
+    parser.add_argument(
+        "--report-dir",
+        type=Path,
+        help="where to write integrity.json and integrity.sarif (default: OUT_DIR/report; "
+        "with no --out-dir the report files are removed with the build)",
+    )
+    parser.add_argument("-b", "--builder", default="html", help="the Sphinx builder (html)")
+    parser.add_argument(
+        "-j", "--jobs", default="1", help="parallel jobs, as sphinx-build -j (default: 1)"
+    )
+    parser.set_defaults(run=run_check)
+
+
+def run_check(args: argparse.Namespace) -> int:
+    """Build strictly, print the summary; return the exit status."""
+    from sphinx.cmd.build import build_main
+
+    srcdir = Path(args.srcdir).resolve()
+    if not (srcdir / "conf.py").is_file():
+        print(f"critical-edition check: no conf.py in {srcdir}", file=sys.stderr)
+        return FAILED
+    with ExitStack() as stack:
+        if args.out_dir is not None:
+            out = Path(args.out_dir).resolve()
+        else:
+            out = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="edition-check-")))
+        report_dir = (
+            Path(args.report_dir).resolve() if args.report_dir is not None else out / "report"
+        )
+        for name in (JSON_NAME, SARIF_NAME):  # never read a report of an earlier run
+            (report_dir / name).unlink(missing_ok=True)
+        argv = [
+            "-b",
+            args.builder,
+            "-n",
+            "-W",
+            "--keep-going",
+            "-E",
+            "-q",
+            "-j",
+            str(args.jobs),
+            "-d",
+            str(out / "doctrees"),
+            "-D",
+            f"edition_report_dir={report_dir}",
+            str(srcdir),
+            str(out / args.builder),
+        ]
+        status = build_main(argv)
+        if status not in (OK, PROBLEMS):
+            print(
+                f"critical-edition check: the build stopped (status {status}); see the "
+                "messages above",
+                file=sys.stderr,
+            )
+            return FAILED
+        report_file = report_dir / JSON_NAME
+        try:
+            report = json.loads(report_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            print(
+                "critical-edition check: the build wrote no integrity report (is "
+                "critical_edition in the extensions of conf.py?)",
+                file=sys.stderr,
+            )
+            return FAILED
+        problems = len(report.get("findings", []))
+        print(f"integrity: {report.get('summary', '')}")
+        if args.out_dir is not None or args.report_dir is not None:
+            print(f"report: {report_file} and {report_dir / SARIF_NAME}")
+        if status == OK and problems == 0:
+            print("check passed: no problems found")
+            return OK
+        print(f"check failed: {max(problems, 1)} problem(s); see the messages above")
+        return PROBLEMS
+
+
+#: Subcommands: each adds its parser and sets ``run`` (a function of the parsed arguments).
+_SUBCOMMANDS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = [
+    _add_check,
+    _add_linkreport,
+    _add_new,
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``critical-edition`` argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="critical-edition", description="Tools for the critical edition."
+    )
+    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
+    for add in _SUBCOMMANDS:
+        add(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    run: Callable[[argparse.Namespace], int] | None = getattr(args, "run", None)
+    if run is None:
+        parser.print_help(sys.stderr)
+        return FAILED
+    return run(args)

@@ -1,0 +1,56 @@
+"""Priorities (every phase): each number the toolkit gives Sphinx or docutils, named once.
+
+Lower runs first, for event handlers (Sphinx's default is 500) and for transforms (docutils
+sorts them by priority, then by class name). Each name says what must come before and after.
+"""
+
+from __future__ import annotations
+
+# --- events ---------------------------------------------------------------------------------
+
+#: config-inited: the bibliography styles are checked once every extension registered its own.
+CHECK_BIB_STYLES = 900
+#: builder-inited: the formatting cache is loaded before anything formats an entry.
+LOAD_BIB_CACHE = 100
+#: builder-inited: the .bib files are checked before sphinxcontrib-bibtex parses them (500).
+CHECK_BIB_FILES = 400
+#: builder-inited: after sphinx-design's handler (500) added its static path a second time.
+DROP_DUPLICATE_STATIC_PATHS = 900
+#: doctree-read: after Sphinx's TocTreeCollector (500), which skipped supplied titles.
+TOC_FOR_SUPPLIED_TITLES = 600
+#: env-updated: after sphinxcontrib-bibtex (500) formatted the citations.
+PAGES_CITING_CHANGED_ENTRIES = 600
+#: html-page-context: around furo's handler (500), which renders the navigation tree.
+NAVIGATION_BEFORE_THEME = 400
+NAVIGATION_AFTER_THEME = 600
+#: build-finished: claims counted by status just before the report is assembled ...
+COUNT_CLAIMS = 800
+#: ... and the report written after every check has emitted its warnings and counts.
+WRITE_REPORT = 900
+
+# --- read-phase transforms ------------------------------------------------------------------
+# After the document is parsed, before docutils numbers and resolves footnotes (620), so that
+# the collectors still see the source's footnote labels.
+
+#: Claims are recorded first: the other collectors and the linter read their records.
+COLLECT_CLAIMS = 200
+#: Which citations are the editors' (inside editorial notes).
+COLLECT_EDITORIAL_CITATIONS = 205
+#: Emendations and editorial notes.
+COLLECT_APPARATUS = 210
+#: The attribution linter, once claims and notes are marked (it skips both).
+LINT_ATTRIBUTIONS = 211
+#: Register mentions, then dated events (whose labels are the sentence around the date).
+COLLECT_MENTIONS = 212
+COLLECT_EVENTS = 213
+
+# --- post-transforms (write phase) ----------------------------------------------------------
+# Before Sphinx resolves references (10), so that the links they add are resolved too.
+
+#: Claim cards, the claim index and the actor entries.
+CLAIM_CARDS = 5
+#: Emendation cards, note numbers, the apparatus, register and chronology pages, bibliography
+#: badges: after sphinxcontrib-bibtex built the bibliography's entries (5).
+APPARATUS_PAGES = 6
+#: The witness's reading replaces the edition's, once cards and indexes are built.
+WITNESS_READING = 8

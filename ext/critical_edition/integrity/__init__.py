@@ -1,0 +1,19 @@
+"""Integrity (read phase to build-finished): footnotes, citations as text, raw HTML, the report."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from critical_edition.integrity import citelint, footnotes, rawhtml, report, stale
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+
+def setup_integrity(app: Sphinx) -> None:
+    """Register the integrity checks and the report that sums them up."""
+    footnotes.register(app)  # dangling, unreferenced and duplicate footnotes, by label
+    citelint.register(app)  # author-year citations left as plain text
+    rawhtml.register(app)  # raw HTML in the sources
+    stale.register(app)  # incremental = clean: stale navigation, removed pages' outputs
+    report.register(app)  # the integrity report (build-finished)

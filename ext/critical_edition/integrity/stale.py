@@ -1,0 +1,69 @@
+"""Incremental = clean (env-updated, build-finished): stale navigation and removed pages' outputs."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from critical_edition.core.envdata import swap
+from critical_edition.core.findings import build_state
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
+
+
+#: Digest of the table of contents and the page titles at the last build (environment).
+_ENV_NAVIGATION = "critical_edition_navigation"
+
+
+def pages_with_stale_navigation(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """Every page, when the table of contents or a page title changed; ``env-updated``.
+
+    Each page shows its neighbours (previous, next, parent) and, in themes like furo, the
+    whole table of contents with every title. Sphinx rewrites only the pages it re-read and
+    their toctree parents, so after a page is added, removed, moved or retitled the other
+    pages keep stale links until a clean build. The check compares a digest of the toctree
+    structure and titles with the last build's and has every page rewritten (not re-read)
+    when it changed.
+    """
+    structure = (
+        sorted((doc, tuple(children)) for doc, children in env.toctree_includes.items()),
+        sorted((doc, title.astext()) for doc, title in env.titles.items()),
+    )
+    digest = hashlib.sha256(repr(structure).encode("utf-8")).hexdigest()
+    return [] if swap(env, _ENV_NAVIGATION, digest) == digest else sorted(env.found_docs)
+
+
+def remove_outputs_of_removed_pages(app: Sphinx, exception: BaseException | None) -> None:
+    """Delete the HTML page and source copy of documents removed since the last build.
+
+    Sphinx leaves them in the output directory, where they stay reachable (by old links,
+    bookmarks, search engines) though nothing links to them and a clean build has none.
+    ``build-finished``; HTML builders only; only the removed documents' own files.
+    """
+    if exception is not None or app.builder.format != "html":
+        return
+    outdir = Path(app.outdir).resolve()
+    get_outfilename = getattr(app.builder, "get_outfilename", None)
+    for docname in sorted(build_state(app).removed - set(app.env.found_docs)):
+        link_suffix = app.config.html_sourcelink_suffix
+        candidates = [
+            outdir / "_sources" / f"{docname}{suffix}{link_suffix}"
+            for suffix in app.config.source_suffix
+        ]
+        if get_outfilename is not None:
+            candidates.append(Path(get_outfilename(docname)))
+        for path in candidates:
+            resolved = path.resolve()
+            if resolved.is_file() and resolved.is_relative_to(outdir):
+                resolved.unlink()
+
+
+def register(app: Sphinx) -> None:
+    """Connect the two repairs."""
+    # env-updated: a changed table of contents or title makes every page's navigation stale.
+    app.connect("env-updated", pages_with_stale_navigation)
+    # build-finished: outputs of removed documents go, as in a clean build.
+    app.connect("build-finished", remove_outputs_of_removed_pages)

@@ -1,0 +1,457 @@
+"""Bibliography cache (setup to build-finished): sphinxcontrib-bibtex without its repeated work.
+
+sphinxcontrib-bibtex 2.7 and pybtex 0.26 repeat costly work on every build:
+
+* **Plugin lookups.** ``pybtex.plugin.find_plugin`` answers a request for a backend or style
+  class by scanning the entry points of every installed distribution
+  (``importlib.metadata.entry_points``): milliseconds per call, more with every package in
+  the environment. sphinxcontrib-bibtex calls it once per citation it resolves (the plain-text
+  backend, for the tooltip) and pybtex's ``Text.render_as`` once per rendering; on the
+  benchmark's 10x edition these lookups were half of the build time. :func:`find_plugin`
+  remembers each answer. The plugins registered at run time (``pybtex.plugin.register_plugin``,
+  which the edition's styles use) are part of the memo's key, so registering or replacing one
+  is seen at once; only a distribution installed while a build runs would go unnoticed.
+* **Formatting.** At ``env-updated`` sphinxcontrib-bibtex formats every entry of every
+  bibliography again (twice, with tooltips on), even when nothing changed. The formatting
+  styles found through the memo are given a ``format_entry`` that looks the result up by
+  (style, label, entry fingerprint) first. The cache is kept between builds in the doctree
+  directory (``critical_edition_bibcache.pickle``), so an incremental build formats only the
+  entries that changed. The style's fingerprint covers the source files of its classes and
+  the pybtex and sphinxcontrib-bibtex versions, so editing a style's code empties its part of
+  the cache; an entry's fingerprint covers its key, type, fields and names. Entries with a
+  ``crossref`` (whose output depends on another entry) and calls with ``bib_data`` are never
+  cached. An entry that cannot be formatted raises on every build, as without the cache.
+* **Filtering.** Before formatting, ``BibtexDomain.get_filtered_entries`` finds the pages
+  citing each entry by scanning every citation of the edition, for every entry: entries x
+  citations set constructions on every build (a third of an incremental build at 50x the
+  paper). :func:`get_filtered_entries` is the same function with the citing pages of every key
+  collected in one pass first; the rest is upstream's code, unchanged.
+* **Lookup.** ``BibtexDomain.resolve_xref`` finds a reference's entries by scanning every
+  citation of the edition, twice, for every reference (references x entries).
+  :func:`resolve_xref` runs upstream's code on the reference's own keys' citations, taken
+  from an index built once a build.
+
+The output is byte-identical with and without the cache (``tests/test_bibcache.py`` builds a
+small root both ways, and checks that the pybtex and sphinxcontrib-bibtex functions wrapped or
+replaced here are still the code this module was written against). Set the environment
+variable ``CRITICAL_EDITION_BIBCACHE=0`` to build with stock sphinxcontrib-bibtex (the
+benchmark does).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import os
+import pickle
+import sys
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pybtex.plugin
+import pybtex.style.formatting
+from sphinxcontrib.bibtex import domain as bibtex_domain
+from sphinxcontrib.bibtex.citation_target import parse_citation_targets
+
+from critical_edition.core import priorities
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Iterator
+
+    from sphinx.application import Sphinx
+
+#: Set to ``0`` to switch the cache off (for comparisons and when in doubt).
+SWITCH = "CRITICAL_EDITION_BIBCACHE"
+#: The cache file, in the doctree directory.
+CACHE_NAME = "critical_edition_bibcache.pickle"
+#: Bump when the layout of the cache file or of the fingerprints changes.
+CACHE_VERSION = 1
+#: The modules whose ``find_plugin`` is replaced by the memo: pybtex's own (looked up at call
+#: time by sphinxcontrib-bibtex and by ``Text.render_as``) and the name imported by the
+#: formatting styles' ``__init__`` (names, labels and sorting styles).
+PATCHED_MODULES = (pybtex.plugin, pybtex.style.formatting)
+
+
+def enabled() -> bool:
+    """Whether the cache is on (it is unless ``CRITICAL_EDITION_BIBCACHE=0``)."""
+    return os.environ.get(SWITCH, "1").strip().lower() not in {"0", "false", "no", "off"}
+
+
+# -- the plugin memo -------------------------------------------------------------------------
+
+_original_find_plugin: Callable[..., Any] = pybtex.plugin.find_plugin
+_found: dict[tuple[Any, ...], type] = {}
+
+
+def _runtime_state(group: str) -> tuple[tuple[str, str, int], ...]:
+    """The plugins registered at run time that a lookup in *group* may return."""
+    registry: dict[str, dict[str, type]] = pybtex.plugin._RUNTIME_PLUGINS
+    return tuple(
+        (name, plugin_name, id(klass))
+        for name in (group, group + ".aliases", group + ".suffixes")
+        for plugin_name, klass in registry.get(name, {}).items()
+    )
+
+
+def find_plugin(plugin_group: str, name: Any = None, filename: Any = None) -> Any:
+    """``pybtex.plugin.find_plugin``, remembering its answers; formatting styles are cached.
+
+    Same arguments, result and exceptions as pybtex's function (errors are not remembered).
+    """
+    if isinstance(name, type):
+        return _original_find_plugin(plugin_group, name, filename)
+    key = (plugin_group, name, filename, _runtime_state(plugin_group))
+    found = _found.get(key)
+    if found is None:
+        found = _original_find_plugin(plugin_group, name, filename)
+        if plugin_group == "pybtex.style.formatting" and isinstance(found, type):
+            found = _caching_style(found)
+        _found[key] = found
+    return found
+
+
+def install() -> None:
+    """Put the memo in place of pybtex's ``find_plugin``, and the one-pass filter (idempotent)."""
+    for module in PATCHED_MODULES:
+        if module.find_plugin is _original_find_plugin:
+            module.find_plugin = find_plugin
+    setattr(bibtex_domain.BibtexDomain, "get_filtered_entries", get_filtered_entries)  # noqa: B010
+    setattr(bibtex_domain.BibtexDomain, "resolve_xref", resolve_xref)  # noqa: B010
+
+
+def uninstall() -> None:
+    """Restore pybtex's ``find_plugin`` and sphinxcontrib-bibtex's filter; forget the memo."""
+    for module in PATCHED_MODULES:
+        if module.find_plugin is find_plugin:
+            module.find_plugin = _original_find_plugin
+    setattr(  # noqa: B010
+        bibtex_domain.BibtexDomain, "get_filtered_entries", _original_get_filtered_entries
+    )
+    setattr(bibtex_domain.BibtexDomain, "resolve_xref", _original_resolve_xref)  # noqa: B010
+    _found.clear()
+
+
+# -- the filter ------------------------------------------------------------------------------
+
+_original_get_filtered_entries: Callable[..., Any] = bibtex_domain.BibtexDomain.get_filtered_entries
+
+
+_FilterVisitor: Any = bibtex_domain._FilterVisitor
+
+
+def get_filtered_entries(self: Any, bibliography_key: Any) -> Iterator[tuple[str, Any]]:
+    """``BibtexDomain.get_filtered_entries`` of sphinxcontrib-bibtex 2.7, in linear time.
+
+    Upstream computes each entry's citing pages by scanning every citation reference of the
+    edition; here they are collected for every key in one pass. Everything else (the filter
+    expression, its warning, the order of the entries) is upstream's code.
+    """
+    bibliography = self.bibliographies[bibliography_key]
+    citing: dict[str, set[str]] = {}
+    for citation_ref in self.citation_refs:
+        for target in citation_ref.targets:
+            citing.setdefault(target.key, set()).add(citation_ref.docname)
+    for entry in self.get_entries(bibliography.bibfiles):
+        key = bibliography.keyprefix + entry.key
+        cited_docnames = set(citing.get(key, ()))
+        visitor = _FilterVisitor(
+            entry=entry,
+            docname=bibliography_key.docname,
+            cited_docnames=cited_docnames,
+        )
+        try:
+            success = visitor.visit(bibliography.filter_)
+        except ValueError as err:
+            bibtex_domain.logger.warning(
+                f"syntax error in :filter: expression; {err}",
+                location=(bibliography_key.docname, bibliography.line),
+                type="bibtex",
+                subtype="filter_syntax_error",
+            )
+            # recover by falling back to the default
+            success = bool(cited_docnames)
+        if success or entry.key in bibliography.keys:
+            yield key, entry
+
+
+# -- the citation lookup ---------------------------------------------------------------------
+
+_original_resolve_xref: Callable[..., Any] = bibtex_domain.BibtexDomain.resolve_xref
+
+#: Where each key's citations are in the domain's list of citations: (that list, positions).
+_positions: tuple[list[Any], dict[str, list[int]]] | None = None
+
+
+def _positions_by_key(citations: list[Any]) -> dict[str, list[int]]:
+    """The positions of each key's citations in *citations*, indexed once a build."""
+    global _positions
+    if _positions is None or _positions[0] is not citations:
+        by_key: dict[str, list[int]] = {}
+        for position, citation in enumerate(citations):
+            by_key.setdefault(citation.key, []).append(position)
+        _positions = (citations, by_key)
+    return _positions[1]
+
+
+def forget_positions(*_: object) -> None:
+    """Drop the index (``write-started``: the citations were just collected again)."""
+    global _positions
+    _positions = None
+
+
+def resolve_xref(
+    self: Any,
+    env: Any,
+    fromdocname: str,
+    builder: Any,
+    typ: str,
+    target: str,
+    node: Any,
+    contnode: Any,
+) -> Any:
+    """``BibtexDomain.resolve_xref`` of sphinxcontrib-bibtex 2.7, without its scan.
+
+    Upstream looks a reference's keys up by scanning every citation of the edition, twice, for
+    every reference: references x entries. Here the scan is given only the citations of the
+    reference's keys, in their order, from an index built once a build; the rest is
+    upstream's code, unchanged.
+    """
+    everything = self.data["citations"]
+    positions = _positions_by_key(everything)
+    keys = {cited.key for cited in parse_citation_targets(target)}
+    wanted = sorted(p for key in keys for p in positions.get(key, ()))
+    self.data["citations"] = [everything[p] for p in wanted]
+    try:
+        return _original_resolve_xref(self, env, fromdocname, builder, typ, target, node, contnode)
+    finally:
+        self.data["citations"] = everything
+
+
+# -- the formatting cache --------------------------------------------------------------------
+
+
+#: One formatted entry's place in the cache: (style, (label, entry fingerprint)).
+CacheKey = tuple[str, tuple[str, str]]
+
+
+class FormatCache:
+    """Formatted entries by style and (label, entry fingerprint); what this build used."""
+
+    def __init__(self, stored: dict[str, dict[tuple[str, str], Any]] | None = None) -> None:
+        self.stored = stored or {}
+        self.used: dict[str, dict[tuple[str, str], Any]] = {}
+        self.hits = 0
+        self.misses = 0
+        self._recorders: list[set[CacheKey]] = []
+
+    def get(self, style: str, key: tuple[str, str]) -> Any:
+        found = self.stored.get(style, {}).get(key)
+        if found is not None:
+            self.hits += 1
+            self._use(style, key, found)
+        return found
+
+    def put(self, style: str, key: tuple[str, str], value: Any) -> None:
+        self.misses += 1
+        self.stored.setdefault(style, {})[key] = value
+        self._use(style, key, value)
+
+    def _use(self, style: str, key: tuple[str, str], value: Any) -> None:
+        self.used.setdefault(style, {})[key] = value
+        for recorder in self._recorders:
+            recorder.add((style, key))
+
+    @contextlib.contextmanager
+    def recording(self) -> Iterator[set[CacheKey]]:
+        """The entries looked up or formatted inside the ``with`` block, as they are used."""
+        keys: set[CacheKey] = set()
+        self._recorders.append(keys)
+        try:
+            yield keys
+        finally:
+            self._recorders.remove(keys)
+
+    def keep(self, keys: Iterable[CacheKey]) -> None:
+        """Count *keys* as used by this build, those still stored.
+
+        For work an earlier build formatted and this one reuses without formatting (the
+        bibliography check's result): saving keeps them, for when that work is done again.
+        """
+        for style, key in keys:
+            found = self.stored.get(style, {}).get(key)
+            if found is not None:
+                self.used.setdefault(style, {})[key] = found
+
+
+#: The cache of the running build (a fresh one until ``builder-inited`` loads the stored one).
+CACHE = FormatCache()
+
+
+@functools.cache
+def _versions() -> str:
+    """The versions of the formatting packages, read once per process.
+
+    Each lookup scans the installed distributions (milliseconds), and a style is made for
+    every bibliography; a running process keeps the code it imported whatever is installed
+    meanwhile, so the first answer stays true.
+    """
+    found = []
+    for dist in ("pybtex", "sphinxcontrib-bibtex", "pybtex-docutils"):
+        try:
+            found.append(f"{dist}={version(dist)}")
+        except PackageNotFoundError:
+            found.append(f"{dist}=?")
+    return ";".join(found)
+
+
+def _source_stamp(cls: type) -> str:
+    """Where the code of *cls* and its bases lives, and when it last changed."""
+    parts = []
+    for klass in cls.__mro__:
+        module = sys.modules.get(klass.__module__)
+        path = getattr(module, "__file__", None)
+        stat = None
+        if path:
+            with contextlib.suppress(OSError):
+                stat = Path(path).stat()
+        parts.append(
+            f"{klass.__module__}.{klass.__qualname__}@{path}:"
+            + (f"{stat.st_mtime_ns}:{stat.st_size}" if stat else "?")
+        )
+    return "|".join(parts)
+
+
+def entry_fingerprint(entry: Any) -> str:
+    """A digest of everything a formatting style reads from *entry*."""
+    persons = tuple(
+        (
+            str(role),
+            tuple(
+                (
+                    tuple(p.first_names),
+                    tuple(p.middle_names),
+                    tuple(p.prelast_names),
+                    tuple(p.last_names),
+                    tuple(p.lineage_names),
+                )
+                for p in people
+            ),
+        )
+        for role, people in entry.persons.items()
+    )
+    fields = tuple((str(name), repr(value)) for name, value in entry.fields.items())
+    data = (str(entry.key), entry.type, entry.original_type, fields, persons)
+    return hashlib.sha256(repr(data).encode("utf-8")).hexdigest()
+
+
+_caching_classes: dict[type, type] = {}
+
+
+def _caching_style(cls: Any) -> Any:
+    """A subclass of the formatting style *cls* whose ``format_entry`` goes through the cache.
+
+    It keeps the style's name, module and behaviour; only instances made without arguments
+    (as sphinxcontrib-bibtex makes them) use the cache.
+    """
+    if not (isinstance(cls, type) and issubclass(cls, pybtex.style.formatting.BaseStyle)):
+        return cls
+    cached = _caching_classes.get(cls)
+    if cached is not None:
+        return cached
+    style_class: Any = cls  # pybtex has no type information
+    base_format: Callable[..., Any] = style_class.format_entry
+    base_init: Callable[..., None] = style_class.__init__
+    stamps: dict[type, str] = {}
+
+    def init(self: Any, *args: Any, **kwargs: Any) -> None:
+        base_init(self, *args, **kwargs)
+        self._bibcache_style = None
+        if not args and not kwargs and enabled():
+            name_style = type(getattr(self, "name_style", None))
+            for klass in (cls, name_style):
+                if klass not in stamps:
+                    stamps[klass] = _source_stamp(klass)
+            self._bibcache_style = "\n".join(
+                (f"v{CACHE_VERSION}", _versions(), stamps[cls], stamps[name_style])
+            )
+
+    def format_entry(self: Any, label: str, entry: Any, bib_data: Any = None) -> Any:
+        style = self._bibcache_style
+        if style is None or bib_data is not None or "crossref" in entry.fields:
+            return base_format(self, label, entry, bib_data)
+        key = (str(label), entry_fingerprint(entry))
+        found = CACHE.get(style, key)
+        if found is None:
+            found = base_format(self, label, entry)
+            CACHE.put(style, key, found)
+        return found
+
+    cached = type(
+        cls.__name__,
+        (cls,),
+        {
+            "__init__": init,
+            "format_entry": format_entry,
+            "__module__": cls.__module__,
+            "__qualname__": cls.__qualname__,
+            "__doc__": cls.__doc__,
+            "bibcache_base": cls,
+        },
+    )
+    _caching_classes[cls] = cached
+    return cached
+
+
+# -- Sphinx events ---------------------------------------------------------------------------
+
+
+def _cache_path(app: Sphinx) -> Path:
+    return Path(app.doctreedir) / CACHE_NAME
+
+
+def load(app: Sphinx) -> None:
+    """Read the formatted entries of the last build (``builder-inited``)."""
+    global CACHE
+    stored: dict[str, dict[tuple[str, str], Any]] = {}
+    path = _cache_path(app)
+    if enabled() and path.is_file():
+        try:
+            with path.open("rb") as stream:
+                data = pickle.load(stream)
+            if isinstance(data, dict) and data.get("version") == CACHE_VERSION:
+                stored = data["entries"]
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, KeyError):
+            # A damaged file, or one written by other versions of the code: start afresh.
+            stored = {}
+    CACHE = FormatCache(stored)
+
+
+def save(app: Sphinx, exception: BaseException | None) -> None:
+    """Keep the entries this build used for the next one (``build-finished``)."""
+    if exception is not None or not enabled() or not CACHE.misses:
+        # Nothing new was formatted: the stored file still holds every entry used.
+        return
+    path = _cache_path(app)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".tmp")
+    with partial.open("wb") as stream:
+        pickle.dump(
+            {"version": CACHE_VERSION, "entries": CACHE.used}, stream, pickle.HIGHEST_PROTOCOL
+        )
+    partial.replace(path)
+
+
+def register(app: Sphinx) -> None:
+    """Install the plugin memo and connect the formatting cache's loading and saving."""
+    if enabled():
+        install()
+    else:
+        uninstall()
+    # builder-inited, priority 100: before sphinxcontrib-bibtex or anything formats an entry.
+    app.connect("builder-inited", load, priority=priorities.LOAD_BIB_CACHE)
+    # build-finished: after every entry of this build was formatted (env-updated).
+    app.connect("build-finished", save)
+    # write-started: the citations were collected anew (env-updated); index them again.
+    app.connect("write-started", forget_positions)

@@ -1,0 +1,70 @@
+"""Assets: the stylesheet and scripts shipped with the extension, added to HTML builds only.
+
+At ``config-inited`` the package's ``static/`` folder joins ``html_static_path`` (other builders
+ignore that setting); at ``builder-inited`` the files are linked from every page of HTML
+builds. Nothing is ever copied into the output folder by hand.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from critical_edition.core import priorities
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
+
+STATIC = Path(__file__).parent.parent / "static"
+CSS_FILES = ("critical-edition.css", "reading.css", "apparatus.css")
+JS_FILES: tuple[str, ...] = ("previews.js",)
+
+
+def _static_paths() -> list[str]:
+    """Our static folder, and sphinx-design's (see :func:`add_static_paths` for why)."""
+    from sphinx_design.extension import STATIC_DIR as SPHINX_DESIGN_STATIC
+
+    return [str(STATIC), str(SPHINX_DESIGN_STATIC)]
+
+
+def add_static_paths(app: Sphinx, config: Config) -> None:
+    """Serve the package's static folder (connected to ``config-inited``).
+
+    It must happen here, not at ``builder-inited``: Sphinx compares the configuration with the
+    pickled one before the builder starts, and a path added later looks like a changed
+    ``html_static_path`` on every build, which has every page rewritten even when nothing
+    changed. sphinx-design (0.8) appends its folder at ``builder-inited``, with exactly that
+    effect; so its folder is added here too, and :func:`drop_duplicate_static_paths` removes
+    the copy it appends later.
+    """
+    for path in _static_paths():
+        if path not in config.html_static_path:
+            config.html_static_path.append(path)
+
+
+def drop_duplicate_static_paths(app: Sphinx) -> None:
+    """Keep each static folder once (``builder-inited``, after sphinx-design's handler)."""
+    app.config.html_static_path[:] = list(dict.fromkeys(app.config.html_static_path))
+
+
+def add_static_files(app: Sphinx) -> None:
+    """Link the extension's CSS and JS from HTML pages (connected to ``builder-inited``)."""
+    if app.builder.format != "html":
+        return
+    for css in CSS_FILES:
+        app.add_css_file(css)
+    for js in JS_FILES:
+        app.add_js_file(js, defer="defer")
+
+
+def register(app: Sphinx) -> None:
+    """Register the asset hook."""
+    app.connect("config-inited", add_static_paths)
+    app.connect("builder-inited", add_static_files)
+    # 900: after sphinx-design's builder-inited handler (default priority 500).
+    app.connect(
+        "builder-inited",
+        drop_duplicate_static_paths,
+        priority=priorities.DROP_DUPLICATE_STATIC_PATHS,
+    )
