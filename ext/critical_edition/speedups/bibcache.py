@@ -35,7 +35,14 @@ The output is byte-identical with and without the cache (``tests/test_bibcache.p
 small root both ways, and checks that the pybtex and sphinxcontrib-bibtex functions wrapped or
 replaced here are still the code this module was written against). Set the environment
 variable ``CRITICAL_EDITION_BIBCACHE=0`` to build with stock sphinxcontrib-bibtex (the
-benchmark does).
+benchmark does); the cache also stands aside on pybtex or sphinxcontrib-bibtex releases the
+tests do not cover (:mod:`.versions`).
+
+Upstream: no issue or pull request of pybtex or sphinxcontrib-bibtex asks for these changes
+(none was found when this was written); the nearest precedent is Pygments' entry-point cache
+(pygments pull request #2979), the same remedy for the same ``importlib.metadata`` cost. Each
+part can be deleted when upstream memoises plugin lookups (pybtex), formats only changed
+entries, and indexes citations by key (sphinxcontrib-bibtex).
 """
 
 from __future__ import annotations
@@ -43,7 +50,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
-import os
 import pickle
 import sys
 from importlib.metadata import PackageNotFoundError, version
@@ -56,6 +62,7 @@ from sphinxcontrib.bibtex import domain as bibtex_domain
 from sphinxcontrib.bibtex.citation_target import parse_citation_targets
 
 from critical_edition.core import priorities
+from critical_edition.speedups import versions
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
@@ -75,8 +82,11 @@ PATCHED_MODULES = (pybtex.plugin, pybtex.style.formatting)
 
 
 def enabled() -> bool:
-    """Whether the cache is on (it is unless ``CRITICAL_EDITION_BIBCACHE=0``)."""
-    return os.environ.get(SWITCH, "1").strip().lower() not in {"0", "false", "no", "off"}
+    """Whether the cache is on: unless ``CRITICAL_EDITION_BIBCACHE=0``, and only on the pybtex
+    and sphinxcontrib-bibtex releases the tests cover (:mod:`.versions`)."""
+    return versions.switched_on(SWITCH) and versions.covered(
+        "bibliography cache", "pybtex", "sphinxcontrib-bibtex"
+    )
 
 
 # -- the plugin memo -------------------------------------------------------------------------

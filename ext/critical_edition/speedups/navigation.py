@@ -24,13 +24,18 @@ shortcut could differ: a builder whose links are not the stock HTML builder's (`
 toctree ancestors has ``only`` in its table of contents (Sphinx copies an ancestor's unfiltered),
 or markup the marker does not recognise. Nothing changes for other themes.
 
-The toolkit loads it; any furo site can load it alone (``critical_edition.speedups.navigation``). Set
-the environment variable ``CRITICAL_EDITION_NAVCACHE=0`` to switch it off.
+The toolkit loads it; any furo site can load it alone (``critical_edition.speedups.navigation``;
+the old name ``critical_edition.navigation`` still works). Set the environment variable
+``CRITICAL_EDITION_NAVCACHE=0`` to switch it off; it switches itself off on a furo release the
+tests do not cover (:mod:`.versions`).
+
+Upstream: this stands in for furo pull request #939 ("Create a shadow DOM tree for faster (10x)
+navtree generation", open when this was written), which builds the tree once per site inside
+furo. Delete this module when furo ships that or an equivalent.
 """
 
 from __future__ import annotations
 
-import os
 import posixpath
 import re
 import weakref
@@ -44,6 +49,7 @@ from sphinx.environment.adapters.toctree import global_toctree_for_doc
 from sphinx.util import logging
 
 from critical_edition.core import priorities
+from critical_edition.speedups import versions
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -71,8 +77,9 @@ _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "me
 
 
 def enabled() -> bool:
-    """Whether the cache is on (the environment variable does not switch it off)."""
-    return os.environ.get(SWITCH, "1").strip().lower() not in {"0", "false", "no", "off"}
+    """Whether the cache is on: unless ``CRITICAL_EDITION_NAVCACHE=0``, and only on the furo
+    releases the tests cover (:mod:`.versions`)."""
+    return versions.switched_on(SWITCH) and versions.covered("navigation cache", "furo")
 
 
 class UnrecognisedMarkupError(Exception):
@@ -366,9 +373,17 @@ def after_theme(
         shared.cache.stock.add(pagename)
 
 
+#: Applications the cache is connected to: loaded under its old and its new name, it connects once.
+_connected: weakref.WeakSet[Sphinx] = weakref.WeakSet()
+
+
 def setup(app: Sphinx) -> ExtensionMetadata:
     """Connect the cache around furo's html-page-context handler (priority 500)."""
+    metadata: ExtensionMetadata = {"parallel_read_safe": True, "parallel_write_safe": True}
+    if app in _connected:
+        return metadata
+    _connected.add(app)
     app.connect("write-started", start)
     app.connect("html-page-context", before_theme, priority=priorities.NAVIGATION_BEFORE_THEME)
     app.connect("html-page-context", after_theme, priority=priorities.NAVIGATION_AFTER_THEME)
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
+    return metadata

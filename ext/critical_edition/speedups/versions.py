@@ -1,0 +1,59 @@
+"""Speed-ups' guard (setup): each patch runs only on the versions of its package the tests cover.
+
+A patch of another package's internals is correct only for the code it was written against.
+:func:`covered` answers whether the installed release of a package is one of those; when it is
+not, the patch stands aside, the stock behaviour runs, and one info line says why, so that a
+new upstream release can never silently change the edition's output.
+"""
+
+from __future__ import annotations
+
+import os
+from importlib.metadata import PackageNotFoundError, version
+
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+#: The releases each patched package is tested with (a version must start with one of these).
+#: Widen only after the tests that pin the patched code pass on the new release
+#: (tests/test_navigation.py, tests/test_bibcache.py); pyproject.toml pins the same ranges.
+COVERED = {
+    "furo": ("2025.",),
+    "pybtex": ("0.26.",),
+    "sphinxcontrib-bibtex": ("2.7.",),
+}
+
+_said: set[tuple[str, str]] = set()
+
+
+def switched_on(variable: str) -> bool:
+    """Whether the environment variable *variable* leaves a patch on (it does unless ``0``)."""
+    return os.environ.get(variable, "1").strip().lower() not in {"0", "false", "no", "off"}
+
+
+def covered(patch: str, *packages: str) -> bool:
+    """Whether every package of *packages* is installed in a release the tests cover.
+
+    :param patch: the patch's name, for the info line.
+    :param packages: the distributions the patch touches (keys of :data:`COVERED`).
+    """
+    for package in packages:
+        try:
+            installed = version(package)
+        except PackageNotFoundError:
+            return False
+        if not installed.startswith(COVERED[package]):
+            if (patch, installed) not in _said:
+                _said.add((patch, installed))
+                accepted = ", ".join(f"{prefix}*" for prefix in COVERED[package])
+                logger.info(
+                    "critical_edition: the %s is off: %s %s is not a release it was tested "
+                    "with (%s); building with the stock code",
+                    patch,
+                    package,
+                    installed,
+                    accepted,
+                )
+            return False
+    return True
