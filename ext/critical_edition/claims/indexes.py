@@ -128,10 +128,15 @@ class BuildClaimCards(_EditionPostTransform):
         for fn in self.document.findall(nodes.footnote):
             for name in fn["names"] if fn["ids"] else ():
                 footnotes.setdefault(self.docname_of(fn), {})[str(name)] = fn["ids"][0]
+        # Each document's claims by id, made once (a card finds its record without a scan).
+        by_id: dict[str, dict[str, Claim]] = {}
         for node in claim_nodes:
             self.fromdocname = self.docname_of(node)
-            records = self.domain.claims_by_doc.get(self.fromdocname, [])
-            claim = next((c for c in records if c.id == node.get("claim_id", "")), None)
+            if self.fromdocname not in by_id:
+                records = by_id[self.fromdocname] = {}
+                for record in self.domain.claims_by_doc.get(self.fromdocname, []):
+                    records.setdefault(record.id, record)  # a duplicate id: the first, as warned
+            claim = by_id[self.fromdocname].get(node.get("claim_id", ""))
             if claim is not None:
                 node.append(self.card(claim, lookup, footnotes.get(self.fromdocname, {})))
 

@@ -11,6 +11,7 @@ import enum
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from docutils.utils import get_source_line
 from sphinx.util import logging
 
 if TYPE_CHECKING:
@@ -300,4 +301,46 @@ def warn(
         configuration problems that have no place in a source file.
     :param once: report an identical message only once per build.
     """
-    logger.warning(message, type=WARNING_TYPE, subtype=subtype.code, location=location, once=once)
+    raised = Raised(message, *_place(location))
+    logger.warning(
+        message,
+        type=WARNING_TYPE,
+        subtype=subtype.code,
+        location=location,
+        once=once,
+        extra={RAISED: raised},
+    )
+
+
+#: The log record attribute that carries a :class:`Raised` to the findings collector.
+RAISED = "edition_raised"
+
+
+@dataclass(frozen=True)
+class Raised:
+    """What :func:`warn` was given, as plain values (log records cross process boundaries)."""
+
+    message: str
+    #: The document the warning is about, when it was given as ``(docname, line)``.
+    docname: str | None
+    #: The file the warning is about, when it was given as a node or ``"path:line"``.
+    path: str
+    line: int | None
+
+
+def _place(
+    location: nodes.Node | tuple[str, int | None] | str | None,
+) -> tuple[str | None, str, int | None]:
+    """``(docname, path, line)`` of a location as :func:`warn` accepts it."""
+    if location is None:
+        return None, "", None
+    if isinstance(location, tuple):
+        docname, line = location
+        return docname, "", line
+    if isinstance(location, str):
+        head, sep, tail = location.rpartition(":")
+        if sep and tail.isdigit():
+            return None, head, int(tail)
+        return None, location, None
+    source, line = get_source_line(location)
+    return None, source or "", line

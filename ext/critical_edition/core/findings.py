@@ -29,7 +29,7 @@ from docutils import nodes
 from sphinx.util import logging as sphinx_logging
 from sphinx.util.build_phase import BuildPhase
 
-from critical_edition.core.diagnostics import WARNING_TYPE, Subtype
+from critical_edition.core.diagnostics import RAISED, WARNING_TYPE, Raised, Subtype
 from critical_edition.core.envdata import PerDocument, env_dict
 
 if TYPE_CHECKING:
@@ -209,15 +209,37 @@ def _parse_location(location: object) -> tuple[str, int | None]:
     return location, None
 
 
-def _collect(app: Sphinx, record: logging.LogRecord) -> None:
+def _raised_place(app: Sphinx, raised: Raised) -> tuple[str, int | None]:
+    """The file and line of one of the toolkit's own warnings."""
+    if raised.docname is not None:
+        return str(app.env.doc2path(raised.docname)), raised.line
+    return raised.path, raised.line
+
+
+def _other_place(app: Sphinx, record: logging.LogRecord) -> tuple[str, str]:
+    """The message and ``path:line`` of another tool's warning, as Sphinx recorded them."""
     type_ = str(getattr(record, "type", "") or "")
     subtype = str(getattr(record, "subtype", "") or "")
-    # The base class's method: Sphinx's record classes prefix the location to the message.
+    # The base class's method: Sphinx's record classes prefix the location to the message,
+    # and Sphinx 8+ appends ``[type.subtype]``.
     message = logging.LogRecord.getMessage(record)
     suffix = f" [{type_}.{subtype}]" if subtype else f" [{type_}]"
     if type_ and message.endswith(suffix):
         message = message[: -len(suffix)]
-    path, line = _parse_location(getattr(record, "location", None))
+    return message, str(getattr(record, "location", "") or "")
+
+
+def _collect(app: Sphinx, record: logging.LogRecord) -> None:
+    type_ = str(getattr(record, "type", "") or "")
+    subtype = str(getattr(record, "subtype", "") or "")
+    raised = getattr(record, RAISED, None)
+    if isinstance(raised, Raised):
+        # The toolkit's own warning: message and place as the check gave them.
+        message = raised.message
+        path, line = _raised_place(app, raised)
+    else:
+        message, location = _other_place(app, record)
+        path, line = _parse_location(location)
     if path and not path.startswith("<"):
         # Normalised as Sphinx's own locations are (no symlink resolution).
         path = os.path.abspath(path)  # noqa: PTH100
