@@ -204,6 +204,8 @@ class ApparatusDomain(RecordDomain):
         "placeholders": {},
         # digest of what other pages show of each document's records (see fingerprint)
         "fingerprint": "",
+        # documents citing a bibliography entry at the last build (the bibliography's backlinks)
+        "citing_docs": [],
     }
     dangling_warnings = {  # noqa: RUF012
         "note": "no editorial note with the id %(target)r",
@@ -211,6 +213,24 @@ class ApparatusDomain(RecordDomain):
     }
     titled_types = frozenset({"entry"})
     per_document_keys = (*RECORD_KEYS, "editorial_cites", "placeholders")
+
+    def __init__(self, env: BuildEnvironment) -> None:
+        super().__init__(env)
+        #: Documents this build re-read or removed that held apparatus records before.
+        self.touched_with_records: set[str] = set()
+        #: Every document this build re-read or removed.
+        self.touched: set[str] = set()
+
+    def clear_doc(self, docname: str) -> None:
+        """Drop the document's records, and remember that this build re-reads or removes it."""
+        self.touched.add(docname)
+        if any(self.data[key].get(docname) for key in self.per_document_keys):
+            self.touched_with_records.add(docname)
+        super().clear_doc(docname)
+
+    def has_records(self, docname: str) -> bool:
+        """Whether *docname* holds apparatus records or placeholders (after this build's read)."""
+        return any(self.data[key].get(docname) for key in self.per_document_keys)
 
     # -- typed access ----------------------------------------------------------------------
     def _by_doc(self, key: str, _type: type[_R]) -> dict[str, list[_R]]:
@@ -470,13 +490,27 @@ def pages_to_rewrite(app: object, env: BuildEnvironment) -> list[str]:
     """Pages whose output depends on other pages' apparatus records (``env-updated``).
 
     Placeholder pages (apparatus, registers, chronology) and bibliography pages are rewritten
-    on every build that read something; when note numbers or register names changed, so are
-    the pages with lemmas or mentions, which show them.
+    when a document that holds apparatus records (or held them), or that cites the bibliography
+    (or did), was re-read or removed: a build that read nothing, or only pages without
+    apparatus and citations, rewrites none of them. When note numbers or register names
+    changed, so are the pages with lemmas or mentions, which show them.
     """
     domain = cast("ApparatusDomain", env.get_domain("apparatus"))
-    pages = set(domain.placeholders)
+    if not domain.touched:
+        return []
     bibtex = cast("Any", env.get_domain("cite"))
-    pages.update(key.docname for key in getattr(bibtex, "bibliographies", {}))
+    citing = sorted({ref.docname for ref in getattr(bibtex, "citation_refs", [])})
+    cited_before = set(domain.data.get("citing_docs", []))
+    domain.data["citing_docs"] = citing
+    shown_elsewhere = (
+        domain.touched_with_records
+        | {doc for doc in domain.touched if domain.has_records(doc)}
+        | (domain.touched & (cited_before | set(citing)))
+    )
+    pages: set[str] = set()
+    if shown_elsewhere:
+        pages.update(domain.placeholders)
+        pages.update(key.docname for key in getattr(bibtex, "bibliographies", {}))
     fingerprint = domain.fingerprint()
     if fingerprint != domain.data["fingerprint"]:
         domain.data["fingerprint"] = fingerprint
