@@ -1,7 +1,5 @@
-extensions = ["critical_edition"]
-nitpicky = True
-html_theme = "basic"
-bibtex_bibfiles = ["refs.bib"]
-bibtex_reference_style = "author_year"
-bibtex_default_style = "plain"
-edition_lint_attributions = False
+"""Shared settings: the BROKEN preset (tests/presets.py)."""
+
+from presets import BROKEN
+
+globals().update(BROKEN)
