@@ -187,11 +187,7 @@ def test_bibliography_order_and_apparatus(edition: Edition) -> None:
     assert labels == sorted(labels, key=sort_fold)
     assert labels.index("Aydın 2020") < labels.index("Belovezha Accords 1991")
     ceasefire = labels.index("Ceasefire Agreement 1994")
-    assert (
-        ceasefire
-        < labels.index("Çelikpala, 2018")
-        < labels.index("Ergun and Valiyev 2020")
-    )
+    assert ceasefire < labels.index("Çelikpala, 2018") < labels.index("Ergun and Valiyev 2020")
     statuses = set(VERIFICATION_LABELS.values())
     for entry in entries:
         strong = [s.get_text() for s in entry.find_all("strong")]
