@@ -394,6 +394,9 @@ class EditionStyle(BaseStyle):  # type: ignore[misc]
         confidence = _field(entry, "confidence")
         rating = f"confidence {confidence}" if confidence else "confidence not rated"
         result = [Text(Tag("strong", f"{status}"), f" ({rating}).")]
+        seen = _field(entry, "seen")
+        if seen:
+            result.append(_sentence("Seen by the editors: " + " ".join(seen.split())))
         note = _field(entry, "note")
         if note:
             result.append(_sentence(" ".join(note.split())))
