@@ -855,6 +855,64 @@ def _check(build: Build, what: str) -> None:
         raise SystemExit(f"bench: the {what} build failed (status {build.returncode}):\n{tail}")
 
 
+def edition_loop(runs: Path) -> dict[str, Any]:
+    """The editor's loop on the edition itself (``docs/``): full build, no-op, one-page edit.
+
+    A copy of ``docs/`` and ``refs.bib`` is built from scratch, then again with nothing
+    changed, then after a one-word prose edit to the first paper page; each rebuild's cost is
+    given as a share of the full build, with the HTML pages it wrote.
+    """
+    dest = runs / "edition"
+    shutil.rmtree(dest, ignore_errors=True)
+    shutil.copytree(DOCS, dest / "docs", ignore=shutil.ignore_patterns("_build"))
+    shutil.copy(ROOT / "refs.bib", dest / "refs.bib")
+    src, out = dest / "docs", dest / "html"
+    full = sphinx(src, out, log=dest / "full.log")
+    _check(full, "edition's full")
+    before = _mtimes(out)
+    noop = sphinx(src, out, log=dest / "noop.log")
+    _check(noop, "edition's no-change")
+    after_noop = _mtimes(out)
+    page = src / f"{_paper_pages()[0]}.md"
+    lines = page.read_text(encoding="utf-8").splitlines()
+    line = next(i for i, text in enumerate(lines) if text[:1].isalpha() and " " in text)
+    words = lines[line].split(" ")
+    words[0] = "Meanwhile" if words[0] != "Meanwhile" else "Still"
+    lines[line] = " ".join(words)
+    page.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    edit = sphinx(src, out, log=dest / "edit.log")
+    _check(edit, "edition's one-page edit")
+    after_edit = _mtimes(out)
+    return {
+        "full": asdict(full),
+        "noop": asdict(noop),
+        "edit": asdict(edit),
+        "noop_written": _written(before, after_noop),
+        "edit_written": _written(after_noop, after_edit),
+        "edited_page": page.name,
+    }
+
+
+def edition_lines(loop: dict[str, Any]) -> list[str]:
+    """The editor's loop as lines of the printed report."""
+    full = loop["full"]
+    heading = (
+        f"The edition itself (docs/): full build {full['seconds']:.1f} s "
+        f"(CPU {full['cpu_seconds']:.1f} s)"
+    )
+    result = [heading]
+    for key, label in (("noop", "nothing changed"), ("edit", f"{loop['edited_page']} edited")):
+        build, written = loop[key], loop[f"{key}_written"]
+        share = build["seconds"] / full["seconds"] if full["seconds"] else 0.0
+        cpu_share = build["cpu_seconds"] / full["cpu_seconds"] if full["cpu_seconds"] else 0.0
+        pages = ", ".join(written) if written else "no page"
+        result.append(
+            f"  {label}: {build['seconds']:.1f} s = {share:.0%} of the full build "
+            f"(CPU {cpu_share:.0%}); wrote {len(written)}: {pages}"
+        )
+    return result
+
+
 def run_scale(scale: int, runs: Path, density: Density, jobs: int) -> dict[str, Any]:
     """Generate the corpus at *scale* and take every measurement once."""
     dest = runs / f"{scale}x"
@@ -1154,6 +1212,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="results file (default OUT/results.json)")
     parser.add_argument("--generate-only", action="store_true", help="write the corpora only")
     parser.add_argument("--profile", type=int, metavar="SCALE", help="profile one build")
+    parser.add_argument(
+        "--no-edition", action="store_true", help="skip the editor's loop on docs/ itself"
+    )
     args = parser.parse_args(argv)
     scales = [1, 10] if args.quick else [int(s) for s in args.scales.split(",") if s.strip()]
     density = measure_density()
@@ -1188,6 +1249,7 @@ def main(argv: list[str] | None = None) -> int:
         "density": asdict(density),
         "scales": results,
         "scaling": scaling(results),
+        "edition": None if args.no_edition else edition_loop(args.out),
     }
     path = args.json or args.out / "results.json"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -1204,6 +1266,9 @@ def main(argv: list[str] | None = None) -> int:
                 + (f"x{wall:.2f}" if wall is not None else "-")
                 + (f" (x{cpu:.2f})" if cpu is not None else "")
             )
+    if report["edition"]:
+        print()
+        print("\n".join(edition_lines(report["edition"])))
     print(f"\nResults: {path}")
     return 0
 
