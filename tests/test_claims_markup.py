@@ -108,6 +108,8 @@ def test_the_options_reach_claims_json(exported: dict[str, dict[str, Any]]) -> N
         "line": 5,
         "section": "Options",
         "url": "index.html#claim-all-options",
+        "links": {"contradicts": [], "supports": [], "repeats": [], "corrects": []},
+        "topic": None,
     }
     block = exported["block-all"]
     # An actor named by its alias is exported under its canonical name.

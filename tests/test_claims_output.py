@@ -529,6 +529,11 @@ def test_hostile_input_reaches_the_output_as_text(hostile: list[BeautifulSoup]) 
     assert (
         text_of(register.find(class_="ed-actor-name")) == "Evil”><script>alert(1)</script> person"
     )
+    # The disputed points and the rival claim's card carry the same values as text.
+    disputes = hostile[2].find(class_="ed-disputes")
+    assert 'x"><img src=x onerror=alert(1)>' in text_of(disputes)
+    rival = index.find(id="claim-x1-card")
+    assert "Contradicted by" in text_of(rival)
 
 
 def test_hostile_input_is_never_live(hostile: list[BeautifulSoup]) -> None:

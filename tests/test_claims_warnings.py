@@ -17,7 +17,10 @@ if TYPE_CHECKING:
     from sphinx.testing.util import SphinxTestApp
 
 TYPES = "person, office, ministry, state, organisation, media, group"
-OPTIONS = "id, actor, verb, source, date, status, note, evidence"
+OPTIONS = (
+    "id, actor, verb, source, date, status, note, evidence, contradicts, supports, repeats, "
+    "corrects, topic"
+)
 STATUSES = "sourced, unsourced, verified, contested, corrected"
 NEEDS = "add note=… with the editors' finding and evidence=<bib key>"
 UNKNOWN_ACTOR = (
@@ -101,6 +104,28 @@ CASES: dict[str, tuple[str, str]] = {
         (
             "<srcdir>/second.md:3: WARNING: the claim id 'praise' is already used at index:9; give "
             "this claim another id= [edition.claim_duplicate_id]"
+        ),
+    ),
+    "claims-warn-link-unknown": (
+        "edition.claim_unknown_link",
+        (
+            "<srcdir>/index.md:11: WARNING: the claim 'lavrov-denied-praising-them' contradicts "
+            "'praize', which is no claim of the edition: use an id from the claim index, or give "
+            "the target claim that id= [edition.claim_unknown_link]"
+        ),
+    ),
+    "claims-warn-link-self": (
+        "edition.claim_self_link",
+        (
+            "<srcdir>/index.md:9: WARNING: the claim 'praise' supports itself: name another "
+            "claim's id in supports= [edition.claim_self_link]"
+        ),
+    ),
+    "claims-warn-link-bad-id": (
+        "edition.claim_malformed",
+        (
+            "<srcdir>/index.md:9: WARNING: the topic id 'who began' may only contain letters, "
+            "digits, '-', '_' and '.' [edition.claim_malformed]"
         ),
     ),
     "claims-warn-needs-note": (

@@ -126,7 +126,7 @@ CASES: dict[str, tuple[str, tuple[str, ...]]] = {
         (),
     ),
     "claim-unknown-option": (
-        "<srcdir>/index.md:10: WARNING: unknown claim option 'colour'; the options are: id, actor, verb, source, date, status, note, evidence [edition.claim_malformed]",
+        "<srcdir>/index.md:10: WARNING: unknown claim option 'colour'; the options are: id, actor, verb, source, date, status, note, evidence, contradicts, supports, repeats, corrects, topic [edition.claim_malformed]",
         (),
     ),
     "claim-unknown-source": (

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from critical_edition.claims import actors, checks, domain, indexes, lint, markup
+from critical_edition.claims import actors, checks, disputes, domain, indexes, lint, markup
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
 
 def setup_claims(app: Sphinx) -> None:
-    """Register the claim markup, the actor register, the linter, the checks and the indexes."""
+    """Register the claim markup, the actor register, the linter, the checks, the indexes and
+    the disputed points."""
     # Reading: markup -> nodes + records in the domain (keyed by document).
     app.add_domain(domain.EditionDomain)
     markup.register(app)
@@ -24,3 +25,5 @@ def setup_claims(app: Sphinx) -> None:
     app.connect("write-started", checks.run_checks)
     # Writing: cards, the claim index and the actor entries (post-transforms).
     indexes.register(app)
+    # ... and the disputed points (each topic's rival claims side by side).
+    disputes.register(app)

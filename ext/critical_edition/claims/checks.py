@@ -50,7 +50,10 @@ def check_actors(domain: EditionDomain) -> None:
 
 
 def check_claims(domain: EditionDomain, keys: set[str]) -> None:
-    """Every claim names known actors and sources, and no two claims share an id."""
+    """Every claim names known actors and sources, and no two claims share an id.
+
+    Typed links between claims are checked by :func:`check_links`.
+    """
     lookup = domain.actor_lookup()
     first_seen: dict[str, tuple[str, int | None]] = {}
     for claim in domain.all_claims():
@@ -87,6 +90,27 @@ def check_claims(domain: EditionDomain, keys: set[str]) -> None:
             first_seen[claim.id] = location
 
 
+def check_links(domain: EditionDomain) -> None:
+    """Every typed link of a claim names another claim of the edition."""
+    known = {claim.id for claim in domain.all_claims()}
+    for claim in domain.all_claims():
+        for kind, target in claim.links:
+            if target == claim.id:
+                warn(
+                    f"the claim {claim.id!r} {kind.value} itself: name another claim's id in "
+                    f"{kind.value}=",
+                    Subtype.CLAIM_SELF_LINK,
+                    (claim.docname, claim.line),
+                )
+            elif target not in known:
+                warn(
+                    f"the claim {claim.id!r} {kind.value} {target!r}, which is no claim of the "
+                    "edition: use an id from the claim index, or give the target claim that id=",
+                    Subtype.CLAIM_UNKNOWN_LINK,
+                    (claim.docname, claim.line),
+                )
+
+
 def run_checks(app: object, builder: Builder | None = None) -> None:
     """Run every corpus-wide claim check (connected to ``write-started``)."""
     if builder is None:
@@ -94,3 +118,4 @@ def run_checks(app: object, builder: Builder | None = None) -> None:
     domain = cast("EditionDomain", builder.env.get_domain("ed"))
     check_actors(domain)
     check_claims(domain, bib_keys(builder))
+    check_links(domain)

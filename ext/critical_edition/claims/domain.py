@@ -53,6 +53,8 @@ class EditionDomain(RecordDomain):
         "register_fingerprint": "",
         # fingerprint of what the index pages showed at the last build (fingerprint_indexes)
         "index_fingerprint": "",
+        # docname -> fingerprint of the related claims its cards showed at the last build
+        "relations_fingerprints": {},
     }
     dangling_warnings = {  # noqa: RUF012
         "claim": "no claim with the id %(target)r: see the claim index for the ids",
@@ -186,6 +188,42 @@ class EditionDomain(RecordDomain):
         actor = self.actor_lookup().get(actor_id.casefold())
         return self.claims_by_actor().get(actor.id if actor is not None else actor_id, [])
 
+    def relations(self) -> dict[str, list[tuple[str, Claim]]]:
+        """Claim id -> the claims bearing on it, each with the card's label for the relation.
+
+        A link shows on both claims' cards (``Contradicts`` on one, ``Contradicted by`` on the
+        other); claims sharing a topic and not otherwise linked show as ``Other accounts``.
+        Links to unknown ids are left out (the checks report them). One pass over the claims.
+        """
+        claims = self.all_claims()
+        by_id = {claim.id: claim for claim in reversed(claims)}  # the first of a duplicate id
+        result: dict[str, list[tuple[str, Claim]]] = {}
+        linked: set[tuple[str, str]] = set()
+        for claim in claims:
+            for kind, target_id in claim.links:
+                target = by_id.get(target_id)
+                if target is None or target.id == claim.id:
+                    continue
+                result.setdefault(claim.id, []).append((kind.label, target))
+                result.setdefault(target.id, []).append((kind.inverse_label, claim))
+                linked.update({(claim.id, target.id), (target.id, claim.id)})
+        for group in self.topics(claims).values():
+            for claim in group:
+                for other in group:
+                    if other.id != claim.id and (claim.id, other.id) not in linked:
+                        result.setdefault(claim.id, []).append(("Other accounts", other))
+        return result
+
+    @staticmethod
+    def topics(claims: Iterable[Claim]) -> dict[str, list[Claim]]:
+        """Topic -> the claims of *claims* speaking to it, in the order given (topics in the
+        order of their first claim)."""
+        result: dict[str, list[Claim]] = {}
+        for claim in claims:
+            if claim.topic:
+                result.setdefault(claim.topic, []).append(claim)
+        return result
+
     def fingerprint_register(self) -> str:
         """A digest of the actor register: when it changes, every page with claims is stale."""
         digest = hashlib.sha256()
@@ -261,7 +299,8 @@ def pages_to_rewrite(app: object, env: BuildEnvironment) -> list[str]:
 
     The pages holding the claim index or register entries are rewritten when what they show
     changed (:meth:`EditionDomain.fingerprint_indexes`): a prose edit elsewhere leaves them as
-    they are. The claim index is the edition's largest page; rewriting it and the register
+    they are. A page is rewritten, too, when the claims linked to its claims changed (a link
+    written on another page shows on its cards). The claim index is the edition's largest page; rewriting it and the register
     after every edit took half of a one-page rebuild at 10x the paper (bench/run.py). A build
     with no change rewrites nothing. When the register itself changed (an actor renamed, say),
     every page with claims is rewritten too, since its cards show the actors' names.
@@ -274,6 +313,15 @@ def pages_to_rewrite(app: object, env: BuildEnvironment) -> list[str]:
     if index_fingerprint != domain.data.get("index_fingerprint"):
         domain.data["index_fingerprint"] = index_fingerprint
         pages.update(domain.index_docs)
+    # A link written on one page shows on the linked claim's card, on another page.
+    relations = domain.relations()
+    shown = domain.data.setdefault("relations_fingerprints", {})
+    for docname, claims in domain.claims_by_doc.items():
+        digest = repr([(c.id, relations.get(c.id, [])) for c in claims])
+        digest = hashlib.sha256(digest.encode()).hexdigest()
+        if shown.get(docname) != digest:
+            shown[docname] = digest
+            pages.add(docname)
     fingerprint = domain.fingerprint_register()
     if fingerprint != domain.data["register_fingerprint"]:
         domain.data["register_fingerprint"] = fingerprint

@@ -49,7 +49,9 @@ def status_badge(status: ClaimStatus, text: str = "") -> ed.claim_status:
     return ed.claim_status(text, text, classes=classes, status=status.value)
 
 
-class _EditionPostTransform(EditionPostTransform):
+class ClaimsPostTransform(EditionPostTransform):
+    """Base of the claims' post-transforms: the domain, actor links, citations, sources."""
+
     # Priority 5: before Sphinx's ReferencesResolver (10), so the citation references put into
     # cards and indexes are resolved by sphinxcontrib-bibtex like the ones in the text, and
     # before sphinx-design turns tab-set containers into HTML (200).
@@ -111,7 +113,7 @@ class _EditionPostTransform(EditionPostTransform):
         return result
 
 
-class BuildClaimCards(_EditionPostTransform):
+class BuildClaimCards(ClaimsPostTransform):
     """Give every claim of the document its card."""
 
     def run(self, **kwargs: Any) -> None:
@@ -123,6 +125,7 @@ class BuildClaimCards(_EditionPostTransform):
         if not claim_nodes:
             return
         lookup = self.domain.actor_lookup()
+        relations = self.domain.relations()
         # Per document: a LaTeX tree holds every document, each with its own claims and notes.
         footnotes: dict[str, dict[str, str]] = {}
         for fn in self.document.findall(nodes.footnote):
@@ -138,10 +141,44 @@ class BuildClaimCards(_EditionPostTransform):
                     records.setdefault(record.id, record)  # a duplicate id: the first, as warned
             claim = by_id[self.fromdocname].get(node.get("claim_id", ""))
             if claim is not None:
-                node.append(self.card(claim, lookup, footnotes.get(self.fromdocname, {})))
+                related = relations.get(claim.id, [])
+                node.append(self.card(claim, lookup, footnotes.get(self.fromdocname, {}), related))
+
+    def claim_label(self, claim: Claim, lookup: dict[str, Actor]) -> str:
+        """A short name for a claim in another claim's card: its speakers and first words."""
+        names = ", ".join(
+            actor.name if (actor := lookup.get(a.casefold())) is not None else a
+            for a in claim.actors
+        )
+        words = claim.text.split()
+        quote = " ".join(words[:8]) + (" …" if len(words) > 8 else "")
+        return f"{names}: “{quote}”"
+
+    def add_related(
+        self, card: ed.claim_card, related: list[tuple[str, Claim]], lookup: dict[str, Actor]
+    ) -> None:
+        """One card line per relation (``Contradicted by`` ...), linking to each related claim."""
+        by_label: dict[str, list[Claim]] = {}
+        for label, other in related:
+            if other not in by_label.setdefault(label, []):
+                by_label[label].append(other)
+        for label, others in by_label.items():
+            links = [
+                self.link(
+                    other.docname,
+                    f"claim-{other.id}",
+                    nodes.inline("", self.claim_label(other, lookup)),
+                )
+                for other in others
+            ]
+            self.add_card_line(card, label, *self.joined(links, "; "))
 
     def card(
-        self, claim: Claim, lookup: dict[str, Actor], footnotes: dict[str, str]
+        self,
+        claim: Claim,
+        lookup: dict[str, Actor],
+        footnotes: dict[str, str],
+        related: list[tuple[str, Claim]] | None = None,
     ) -> ed.claim_card:
         card = ed.claim_card(ids=[f"claim-{claim.id}-card"])
         actors = self.joined([self.actor_link(a, lookup) for a in claim.actors])
@@ -166,6 +203,7 @@ class BuildClaimCards(_EditionPostTransform):
                     *self.joined([self.cite(k) for k in claim.evidence], "; "),
                 ]
             self.add_card_line(card, "Editors' note", *note)
+        self.add_related(card, related or [], lookup)
         if self.output_format == "html":
             # The id and a permalink help on screen; in print they only crowd the margin.
             permalink = nodes.reference(
@@ -177,7 +215,7 @@ class BuildClaimCards(_EditionPostTransform):
         return card
 
 
-class FillClaimIndex(_EditionPostTransform):
+class FillClaimIndex(ClaimsPostTransform):
     """Replace each claim-index placeholder with counts and tables of every claim."""
 
     def run(self, **kwargs: Any) -> None:
@@ -276,7 +314,7 @@ class FillClaimIndex(_EditionPostTransform):
         return result
 
 
-class FillActorEntries(_EditionPostTransform):
+class FillActorEntries(ClaimsPostTransform):
     """Append to each actor of the register the list of that actor's claims."""
 
     def run(self, **kwargs: Any) -> None:

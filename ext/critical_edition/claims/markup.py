@@ -33,7 +33,7 @@ from critical_edition.core.markup import (
     split_list,
     split_role_text,
 )
-from critical_edition.core.model import Claim, ClaimStatus
+from critical_edition.core.model import Claim, ClaimStatus, LinkKind
 
 if TYPE_CHECKING:
     from docutils.nodes import Node, system_message
@@ -42,8 +42,21 @@ if TYPE_CHECKING:
 
     from critical_edition.claims.domain import EditionDomain
 
+#: The options naming other claims: one per kind of typed link (comma-separated claim ids).
+LINK_OPTIONS = tuple(kind.value for kind in LinkKind)
 #: The options a claim accepts (inline ``key=value`` or directive ``:key:``).
-CLAIM_OPTIONS = ("id", "actor", "verb", "source", "date", "status", "note", "evidence")
+CLAIM_OPTIONS = (
+    "id",
+    "actor",
+    "verb",
+    "source",
+    "date",
+    "status",
+    "note",
+    "evidence",
+    *LINK_OPTIONS,
+    "topic",
+)
 _DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 
 
@@ -78,6 +91,12 @@ def _option_problem(options: dict[str, str]) -> tuple[str, Subtype] | None:
             Subtype.CLAIM_MALFORMED,
         )
     problem = id_problem("claim", claim_id) if claim_id else None
+    for name in LINK_OPTIONS:
+        for target in split_list(options.get(name, "")):
+            problem = problem or id_problem(f"{name}= claim", target)
+    topic = options.get("topic", "")
+    if topic:
+        problem = problem or id_problem("topic", topic)
     return (problem, Subtype.CLAIM_MALFORMED) if problem is not None else None
 
 
@@ -100,6 +119,10 @@ def _fill_claim_node(node: nodes.Element, options: dict[str, str]) -> None:
     node["status"] = options.get("status", "")
     node["note"] = options.get("note", "")
     node["evidence"] = list(split_list(options.get("evidence", "")))
+    node["links"] = [
+        (name, target) for name in LINK_OPTIONS for target in split_list(options.get(name, ""))
+    ]
+    node["topic"] = options.get("topic", "")
 
 
 class ClaimRole(SphinxRole):
@@ -346,6 +369,8 @@ class CollectClaims(SphinxTransform):
                     serial=serial,
                     section=section_title(node),
                     sources_implicit=implicit,
+                    links=tuple((LinkKind(kind), target) for kind, target in node["links"]),
+                    topic=node["topic"],
                 )
             )
 

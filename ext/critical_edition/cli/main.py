@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from pathlib import Path
 
+from critical_edition.cli.diff import add_subcommand as _add_diff
 from critical_edition.cli.linkreport import add_subcommand as _add_linkreport
 from critical_edition.cli.new import add_subcommand as _add_new
 from critical_edition.integrity.report import JSON_NAME, SARIF_NAME
@@ -123,6 +124,7 @@ _SUBCOMMANDS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]
     _add_check,
     _add_linkreport,
     _add_new,
+    _add_diff,
 ]
 
 

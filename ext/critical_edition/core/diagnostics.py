@@ -76,6 +76,19 @@ class Subtype(enum.Enum):
         "A claim marked contested or corrected has no editor's note or no evidence.",
         "Add ``note=`` with the editors' finding and ``evidence=`` with the bib key(s) behind it.",
     )
+    CLAIM_UNKNOWN_LINK = SubtypeInfo(
+        "claims",
+        "A claim's ``contradicts``, ``supports``, ``repeats`` or ``corrects`` names no claim "
+        "of the edition.",
+        "Use the id of an existing claim (the claim index lists them), or give the target "
+        "claim that ``id``.",
+    )
+    CLAIM_SELF_LINK = SubtypeInfo(
+        "claims",
+        "A claim's ``contradicts``, ``supports``, ``repeats`` or ``corrects`` names the claim "
+        "itself.",
+        "Name the other claim's id; a claim cannot bear on itself.",
+    )
     CLAIM_UNMARKED = SubtypeInfo(
         "claims",
         "The attribution linter found a statement that looks attributed but is not marked.",

@@ -45,6 +45,37 @@ _STATUS_LABELS = {
 }
 
 
+class LinkKind(enum.Enum):
+    """How one claim bears on another: the typed links of the claim markup."""
+
+    #: The claim says the opposite of the target (a rival account of the same event).
+    CONTRADICTS = "contradicts"
+    #: The claim backs the target up.
+    SUPPORTS = "supports"
+    #: The claim says again what the target said (the same speaker or another).
+    REPEATS = "repeats"
+    #: The claim corrects the target (an editors' correction, or a speaker correcting a figure).
+    CORRECTS = "corrects"
+
+    @property
+    def label(self) -> str:
+        """The card's label for a link from the claim (``Contradicts``)."""
+        return self.value.capitalize()
+
+    @property
+    def inverse_label(self) -> str:
+        """The card's label for a link to the claim (``Contradicted by``)."""
+        return _INVERSE_LABELS[self]
+
+
+_INVERSE_LABELS = {
+    LinkKind.CONTRADICTS: "Contradicted by",
+    LinkKind.SUPPORTS: "Supported by",
+    LinkKind.REPEATS: "Repeated by",
+    LinkKind.CORRECTS: "Corrected by",
+}
+
+
 class ActorType(enum.Enum):
     """What kind of speaker an actor is."""
 
@@ -118,3 +149,7 @@ class Claim:
     section: str = ""
     #: Whether the sources were taken from a citation next to the claim.
     sources_implicit: bool = field(default=False)
+    #: Typed links to other claims, ``(kind, target claim id)``, in the order written.
+    links: tuple[tuple[LinkKind, str], ...] = ()
+    #: The event or topic the claim speaks to, shared by rival accounts; empty when none.
+    topic: str = ""

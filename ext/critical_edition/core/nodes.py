@@ -35,6 +35,10 @@ class claim_index(nodes.General, nodes.Element):
     """Placeholder for the table of every claim, filled after all documents are read."""
 
 
+class disputes_index(nodes.General, nodes.Element):
+    """Placeholder for the disputed points: each topic's rival claims side by side."""
+
+
 class actor_entry(nodes.General, nodes.Element):
     """One actor of the register: its anchor, name, type and description.
 

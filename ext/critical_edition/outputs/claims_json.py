@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from critical_edition.core.config import get_config
+from critical_edition.core.model import LinkKind
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -40,6 +41,10 @@ def claim_record(claim: Claim, names: dict[str, str], uri: str) -> dict[str, Any
         "line": claim.line,
         "section": claim.section,
         "url": f"{uri}#claim-{claim.id}",
+        "links": {
+            kind.value: [target for k, target in claim.links if k is kind] for kind in LinkKind
+        },
+        "topic": claim.topic or None,
     }
 
 
