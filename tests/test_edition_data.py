@@ -3,8 +3,7 @@
 ``test-edition-data`` carries markup-breaking values (``</script>``, quotes, ``&``, braces) in
 the title, the editors, the edited text's description, a claim, its note, an actor and a .bib
 entry; every format must keep them as data. The real edition and the quick-start edition are
-checked in test_edition.py and test_toolkit.py with :func:`jsonld_blocks` and
-:func:`check_page_graph`.
+checked in test_edition.py and test_toolkit.py with the same helpers (tests/helpers.py).
 """
 
 from __future__ import annotations
@@ -13,12 +12,12 @@ import json
 import re
 from io import StringIO
 from pathlib import Path
-from typing import Any
 
 import jsonschema
 import pytest
 from bs4 import BeautifulSoup
 from critical_edition.outputs.meta import bibtex_text
+from helpers import check_page_graph, jsonld_blocks
 from sphinx.testing.util import SphinxTestApp
 from sphinx.util.console import strip_escape_sequences
 
@@ -26,37 +25,6 @@ from sphinx.util.console import strip_escape_sequences
 CSL_SCHEMA = json.loads(
     (Path(__file__).parent / "data" / "csl-data.schema.json").read_text(encoding="utf-8")
 )
-SCRIPT = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.DOTALL)
-
-
-def jsonld_blocks(html: str) -> list[dict[str, Any]]:
-    """Every JSON-LD block of a page, parsed."""
-    return [json.loads(block) for block in SCRIPT.findall(html)]
-
-
-def check_page_graph(graph: dict[str, Any], claims: list[dict[str, Any]]) -> None:
-    """One page's JSON-LD against the claims.json records of that page."""
-    assert graph["@context"] == "https://schema.org"
-    nodes = graph["@graph"]
-    assert nodes[0]["@type"] == "ScholarlyArticle"
-    assert nodes[0]["name"]
-    found = [node for node in nodes if node["@type"] == "Claim"]
-    reviews = [node for node in nodes if node["@type"] == "ClaimReview"]
-    assert [node["identifier"] for node in found] == [claim["id"] for claim in claims]
-    for node, claim in zip(found, claims, strict=True):
-        assert node["text"] == claim["text"]
-        assert [author["name"] for author in node["author"]] == claim["actors"]
-        assert node.get("datePublished") == claim["date"] or (
-            claim["date"] is None and "datePublished" not in node
-        )
-        assert [a["identifier"] for a in node.get("appearance", [])] == claim["sources"]
-    reviewed = [claim for claim in claims if claim["status"] in {"contested", "corrected"}]
-    assert len(reviews) == len(reviewed)
-    for review, claim in zip(reviews, reviewed, strict=True):
-        assert review["claimReviewed"] == claim["text"]
-        assert review["reviewRating"]["alternateName"] == claim["status"]
-        assert review["reviewBody"] == claim["note"]
-        assert review["itemReviewed"]["@id"].endswith(f"#claim-{claim['id']}")
 
 
 @pytest.fixture(scope="module")

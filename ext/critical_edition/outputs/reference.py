@@ -40,7 +40,12 @@ REBUILD_KINDS = {
 }
 
 #: Friendlier names for the dataclass's annotations.
-_TYPE_NAMES = {"bool": "bool", "str": "str", "tuple[str, ...]": "list of str"}
+_TYPE_NAMES = {
+    "bool": "bool",
+    "str": "str",
+    "tuple[str, ...]": "list of str",
+    "dict[str, Any]": "dict",
+}
 
 #: ````literal```` spans as in reST: the closing ```` is the last two of a run of backticks.
 _LITERAL = re.compile(r"``(.+?)``(?!`)")
