@@ -94,6 +94,20 @@ def test_hostile_values_stay_inert_in_the_jsonld(data_app: SphinxTestApp) -> Non
     claim = next(node for node in graph if node["@type"] == "Claim")
     assert claim["text"] == 'He said it </script><script>alert(1)</script> "quoted"'
     assert claim["author"][0]["name"] == 'Evil </script>"'
+    stated = next(node for node in graph if node.get("identifier") == "stated")
+    assert stated["author"] == [
+        {"@type": "Organization", "name": "The Org & Co", "identifier": "org"}
+        | {"description": "An organisation."}
+    ]
+    assert stated["appearance"] == [
+        {
+            "@type": "CreativeWork",
+            "identifier": "doe2020",
+            "name": 'A Title </script> "q" & more',
+            "url": "https://example.org/doe",
+            "sameAs": "https://doi.org/10.1234/doe",
+        }
+    ]
     soup = BeautifulSoup(html, "html.parser")
     # No value opened a script element of its own.
     scripts = soup.find_all("script", string=re.compile("alert"))

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from critical_edition.claims.domain import edition_claims
 from critical_edition.core import priorities
 from critical_edition.core.model import ActorType, ClaimStatus
+from critical_edition.outputs.csljson import plain
 from critical_edition.outputs.edition import (
     HTML_BUILDERS,
     Edition,
@@ -97,11 +98,10 @@ def _appearance(source: str, entries: dict[str, Any]) -> dict[str, Any]:
     entry = entries.get(source)
     if entry is not None:
         fields = entry.fields
-        title = str(fields.get("title", "")).strip("{} ")
-        doi = str(fields.get("doi", "")).strip()
+        doi = plain(fields.get("doi", ""))
         extra = {
-            "name": title,
-            "url": str(fields.get("url", "")).strip(),
+            "name": plain(fields.get("title", "")),
+            "url": plain(fields.get("url", "")),
             "sameAs": f"https://doi.org/{doi}" if doi else "",
         }
         node.update({key: value for key, value in extra.items() if value})
