@@ -24,6 +24,19 @@ edition_editors = "The editors of the critical edition"
 copyright = "2020, Ayça Ergun and Anar Valiyev (text); 2026, the editors (apparatus)"
 version = release = "1.0"
 language = "en"
+# The edition as data (the pages' JSON-LD, citation_* and Dublin Core tags, "Cite this edition"):
+# the edited paper's description, and the year of this version (the apparatus's copyright year).
+# No licence is stated for the edition, so edition_license stays unset.
+edition_original = {
+    "title": paper["title"],
+    "authors": paper["authors"],
+    "venue": paper["venue"],
+    "date": paper["date"],
+    "doi": paper["doi"],
+    "url": paper["url"],
+    "issn": paper["eissn"],
+}
+edition_date = "2026"
 
 extensions = [
     "critical_edition",  # loads myst_parser, sphinx_design and sphinxcontrib.bibtex

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import runpy
 import shutil
 import time
@@ -105,3 +107,38 @@ def edit(path: Path, old: str, new: str) -> None:
     # Later than the build that just read it, whatever the file system's time resolution.
     later = time.time_ns() + 2_000_000_000
     os.utime(path, ns=(later, later))
+
+
+# -- The edition as data ------------------------------------------------------------------------
+
+SCRIPT = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.DOTALL)
+
+
+def jsonld_blocks(html: str) -> list[dict[str, Any]]:
+    """Every JSON-LD block of a page, parsed."""
+    return [json.loads(block) for block in SCRIPT.findall(html)]
+
+
+def check_page_graph(graph: dict[str, Any], claims: list[dict[str, Any]]) -> None:
+    """One page's JSON-LD against the claims.json records of that page."""
+    assert graph["@context"] == "https://schema.org"
+    nodes = graph["@graph"]
+    assert nodes[0]["@type"] == "ScholarlyArticle"
+    assert nodes[0]["name"]
+    found = [node for node in nodes if node["@type"] == "Claim"]
+    reviews = [node for node in nodes if node["@type"] == "ClaimReview"]
+    assert [node["identifier"] for node in found] == [claim["id"] for claim in claims]
+    for node, claim in zip(found, claims, strict=True):
+        assert node["text"] == claim["text"]
+        assert [author["name"] for author in node["author"]] == claim["actors"]
+        assert node.get("datePublished") == claim["date"] or (
+            claim["date"] is None and "datePublished" not in node
+        )
+        assert [a["identifier"] for a in node.get("appearance", [])] == claim["sources"]
+    reviewed = [claim for claim in claims if claim["status"] in {"contested", "corrected"}]
+    assert len(reviews) == len(reviewed)
+    for review, claim in zip(reviews, reviewed, strict=True):
+        assert review["claimReviewed"] == claim["text"]
+        assert review["reviewRating"]["alternateName"] == claim["status"]
+        assert review["reviewBody"] == claim["note"]
+        assert review["itemReviewed"]["@id"].endswith(f"#claim-{claim['id']}")

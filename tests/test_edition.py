@@ -6,6 +6,7 @@ and refs.bib; the tests read the HTML with BeautifulSoup.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from io import StringIO
@@ -15,7 +16,14 @@ import pytest
 from bs4 import BeautifulSoup, Tag
 from critical_edition.bibliography.style import CONFIDENCE_LEVELS, VERIFICATION_LABELS, sort_fold
 from docutils.nodes import make_id
-from helpers import BIBFILE, copy_edition, paper_reading_order
+from helpers import (
+    BIBFILE,
+    check_page_graph,
+    copy_edition,
+    edition_conf,
+    jsonld_blocks,
+    paper_reading_order,
+)
 from pybtex.database import parse_file
 from sphinx.testing.util import SphinxTestApp
 
@@ -208,3 +216,49 @@ def test_bibliography_data() -> None:
         if fields["verification"] == "unresolved" and "title" not in fields:
             # an unresolved citation: only the surname the paper gives, no invented first name
             assert all(not p.first_names for p in entry.persons.get("author", [])), key
+
+
+# -- The edition as data ------------------------------------------------------------------------
+
+
+def test_every_page_carries_jsonld_matching_claims_json(edition: Edition) -> None:
+    """Each page's JSON-LD: the edition based on the paper, then the page's claims and reviews."""
+    claims = json.loads((edition.outdir / "claims.json").read_text(encoding="utf-8"))
+    conf = edition_conf()
+    counted = 0
+    for path in sorted(edition.outdir.glob("*.html")):
+        blocks = jsonld_blocks(path.read_text(encoding="utf-8"))
+        assert len(blocks) == 1, path.name
+        check_page_graph(blocks[0], [c for c in claims if c["docname"] == path.stem])
+        article = blocks[0]["@graph"][0]
+        assert article["isBasedOn"]["@id"] == f"https://doi.org/{conf['paper']['doi']}"
+        assert article["editor"]["name"] == conf["edition_editors"]
+        counted += sum(node["@type"] == "Claim" for node in blocks[0]["@graph"])
+    assert counted == len(claims) > 0
+
+
+@pytest.mark.parametrize("page", ["index", *edition_conf()["paper_pages"]])
+def test_text_pages_carry_the_papers_citation_tags(edition: Edition, page: str) -> None:
+    paper = edition_conf()["paper"]
+    soup = edition.page(page)
+
+    def content(name: str) -> list[str]:
+        return [str(tag["content"]) for tag in soup.find_all("meta", attrs={"name": name})]
+
+    assert content("citation_title") == [paper["title"]]
+    assert content("citation_author") == paper["authors"]
+    assert content("citation_publication_date") == [paper["date"].replace("-", "/")]
+    assert content("citation_journal_title") == [paper["venue"]]
+    assert content("citation_doi") == [paper["doi"]]
+    assert content("DC.source") == [f"https://doi.org/{paper['doi']}"]
+
+
+def test_landing_page_cites_the_edition_and_bibliography_links_csl_json(edition: Edition) -> None:
+    block = edition.main("index").find(id="cite-this-edition")
+    assert isinstance(block, Tag)
+    assert "10.13140/RG.2.2.30777.60006" in block.get_text()
+    links = edition.main("bibliography").select('a[href="bibliography.csl.json"]')
+    assert len(links) == 1
+    items = json.loads((edition.outdir / "bibliography.csl.json").read_text(encoding="utf-8"))
+    assert len(items) == len(parse_file(str(BIBFILE)).entries)
+    assert all(item["note"].startswith("Verification: ") for item in items)

@@ -17,7 +17,7 @@ import shutil
 import subprocess
 import sys
 import zipfile
-from dataclasses import MISSING, dataclass, fields
+from dataclasses import dataclass, fields
 from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
@@ -28,12 +28,12 @@ from bs4 import BeautifulSoup, Tag
 from critical_edition.claims.markup import CLAIM_OPTIONS
 from critical_edition.cli import main as cli
 from critical_edition.cli import new as quickstart
-from critical_edition.core.config import PREFIX, EditionConfig
+from critical_edition.core.config import PREFIX, EditionConfig, default_of
 from critical_edition.core.diagnostics import WARNING_TYPE, Subtype
 from critical_edition.core.model import ActorType, ClaimStatus
 from critical_edition.outputs.claims_json import SCHEMA_PATH
 from critical_edition.outputs.reference import REBUILD_KINDS, default_text, type_name
-from helpers import built, edition_conf
+from helpers import built, check_page_graph, edition_conf, jsonld_blocks
 from sphinx.errors import ConfigError
 from sphinx.testing.util import SphinxTestApp
 from sphinx.util.console import strip_escape_sequences
@@ -165,6 +165,22 @@ def test_new_edition_claims_json_matches_the_schema(edition: QuickStart) -> None
     assert claim["docname"] == "text"
 
 
+def test_new_edition_carries_jsonld_and_dublin_core(edition: QuickStart) -> None:
+    claims = json.loads((edition.outdir / "claims.json").read_text(encoding="utf-8"))
+    for name in ("index", "text"):
+        blocks = jsonld_blocks((edition.outdir / f"{name}.html").read_text(encoding="utf-8"))
+        assert len(blocks) == 1
+        check_page_graph(blocks[0], [c for c in claims if c["docname"] == name])
+        # The skeleton leaves the edited text's description to the editor: no isBasedOn yet.
+        assert "isBasedOn" not in blocks[0]["@graph"][0]
+    soup = edition.soup("index")
+    assert soup.find("meta", attrs={"name": "DC.title", "content": "River Bridge"})
+    assert not soup.find_all("meta", attrs={"name": re.compile("^citation_")})
+    assert soup.find(id="cite-this-edition") is not None
+    items = json.loads((edition.outdir / "bibliography.csl.json").read_text(encoding="utf-8"))
+    assert [item["id"] for item in items] == ["doe_2020"]
+
+
 def test_new_edition_passes_check(edition: QuickStart) -> None:
     result = _run(PYTHON, "-m", "critical_edition", "check", str(edition.srcdir))
     assert result.returncode == cli.OK, result.stdout + result.stderr
@@ -275,7 +291,7 @@ def test_reference_lists_every_setting(reference: Reference) -> None:
     for f in fields(EditionConfig):
         name = PREFIX + f.name
         text = _row(soup, "config-" + name.replace("_", "-"))
-        default = f.default if f.default is not MISSING else None
+        default = default_of(f)
         assert name in text
         assert f"Type: {type_name(f.type)}" in text
         assert f"Default: {default_text(default)}" in text

@@ -64,6 +64,7 @@ def fields(title: str, author: str, year: int) -> dict[str, str]:
         "author": author,
         "author_py": _py_string(author),
         "copyright_py": _py_string(copyright_text),
+        "year": str(year),
     }
 
 

@@ -8,7 +8,7 @@ falls back to the default with a located warning; code reads the validated objec
 
 from __future__ import annotations
 
-from dataclasses import MISSING, dataclass, field, fields
+from dataclasses import MISSING, Field, dataclass, field, fields
 from typing import TYPE_CHECKING, Any, Literal
 
 from sphinx.errors import ConfigError
@@ -25,7 +25,20 @@ RebuildKind = Literal["env", "html", ""]
 
 
 def _setting(default: Any, rebuild: RebuildKind, help: str) -> Any:
-    return field(default=default, metadata={"rebuild": rebuild, "help": help})
+    metadata = {"rebuild": rebuild, "help": help}
+    if isinstance(default, dict):
+        # A dict default would be shared and mutable: each object gets its own copy.
+        return field(default_factory=lambda: dict(default), metadata=metadata)
+    return field(default=default, metadata=metadata)
+
+
+def default_of(f: Field[Any]) -> Any:
+    """A setting's default value (a fresh copy for a dict setting)."""
+    if f.default is not MISSING:
+        return f.default
+    if f.default_factory is not MISSING:
+        return f.default_factory()
+    return None
 
 
 @dataclass(frozen=True)
@@ -134,6 +147,40 @@ class EditionConfig:
         "pages, and show its verification status as a badge.",
     )
 
+    # --- the edition as data (outputs/jsonld.py, meta.py, csljson.py) ---
+    # _setting gives a dict setting a default_factory (RUF009 sees only the call).
+    original: dict[str, Any] = _setting(  # noqa: RUF009
+        {},
+        "html",
+        "The edited text's own bibliographic description, for the pages' metadata (JSON-LD "
+        "isBasedOn, citation_* tags, the citation block): keys title, authors (a list), venue, "
+        "date (ISO 8601), doi, url, issn; any may be left out. Empty: no such metadata.",
+    )
+    editors: str = _setting(
+        "",
+        "html",
+        "The editors as the edition credits them: the editor in the pages' metadata and the "
+        "author of the editors' reviews of claims (JSON-LD ClaimReview).",
+    )
+    date: str = _setting(
+        "",
+        "html",
+        "Publication date of this version of the edition (ISO 8601: YYYY, YYYY-MM or "
+        "YYYY-MM-DD), for the pages' metadata. Empty: not stated.",
+    )
+    license: str = _setting(
+        "",
+        "html",
+        "Address (URL) of the licence of the edition, for the pages' metadata. Empty: not "
+        "stated (the copyright notice is given either way).",
+    )
+    csl_json: str = _setting(
+        "bibliography.csl.json",
+        "",
+        "File name, relative to the HTML output directory, of the bibliography as CSL-JSON "
+        "(one item per entry of the .bib files). Empty to disable.",
+    )
+
     @classmethod
     def names(cls) -> list[str]:
         """The full setting names, as written in ``conf.py``."""
@@ -143,7 +190,7 @@ class EditionConfig:
 def register(app: Sphinx) -> None:
     """Register every setting with Sphinx."""
     for f in fields(EditionConfig):
-        default = f.default if f.default is not MISSING else None
+        default = default_of(f)
         # A list setting has a tuple default (the dataclass is frozen); conf.py writes a list,
         # which Sphinx accepts (and turns into a tuple) only when both types are declared.
         types = (list, tuple) if isinstance(default, tuple) else ()
@@ -161,6 +208,8 @@ def _accepts(annotation: str, value: Any) -> bool:
         return isinstance(value, bool)
     if annotation == "str":
         return isinstance(value, str)
+    if annotation.startswith("dict[str"):
+        return isinstance(value, dict) and all(isinstance(k, str) for k in value)
     if annotation.startswith("tuple[str"):
         return isinstance(value, list | tuple) and all(isinstance(v, str) for v in value)
     return True
@@ -177,11 +226,11 @@ def validate(app: Sphinx, config: Config) -> None:
         value = getattr(config, name)
         if not _accepts(str(f.type), value):
             warn(
-                f"{name} = {value!r} is not a valid {f.type}; using the default {f.default!r}.",
+                f"{name} = {value!r} is not a valid {f.type}; using the default {default_of(f)!r}.",
                 Subtype.CONFIG_INVALID,
                 None,
             )
-            setattr(config, name, f.default)
+            setattr(config, name, default_of(f))
 
 
 def require_bibliography(config: Config) -> None:

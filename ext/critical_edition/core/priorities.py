@@ -23,6 +23,8 @@ PAGES_CITING_CHANGED_ENTRIES = 600
 #: html-page-context: around furo's handler (500), which renders the navigation tree.
 NAVIGATION_BEFORE_THEME = 400
 NAVIGATION_AFTER_THEME = 600
+#: html-page-context: the pages' metadata (JSON-LD, citation tags) once the theme has run.
+PAGE_METADATA = 700
 #: build-finished: claims counted by status just before the report is assembled ...
 COUNT_CLAIMS = 800
 #: ... and the report written after every check has emitted its warnings and counts.

@@ -1,17 +1,25 @@
-"""Outputs (read phase and build-finished): reference tables from the code, claims.json."""
+"""Outputs (read phase, write phase, build-finished): reference tables, claims.json, metadata.
+
+The edition as data: claims.json, schema.org JSON-LD and reference-manager tags in the HTML
+pages, and the bibliography as CSL-JSON.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from critical_edition.outputs import claims_json, reference
+from critical_edition.outputs import claims_json, csljson, edition, jsonld, meta, reference
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
 
 def setup_outputs(app: Sphinx) -> None:
-    """Register the reference directives and the claims.json export."""
+    """Register the reference directives and the exports."""
     reference.register(app)
     # build-finished: the claims.json export.
     app.connect("build-finished", claims_json.write_claims_json)
+    app.connect("config-inited", edition.check_original)
+    jsonld.register(app)
+    meta.register(app)
+    csljson.register(app)

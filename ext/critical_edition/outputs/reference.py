@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import MISSING, fields
+from dataclasses import fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +25,7 @@ from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
 from critical_edition.core import config, diagnostics, tables
-from critical_edition.core.config import PREFIX, EditionConfig
+from critical_edition.core.config import PREFIX, EditionConfig, default_of
 from critical_edition.core.diagnostics import WARNING_TYPE, Subtype
 from critical_edition.outputs import claims_json as export
 
@@ -40,7 +40,12 @@ REBUILD_KINDS = {
 }
 
 #: Friendlier names for the dataclass's annotations.
-_TYPE_NAMES = {"bool": "bool", "str": "str", "tuple[str, ...]": "list of str"}
+_TYPE_NAMES = {
+    "bool": "bool",
+    "str": "str",
+    "tuple[str, ...]": "list of str",
+    "dict[str, Any]": "dict",
+}
 
 #: ````literal```` spans as in reST: the closing ```` is the last two of a run of backticks.
 _LITERAL = re.compile(r"``(.+?)``(?!`)")
@@ -115,7 +120,7 @@ def config_rows() -> list[tuple[str, list[nodes.Element]]]:
     rows: list[tuple[str, list[nodes.Element]]] = []
     for f in fields(EditionConfig):
         name = PREFIX + f.name
-        default = f.default if f.default is not MISSING else None
+        default = default_of(f)
         rebuild = str(f.metadata["rebuild"])
         setting = nodes.container()
         setting += _paragraph(nodes.strong("", "", _literal(name)))

@@ -1,0 +1,168 @@
+"""Outputs (build-finished): the bibliography as CSL-JSON, for Zotero, pandoc, Quarto and mystmd.
+
+One item per entry of the ``.bib`` files, in the files' order, written next to the HTML as
+``edition_csl_json`` (``bibliography.csl.json``). BibLaTeX fields map to CSL variables
+(:data:`TYPES`, :func:`csl_item`); the editors' verification status, confidence and note go
+into the item's ``note``, since CSL has no variable of its own for them. A field the entry does
+not have is left out; nothing is guessed.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import posixpath
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from critical_edition.core import priorities
+from critical_edition.core.config import get_config
+from critical_edition.outputs.edition import HTML_BUILDERS
+
+if TYPE_CHECKING:
+    from docutils import nodes
+    from sphinx.application import Sphinx
+
+#: BibLaTeX (and BibTeX) entry types and the CSL type of each; any other is a ``document``.
+TYPES = {
+    "article": "article-journal",
+    "book": "book",
+    "inbook": "chapter",
+    "incollection": "chapter",
+    "inproceedings": "paper-conference",
+    "online": "webpage",
+    "report": "report",
+    "techreport": "report",
+    "thesis": "thesis",
+    "phdthesis": "thesis",
+    "mastersthesis": "thesis",
+    "legislation": "legislation",
+    "jurisdiction": "legal_case",
+    "misc": "document",
+}
+#: BibLaTeX fields copied as they are into a CSL variable.
+TEXT_FIELDS = {
+    "title": "title",
+    "journaltitle": "container-title",
+    "journal": "container-title",
+    "booktitle": "container-title",
+    "publisher": "publisher",
+    "organization": "publisher",
+    "institution": "publisher",
+    "volume": "volume",
+    "number": "number",
+    "pages": "page",
+    "doi": "DOI",
+    "url": "URL",
+    "issn": "ISSN",
+    "isbn": "ISBN",
+    "keywords": "keyword",
+    "shorthand": "citation-label",
+}
+ISO_DATE = re.compile(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
+
+
+def plain(value: object) -> str:
+    """A field value without BibTeX's protective braces, on one line."""
+    return " ".join(str(value).replace("{", "").replace("}", "").split())
+
+
+def csl_date(value: str) -> dict[str, Any]:
+    """An ISO 8601 date as CSL ``date-parts``; any other text as ``raw``."""
+    match = ISO_DATE.fullmatch(value)
+    if match is None:
+        return {"raw": value}
+    return {"date-parts": [[int(part) for part in match.groups() if part is not None]]}
+
+
+def csl_name(person: Any) -> dict[str, str]:
+    """A pybtex person as a CSL name: an institution (one braced name) as ``literal``."""
+    last = " ".join(person.prelast_names + person.last_names)
+    given = plain(" ".join(person.first_names + person.middle_names))
+    if not given and last.startswith("{") and last.endswith("}"):
+        return {"literal": plain(last)}
+    name = {"family": plain(last)}
+    if given:
+        name["given"] = given
+    return name
+
+
+def status_note(fields: Any) -> str:
+    """The editors' verification status, confidence and note, as one text."""
+    status = plain(fields.get("verification", ""))
+    confidence = plain(fields.get("confidence", ""))
+    note = plain(fields.get("note", ""))
+    head = f"Verification: {status or 'not recorded'}"
+    if confidence:
+        head += f" (confidence {confidence})"
+    return f"{head}. {note}" if note else f"{head}."
+
+
+def csl_item(key: str, entry: Any) -> dict[str, Any]:
+    """One bibliography entry as a CSL-JSON item."""
+    fields = entry.fields
+    item: dict[str, Any] = {"id": key, "type": TYPES.get(entry.type.lower(), "document")}
+    for field_name, variable in TEXT_FIELDS.items():
+        value = plain(fields.get(field_name, ""))
+        if value and variable not in item:
+            item[variable] = value
+    for role, variable in (("author", "author"), ("editor", "editor")):
+        persons = entry.persons.get(role, [])
+        if persons:
+            item[variable] = [csl_name(person) for person in persons]
+    date = plain(fields.get("date", "")) or plain(fields.get("year", ""))
+    if date:
+        item["issued"] = csl_date(date)
+    accessed = plain(fields.get("urldate", ""))
+    if accessed:
+        item["accessed"] = csl_date(accessed)
+    item["note"] = status_note(fields)
+    return item
+
+
+def csl_items(app: Sphinx) -> list[dict[str, Any]]:
+    """Every entry of the edition's .bib files as CSL-JSON items, in the files' order."""
+    bibdata = app.env.domains["cite"].data.get("bibdata")
+    if bibdata is None:
+        return []
+    return [csl_item(key, entry) for key, entry in bibdata.data.entries.items()]
+
+
+def write_csl_json(app: Sphinx, exception: BaseException | None) -> None:
+    """Write the CSL-JSON next to the HTML (connected to ``build-finished``)."""
+    filename = get_config(app.config).csl_json
+    if exception is not None or not filename or app.builder.name not in HTML_BUILDERS:
+        return
+    text = json.dumps(csl_items(app), ensure_ascii=False, indent=2)
+    Path(app.outdir, filename).write_text(text + "\n", encoding="utf-8")
+
+
+def link_from_bibliography(
+    app: Sphinx,
+    pagename: str,
+    templatename: str,
+    context: dict[str, Any],
+    doctree: nodes.document | None,
+) -> None:
+    """End each page that holds a bibliography with a link to the CSL-JSON file."""
+    filename = get_config(app.config).csl_json
+    if not filename or doctree is None or app.builder.name not in HTML_BUILDERS:
+        return
+    cite: Any = app.env.domains["cite"]
+    if not any(key.docname == pagename for key in cite.bibliographies):
+        return
+    # The file is at the root of the output: relative to the page's own folder.
+    page_dir = posixpath.dirname(app.builder.get_target_uri(pagename))
+    href = posixpath.relpath(filename, page_dir or ".")
+    context["body"] = context.get("body", "") + (
+        '<p class="edition-data-link">This bibliography as CSL-JSON, for reference managers '
+        f'(Zotero, pandoc): <a href="{html.escape(href)}" type="application/json" download>'
+        f"{html.escape(filename)}</a>.</p>\n"
+    )
+
+
+def register(app: Sphinx) -> None:
+    """Connect the CSL-JSON export and its link on the bibliography page."""
+    app.connect("build-finished", write_csl_json)
+    app.connect("html-page-context", link_from_bibliography, priority=priorities.PAGE_METADATA)

@@ -1,0 +1,187 @@
+"""Outputs (write phase, html-page-context): schema.org JSON-LD in the head of every HTML page.
+
+Each page carries one ``<script type="application/ld+json">`` block with an ``@graph``:
+
+- the edition as a ``ScholarlyArticle``, ``isBasedOn`` the edited text (its DOI), with the
+  editors, the date, the licence and the copyright notice the configuration gives;
+- each of the edition's claims on the page (those ``claims.json`` lists) as a ``Claim``: the
+  speakers as ``author``, the claim's date as ``datePublished``, its sources as ``appearance``;
+- each claim the editors contest or correct as a ``ClaimReview`` by the editors, the status as
+  the rating's ``alternateName`` and the editors' note as ``reviewBody``.
+
+Nothing is stated that the sources do not give: a property without a value is left out. The
+JSON is escaped so that no value can close the script element (:func:`.edition.script_json`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from critical_edition.claims.domain import edition_claims
+from critical_edition.core import priorities
+from critical_edition.core.model import ActorType, ClaimStatus
+from critical_edition.outputs.csljson import plain
+from critical_edition.outputs.edition import (
+    HTML_BUILDERS,
+    Edition,
+    edition,
+    page_address,
+    script_json,
+)
+
+if TYPE_CHECKING:
+    from docutils import nodes
+    from sphinx.application import Sphinx
+
+    from critical_edition.core.model import Actor, Claim
+
+#: The statuses whose claims get a ClaimReview: the editors' own verdict against the claim.
+REVIEWED = frozenset({ClaimStatus.CONTESTED, ClaimStatus.CORRECTED})
+SCHEMA = "https://schema.org"
+
+
+def _agent(name: str, kind: str = "Organization", **extra: str) -> dict[str, Any]:
+    return {"@type": kind, "name": name, **{k: v for k, v in extra.items() if v}}
+
+
+def edition_node(app: Sphinx, info: Edition, pagename: str) -> dict[str, Any]:
+    """The edition as a ScholarlyArticle (the same node, by @id, on every page)."""
+    root = page_address(app, info, pagename, app.config.root_doc)
+    node: dict[str, Any] = {
+        "@type": "ScholarlyArticle",
+        "@id": f"{root}#edition",
+        "url": root,
+        "name": info.title,
+        "version": info.version,
+        "inLanguage": info.language,
+        "copyrightNotice": info.copyright,
+        "datePublished": info.date,
+        "license": info.license,
+    }
+    node = {key: value for key, value in node.items() if value}
+    if info.editors:
+        node["editor"] = _agent(info.editors)
+    original = info.original
+    if original.authors:
+        node["author"] = [_agent(name, "Person") for name in original.authors]
+    based: dict[str, Any] = {
+        "@type": "ScholarlyArticle",
+        "@id": original.doi_url,
+        "name": original.title,
+        "datePublished": original.date,
+        "url": original.url,
+        "sameAs": original.doi_url,
+    }
+    based = {key: value for key, value in based.items() if value}
+    if original.doi:
+        based["identifier"] = {"@type": "PropertyValue", "propertyID": "DOI", "value": original.doi}
+    if original.authors:
+        based["author"] = [_agent(name, "Person") for name in original.authors]
+    if original.venue:
+        based["isPartOf"] = _agent(original.venue, "Periodical", issn=original.issn)
+    if len(based) > 1:
+        node["isBasedOn"] = based
+    return node
+
+
+def _speaker(actor_id: str, actors: dict[str, Actor]) -> dict[str, Any]:
+    actor = actors.get(actor_id.casefold())
+    if actor is None:
+        return _agent(actor_id, "Thing")
+    kind = "Person" if actor.type is ActorType.PERSON else "Organization"
+    return _agent(actor.name, kind, identifier=actor.id, description=actor.description)
+
+
+def _appearance(source: str, entries: dict[str, Any]) -> dict[str, Any]:
+    """A claim's source as a CreativeWork: a bib entry's title and address, or a footnote."""
+    node: dict[str, Any] = {"@type": "CreativeWork", "identifier": source}
+    entry = entries.get(source)
+    if entry is not None:
+        fields = entry.fields
+        doi = plain(fields.get("doi", ""))
+        extra = {
+            "name": plain(fields.get("title", "")),
+            "url": plain(fields.get("url", "")),
+            "sameAs": f"https://doi.org/{doi}" if doi else "",
+        }
+        node.update({key: value for key, value in extra.items() if value})
+    return node
+
+
+def claim_nodes(
+    claim: Claim,
+    page: str,
+    info: Edition,
+    actors: dict[str, Actor],
+    entries: dict[str, Any],
+) -> list[dict[str, Any]]:
+    """A claim as a Claim, and a ClaimReview when the editors contest or correct it."""
+    claim_id = f"{page}#claim-{claim.id}"
+    node: dict[str, Any] = {
+        "@type": "Claim",
+        "@id": claim_id,
+        "url": claim_id,
+        "identifier": claim.id,
+        "text": claim.text,
+        "author": [_speaker(actor, actors) for actor in claim.actors],
+    }
+    if claim.date:
+        node["datePublished"] = claim.date
+    if claim.sources:
+        node["appearance"] = [_appearance(source, entries) for source in claim.sources]
+    result = [node]
+    if claim.status in REVIEWED:
+        review: dict[str, Any] = {
+            "@type": "ClaimReview",
+            "@id": f"{claim_id}-review",
+            "url": claim_id,
+            "claimReviewed": claim.text,
+            "itemReviewed": {"@id": claim_id},
+            "reviewRating": {"@type": "Rating", "alternateName": claim.status.value},
+            "reviewBody": claim.note,
+        }
+        if info.editors:
+            review["author"] = _agent(info.editors)
+        if info.date:
+            review["datePublished"] = info.date
+        result.append(review)
+    return result
+
+
+def page_graph(app: Sphinx, pagename: str) -> dict[str, Any]:
+    """The JSON-LD of one page: the edition, then the page's claims in reading order."""
+    info = edition(app)
+    graph = [edition_node(app, info, pagename)]
+    claims = [claim for claim in edition_claims(app.env) if claim.docname == pagename]
+    if claims:
+        domain: Any = app.env.get_domain("ed")
+        actors = domain.actor_lookup()
+        bibdata = app.env.domains["cite"].data.get("bibdata")
+        entries = dict(bibdata.data.entries) if bibdata is not None else {}
+        page = page_address(app, info, pagename, pagename)
+        for claim in claims:
+            graph.extend(claim_nodes(claim, page, info, actors, entries))
+    return {"@context": SCHEMA, "@graph": graph}
+
+
+def add_jsonld(
+    app: Sphinx,
+    pagename: str,
+    templatename: str,
+    context: dict[str, Any],
+    doctree: nodes.document | None,
+) -> None:
+    """Append the page's JSON-LD block to the head (``metatags``) of every HTML page.
+
+    Generated pages (the index, the search page) carry the edition alone.
+    """
+    if app.builder.name not in HTML_BUILDERS:
+        return
+    block = script_json(page_graph(app, pagename))
+    script = f'<script type="application/ld+json">\n{block}\n</script>\n'
+    context["metatags"] = context.get("metatags", "") + script
+
+
+def register(app: Sphinx) -> None:
+    """Connect the JSON-LD to every HTML page."""
+    app.connect("html-page-context", add_jsonld, priority=priorities.PAGE_METADATA)
