@@ -110,12 +110,16 @@ CASES: dict[str, tuple[str, tuple[str, ...]]] = {
         (),
     ),
     "claim-bad-status": (
-        "<srcdir>/index.md:10: WARNING: unknown claim status 'false'; use one of: sourced, unsourced, verified, contested, corrected [edition.claim_malformed]",
+        "<srcdir>/index.md:10: WARNING: unknown claim status 'false'; use one of: sourced, unsourced, verified, contested, corrected; the claim is kept with the default status [edition.claim_malformed]",
         (),
     ),
     "claim-duplicate-id": (
         "<srcdir>/index.md:10: WARNING: the claim id 'praise' is already used at index:10; give this claim another id= [edition.claim_duplicate_id]",
         (),
+    ),
+    "claim-misspelt-option": (
+        "<srcdir>/index.md:10: WARNING: unknown claim option 'vreb' (did you mean 'verb'?); the options are: id, actor, verb, source, date, status, note, evidence; the claim is kept without it [edition.claim_malformed]",
+        ("praised the talks", 'id="claim-praise"'),
     ),
     "claim-no-actor": (
         "<srcdir>/index.md:10: WARNING: the claim names no actor: add actor=<id> with an actor from the register [edition.claim_no_actor]",
@@ -126,7 +130,7 @@ CASES: dict[str, tuple[str, tuple[str, ...]]] = {
         (),
     ),
     "claim-unknown-option": (
-        "<srcdir>/index.md:10: WARNING: unknown claim option 'colour'; the options are: id, actor, verb, source, date, status, note, evidence [edition.claim_malformed]",
+        "<srcdir>/index.md:10: WARNING: unknown claim option 'colour'; the options are: id, actor, verb, source, date, status, note, evidence; the claim is kept without it [edition.claim_malformed]",
         (),
     ),
     "claim-unknown-source": (
