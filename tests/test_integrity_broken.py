@@ -2,8 +2,8 @@
 
 Every ``tests/roots/test-broken-*`` root is copied, checked with ``critical-edition check``
 (in-process) and must give: exactly the expected warning line (colours stripped, the source
-directory replaced by ``<srcdir>``), a non-zero exit status, no Python traceback, the same
-finding in the JSON and SARIF reports, and sources byte-identical to before. For the .bib
+directory replaced by ``<srcdir>``), a non-zero exit status, no Python traceback, nothing that
+could run script in any output page (parsed), the same finding in the JSON and SARIF reports, and sources byte-identical to before. For the .bib
 roots, the entries after the broken one must still be cited (linked in the HTML).
 """
 
@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from critical_edition.cli import main as cli
+from helpers import live_markup
 from sphinx.util.console import strip_escape_sequences
 
 ROOTS = Path(__file__).parent / "roots"
@@ -161,6 +162,14 @@ CASES: dict[str, tuple[str, tuple[str, ...]]] = {
         "<srcdir>/index.md:8: WARNING: raw HTML is not allowed in the edition's sources: '<div onclick=\"alert(1)\">Boxed</div>'; use MyST markup or a directive instead (it is shown as plain text meanwhile) [edition.raw_html]",
         (),
     ),
+    "raw-html-heading": (
+        "<srcdir>/first.md:5: WARNING: raw HTML is not allowed in the edition's sources: '<img src=x onerror=alert(2)>'; use MyST markup or a directive instead (it is shown as plain text meanwhile) [edition.raw_html]",
+        ("Alpha, 2000",),
+    ),
+    "raw-html-title": (
+        "<srcdir>/first.md:1: WARNING: raw HTML is not allowed in the edition's sources: '<script>' (and 1 more HTML tag here); use MyST markup or a directive instead (it is shown as plain text meanwhile) [edition.raw_html]",
+        ("First &lt;script&gt;alert(1)&lt;/script&gt; page",),
+    ),
     "raw-html-inline": (
         "<srcdir>/index.md:3: WARNING: raw HTML is not allowed in the edition's sources: '<b onmouseover=\"alert(1)\">' (and 1 more HTML tag here); use MyST markup or a directive instead (it is shown as plain text meanwhile) [edition.raw_html]",
         (),
@@ -230,6 +239,8 @@ def test_one_located_diagnostic(
     html = (run.outdir / "html" / "index.html").read_text(encoding="utf-8")
     for text in survivors:
         assert text in html
+    # Nothing hostile goes live: no script, event handler or javascript:/data: URL in any page.
+    assert live_markup(run.outdir / "html") == []
 
     # The report lists the same finding, with file, line and rule, in JSON and in SARIF.
     location, _, rest = expected.partition(": WARNING: ")
