@@ -3,8 +3,9 @@
 Every ``tests/roots/test-broken-*`` root is copied, checked with ``critical-edition check``
 (in-process) and must give: exactly the expected warning line (colours stripped, the source
 directory replaced by ``<srcdir>``), a non-zero exit status, no Python traceback, nothing that
-could run script in any output page (parsed), the same finding in the JSON and SARIF reports, and sources byte-identical to before. For the .bib
-roots, the entries after the broken one must still be cited (linked in the HTML).
+could run script in any output page (parsed), the same finding in the JSON and SARIF reports,
+and sources byte-identical to before. For the .bib roots, the entries after the broken one must
+still be cited (linked in the HTML).
 """
 
 from __future__ import annotations
