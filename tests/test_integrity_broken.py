@@ -25,6 +25,14 @@ ROOTS = Path(__file__).parent / "roots"
 
 #: root (without ``test-broken-``) -> (the one expected warning, texts the HTML must contain).
 CASES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "bib-bad-archiveurl-data": (
+        "<srcdir>/refs.bib:8: WARNING: entry \"gamma2002\" has an archiveurl that is not an absolute http(s) address: 'data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg=='; it is left out of the output until corrected [edition.bib_bad_url]",
+        ("Beta, 2001", "Gamma, 2002", 'href="https://example.org/third"'),
+    ),
+    "bib-bad-archiveurl-javascript": (
+        "<srcdir>/refs.bib:8: WARNING: entry \"gamma2002\" has an archiveurl that is not an absolute http(s) address: 'javascript:alert(1)'; it is left out of the output until corrected [edition.bib_bad_url]",
+        ("Beta, 2001", "Gamma, 2002", 'href="https://example.org/third"'),
+    ),
     "bib-bad-doi": (
         "<srcdir>/refs.bib:8: WARNING: entry \"gamma2002\" has a doi that is not of the form 10.NNNN/suffix: 'https://doi.org/10.1234/third'; write the bare DOI (no https://doi.org/ or doi:); it is left out of the output until corrected [edition.bib_bad_doi]",
         ("Beta, 2001", "Gamma, 2002"),

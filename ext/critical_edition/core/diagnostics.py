@@ -146,7 +146,8 @@ class Subtype(enum.Enum):
     )
     BIB_BAD_URL = SubtypeInfo(
         "citations",
-        "A .bib ``url`` field is not an absolute http(s) address (or contains spaces or quotes).",
+        "A .bib ``url``, ``archiveurl`` or other ``...url`` field is not an absolute http(s) "
+        "address (or contains spaces or quotes).",
         "Give the full ``https://`` address; the field is left out of the output until then.",
     )
     BIB_BAD_DOI = SubtypeInfo(
