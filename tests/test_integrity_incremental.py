@@ -156,7 +156,16 @@ def test_incremental_equals_clean(tmp_path: Path, capsys: pytest.CaptureFixture[
 
 
 #: Broken roots whose problem is found while reading, while writing, and in a .bib file.
-STANDING = ["claim-unknown-option", "xref-ref", "bib-syntax", "bib-unused", "footnote-undefined"]
+STANDING = [
+    "claim-unknown-option",
+    "xref-ref",
+    "bib-syntax",
+    "bib-unused",
+    "footnote-undefined",
+    "include-cycle",
+    "toctree-cycle",
+    "source-bad-byte",
+]
 
 
 @pytest.mark.parametrize("root", STANDING)

@@ -199,6 +199,22 @@ class Subtype(enum.Enum):
         "Use MyST markup or a directive instead; the HTML is shown as escaped text meanwhile. "
         "``edition_allow_raw_html = True`` accepts it.",
     )
+    INCLUDE_CYCLE = SubtypeInfo(
+        "structure",
+        "A page includes itself, directly or through the files it includes (an ``include`` cycle).",
+        "Remove the include that leads back; the repeated inclusion is left out meanwhile.",
+    )
+    TOCTREE_CYCLE = SubtypeInfo(
+        "structure",
+        "A toctree lists a page that contains this toctree's page already (a toctree cycle).",
+        "Remove the entry that leads back up; it is left out of the navigation meanwhile.",
+    )
+    SOURCE_UNREADABLE = SubtypeInfo(
+        "structure",
+        "A source file or ``conf.py`` cannot be read: a byte that is not in the source "
+        "encoding, or a Python syntax error in ``conf.py``.",
+        "Save the file in the source encoding (UTF-8) or correct the syntax at the line given.",
+    )
     REPORT_UNWRITABLE = SubtypeInfo(
         "config",
         "The integrity report cannot be written to ``edition_report_dir``.",

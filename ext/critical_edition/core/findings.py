@@ -237,8 +237,10 @@ def _collect(app: Sphinx, record: logging.LogRecord) -> None:
     in_read = False
     builder = getattr(app, "builder", None)
     if path and builder is not None:
-        docname = app.env.path2doc(path)
         in_read = builder.phase == BuildPhase.READING
+        docname = app.env.path2doc(path)
+        if docname not in app.env.found_docs:  # an excluded or included file: no document
+            docname = None
     build_state(app).findings.append((finding, docname, in_read))
 
 

@@ -21,6 +21,9 @@ DROP_DUPLICATE_STATIC_PATHS = 900
 REFUSE_RAW_HTML = 400
 #: doctree-read: after Sphinx's TocTreeCollector (500), which skipped supplied titles.
 TOC_FOR_SUPPLIED_TITLES = 600
+#: env-updated: toctree cycles are broken before sphinxcontrib-bibtex (500) and Sphinx walk
+#: the toctree (both recurse without end on a cycle).
+BREAK_TOCTREE_CYCLES = 400
 #: env-updated: after sphinxcontrib-bibtex (500) formatted the citations.
 PAGES_CITING_CHANGED_ENTRIES = 600
 #: html-page-context: around furo's handler (500), which renders the navigation tree.
