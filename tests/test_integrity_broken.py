@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,8 @@ from helpers import live_markup
 from sphinx.util.console import strip_escape_sequences
 
 ROOTS = Path(__file__).parent / "roots"
+#: The invisible bidirectional embeddings, overrides and isolates.
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 #: root (without ``test-broken-``) -> (the one expected warning, texts the HTML must contain).
 CASES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -110,6 +113,10 @@ CASES: dict[str, tuple[str, tuple[str, ...]]] = {
     "bib-unused": (
         '<srcdir>/refs.bib:8: WARNING: the entry "gamma2002" is never cited: cite it where the text relies on it, or delete it [edition.citation_unused]',
         (),
+    ),
+    "bidi-name": (
+        "<srcdir>/index.md:4: WARNING: the line contains the invisible direction control U+202E, which can make text display in another order than it is stored; it is left out of the output: delete it [edition.bidi_control]",
+        ("Sergey Lavrov",),
     ),
     "citation-plaintext": (
         "<srcdir>/index.md:4: WARNING: the citation (Kubicek 2009; Valiyev 2019) is plain text: mark it up, e.g. {cite:p}`key` (several keys separated by commas), so that it links to the bibliography [edition.citation_unmarked]",
@@ -269,8 +276,11 @@ def test_one_located_diagnostic(
         html = (run.outdir / "html" / "index.html").read_text(encoding="utf-8")
         for text in survivors:
             assert text in html
-    # Nothing hostile goes live: no script, event handler or javascript:/data: URL in any page.
+    # Nothing hostile goes live: no script, event handler or javascript:/data: URL in any page,
+    # no invisible direction control in a page or in claims.json (the copied sources aside).
     assert live_markup(run.outdir / "html") == []
+    for page in [*(run.outdir / "html").glob("*.html"), *(run.outdir / "html").glob("*.json")]:
+        assert not BIDI_CONTROLS.search(page.read_text(encoding="utf-8")), page.name
 
     # The report lists the same finding, with file, line and rule, in JSON and in SARIF.
     location, _, rest = expected.partition(

@@ -215,6 +215,12 @@ class Subtype(enum.Enum):
         "encoding, or a Python syntax error in ``conf.py``.",
         "Save the file in the source encoding (UTF-8) or correct the syntax at the line given.",
     )
+    BIDI_CONTROL = SubtypeInfo(
+        "markup",
+        "A source line contains an invisible bidirectional control (U+202A-U+202E, "
+        "U+2066-U+2069), which can make text display in another order than it is stored.",
+        "Delete the control character; it is left out of every output meanwhile.",
+    )
     REPORT_UNWRITABLE = SubtypeInfo(
         "config",
         "The integrity report cannot be written to ``edition_report_dir``.",
