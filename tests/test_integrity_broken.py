@@ -126,6 +126,22 @@ CASES: dict[str, tuple[str, tuple[str, ...]]] = {
         '<srcdir>/index.md:3: WARNING: could not find bibtex key "gamma2002" [bibtex.key_not_found]',
         (),
     ),
+    "claim-actors-empty": (
+        "<srcdir>/index.md:10: WARNING: the claim names no actor: add actor=<id> with an actor from the register [edition.claim_no_actor]",
+        ("praised the talks",),
+    ),
+    "claim-empty-text": (
+        "<srcdir>/index.md:10: WARNING: the claim has no text: write the words attributed to the actor before the <...> options [edition.claim_malformed]",
+        ("Alpha, 2000",),
+    ),
+    "claim-impossible-date": (
+        "<srcdir>/index.md:10: WARNING: the claim's date '2021-02-29' is no day of the calendar; the claim is kept without a date [edition.claim_malformed]",
+        ("praised the talks",),
+    ),
+    "claim-option-twice": (
+        "<srcdir>/index.md:14: WARNING: the claim option 'actor' is given twice; only one of the values is used: delete the other [edition.claim_malformed]",
+        ("The minister praised the talks.",),
+    ),
     "claim-bad-status": (
         "<srcdir>/index.md:10: WARNING: unknown claim status 'false'; use one of: sourced, unsourced, verified, contested, corrected; the claim is kept with the default status [edition.claim_malformed]",
         (),

@@ -162,6 +162,14 @@ class ClaimRole(SphinxRole):
         except OptionError as error:
             warn(f"cannot read the claim's options: {error}", Subtype.CLAIM_MALFORMED, location)
             return [_not_linted(nodes.Text(self.text))], []
+        if not parsed.text:
+            warn(
+                "the claim has no text: write the words attributed to the actor before the "
+                "<...> options",
+                Subtype.CLAIM_MALFORMED,
+                location,
+            )
+            return [], []
         options = _check_options(parsed.options, location)
         children, messages = parse_inline(self, parsed.text)
         if options is None:
@@ -170,6 +178,20 @@ class ClaimRole(SphinxRole):
         self.set_source_info(node)
         _fill_claim_node(node, options)
         return [node], messages
+
+
+def _repeated_option(block_text: str) -> str | None:
+    """The first option a directive's ``:key: value`` lines give twice; ``None`` if none."""
+    seen: set[str] = set()
+    for line in block_text.splitlines()[1:]:
+        match = re.match(r"^\s*:([A-Za-z][\w-]*):", line)
+        if match is None:
+            break
+        key = match[1].lower()
+        if key in seen:
+            return key
+        seen.add(key)
+    return None
 
 
 class ClaimDirective(SphinxDirective):
@@ -192,6 +214,14 @@ class ClaimDirective(SphinxDirective):
         node = ed.claim_block()
         self.set_source_info(node)
         self.state.nested_parse(self.content, self.content_offset, node)
+        repeated = _repeated_option(self.block_text)
+        if repeated is not None:
+            warn(
+                f"the claim option {repeated!r} is given twice; only one of the values is "
+                "used: delete the other",
+                Subtype.CLAIM_MALFORMED,
+                self.get_location(),
+            )
         options = _check_options(
             {key: str(value).strip() for key, value in self.options.items()},
             self.get_location(),
