@@ -142,3 +142,49 @@ def check_page_graph(graph: dict[str, Any], claims: list[dict[str, Any]]) -> Non
         assert review["reviewRating"]["alternateName"] == claim["status"]
         assert review["reviewBody"] == claim["note"]
         assert review["itemReviewed"]["@id"].endswith(f"#claim-{claim['id']}")
+
+
+# -- Hostile input --------------------------------------------------------------------------------
+
+#: The themes' own inline scripts (the basic theme's search box, furo's colour scheme).
+_THEME_SCRIPTS = ("document.getElementById('searchbox')", "document.body.dataset.theme")
+#: Attributes whose value is a URL the browser may follow or load.
+_URL_ATTRIBUTES = ("href", "src", "action", "formaction", "xlink:href", "poster", "data")
+
+
+def live_markup(outdir: Path) -> list[str]:
+    """Everything in the HTML pages under *outdir* that could run script in a reader's browser.
+
+    A ``<script>`` with inline code other than the themes' own, or loaded from another site, an
+    ``on...`` event-handler attribute, and a ``javascript:``, ``vbscript:`` or ``data:`` URL in
+    a link, source or form attribute. Empty when the pages are safe.
+    """
+    problems: list[str] = []
+    for page in sorted(outdir.rglob("*.html")):
+        where = page.relative_to(outdir).as_posix()
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        for element in soup.find_all(True):
+            if element.name == "script":
+                src = str(element.get("src", ""))
+                code = element.get_text().strip()
+                # Data blocks (JSON-LD among them) never run; one holding "<" could close
+                # its script element early, so it counts as live.
+                theme_data = element.get("id") == "documentation_options" or (
+                    element.get("type")
+                    in ("application/json", "application/ld+json", "text/x-template")
+                    and "<" not in code
+                )
+                foreign = ":" in src or src.startswith("//")
+                own = theme_data or code.startswith(_THEME_SCRIPTS)
+                if foreign or (not src and code and not own):
+                    problems.append(f"{where}: a live <script> {str(element)[:80]!r}")
+            for attribute, value in element.attrs.items():
+                text = " ".join(value) if isinstance(value, list) else str(value)
+                if attribute.lower().startswith("on"):
+                    problems.append(f"{where}: the handler {attribute}={text[:60]!r}")
+                scheme = "".join(text.split()).lower()
+                if attribute.lower() in _URL_ATTRIBUTES and scheme.startswith(
+                    ("javascript:", "vbscript:", "data:")
+                ):
+                    problems.append(f"{where}: the URL {attribute}={text[:60]!r}")
+    return problems

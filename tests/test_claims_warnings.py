@@ -7,11 +7,15 @@ Colours are stripped and the source directory is replaced by ``<srcdir>``.
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+import jsonschema
 import pytest
-from helpers import warnings_of
+from critical_edition.outputs.claims_json import SCHEMA_PATH
+from helpers import built, warnings_of
 
 if TYPE_CHECKING:
     from sphinx.testing.util import SphinxTestApp
@@ -33,35 +37,35 @@ CASES: dict[str, tuple[str, str]] = {
         "edition.claim_malformed",
         (
             f"<srcdir>/index.md:10: WARNING: unknown claim option 'colour'; the options are: "
-            f"{OPTIONS} [edition.claim_malformed]"
+            f"{OPTIONS}; the claim is kept without it [edition.claim_malformed]"
         ),
     ),
     "claims-warn-bad-date": (
         "edition.claim_malformed",
         (
             "<srcdir>/index.md:9: WARNING: the claim's date '2020-13-01' is not YYYY, YYYY-MM or "
-            "YYYY-MM-DD [edition.claim_malformed]"
+            "YYYY-MM-DD; the claim is kept without a date [edition.claim_malformed]"
         ),
     ),
     "claims-warn-bad-status": (
         "edition.claim_malformed",
         (
-            f"<srcdir>/index.md:9: WARNING: unknown claim status 'false'; use one of: {STATUSES} "
-            "[edition.claim_malformed]"
+            f"<srcdir>/index.md:9: WARNING: unknown claim status 'false'; use one of: {STATUSES}"
+            "; the claim is kept with the default status [edition.claim_malformed]"
         ),
     ),
     "claims-warn-bad-status-block": (
         "edition.claim_malformed",
         (
-            f"<srcdir>/index.md:9: WARNING: unknown claim status 'doubtful'; use one of: {STATUSES} "
-            "[edition.claim_malformed]"
+            f"<srcdir>/index.md:9: WARNING: unknown claim status 'doubtful'; use one of: {STATUSES}"
+            "; the claim is kept with the default status [edition.claim_malformed]"
         ),
     ),
     "claims-warn-bad-id": (
         "edition.claim_malformed",
         (
             "<srcdir>/index.md:9: WARNING: the claim id 'talks praise' may only contain letters, "
-            "digits, '-', '_' and '.' [edition.claim_malformed]"
+            "digits, '-', '_' and '.'; the claim is kept with a generated id [edition.claim_malformed]"
         ),
     ),
     "claims-warn-unbalanced-quote": (
@@ -125,7 +129,7 @@ CASES: dict[str, tuple[str, str]] = {
         "edition.claim_malformed",
         (
             "<srcdir>/index.md:9: WARNING: the topic id 'who began' may only contain letters, "
-            "digits, '-', '_' and '.' [edition.claim_malformed]"
+            "digits, '-', '_' and '.'; the claim is kept without a topic [edition.claim_malformed]"
         ),
     ),
     "claims-warn-needs-note": (
@@ -223,3 +227,21 @@ def test_every_case_names_its_subtype() -> None:
     """Guard the table itself: the suppress entry is the subtype shown in the warning."""
     for suppress, warning in CASES.values():
         assert re.search(rf"\[{re.escape(suppress)}\]$", warning)
+
+
+def test_misspelt_option_keeps_its_claim(rootdir: Path, tmp_path: Path) -> None:
+    """A misspelt option is reported with a suggestion and left out; the claim stays whole."""
+    with built(rootdir / "test-broken-claim-misspelt-option", tmp_path / "_build") as app:
+        [warning] = warnings_of(app)
+        assert "unknown claim option 'vreb' (did you mean 'verb'?)" in warning
+        page = (app.outdir / "index.html").read_text(encoding="utf-8")
+        data = json.loads((app.outdir / "claims.json").read_text(encoding="utf-8"))
+    jsonschema.validate(data, json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
+    [claim] = data
+    assert claim["id"] == "praise"
+    assert claim["text"] == "praised the talks"
+    assert claim["actors"] == ["Sergey Lavrov"]
+    assert claim["sources"] == ["alpha2000"]
+    # In the text, as a claim, and in the claim index.
+    assert 'id="claim-praise"' in page
+    assert page.count('href="#claim-praise"') >= 1

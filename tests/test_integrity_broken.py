@@ -2,27 +2,40 @@
 
 Every ``tests/roots/test-broken-*`` root is copied, checked with ``critical-edition check``
 (in-process) and must give: exactly the expected warning line (colours stripped, the source
-directory replaced by ``<srcdir>``), a non-zero exit status, no Python traceback, the same
-finding in the JSON and SARIF reports, and sources byte-identical to before. For the .bib
-roots, the entries after the broken one must still be cited (linked in the HTML).
+directory replaced by ``<srcdir>``), a non-zero exit status, no Python traceback, nothing that
+could run script in any output page (parsed), the same finding in the JSON and SARIF reports,
+and sources byte-identical to before. For the .bib roots, the entries after the broken one must
+still be cited (linked in the HTML).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from critical_edition.cli import main as cli
+from helpers import live_markup
 from sphinx.util.console import strip_escape_sequences
 
 ROOTS = Path(__file__).parent / "roots"
+#: The invisible bidirectional embeddings, overrides and isolates.
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 #: root (without ``test-broken-``) -> (the one expected warning, texts the HTML must contain).
 CASES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "bib-bad-archiveurl-data": (
+        "<srcdir>/refs.bib:8: WARNING: entry \"gamma2002\" has an archiveurl that is not an absolute http(s) address: 'data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg=='; it is left out of the output until corrected [edition.bib_bad_url]",
+        ("Beta, 2001", "Gamma, 2002", 'href="https://example.org/third"'),
+    ),
+    "bib-bad-archiveurl-javascript": (
+        "<srcdir>/refs.bib:8: WARNING: entry \"gamma2002\" has an archiveurl that is not an absolute http(s) address: 'javascript:alert(1)'; it is left out of the output until corrected [edition.bib_bad_url]",
+        ("Beta, 2001", "Gamma, 2002", 'href="https://example.org/third"'),
+    ),
     "bib-bad-doi": (
         "<srcdir>/refs.bib:8: WARNING: entry \"gamma2002\" has a doi that is not of the form 10.NNNN/suffix: 'https://doi.org/10.1234/third'; write the bare DOI (no https://doi.org/ or doi:); it is left out of the output until corrected [edition.bib_bad_doi]",
         ("Beta, 2001", "Gamma, 2002"),
@@ -101,6 +114,10 @@ CASES: dict[str, tuple[str, tuple[str, ...]]] = {
         '<srcdir>/refs.bib:8: WARNING: the entry "gamma2002" is never cited: cite it where the text relies on it, or delete it [edition.citation_unused]',
         (),
     ),
+    "bidi-name": (
+        "<srcdir>/index.md:4: WARNING: the line contains the invisible direction control U+202E, which can make text display in another order than it is stored; it is left out of the output: delete it [edition.bidi_control]",
+        ("Sergey Lavrov",),
+    ),
     "citation-plaintext": (
         "<srcdir>/index.md:4: WARNING: the citation (Kubicek 2009; Valiyev 2019) is plain text: mark it up, e.g. {cite:p}`key` (several keys separated by commas), so that it links to the bibliography [edition.citation_unmarked]",
         (),
@@ -109,13 +126,33 @@ CASES: dict[str, tuple[str, tuple[str, ...]]] = {
         '<srcdir>/index.md:3: WARNING: could not find bibtex key "gamma2002" [bibtex.key_not_found]',
         (),
     ),
+    "claim-actors-empty": (
+        "<srcdir>/index.md:10: WARNING: the claim names no actor: add actor=<id> with an actor from the register [edition.claim_no_actor]",
+        ("praised the talks",),
+    ),
+    "claim-empty-text": (
+        "<srcdir>/index.md:10: WARNING: the claim has no text: write the words attributed to the actor before the <...> options [edition.claim_malformed]",
+        ("Alpha, 2000",),
+    ),
+    "claim-impossible-date": (
+        "<srcdir>/index.md:10: WARNING: the claim's date '2021-02-29' is no day of the calendar; the claim is kept without a date [edition.claim_malformed]",
+        ("praised the talks",),
+    ),
+    "claim-option-twice": (
+        "<srcdir>/index.md:14: WARNING: the claim option 'actor' is given twice; only one of the values is used: delete the other [edition.claim_malformed]",
+        ("The minister praised the talks.",),
+    ),
     "claim-bad-status": (
-        "<srcdir>/index.md:10: WARNING: unknown claim status 'false'; use one of: sourced, unsourced, verified, contested, corrected [edition.claim_malformed]",
+        "<srcdir>/index.md:10: WARNING: unknown claim status 'false'; use one of: sourced, unsourced, verified, contested, corrected; the claim is kept with the default status [edition.claim_malformed]",
         (),
     ),
     "claim-duplicate-id": (
         "<srcdir>/index.md:10: WARNING: the claim id 'praise' is already used at index:10; give this claim another id= [edition.claim_duplicate_id]",
         (),
+    ),
+    "claim-misspelt-option": (
+        "<srcdir>/index.md:10: WARNING: unknown claim option 'vreb' (did you mean 'verb'?); the options are: id, actor, verb, source, date, status, note, evidence, contradicts, supports, repeats, corrects, topic; the claim is kept without it [edition.claim_malformed]",
+        ("praised the talks", 'id="claim-praise"'),
     ),
     "claim-no-actor": (
         "<srcdir>/index.md:10: WARNING: the claim names no actor: add actor=<id> with an actor from the register [edition.claim_no_actor]",
@@ -126,11 +163,15 @@ CASES: dict[str, tuple[str, tuple[str, ...]]] = {
         (),
     ),
     "claim-unknown-option": (
-        "<srcdir>/index.md:10: WARNING: unknown claim option 'colour'; the options are: id, actor, verb, source, date, status, note, evidence, contradicts, supports, repeats, corrects, topic [edition.claim_malformed]",
+        "<srcdir>/index.md:10: WARNING: unknown claim option 'colour'; the options are: id, actor, verb, source, date, status, note, evidence, contradicts, supports, repeats, corrects, topic; the claim is kept without it [edition.claim_malformed]",
         (),
     ),
     "claim-unknown-source": (
         "<srcdir>/index.md:10: WARNING: the claim 'praised-the-talks' cites 'gamma2002', which is no key in the .bib files [edition.claim_unknown_source]",
+        (),
+    ),
+    "conf-syntax": (
+        "<srcdir>/conf.py:9: ERROR: conf.py cannot be read: '(' was never closed; correct the Python syntax at this line (nothing is built until then) [edition.source_unreadable]",
         (),
     ),
     "directive-unknown": (
@@ -157,9 +198,33 @@ CASES: dict[str, tuple[str, tuple[str, ...]]] = {
         "<srcdir>/index.md:8: WARNING: raw HTML is not allowed in the edition's sources: '<div onclick=\"alert(1)\">Boxed</div>'; use MyST markup or a directive instead (it is shown as plain text meanwhile) [edition.raw_html]",
         (),
     ),
+    "raw-html-heading": (
+        "<srcdir>/first.md:5: WARNING: raw HTML is not allowed in the edition's sources: '<img src=x onerror=alert(2)>'; use MyST markup or a directive instead (it is shown as plain text meanwhile) [edition.raw_html]",
+        ("Alpha, 2000",),
+    ),
+    "raw-html-title": (
+        "<srcdir>/first.md:1: WARNING: raw HTML is not allowed in the edition's sources: '<script>' (and 1 more HTML tag here); use MyST markup or a directive instead (it is shown as plain text meanwhile) [edition.raw_html]",
+        ("First &lt;script&gt;alert(1)&lt;/script&gt; page",),
+    ),
     "raw-html-inline": (
         "<srcdir>/index.md:3: WARNING: raw HTML is not allowed in the edition's sources: '<b onmouseover=\"alert(1)\">' (and 1 more HTML tag here); use MyST markup or a directive instead (it is shown as plain text meanwhile) [edition.raw_html]",
         (),
+    ),
+    "include-cycle": (
+        "<srcdir>/index.md:8: WARNING: part.md (included here) includes itself at line 3 (directly or through the files it includes), which would repeat without end; the repeated inclusion is left out: remove the include that leads back [edition.include_cycle]",
+        ("Part text.", "Alpha, 2000"),
+    ),
+    "include-self": (
+        "<srcdir>/index.md:8: WARNING: the page includes itself (directly or through the files it includes), which would repeat without end; the repeated inclusion is left out: remove the include that leads back [edition.include_cycle]",
+        ("Alpha, 2000", "Beta, 2001"),
+    ),
+    "source-bad-byte": (
+        "<srcdir>/index.md:8: WARNING: the file is not valid utf-8-sig: a byte 0xe9 at line 8 cannot be read; save the file as utf-8-sig (the bad bytes are read as U+FFFD meanwhile) [edition.source_unreadable]",
+        ("Caf\ufffd text.", "Alpha, 2000"),
+    ),
+    "toctree-cycle": (
+        "<srcdir>/second.md:3: WARNING: the toctree lists 'index', which contains this page already (a toctree cycle: index > second > index); the entry is left out of the navigation: remove it [edition.toctree_cycle]",
+        ("Alpha, 2000",),
     ),
     "xref-doc": ("<srcdir>/index.md:3: WARNING: unknown document: 'no-such-page' [ref.doc]", ()),
     "xref-myst-anchor": (
@@ -223,12 +288,20 @@ def test_one_located_diagnostic(
     assert "Traceback" not in run.output
     assert "Exception occurred" not in run.output
     assert run.sources_after == run.sources_before
-    html = (run.outdir / "html" / "index.html").read_text(encoding="utf-8")
-    for text in survivors:
-        assert text in html
+    if survivors:
+        html = (run.outdir / "html" / "index.html").read_text(encoding="utf-8")
+        for text in survivors:
+            assert text in html
+    # Nothing hostile goes live: no script, event handler or javascript:/data: URL in any page,
+    # no invisible direction control in a page or in claims.json (the copied sources aside).
+    assert live_markup(run.outdir / "html") == []
+    for page in [*(run.outdir / "html").glob("*.html"), *(run.outdir / "html").glob("*.json")]:
+        assert not BIDI_CONTROLS.search(page.read_text(encoding="utf-8")), page.name
 
     # The report lists the same finding, with file, line and rule, in JSON and in SARIF.
-    location, _, rest = expected.partition(": WARNING: ")
+    location, _, rest = expected.partition(
+        ": ERROR: " if ": ERROR: " in expected else ": WARNING: "
+    )
     path, _, line = location.rpartition(":")
     rule = rest[rest.rindex("[") + 1 : -1]
     message = rest[: rest.rindex(" [")]

@@ -153,3 +153,41 @@ def test_incremental_equals_clean(tmp_path: Path, capsys: pytest.CaptureFixture[
         )
         assert differing == [], f"after step {step}: {what}"
         shutil.rmtree(clean)
+
+
+#: Broken roots whose problem is found while reading, while writing, and in a .bib file.
+STANDING = [
+    "claim-unknown-option",
+    "xref-ref",
+    "bib-syntax",
+    "bib-unused",
+    "footnote-undefined",
+    "include-cycle",
+    "toctree-cycle",
+    "source-bad-byte",
+]
+
+
+@pytest.mark.parametrize("root", STANDING)
+def test_standing_problem_fails_every_strict_build(
+    root: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two strict builds in a row with nothing changed both fail with the same warning.
+
+    Sphinx repeats only the warnings of documents it re-reads or re-writes; the toolkit shows
+    the others again, so the exit status, the warnings and the summary line agree every time.
+    """
+    srcdir = tmp_path / "src"
+    shutil.copytree(ROOTS / f"test-broken-{root}", srcdir)
+    argv = ["-b", "html", "-n", "-W", "--keep-going", "-q", "-d", str(tmp_path / "doctrees")]
+    argv += ["-D", f"edition_report_dir={tmp_path / 'report'}", str(srcdir), str(tmp_path / "h")]
+    runs = []
+    for _ in range(2):
+        status = build_main(argv)
+        output = capsys.readouterr().err
+        report = json.loads((tmp_path / "report" / "integrity.json").read_text(encoding="utf-8"))
+        warnings = [line for line in output.splitlines() if ": WARNING: " in line]
+        runs.append((status, warnings, report["findings"], report["summary"]))
+    assert runs[0][0] == 1
+    assert len(runs[0][1]) == 1, runs
+    assert runs[1] == runs[0]

@@ -386,16 +386,18 @@ class _Reader:
     def validate(self, path: Path, chunk: _Chunk, entry: Any, *, report_missing: bool) -> bool:
         """Check one entry's type and fields; return False to leave it out."""
         name = f'entry "{chunk.key}"'
-        url = entry.fields.get("url")
-        if url is not None and _bad_url(url):
-            del entry.fields["url"]
-            self.problem(
-                path,
-                chunk.line,
-                Subtype.BIB_BAD_URL,
-                f"{name} has a url that is not an absolute http(s) address: "
-                f"{_shorten(url)!r}; it is left out of the output until corrected",
-            )
+        # url, archiveurl and any other field holding an address: the style links them all.
+        for field_name, url in list(entry.fields.items()):
+            if field_name.lower().endswith("url") and _bad_url(url):
+                del entry.fields[field_name]
+                self.problem(
+                    path,
+                    chunk.line,
+                    Subtype.BIB_BAD_URL,
+                    f"{name} has a{'n' if field_name[0] in 'aeioAEIO' else ''} "
+                    f"{field_name.lower()} that is not an absolute http(s) address: "
+                    f"{_shorten(url)!r}; it is left out of the output until corrected",
+                )
         # sphinxcontrib-bibtex turns "\url{...}" in any field into a link.
         for field_name, value in list(entry.fields.items()):
             targets = ["".join(groups).strip() for groups in _LATEX_URL.findall(value)]

@@ -10,6 +10,8 @@ sources, duplicate ids) run later, in :mod:`.checks`.
 
 from __future__ import annotations
 
+import datetime
+import difflib
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar, cast
@@ -65,49 +67,104 @@ def _not_linted(*children: Node) -> nodes.inline:
     return nodes.inline("", "", *children, classes=["ed-no-lint"])
 
 
-def _option_problem(options: dict[str, str]) -> tuple[str, Subtype] | None:
-    """The first reason a claim's options cannot be used, with its subtype; ``None`` if none."""
-    unknown = sorted(set(options) - set(CLAIM_OPTIONS))
-    if unknown:
-        return (
-            f"unknown claim option {unknown[0]!r}; the options are: {', '.join(CLAIM_OPTIONS)}",
+def _suggestion(word: str, choices: tuple[str, ...]) -> str:
+    """`` (did you mean 'verb'?)`` when a close choice exists, else nothing."""
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _date_problem(date: str) -> str | None:
+    """Why a claim's date cannot be used (its form, or a day the calendar lacks)."""
+    if not _DATE.match(date):
+        return f"the claim's date {date!r} is not YYYY, YYYY-MM or YYYY-MM-DD"
+    parts = [int(part) for part in date.split("-")]
+    if len(parts) == 3:
+        try:
+            datetime.date(*parts)
+        except ValueError:
+            return f"the claim's date {date!r} is no day of the calendar"
+    return None
+
+
+def _option_problems(options: dict[str, str]) -> tuple[list[tuple[str, Subtype]], bool]:
+    """Every reason a claim's options are wrong, and whether the claim can still be recorded.
+
+    A wrong option (an unknown key, a bad date, status or id) is reported and left out: the
+    claim keeps its text and its other options. Only a claim with no actor cannot be recorded.
+    """
+    options_text = ", ".join(CLAIM_OPTIONS)
+    problems: list[tuple[str, Subtype]] = [
+        (
+            f"unknown claim option {key!r}{_suggestion(key, CLAIM_OPTIONS)}; the options are: "
+            + f"{options_text}; the claim is kept without it",
             Subtype.CLAIM_MALFORMED,
         )
-    if not options.get("actor"):
-        return (
-            "the claim names no actor: add actor=<id> with an actor from the register",
-            Subtype.CLAIM_NO_ACTOR,
+        for key in sorted(set(options) - set(CLAIM_OPTIONS))
+    ]
+    usable = bool(split_list(options.get("actor", "")))
+    if not usable:
+        problems.append(
+            (
+                "the claim names no actor: add actor=<id> with an actor from the register",
+                Subtype.CLAIM_NO_ACTOR,
+            )
         )
     date, status, claim_id = (options.get(name, "") for name in ("date", "status", "id"))
-    if date and not _DATE.match(date):
-        return (
-            f"the claim's date {date!r} is not YYYY, YYYY-MM or YYYY-MM-DD",
-            Subtype.CLAIM_MALFORMED,
+    date_problem = _date_problem(date) if date else None
+    if date_problem is not None:
+        problems.append(
+            (f"{date_problem}; the claim is kept without a date", Subtype.CLAIM_MALFORMED)
         )
     statuses = [s.value for s in ClaimStatus]
     if status and status not in statuses:
-        return (
-            f"unknown claim status {status!r}; use one of: " + ", ".join(statuses),
-            Subtype.CLAIM_MALFORMED,
+        suggestion = _suggestion(status, tuple(statuses))
+        message = (
+            f"unknown claim status {status!r}{suggestion}; use one of: {', '.join(statuses)}; "
+            "the claim is kept with the default status"
         )
-    problem = id_problem("claim", claim_id) if claim_id else None
+        problems.append((message, Subtype.CLAIM_MALFORMED))
+    id_text = id_problem("claim", claim_id) if claim_id else None
+    if id_text is not None:
+        problems.append(
+            (f"{id_text}; the claim is kept with a generated id", Subtype.CLAIM_MALFORMED)
+        )
     for name in LINK_OPTIONS:
         for target in split_list(options.get(name, "")):
-            problem = problem or id_problem(f"{name}= claim", target)
+            link_text = id_problem(f"{name}= claim", target)
+            if link_text is not None:
+                problems.append(
+                    (f"{link_text}; the claim is kept without this link", Subtype.CLAIM_MALFORMED)
+                )
     topic = options.get("topic", "")
-    if topic:
-        problem = problem or id_problem("topic", topic)
-    return (problem, Subtype.CLAIM_MALFORMED) if problem is not None else None
+    topic_text = id_problem("topic", topic) if topic else None
+    if topic_text is not None:
+        problems.append(
+            (f"{topic_text}; the claim is kept without a topic", Subtype.CLAIM_MALFORMED)
+        )
+    return problems, usable
 
 
 def _check_options(options: dict[str, str], location: str) -> dict[str, str] | None:
-    """Validate a claim's options; warn and return ``None`` when they cannot be used."""
-    problem = _option_problem(options)
-    if problem is not None:
-        message, subtype = problem
+    """Warn about each wrong option and leave it out; ``None`` when the claim cannot be recorded."""
+    problems, usable = _option_problems(options)
+    for message, subtype in problems:
         warn(message, subtype, location)
+    if not usable:
         return None
-    return options
+    kept = {key: value for key, value in options.items() if key in CLAIM_OPTIONS}
+    if kept.get("date") and _date_problem(kept["date"]) is not None:
+        del kept["date"]
+    if kept.get("status") and kept["status"] not in {s.value for s in ClaimStatus}:
+        del kept["status"]
+    if kept.get("id") and id_problem("claim", kept["id"]) is not None:
+        del kept["id"]
+    for name in LINK_OPTIONS:
+        if name in kept:
+            targets = split_list(kept[name])
+            kept[name] = ", ".join(t for t in targets if id_problem(f"{name}= claim", t) is None)
+    if kept.get("topic") and id_problem("topic", kept["topic"]) is not None:
+        del kept["topic"]
+    return kept
 
 
 def _fill_claim_node(node: nodes.Element, options: dict[str, str]) -> None:
@@ -141,6 +198,14 @@ class ClaimRole(SphinxRole):
         except OptionError as error:
             warn(f"cannot read the claim's options: {error}", Subtype.CLAIM_MALFORMED, location)
             return [_not_linted(nodes.Text(self.text))], []
+        if not parsed.text:
+            warn(
+                "the claim has no text: write the words attributed to the actor before the "
+                "<...> options",
+                Subtype.CLAIM_MALFORMED,
+                location,
+            )
+            return [], []
         options = _check_options(parsed.options, location)
         children, messages = parse_inline(self, parsed.text)
         if options is None:
@@ -149,6 +214,20 @@ class ClaimRole(SphinxRole):
         self.set_source_info(node)
         _fill_claim_node(node, options)
         return [node], messages
+
+
+def _repeated_option(block_text: str) -> str | None:
+    """The first option a directive's ``:key: value`` lines give twice; ``None`` if none."""
+    seen: set[str] = set()
+    for line in block_text.splitlines()[1:]:
+        match = re.match(r"^\s*:([A-Za-z][\w-]*):", line)
+        if match is None:
+            break
+        key = match[1].lower()
+        if key in seen:
+            return key
+        seen.add(key)
+    return None
 
 
 class ClaimDirective(SphinxDirective):
@@ -171,6 +250,14 @@ class ClaimDirective(SphinxDirective):
         node = ed.claim_block()
         self.set_source_info(node)
         self.state.nested_parse(self.content, self.content_offset, node)
+        repeated = _repeated_option(self.block_text)
+        if repeated is not None:
+            warn(
+                f"the claim option {repeated!r} is given twice; only one of the values is "
+                "used: delete the other",
+                Subtype.CLAIM_MALFORMED,
+                self.get_location(),
+            )
         options = _check_options(
             {key: str(value).strip() for key, value in self.options.items()},
             self.get_location(),

@@ -20,7 +20,15 @@ from pathlib import Path
 from critical_edition.cli.diff import add_subcommand as _add_diff
 from critical_edition.cli.linkreport import add_subcommand as _add_linkreport
 from critical_edition.cli.new import add_subcommand as _add_new
-from critical_edition.integrity.report import JSON_NAME, SARIF_NAME
+from critical_edition.core.diagnostics import WARNING_TYPE, Subtype
+from critical_edition.core.findings import Finding
+from critical_edition.integrity.report import (
+    JSON_NAME,
+    SARIF_NAME,
+    summarise,
+    summary_line,
+    write_files,
+)
 
 #: Exit statuses.
 OK, PROBLEMS, FAILED = 0, 1, 2
@@ -55,6 +63,48 @@ def _add_check(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     parser.set_defaults(run=run_check)
 
 
+def _conf_problem(conf: Path) -> Finding | None:
+    """Why ``conf.py`` cannot be compiled (a syntax error, a byte UTF-8 lacks); ``None`` if none.
+
+    Sphinx stops with a crash report on such a file; the check gives one located diagnostic.
+    """
+    data = conf.read_bytes()
+    try:
+        compile(data, str(conf), "exec", dont_inherit=True)
+    except SyntaxError as error:
+        line = error.lineno or 1
+        detail = error.msg
+    except ValueError as error:  # a NUL byte
+        line = data.count(b"\n", 0, max(data.find(b"\0"), 0)) + 1
+        detail = str(error)
+    else:
+        return None
+    return Finding(
+        file=str(conf),
+        line=line,
+        type=WARNING_TYPE,
+        subtype=Subtype.SOURCE_UNREADABLE.code,
+        message=f"conf.py cannot be read: {detail}; correct the Python syntax at this line "
+        "(nothing is built until then)",
+        level="error",
+    )
+
+
+def _report_conf_problem(finding: Finding, srcdir: Path, report_dir: Path) -> int:
+    """Print the diagnostic and the report of a check that could not start the build."""
+    print(
+        f"{finding.file}:{finding.line}: ERROR: {finding.message} [{finding.rule}]", file=sys.stderr
+    )
+    sections = summarise({}, [finding])
+    print(f"integrity: {summary_line(sections)}")
+    try:
+        write_files(report_dir, srcdir, [finding], sections)
+    except OSError as exc:
+        print(f"critical-edition check: cannot write the report: {exc}", file=sys.stderr)
+    print("check failed: 1 problem(s); see the messages above")
+    return PROBLEMS
+
+
 def run_check(args: argparse.Namespace) -> int:
     """Build strictly, print the summary; return the exit status."""
     from sphinx.cmd.build import build_main
@@ -73,6 +123,9 @@ def run_check(args: argparse.Namespace) -> int:
         )
         for name in (JSON_NAME, SARIF_NAME):  # never read a report of an earlier run
             (report_dir / name).unlink(missing_ok=True)
+        conf_problem = _conf_problem(srcdir / "conf.py")
+        if conf_problem is not None:
+            return _report_conf_problem(conf_problem, srcdir, report_dir)
         argv = [
             "-b",
             args.builder,

@@ -160,7 +160,8 @@ class Subtype(enum.Enum):
     )
     BIB_BAD_URL = SubtypeInfo(
         "citations",
-        "A .bib ``url`` field is not an absolute http(s) address (or contains spaces or quotes).",
+        "A .bib ``url``, ``archiveurl`` or other ``...url`` field is not an absolute http(s) "
+        "address (or contains spaces or quotes).",
         "Give the full ``https://`` address; the field is left out of the output until then.",
     )
     BIB_BAD_DOI = SubtypeInfo(
@@ -211,6 +212,28 @@ class Subtype(enum.Enum):
         "which reaches the reader's browser unchecked.",
         "Use MyST markup or a directive instead; the HTML is shown as escaped text meanwhile. "
         "``edition_allow_raw_html = True`` accepts it.",
+    )
+    INCLUDE_CYCLE = SubtypeInfo(
+        "structure",
+        "A page includes itself, directly or through the files it includes (an ``include`` cycle).",
+        "Remove the include that leads back; the repeated inclusion is left out meanwhile.",
+    )
+    TOCTREE_CYCLE = SubtypeInfo(
+        "structure",
+        "A toctree lists a page that contains this toctree's page already (a toctree cycle).",
+        "Remove the entry that leads back up; it is left out of the navigation meanwhile.",
+    )
+    SOURCE_UNREADABLE = SubtypeInfo(
+        "structure",
+        "A source file or ``conf.py`` cannot be read: a byte that is not in the source "
+        "encoding, or a Python syntax error in ``conf.py``.",
+        "Save the file in the source encoding (UTF-8) or correct the syntax at the line given.",
+    )
+    BIDI_CONTROL = SubtypeInfo(
+        "markup",
+        "A source line contains an invisible bidirectional control (U+202A-U+202E, "
+        "U+2066-U+2069), which can make text display in another order than it is stored.",
+        "Delete the control character; it is left out of every output meanwhile.",
     )
     REPORT_UNWRITABLE = SubtypeInfo(
         "config",

@@ -85,7 +85,11 @@ class BuildState:
     #: Documents removed since the last build.
     removed: set[str] = field(default_factory=set)
     interceptors: list[Interceptor] = field(default_factory=list)
+    #: True while carried-over findings are shown again (they are not collected twice).
+    replaying: bool = False
 
+
+_logger = sphinx_logging.getLogger(__name__)
 
 _STATES: weakref.WeakKeyDictionary[Sphinx, BuildState] = weakref.WeakKeyDictionary()
 
@@ -179,7 +183,7 @@ class _InterceptFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         app = self._app()
-        if app is None:
+        if app is None or build_state(app).replaying:
             return True
         return not any(handler(record) for handler in build_state(app).interceptors)
 
@@ -193,7 +197,7 @@ class _CollectFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         app = self._app()
-        if app is not None:
+        if app is not None and not build_state(app).replaying:
             _collect(app, record)
         return True
 
@@ -255,8 +259,10 @@ def _collect(app: Sphinx, record: logging.LogRecord) -> None:
     in_read = False
     builder = getattr(app, "builder", None)
     if path and builder is not None:
-        docname = app.env.path2doc(path)
         in_read = builder.phase == BuildPhase.READING
+        docname = app.env.path2doc(path)
+        if docname not in app.env.found_docs:  # an excluded or included file: no document
+            docname = None
     build_state(app).findings.append((finding, docname, in_read))
 
 
@@ -387,7 +393,35 @@ def all_findings(app: Sphinx) -> list[Finding]:
     result = set(fresh)
     for items in (*read.values(), *write.values()):
         result.update(items)
+    this_build = {finding for finding, _doc, _read in state.findings}
+    _replay(app, sorted(result - this_build, key=_finding_order))
     return sorted(result, key=_finding_order)
+
+
+def _replay(app: Sphinx, carried: list[Finding]) -> None:
+    """Show again the findings of documents this build neither read nor wrote.
+
+    Sphinx repeats only the warnings of the documents it processes, so without this a strict
+    build with nothing changed would pass while a problem still stands. Each finding is logged
+    as it was first shown (same place, message and ``type.subtype``), so Sphinx counts it and
+    ``-W`` fails the build; the summary line and the exit status then agree.
+    """
+    state = build_state(app)
+    state.replaying = True
+    try:
+        for finding in carried:
+            location = finding.file or None
+            if location and finding.line:
+                location = f"{location}:{finding.line}"
+            _logger.log(
+                logging.ERROR if finding.level == "error" else logging.WARNING,
+                finding.message,
+                location=location,
+                type=finding.type if finding.type != "sphinx" else None,
+                subtype=finding.subtype or None,
+            )
+    finally:
+        state.replaying = False
 
 
 def all_counts(app: Sphinx) -> dict[str, dict[str, int]]:

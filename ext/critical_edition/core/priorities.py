@@ -16,8 +16,14 @@ LOAD_BIB_CACHE = 100
 CHECK_BIB_FILES = 400
 #: builder-inited: after sphinx-design's handler (500) added its static path a second time.
 DROP_DUPLICATE_STATIC_PATHS = 900
+#: doctree-read: raw HTML is made text before Sphinx's collectors (500) copy the page's titles
+#: and headings into the navigation, the toctree, prev/next links and the page's contents.
+REFUSE_RAW_HTML = 400
 #: doctree-read: after Sphinx's TocTreeCollector (500), which skipped supplied titles.
 TOC_FOR_SUPPLIED_TITLES = 600
+#: env-updated: toctree cycles are broken before sphinxcontrib-bibtex (500) and Sphinx walk
+#: the toctree (both recurse without end on a cycle).
+BREAK_TOCTREE_CYCLES = 400
 #: env-updated: after sphinxcontrib-bibtex (500) formatted the citations.
 PAGES_CITING_CHANGED_ENTRIES = 600
 #: html-page-context: around furo's handler (500), which renders the navigation tree.

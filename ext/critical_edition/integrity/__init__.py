@@ -1,10 +1,18 @@
-"""Integrity (read phase to build-finished): footnotes, citations as text, raw HTML, the report."""
+"""Integrity (read phase to build-finished): footnotes, citations, raw HTML, cycles, the report."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from critical_edition.integrity import citelint, footnotes, rawhtml, report, stale
+from critical_edition.integrity import (
+    citelint,
+    controls,
+    footnotes,
+    rawhtml,
+    report,
+    stale,
+    structure,
+)
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -14,6 +22,8 @@ def setup_integrity(app: Sphinx) -> None:
     """Register the integrity checks and the report that sums them up."""
     footnotes.register(app)  # dangling, unreferenced and duplicate footnotes, by label
     citelint.register(app)  # author-year citations left as plain text
+    controls.register(app)  # invisible bidirectional controls in the sources
     rawhtml.register(app)  # raw HTML in the sources
+    structure.register(app)  # include and toctree cycles
     stale.register(app)  # incremental = clean: stale navigation, removed pages' outputs
     report.register(app)  # the integrity report (build-finished)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from docutils import nodes
 
+from critical_edition.core import priorities
 from critical_edition.core.config import get_config
 from critical_edition.core.diagnostics import Subtype, warn
 
@@ -73,5 +74,6 @@ def check_raw_html(app: Sphinx, doctree: nodes.document) -> None:
 
 def register(app: Sphinx) -> None:
     """Connect the raw-HTML check."""
-    # doctree-read: after parsing and the read-phase transforms, before the doctree is pickled.
-    app.connect("doctree-read", check_raw_html)
+    # doctree-read: after parsing and the read-phase transforms, before the doctree is pickled,
+    # and before Sphinx's collectors copy titles and headings into the navigation.
+    app.connect("doctree-read", check_raw_html, priority=priorities.REFUSE_RAW_HTML)

@@ -119,11 +119,13 @@ def _relative(path: str, root: Path) -> str:
     return Path(os.path.relpath(path, root)).as_posix()
 
 
-def build_json(app: Sphinx, found: list[Finding], sections: dict[str, dict[str, int]]) -> Any:
-    """The JSON report: summary, counts and every finding with file, line and rule."""
+def build_json(root: Path, found: list[Finding], sections: dict[str, dict[str, int]]) -> Any:
+    """The JSON report: summary, counts and every finding with file, line and rule.
+
+    :param root: the project's root; the findings' files are given relative to it.
+    """
     from critical_edition import __version__
 
-    root = _project_root(app, found)
     return {
         "report_version": REPORT_VERSION,
         "tool": {"name": "critical_edition", "version": __version__},
@@ -159,11 +161,10 @@ def _rule_descriptor(rule: str) -> dict[str, Any]:
     return descriptor
 
 
-def build_sarif(app: Sphinx, found: list[Finding]) -> Any:
+def build_sarif(root: Path, found: list[Finding]) -> Any:
     """The SARIF 2.1.0 log: one run, one result per finding, one rule per ``type.subtype``."""
     from critical_edition import __version__
 
-    root = _project_root(app, found)
     rules = sorted({f.rule for f in found})
     index = {rule: i for i, rule in enumerate(rules)}
     results = []
@@ -201,6 +202,22 @@ def build_sarif(app: Sphinx, found: list[Finding]) -> Any:
     }
 
 
+def write_files(
+    target: Path, root: Path, found: list[Finding], sections: dict[str, dict[str, int]]
+) -> None:
+    """Write integrity.json and integrity.sarif into ``target`` (made if missing).
+
+    :raises OSError: when a file cannot be written.
+    """
+    target.mkdir(parents=True, exist_ok=True)
+    for name, data in (
+        (JSON_NAME, build_json(root, found, sections)),
+        (SARIF_NAME, build_sarif(root, found)),
+    ):
+        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        (target / name).write_text(text, encoding="utf-8")
+
+
 def write_report(app: Sphinx, exception: BaseException | None) -> None:
     """Assemble the report, log its summary line and write the report files.
 
@@ -216,13 +233,7 @@ def write_report(app: Sphinx, exception: BaseException | None) -> None:
         return
     target = Path(app.outdir) / report_dir
     try:
-        target.mkdir(parents=True, exist_ok=True)
-        for name, data in (
-            (JSON_NAME, build_json(app, found, sections)),
-            (SARIF_NAME, build_sarif(app, found)),
-        ):
-            text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-            (target / name).write_text(text, encoding="utf-8")
+        write_files(target, _project_root(app, found), found, sections)
     except OSError as exc:
         warn(
             f"cannot write the integrity report to {target}: {exc.strerror or exc}",
