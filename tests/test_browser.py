@@ -510,6 +510,17 @@ def test_search_finds_a_name(visit: Visit, edition: support.LocalServer) -> None
     # the click below cancels one (net::ERR_ABORTED), which is the test's doing, not the page's.
     expect(page.locator("#search-results .search-summary")).to_contain_text("found")
     page.wait_for_load_state("networkidle")
+    # Results are pages and entries named as readers know them, never a claim's id; their
+    # excerpts are the pages' text, without the words of the cards.
+    claims = json.loads((root_of(edition) / "claims.json").read_text(encoding="utf-8"))
+    claim_ids = {claim["id"] for claim in claims}
+    titles = results.all_inner_texts()
+    assert not claim_ids & {title.strip() for title in titles}, titles
+    page.locator("#search-results p.context").first.wait_for()
+    sample = '<div role="main">Text<span class="ed-claim-card">Said by</span></div>'
+    assert page.evaluate("(html) => Search.htmlToText(html)", sample).strip() == "Text"
+    for excerpt in page.locator("#search-results p.context").all_inner_texts():
+        assert "Said by" not in excerpt and "Link to this claim" not in excerpt, excerpt
     results.first.click()
     page.wait_for_load_state("load")
     expect(page.locator('article[role="main"]')).to_contain_text("Lavrov")

@@ -423,6 +423,19 @@
     });
   }
 
+  // Sphinx's search page shows a snippet of each page found, taken from the page's text: the
+  // cards' words (hidden until asked for) are not part of it, as they are not indexed either.
+  function snippetsWithoutCards() {
+    // searchtools.js (a classic script, run before this deferred one) declares Search.
+    if (typeof Search === "undefined" || typeof Search.htmlToText !== "function") return;
+    const pageText = Search.htmlToText;
+    Search.htmlToText = (html, anchor) => {
+      const doc = new DOMParser().parseFromString(html, "text/html");
+      doc.querySelectorAll(`${CARDS}, .no-search`).forEach((node) => node.remove());
+      return pageText(doc.documentElement.outerHTML, anchor);
+    };
+  }
+
   function init() {
     repairRoles();
     const article = document.querySelector(ARTICLE) || document.body;
@@ -443,6 +456,7 @@
     document.documentElement.classList.add("ed-previews");
   }
 
+  snippetsWithoutCards();
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", init);
   } else {
