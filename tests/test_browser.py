@@ -505,6 +505,39 @@ def test_claim_marks_contrast(visit: Visit, edition: support.LocalServer, scheme
         assert worst >= 3, (scheme, mode, worst, background)
 
 
+# -- The chronology --------------------------------------------------------------------------------
+
+
+def test_timeline_marks_are_links_to_the_list(visit: Visit, edition: support.LocalServer) -> None:
+    page = visit(edition, "chronology.html")
+    tab_to(page, "el.matches('a.ed-tl-mark')", limit=200)
+    href = page.evaluate("document.activeElement.getAttribute('href')")
+    label = page.evaluate("document.activeElement.getAttribute('aria-label')")
+    assert href.startswith("#chronology-") and label
+    page.keyboard.press("Enter")
+    page.wait_for_function(f"location.hash === {href!r}")
+    expect(page.locator(href)).to_be_in_viewport()
+    assert visit.problems() == []
+
+
+def test_timeline_on_a_phone(visit: Visit, edition: support.LocalServer) -> None:
+    """Marks big enough to tap (24px), labels big enough to read (8px high or more)."""
+    page = visit(edition, "chronology.html", phone=True)
+    figure = page.locator("figure.ed-timeline")
+    figure.scroll_into_view_if_needed()
+    hits = page.locator("a.ed-tl-mark .ed-tl-hit")
+    assert hits.count() > 0
+    for box in (hits.nth(i).bounding_box() for i in range(hits.count())):
+        assert box["width"] >= 24 and box["height"] >= 24, box
+    labels = page.locator(".ed-tl-label:visible")
+    for box in (labels.nth(i).bounding_box() for i in range(labels.count())):
+        assert box["height"] >= 8, box
+    support.screenshot(page, "phone-timeline")
+    hits.first.tap()
+    page.wait_for_function("location.hash.startsWith('#chronology-')")
+    assert visit.problems() == []
+
+
 # -- Previews --------------------------------------------------------------------------------
 
 
