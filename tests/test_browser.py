@@ -486,6 +486,22 @@ def test_reading_control_hides_shows_and_is_remembered(
     assert visit.problems() == []
 
 
+def test_next_and_previous_claim(visit: Visit, edition: support.LocalServer) -> None:
+    page = visit(edition, claim_record(edition)["page"])
+    claims = page.locator(".ed-claim[data-claim-id]")
+    ids = [claims.nth(i).get_attribute("data-claim-id") for i in range(3)]
+    focused = "document.activeElement.dataset.claimId"
+    page.locator(".ed-reading .ed-next-claim").click()
+    assert page.evaluate(focused) == ids[0]
+    page.keyboard.press("n")
+    assert page.evaluate(focused) == ids[1]
+    expect(claims.nth(1)).to_be_in_viewport()
+    page.keyboard.press("n")
+    page.keyboard.press("p")
+    assert page.evaluate(focused) == ids[1]
+    assert visit.problems() == []
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_claim_marks_contrast(visit: Visit, edition: support.LocalServer, scheme: str) -> None:
     """Brackets, underlines and signs of claims stand out at least 3:1 in either scheme."""

@@ -249,11 +249,13 @@ def chromium(request: pytest.FixtureRequest) -> Any:
 
 
 @pytest.mark.browser
-def test_no_serious_accessibility_violation(site: Path, chromium: Any) -> None:
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_no_serious_accessibility_violation(site: Path, chromium: Any, scheme: str) -> None:
+    """axe-core on every text page, in either colour scheme (furo follows the system's)."""
     axe = support.axe_script()
     violations: list[str] = []
     with support.LocalServer(site) as server:
-        context = chromium.new_context(viewport=support.DESKTOP)
+        context = chromium.new_context(viewport=support.DESKTOP, color_scheme=scheme)
         watch = support.PageWatch(context, server.origin)
         page = watch.watch(context.new_page())
         for html in support.text_pages(site):

@@ -527,6 +527,36 @@
     return list;
   }
 
+  // Next and previous claim: the button in the control, then N and P (or J and K) while a
+  // claim has the focus (single keys act only there: WCAG 2.1.4). Not in the hidden mode.
+  function visibleClaims() {
+    if (document.documentElement.dataset.edClaims === "hidden") return [];
+    return [...document.querySelectorAll(CLAIMS)].filter((claim) => claim.getClientRects().length);
+  }
+
+  function goToClaim(claim) {
+    if (!claim) return;
+    claim.focus({ preventScroll: true });
+    claim.scrollIntoView({ block: "center" });
+  }
+
+  function stepClaims(event) {
+    if (event.altKey || event.ctrlKey || event.metaKey) return;
+    const step = { n: 1, j: 1, p: -1, k: -1 }[event.key.toLowerCase()];
+    const claim = event.target.closest && event.target.closest(CLAIMS);
+    if (!step || !claim || event.target !== claim) return;
+    const claims = visibleClaims();
+    const next = claims[claims.indexOf(claim) + step];
+    if (!next) return;
+    event.preventDefault();
+    goToClaim(next);
+  }
+
+  function firstClaimInView() {
+    const claims = visibleClaims();
+    return claims.find((claim) => claim.getBoundingClientRect().bottom > 0) || claims[0];
+  }
+
   function readingControl() {
     if (!document.querySelector(CLAIMS)) return;
     const article = document.querySelector(ARTICLE);
@@ -556,13 +586,22 @@
       label.append(input, text);
       box.append(label);
     }
+    const next = document.createElement("button");
+    next.type = "button";
+    next.className = "ed-next-claim";
+    next.textContent = "Go to the claims";
+    next.title = "Then N: next claim, P: previous claim";
+    next.addEventListener("click", () => goToClaim(firstClaimInView()));
+    box.append(next);
     const details = document.createElement("details");
     const summary = document.createElement("summary");
     summary.textContent = "Key to the marks";
     details.append(summary, keyList("all"), keyList("status"));
     const hint = document.createElement("p");
     hint.className = "ed-key-hint";
-    hint.textContent = "Hidden: the text alone, as the authors wrote it.";
+    hint.textContent =
+      "Hidden: the text alone, as the authors wrote it. On a claim, N goes to the next claim " +
+      "and P to the previous one.";
     details.append(hint);
     box.append(details);
     const heading = article.querySelector("h1");
@@ -597,6 +636,7 @@
     });
     document.querySelectorAll(MARKS).forEach(attachMark);
     document.addEventListener("keydown", onKeydown);
+    document.addEventListener("keydown", stepClaims);
     focusableScrollers();
     // The preview belongs to where the link was; a resize would leave it stranded.
     let resizing = 0;
