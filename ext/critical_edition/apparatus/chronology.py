@@ -295,7 +295,7 @@ def timeline_svg(events: Sequence[tuple[str, str, str, str, str]]) -> str:
     parts = [
         (
             f'<svg xmlns="http://www.w3.org/2000/svg" class="ed-timeline-svg" '
-            f'viewBox="0 0 {_WIDTH} {_HEIGHT}" role="group" '
+            f'viewBox="0 0 {_WIDTH} {_HEIGHT}" '
             'aria-labelledby="ed-timeline-title ed-timeline-desc">'
         ),
         '<title id="ed-timeline-title">Timeline of the dated events</title>',
