@@ -414,13 +414,19 @@
         fitCard(mark);
       }
     });
+    // Fitted at once (before the card is first painted: moving it later would shift the
+    // layout), and again on the next frame in case the hover or focus styles came late.
+    const fit = () => {
+      fitCard(mark);
+      requestAnimationFrame(() => fitCard(mark));
+    };
     mark.addEventListener("pointerenter", () => {
-      if (!mark.classList.contains("ed-dismissed")) requestAnimationFrame(() => fitCard(mark));
+      if (!mark.classList.contains("ed-dismissed")) fit();
     });
     mark.addEventListener("pointerleave", () => {
       if (!mark.contains(document.activeElement)) undismiss(mark);
     });
-    mark.addEventListener("focusin", () => requestAnimationFrame(() => fitCard(mark)));
+    mark.addEventListener("focusin", fit);
     mark.addEventListener("focusout", (event) => {
       if (mark.contains(event.relatedTarget)) return;
       if (!mark.matches(":hover")) undismiss(mark);
