@@ -414,8 +414,14 @@ def test_chronology_page_and_timeline(page: Callable[[str], Tag]) -> None:
     assert chronology.select("ul.ed-chronology a")[1]["href"] == "second.html#event-1"
     svg = chronology.select_one("figure.ed-timeline svg")
     assert svg is not None
-    assert svg["role"] == "img"
+    assert svg.get("role") is None  # not an image: its marks are links
     assert len(svg.select("circle.ed-tl-event")) == 5
+    # Each mark links to its event in the list, named by its date and event.
+    marks = svg.select("a.ed-tl-mark")
+    assert len(marks) == 6
+    for mark in marks:
+        assert chronology.find(id=mark["href"].removeprefix("#")).name == "li"
+    assert "April 2016: The April war & 'escalation'" in [m["aria-label"] for m in marks]
     assert len(svg.select("rect.ed-tl-period")) == 1
     titles = [t.get_text() for t in svg.select("circle > title")]
     assert "April 2016: The April war & 'escalation'" in titles

@@ -312,6 +312,81 @@ def test_emendation_card_stays_inside_the_window(
     assert visit.problems() == []
 
 
+#: True once the card *el* lies wholly inside the window.
+WHOLLY_INSIDE = """(el) => {
+  const box = el.getBoundingClientRect();
+  return box.width > 0 && box.left >= 0 && box.right <= document.documentElement.clientWidth
+    && box.top >= 0 && box.bottom <= window.innerHeight;
+}"""
+
+
+def test_card_of_the_last_claim_in_the_window_lies_inside_it(
+    visit: Visit, edition: support.LocalServer
+) -> None:
+    """Near the bottom of the window a card opens above its claim, whole."""
+    page = visit(edition, claim_record(edition)["page"])
+    # The last claim whose words are all in the window, with the page scrolled so that one
+    # sits on the window's last lines.
+    claim = page.locator(f'[data-claim-id="{CLAIM}"]')
+    claim.evaluate(
+        """(el) => {
+          const box = el.getBoundingClientRect();
+          window.scrollBy(0, box.bottom - window.innerHeight + 12);
+        }"""
+    )
+    box = claim.bounding_box()
+    assert box["y"] + box["height"] > support.DESKTOP["height"] - 40, box
+    card = claim.locator(":scope > .ed-claim-card")
+    claim.hover()
+    expect(card).to_be_visible()
+    page.wait_for_function(WHOLLY_INSIDE, arg=card.element_handle(), timeout=5_000)
+    assert card.bounding_box()["y"] < box["y"], "the card should open above its claim"
+    page.mouse.move(1, 1)
+    expect(card).to_be_hidden()
+    # The same by keyboard.
+    claim.focus()
+    expect(card).to_be_visible()
+    page.wait_for_function(WHOLLY_INSIDE, arg=card.element_handle(), timeout=5_000)
+    support.screenshot(page, "desktop-card-above")
+    assert visit.problems() == []
+
+
+def test_phone_sheet_keeps_the_claim_in_sight(visit: Visit, edition: support.LocalServer) -> None:
+    """On a phone the card is a sheet below the tapped claim, with a close button and Escape."""
+    page = visit(edition, claim_record(edition)["page"], phone=True)
+    claim = page.locator(f'[data-claim-id="{CLAIM}"]')
+    card = claim.locator(":scope > .ed-claim-card")
+    # The claim low on the screen, where the sheet will open.
+    claim.evaluate(
+        """(el) => window.scrollBy(0, el.getBoundingClientRect().top - window.innerHeight + 60)"""
+    )
+    claim.tap()
+    expect(card).to_be_visible()
+    page.wait_for_timeout(150)
+    sheet = card.bounding_box()
+    words = claim.evaluate(
+        """(el) => { const r = el.getClientRects()[0]; return {top: r.top, bottom: r.bottom}; }"""
+    )
+    header = page.evaluate(
+        "document.querySelector('.mobile-header').getBoundingClientRect().bottom"
+    )
+    assert words["top"] >= header - 1 and words["bottom"] <= sheet["y"] + 1, (words, sheet)
+    assert sheet["y"] + sheet["height"] <= support.PHONE["height"]
+    close = card.locator(".ed-card-close")
+    expect(close).to_be_visible()
+    close_box = close.bounding_box()
+    assert close_box["width"] >= 44 and close_box["height"] >= 44, close_box
+    support.screenshot(page, "phone-claim-sheet")
+    close.tap()
+    expect(card).to_be_hidden()
+    # Tapped again it opens; Escape closes it.
+    claim.tap()
+    expect(card).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(card).to_be_hidden()
+    assert visit.problems() == []
+
+
 def test_claim_block_card_and_inline_links(visit: Visit, example: support.LocalServer) -> None:
     # The edition has no claim block (yet); the example has one, and an ed:claim reference.
     page = visit(example, "index.html")
@@ -323,6 +398,159 @@ def test_claim_block_card_and_inline_links(visit: Visit, example: support.LocalS
     xref = page.locator("code.xref.ed-claim").first
     before = xref.evaluate("el => getComputedStyle(el, '::before').content")
     assert before in ("none", "normal")
+    assert visit.problems() == []
+
+
+# -- The reading control ------------------------------------------------------------------------
+
+
+def _luminance(css_colour: str) -> float:
+    channels = [int(c) / 255 for c in re.findall(r"\d+", css_colour)[:3]]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(one: str, other: str) -> float:
+    high, low = sorted((_luminance(one), _luminance(other)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+#: The look of a claim: its brackets, its underline, whether it takes the focus.
+CLAIM_LOOK = """(el) => ({
+  before: getComputedStyle(el, "::before").content,
+  after: getComputedStyle(el, "::after").content,
+  line: getComputedStyle(el).textDecorationLine,
+  style: getComputedStyle(el).textDecorationStyle,
+  mark: getComputedStyle(el, "::before").color,
+  page: getComputedStyle(document.body).backgroundColor,
+  tabindex: el.getAttribute("tabindex"),
+})"""
+
+
+def test_reading_control_hides_shows_and_is_remembered(
+    visit: Visit, edition: support.LocalServer
+) -> None:
+    record = claim_record(edition)
+    page = visit(edition, record["page"])
+    control = page.locator("fieldset.ed-reading")
+    expect(control).to_be_visible()
+    claim = page.locator(f'[data-claim-id="{CLAIM}"]')
+    card = claim.locator(":scope > .ed-claim-card")
+
+    # Marked (the default): half brackets, no underline, focusable; the card opens.
+    look = claim.evaluate(CLAIM_LOOK)
+    assert "⸢" in look["before"] and look["line"] == "none" and look["tabindex"] == "0", look
+    expect(control.get_by_label("marked")).to_be_checked()
+
+    # By status: an underline whose style (not colour) tells the status, never wavy or double,
+    # and a key of the marks.
+    control.get_by_label("by status").check()
+    look = claim.evaluate(CLAIM_LOOK)
+    assert look["line"] == "underline" and look["style"] in ("dotted", "dashed"), look
+    styles = page.evaluate(
+        """() => [...document.querySelectorAll(".ed-claim[data-claim-id]")]
+            .map((el) => getComputedStyle(el).textDecorationStyle)"""
+    )
+    assert not {"wavy", "double"} & set(styles), styles
+    control.get_by_text("Key to the marks").click()
+    key = control.locator('.ed-key[data-mode="status"]')
+    expect(key).to_be_visible()
+    for label in ("verified", "contested", "corrected"):
+        expect(key).to_contain_text(label)
+
+    # Hidden: plain text, no card, no stop for Tab.
+    control.get_by_label("hidden").check()
+    look = claim.evaluate(CLAIM_LOOK)
+    assert look["before"] in ("none", "normal") and look["line"] == "none", look
+    assert look["tabindex"] == "-1"
+    claim.hover()
+    page.wait_for_timeout(200)
+    expect(card).to_be_hidden()
+
+    # Remembered on the next page of the same visit.
+    other = next(
+        c["docname"]
+        for c in json.loads((root_of(edition) / "claims.json").read_text(encoding="utf-8"))
+        if c["docname"] != record["docname"]
+    )
+    page.goto(edition.url(f"{other}.html"))
+    page.wait_for_selector("html.ed-previews", state="attached")
+    assert page.evaluate("document.documentElement.dataset.edClaims") == "hidden"
+    expect(page.locator("fieldset.ed-reading").get_by_label("hidden")).to_be_checked()
+    page.goto(edition.url(record["page"]))
+    page.wait_for_selector("html.ed-previews", state="attached")
+    page.locator("fieldset.ed-reading").get_by_label("marked").check()
+    claim.hover()
+    expect(card).to_be_visible()
+    support.screenshot(page, "desktop-reading-control")
+    assert visit.problems() == []
+
+
+def test_next_and_previous_claim(visit: Visit, edition: support.LocalServer) -> None:
+    page = visit(edition, claim_record(edition)["page"])
+    claims = page.locator(".ed-claim[data-claim-id]")
+    ids = [claims.nth(i).get_attribute("data-claim-id") for i in range(3)]
+    focused = "document.activeElement.dataset.claimId"
+    page.locator(".ed-reading .ed-next-claim").click()
+    assert page.evaluate(focused) == ids[0]
+    page.keyboard.press("n")
+    assert page.evaluate(focused) == ids[1]
+    expect(claims.nth(1)).to_be_in_viewport()
+    page.keyboard.press("n")
+    page.keyboard.press("p")
+    assert page.evaluate(focused) == ids[1]
+    assert visit.problems() == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_claim_marks_contrast(visit: Visit, edition: support.LocalServer, scheme: str) -> None:
+    """Brackets, underlines and signs of claims stand out at least 3:1 in either scheme."""
+    page = visit(edition, claim_record(edition)["page"])
+    page.emulate_media(color_scheme=scheme)
+    for mode in ("marked", "by status"):
+        page.locator("fieldset.ed-reading").get_by_label(mode).check()
+        marks = page.evaluate(
+            """() => [...document.querySelectorAll(".ed-claim[data-claim-id]")].flatMap((el) => [
+                getComputedStyle(el, "::before").color,
+                getComputedStyle(el, "::after").color,
+                getComputedStyle(el).textDecorationColor,
+            ])"""
+        )
+        background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+        worst = min(contrast(colour, background) for colour in marks)
+        assert worst >= 3, (scheme, mode, worst, background)
+
+
+# -- The chronology --------------------------------------------------------------------------------
+
+
+def test_timeline_marks_are_links_to_the_list(visit: Visit, edition: support.LocalServer) -> None:
+    page = visit(edition, "chronology.html")
+    tab_to(page, "el.matches('a.ed-tl-mark')", limit=200)
+    href = page.evaluate("document.activeElement.getAttribute('href')")
+    label = page.evaluate("document.activeElement.getAttribute('aria-label')")
+    assert href.startswith("#chronology-") and label
+    page.keyboard.press("Enter")
+    page.wait_for_function(f"location.hash === {href!r}")
+    expect(page.locator(href)).to_be_in_viewport()
+    assert visit.problems() == []
+
+
+def test_timeline_on_a_phone(visit: Visit, edition: support.LocalServer) -> None:
+    """Marks big enough to tap (24px), labels big enough to read (8px high or more)."""
+    page = visit(edition, "chronology.html", phone=True)
+    figure = page.locator("figure.ed-timeline")
+    figure.scroll_into_view_if_needed()
+    hits = page.locator("a.ed-tl-mark .ed-tl-hit")
+    assert hits.count() > 0
+    for box in (hits.nth(i).bounding_box() for i in range(hits.count())):
+        assert box["width"] >= 24 and box["height"] >= 24, box
+    labels = page.locator(".ed-tl-label:visible")
+    for box in (labels.nth(i).bounding_box() for i in range(labels.count())):
+        assert box["height"] >= 8, box
+    support.screenshot(page, "phone-timeline")
+    hits.first.tap()
+    page.wait_for_function("location.hash.startsWith('#chronology-')")
     assert visit.problems() == []
 
 
@@ -510,6 +738,17 @@ def test_search_finds_a_name(visit: Visit, edition: support.LocalServer) -> None
     # the click below cancels one (net::ERR_ABORTED), which is the test's doing, not the page's.
     expect(page.locator("#search-results .search-summary")).to_contain_text("found")
     page.wait_for_load_state("networkidle")
+    # Results are pages and entries named as readers know them, never a claim's id; their
+    # excerpts are the pages' text, without the words of the cards.
+    claims = json.loads((root_of(edition) / "claims.json").read_text(encoding="utf-8"))
+    claim_ids = {claim["id"] for claim in claims}
+    titles = results.all_inner_texts()
+    assert not claim_ids & {title.strip() for title in titles}, titles
+    page.locator("#search-results p.context").first.wait_for()
+    sample = '<div role="main">Text<span class="ed-claim-card">Said by</span></div>'
+    assert page.evaluate("(html) => Search.htmlToText(html)", sample).strip() == "Text"
+    for excerpt in page.locator("#search-results p.context").all_inner_texts():
+        assert "Said by" not in excerpt and "Link to this claim" not in excerpt, excerpt
     results.first.click()
     page.wait_for_load_state("load")
     expect(page.locator('article[role="main"]')).to_contain_text("Lavrov")

@@ -117,6 +117,68 @@ def test_no_broken_internal_link_or_anchor(site: Path) -> None:
     assert problems == [], "\n".join(problems)
 
 
+# -- What readers see of the editors' handles ----------------------------------------------------
+
+
+def _claims_of(site: Path) -> list[dict[str, Any]]:
+    """The claims the build's claims.json records (none if it wrote none)."""
+    path = site / "claims.json"
+    if not path.is_file():
+        return []
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return list(data["claims"] if isinstance(data, dict) else data)
+
+
+def test_no_internal_id_reaches_a_reader(site: Path) -> None:
+    """Cards, the claim index and search results name sources and claims as the text does.
+
+    A footnote source is its mark ([1]), never the label written in the source; a claim is its
+    words, never its id: neither may show in a card's or the claim index's text, nor title an
+    entry of the search index.
+    """
+    from bs4 import BeautifulSoup
+
+    claims = _claims_of(site)
+    ids = {str(claim["id"]) for claim in claims}
+    labels = {
+        str(source)[1:]
+        for claim in claims
+        for source in (*claim["sources"], *claim["evidence"])
+        # A numbered label ([^1]) is what the text shows anyway.
+        if str(source).startswith("^") and not str(source)[1:].isdigit()
+    }
+    problems: list[str] = []
+    shown_to_readers = ".ed-claim-card, .ed-emendation-card, .ed-claim-table, .ed-actor-claims"
+    for path in support.html_pages(site):
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        for element in soup.select(shown_to_readers):
+            words = set(re.findall(r"[\w-]+", element.get_text(" ")))
+            where = f"{path.relative_to(site).as_posix()}: {element.get('class')}"
+            problems += [f"{where}: claim id {i!r}" for i in sorted(words & ids)]
+            problems += [f"{where}: footnote label {x!r}" for x in sorted(words & labels)]
+        text = soup.get_text(" ")
+        problems += [
+            f"{path.relative_to(site).as_posix()}: 'footnote {x}'"
+            for x in sorted(labels)
+            if f"footnote {x}" in text
+        ]
+    script = (site / "searchindex.js").read_text(encoding="utf-8")
+    index = json.loads(script[script.index("(") + 1 : script.rindex(")")])
+    titles = [str(entry[4]) for entries in index["objects"].values() for entry in entries]
+    titles += [str(title) for title in index["titles"]]
+    problems += [f"searchindex.js: an entry titled {t!r}" for t in titles if t in ids | labels]
+    # Claims and editorial notes would be titled by their ids: they are found by their words.
+    by_id = {"ed:claim", "apparatus:note"}
+    kinds = {int(k) for k, name in index["objtypes"].items() if name in by_id}
+    problems += [
+        f"searchindex.js: {index['objtypes'][str(entry[1])]} {entry[4]!r}"
+        for entries in index["objects"].values()
+        for entry in entries
+        if entry[1] in kinds
+    ]
+    assert problems == [], "\n".join(problems)
+
+
 def test_the_link_checker_sees_breakage(tmp_path: Path) -> None:
     """The checker itself: a missing file, a missing anchor, a javascript: URL are reported."""
     (tmp_path / "a.html").write_text(
@@ -196,11 +258,13 @@ def chromium(request: pytest.FixtureRequest) -> Any:
 
 
 @pytest.mark.browser
-def test_no_serious_accessibility_violation(site: Path, chromium: Any) -> None:
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_no_serious_accessibility_violation(site: Path, chromium: Any, scheme: str) -> None:
+    """axe-core on every text page, in either colour scheme (furo follows the system's)."""
     axe = support.axe_script()
     violations: list[str] = []
     with support.LocalServer(site) as server:
-        context = chromium.new_context(viewport=support.DESKTOP)
+        context = chromium.new_context(viewport=support.DESKTOP, color_scheme=scheme)
         watch = support.PageWatch(context, server.origin)
         page = watch.watch(context.new_page())
         for html in support.text_pages(site):

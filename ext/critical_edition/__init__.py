@@ -31,7 +31,7 @@ __version__ = "0.1.0"
 
 #: Bump when the shape of the data stored in the environment changes, so that old pickled
 #: environments are discarded instead of being read with the wrong layout.
-ENV_VERSION = 2
+ENV_VERSION = 3
 
 _moved.install()
 

@@ -271,8 +271,8 @@ def timeline_svg(events: Sequence[tuple[str, str, str, str, str]]) -> str:
     """An inline SVG of the events: the years before the last, then the last year month by month.
 
     *events*: ``(start, end, label, anchor, when)`` in date order. Every text is escaped; the
-    figure is an image with a title and a description (the list below it is the accessible
-    form), and each mark has a tooltip giving its date and event.
+    figure has a title and a description (the list below it is the primary form), and each mark
+    is a link to its event in the list, named by its date and event, with a tooltip saying so.
     """
     first = date_key(events[0][0])[0]
     focus = max(date_key(e[1])[0] for e in events)
@@ -295,23 +295,24 @@ def timeline_svg(events: Sequence[tuple[str, str, str, str, str]]) -> str:
     parts = [
         (
             f'<svg xmlns="http://www.w3.org/2000/svg" class="ed-timeline-svg" '
-            f'viewBox="0 0 {_WIDTH} {_HEIGHT}" role="img" '
+            f'viewBox="0 0 {_WIDTH} {_HEIGHT}" '
             'aria-labelledby="ed-timeline-title ed-timeline-desc">'
         ),
         '<title id="ed-timeline-title">Timeline of the dated events</title>',
         (
             f'<desc id="ed-timeline-desc">{len(events)} events from {first} to {focus}, '
-            "listed below in date order.</desc>"
+            "listed below in date order; each mark links to its event in the list.</desc>"
         ),
         _line("ed-tl-axis", axis_start, _AXIS, _WIDTH - _RIGHT, _AXIS),
     ]
     if compressed:
         parts.append(_line("ed-tl-axis", _LEFT, _AXIS, _LEFT + compressed, _AXIS))
         step = max(1, round(years / 8))
-        for year in range(first, focus, step):
+        for position, year in enumerate(range(first, focus, step)):
             x = _LEFT + (year - first) / years * compressed
             parts.append(_line("ed-tl-tick", x, _AXIS, x, _AXIS + 5))
-            parts.append(_label(x, _AXIS + 18, str(year)))
+            # Every other year label is left out where the figure is small (phones).
+            parts.append(_label(x, _AXIS + 18, str(year), "ed-tl-minor" if position % 2 else ""))
         cut = _LEFT + compressed + gap / 2
         parts.append(
             f'<path class="ed-tl-break" d="M{cut - 4:.1f} {_AXIS + 5} l4 -10 M{cut:.1f} '
@@ -324,7 +325,7 @@ def timeline_svg(events: Sequence[tuple[str, str, str, str, str]]) -> str:
     parts.append(_label(axis_start, _AXIS + 34, str(focus), "ed-tl-year", anchor="start"))
     # Marks, stacked upwards where they would overlap.
     rows: list[float] = []
-    for start, end, label, _anchor, when in events:
+    for start, end, label, anchor, when in events:
         x1, x2 = x_of(start), max(x_of(end), x_of(start))
         row = next((i for i, right in enumerate(rows) if right + 7 < x1), len(rows))
         if row == len(rows):
@@ -333,15 +334,26 @@ def timeline_svg(events: Sequence[tuple[str, str, str, str, str]]) -> str:
         y = _AXIS - 10 - (row % 9) * 10
         short = label if len(label) < 160 else label[:157] + "…"
         tooltip = f"<title>{esc(when)}: {esc(short)}</title>"
+        # Each mark is a link to its event in the list (keyboard and touch), named by it, with
+        # a larger transparent shape around it to tap.
+        parts.append(
+            f'<a class="ed-tl-mark" href="#{esc(anchor)}" aria-label="{esc(when)}: {esc(short)}">'
+        )
         if x2 - x1 >= 3:
+            pad = max(9.0, (30 - (x2 - x1)) / 2)
             parts.append(
+                f'<rect class="ed-tl-hit" x="{x1 - pad:.1f}" y="{y - 15}" '
+                f'width="{x2 - x1 + 2 * pad:.1f}" '
+                f'height="30" rx="15"/>'
                 f'<rect class="ed-tl-period" x="{x1:.1f}" y="{y - 3}" width="{x2 - x1:.1f}" '
                 f'height="6" rx="3">{tooltip}</rect>'
             )
         else:
             parts.append(
-                f'<circle class="ed-tl-event" cx="{x1:.1f}" cy="{y}" r="4">{tooltip}</circle>'
+                f'<circle class="ed-tl-hit" cx="{x1:.1f}" cy="{y}" r="15"/>'
+                f'<circle class="ed-tl-event" cx="{x1:.1f}" cy="{y}" r="5">{tooltip}</circle>'
             )
+        parts.append("</a>")
     parts.append("</svg>")
     return "".join(parts)
 

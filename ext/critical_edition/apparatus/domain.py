@@ -445,9 +445,13 @@ class ApparatusDomain(RecordDomain):
         return None
 
     def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
-        """Notes and register entries for the inventory (objects.inv)."""
+        """Notes and register entries for the inventory (objects.inv) and the search index.
+
+        Notes have priority -1: in the inventory, not in the search results, where Sphinx would
+        title each with its bare id; their words are found on their pages.
+        """
         for note in self.notes():
-            yield note.id, note.id, "note", note.docname, note.anchor, 1
+            yield note.id, note.id, "note", note.docname, note.anchor, -1
         for entity in self.entities():
             yield entity.id, entity.name, "entry", entity.docname, entity.anchor, 1
 

@@ -308,7 +308,7 @@ class BuildEmendationCards(ApparatusPostTransform):
             self.fromdocname = self.docname_of(node)
             anchor = node["ids"][0]
             kind = EmendationKind(node.get("kind", "sub"))
-            card = ed.emendation_card(ids=[f"{anchor}-card"])
+            card = ed.emendation_card(ids=[f"{anchor}-card"], classes=["no-search"])
             original = str(node.get("original", ""))
             if kind is EmendationKind.ADDITION:
                 witness: nodes.Node = nodes.inline("", "nothing (added by the editors)")

@@ -39,7 +39,7 @@ class EditionDomain(RecordDomain):
         "actor": LocatedXRefRole(warn_dangling=True),
     }
     #: Bump when the stored layout changes.
-    data_version = 1
+    data_version = 2
     initial_data: ClassVar[dict[str, Any]] = {
         # docname -> claims in document order
         "claims": {},
@@ -47,6 +47,8 @@ class EditionDomain(RecordDomain):
         "actors": {},
         # docname -> footnote labels defined in that document
         "footnotes": {},
+        # docname -> {footnote label: (its id, the mark the text shows, e.g. "1")}
+        "footnote_marks": {},
         # docnames holding an index placeholder (claim index, actor entries)
         "index_docs": set(),
         # fingerprint of the register at the last build (see fingerprint_register)
@@ -61,7 +63,7 @@ class EditionDomain(RecordDomain):
         "actor": "no actor with the id or alias %(target)r in the actor register",
     }
     titled_types = frozenset({"actor"})
-    per_document_keys = ("claims", "actors", "footnotes")
+    per_document_keys = ("claims", "actors", "footnotes", "footnote_marks")
 
     # -- typed access to the stored records ---------------------------------------------------
     @property
@@ -80,6 +82,11 @@ class EditionDomain(RecordDomain):
         return cast("dict[str, frozenset[str]]", self.data["footnotes"])
 
     @property
+    def footnote_marks_by_doc(self) -> dict[str, dict[str, tuple[str, str]]]:
+        """Per document, each footnote label's id and the mark the reader sees (``1``)."""
+        return cast("dict[str, dict[str, tuple[str, str]]]", self.data["footnote_marks"])
+
+    @property
     def index_docs(self) -> set[str]:
         """Documents that hold index placeholders and must be rewritten when claims change."""
         return cast("set[str]", self.data["index_docs"])
@@ -95,6 +102,10 @@ class EditionDomain(RecordDomain):
     def note_index_doc(self, docname: str) -> None:
         """Remember that *docname* holds a placeholder filled from the whole corpus."""
         self.index_docs.add(docname)
+
+    def set_footnote_marks(self, docname: str, marks: dict[str, tuple[str, str]]) -> None:
+        """Record the id and numbered mark of each footnote of *docname* (once numbered)."""
+        self.footnote_marks_by_doc[docname] = marks
 
     def set_footnote_labels(self, docname: str, labels: Iterable[str]) -> None:
         """Record the footnote labels defined in *docname*."""
@@ -241,6 +252,7 @@ class EditionDomain(RecordDomain):
         digest = hashlib.sha256(self.fingerprint_register().encode())
         for claim in self.all_claims():
             digest.update(repr(claim).encode())
+        digest.update(repr(sorted(self.footnote_marks_by_doc.items())).encode())
         cite = cast("Any", self.env.get_domain("cite"))
         bibdata = getattr(cite, "bibdata", None)
         if bibdata is not None:
@@ -278,11 +290,16 @@ class EditionDomain(RecordDomain):
         return None
 
     def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
-        """Claims and actors for the inventory (objects.inv)."""
+        """Claims and actors for the inventory (objects.inv) and the search index.
+
+        Claims have priority -1: in the inventory, but not in the search results, where Sphinx
+        would title each with its bare id. Searching a claim's words finds its page, whose text
+        holds them (the cards' text is left out of the index and of the result snippets).
+        """
         for actor in self.actors():
             yield actor.id, actor.name, "actor", actor.docname, actor.anchor, 1
         for claim in self.all_claims():
-            yield claim.id, claim.id, "claim", claim.docname, f"claim-{claim.id}", 1
+            yield claim.id, claim.id, "claim", claim.docname, f"claim-{claim.id}", -1
 
 
 def note_changes(

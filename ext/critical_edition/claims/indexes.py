@@ -94,15 +94,26 @@ class ClaimsPostTransform(EditionPostTransform):
         ref.source, ref.line = self.document.get("source"), None
         return ref
 
-    def source_node(self, source: str, footnotes: dict[str, str]) -> nodes.Node:
-        if source.startswith("^"):
-            label = source[1:]
-            refid = footnotes.get(label)
-            text = f"footnote {label}"
-            if refid is None:
-                return nodes.inline(text, text)
-            return nodes.reference(text, text, refid=refid, internal=True)
-        return self.cite(source)
+    def source_node(
+        self, source: str, docname: str, footnotes: dict[str, str] | None = None
+    ) -> nodes.Node:
+        """A claim's source as the reader sees it: a citation, or a footnote's mark (``[1]``).
+
+        *footnotes* (label to id) are those of the page being written, for a card beside its
+        claim; without them (the claim index) the mark links to the footnote on the claim's page.
+        The label written in the source is shown only for a footnote that does not exist, which
+        the claim checks report.
+        """
+        if not source.startswith("^"):
+            return self.cite(source)
+        label = source[1:]
+        footnote_id, mark = self.domain.footnote_marks_by_doc.get(docname, {}).get(label, ("", ""))
+        text = f"[{mark}]" if mark else f"footnote {label}"
+        if footnotes is not None and label in footnotes:
+            return nodes.reference(text, text, refid=footnotes[label], internal=True)
+        if footnotes is None and footnote_id and self.output_format == "html":
+            return self.link(docname, footnote_id, nodes.inline(text, text))
+        return nodes.inline(text, text)
 
     def joined(self, items: list[nodes.Node], separator: str = ", ") -> list[nodes.Node]:
         result: list[nodes.Node] = []
@@ -180,7 +191,8 @@ class BuildClaimCards(ClaimsPostTransform):
         footnotes: dict[str, str],
         related: list[tuple[str, Claim]] | None = None,
     ) -> ed.claim_card:
-        card = ed.claim_card(ids=[f"claim-{claim.id}-card"])
+        # "no-search": the card's words are not the page's text (Sphinx's indexer skips it).
+        card = ed.claim_card(ids=[f"claim-{claim.id}-card"], classes=["no-search"])
         actors = self.joined([self.actor_link(a, lookup) for a in claim.actors])
         self.add_card_line(
             card, "Said by" if len(claim.actors) == 1 else "Said by (jointly)", *actors
@@ -190,7 +202,7 @@ class BuildClaimCards(ClaimsPostTransform):
         if claim.date:
             self.add_card_line(card, "Date", nodes.Text(claim.date))
         if claim.sources:
-            sources = [self.source_node(s, footnotes) for s in claim.sources]
+            sources = [self.source_node(s, claim.docname, footnotes) for s in claim.sources]
             self.add_card_line(card, "Source", *self.joined(sources, "; "))
         else:
             self.add_card_line(card, "Source", nodes.Text("none given by the authors"))
@@ -205,13 +217,12 @@ class BuildClaimCards(ClaimsPostTransform):
             self.add_card_line(card, "Editors' note", *note)
         self.add_related(card, related or [], lookup)
         if self.output_format == "html":
-            # The id and a permalink help on screen; in print they only crowd the margin.
+            # A permalink helps on screen; in print it only crowds the margin. The id is
+            # the editors' handle, not the reader's: it stays out of the card.
             permalink = nodes.reference(
                 "", "Link to this claim", refid=f"claim-{claim.id}", classes=["ed-claim-permalink"]
             )
-            self.add_card_line(
-                card, "Claim", nodes.literal(claim.id, claim.id), nodes.Text(" · "), permalink
-            )
+            self.add_card_line(card, "Claim", permalink)
         return card
 
 
@@ -241,7 +252,7 @@ class FillClaimIndex(ClaimsPostTransform):
                     f"({claim.section})", f"({claim.section})", classes=["ed-where"]
                 )
             sources: list[nodes.Node] = (
-                self.joined([self.source_node(s, {}) for s in claim.sources], "; ")
+                self.joined([self.source_node(s, claim.docname) for s in claim.sources], "; ")
                 if claim.sources
                 else [nodes.Text("—")]
             )

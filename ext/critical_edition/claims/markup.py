@@ -462,6 +462,23 @@ class CollectClaims(SphinxTransform):
             )
 
 
+def record_footnote_marks(app: Sphinx, doctree: nodes.document) -> None:
+    """Record each footnote's id and number once docutils has numbered them (``doctree-read``).
+
+    Cards and the claim index name a ``^label`` source by the mark the reader sees in the text
+    (``[1]``), never by the label written in the source.
+    """
+    marks: dict[str, tuple[str, str]] = {}
+    for footnote in doctree.findall(nodes.footnote):
+        label = next(iter(footnote.findall(nodes.label)), None)
+        if not footnote["ids"] or label is None:
+            continue
+        for name in footnote["names"]:
+            marks[str(name)] = (footnote["ids"][0], label.astext())
+    domain = cast("EditionDomain", app.env.get_domain("ed"))
+    domain.set_footnote_marks(app.env.docname, marks)
+
+
 def register(app: Sphinx) -> None:
     """Register the claim markup and its collector."""
     app.add_role("claim", ClaimRole())
@@ -470,3 +487,4 @@ def register(app: Sphinx) -> None:
     app.add_directive("claim-index", ClaimIndexDirective)
     # Read phase: record claims while the doctree still has the source's footnote labels.
     app.add_transform(CollectClaims)
+    app.connect("doctree-read", record_footnote_marks)

@@ -321,21 +321,70 @@
     return null;
   }
 
+  const MARGIN = 8; // px kept between a card and the window's edges
+
+  // A card opens below its mark, moved sideways to stay inside the window; when the window
+  // has no room for it below, above the mark (if there is more room there); and if it is
+  // taller than the room on either side, it scrolls inside itself. On phones it is a sheet
+  // docked at the bottom of the screen (critical-edition.css): the page scrolls so that the
+  // mark stays in sight above it.
   function fitCard(mark) {
     const card = cardOf(mark);
     if (!card) return;
     card.style.removeProperty("--ed-card-shift");
-    if (getComputedStyle(card).position !== "absolute") return; // docked on phones
+    card.style.removeProperty("max-height");
+    card.classList.remove("ed-card-above");
+    if (getComputedStyle(card).display === "none") return;
+    if (getComputedStyle(card).position !== "absolute") {
+      keepAboveSheet(mark, card);
+      return;
+    }
     const box = card.getBoundingClientRect();
     // An inline mark that runs over several lines places its card at the start of its first
     // line; the card opens below the last line, so it starts where that line starts.
     const lines = mark.getClientRects();
     let left = lines.length > 1 ? Math.min(box.left, lines[lines.length - 1].left) : box.left;
     const viewWidth = document.documentElement.clientWidth;
-    left = Math.max(8, Math.min(left, viewWidth - 8 - box.width));
+    left = Math.max(MARGIN, Math.min(left, viewWidth - MARGIN - box.width));
     if (Math.round(left - box.left) !== 0) {
       card.style.setProperty("--ed-card-shift", `${Math.round(left - box.left)}px`);
     }
+    const markBox = mark.getBoundingClientRect();
+    const below = window.innerHeight - markBox.bottom - 2 * MARGIN;
+    const above = markBox.top - 2 * MARGIN;
+    if (box.height > below && above > below) card.classList.add("ed-card-above");
+    const room = Math.max(above > below ? above : below, 80);
+    if (box.height > room) card.style.maxHeight = `${Math.floor(room)}px`;
+  }
+
+  // The sheet covers the bottom of the screen: scroll so the mark sits between the page's
+  // sticky header and the sheet (its start, when it is too long for that space).
+  function keepAboveSheet(mark, card) {
+    const header = document.querySelector(".mobile-header");
+    const top = (header ? Math.max(0, header.getBoundingClientRect().bottom) : 0) + MARGIN;
+    const bottom = card.getBoundingClientRect().top - MARGIN;
+    const box = mark.getBoundingClientRect();
+    let delta = 0;
+    if (box.bottom > bottom) delta = Math.min(box.bottom - bottom, box.top - top);
+    else if (box.top < top) delta = box.top - top;
+    if (Math.abs(delta) >= 1) window.scrollBy({ top: delta, behavior: "instant" });
+  }
+
+  // A visible way to close a docked card (phones); CSS shows it only there.
+  function closeButton(mark) {
+    const card = cardOf(mark);
+    if (!card || card.querySelector(":scope > .ed-card-close")) return;
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "ed-card-close";
+    button.setAttribute("aria-label", "Close");
+    button.textContent = "×";
+    button.addEventListener("click", (event) => {
+      event.stopPropagation();
+      mark.classList.add("ed-dismissed");
+      mark.focus({ preventScroll: true });
+    });
+    card.prepend(button);
   }
 
   function undismiss(mark) {
@@ -344,6 +393,7 @@
 
   function attachMark(mark) {
     if (!cardOf(mark)) return;
+    closeButton(mark);
     let wasOpen = false;
     mark.addEventListener("pointerdown", (event) => {
       const active = document.activeElement;
@@ -364,13 +414,19 @@
         fitCard(mark);
       }
     });
+    // Fitted at once (before the card is first painted: moving it later would shift the
+    // layout), and again on the next frame in case the hover or focus styles came late.
+    const fit = () => {
+      fitCard(mark);
+      requestAnimationFrame(() => fitCard(mark));
+    };
     mark.addEventListener("pointerenter", () => {
-      if (!mark.classList.contains("ed-dismissed")) requestAnimationFrame(() => fitCard(mark));
+      if (!mark.classList.contains("ed-dismissed")) fit();
     });
     mark.addEventListener("pointerleave", () => {
       if (!mark.contains(document.activeElement)) undismiss(mark);
     });
-    mark.addEventListener("focusin", () => requestAnimationFrame(() => fitCard(mark)));
+    mark.addEventListener("focusin", fit);
     mark.addEventListener("focusout", (event) => {
       if (mark.contains(event.relatedTarget)) return;
       if (!mark.matches(":hover")) undismiss(mark);
@@ -423,8 +479,162 @@
     });
   }
 
+  /* -- The reading control: how claims are marked, remembered across pages -------------- */
+
+  const MODES = [
+    ["all", "marked"],
+    ["status", "by status"],
+    ["hidden", "hidden"],
+  ];
+  const MODE_KEY = "ed-claims";
+  const KEY = {
+    all: [["", "a statement the text attributes to someone (hover, tap or Tab: who, source)"]],
+    status: [
+      ["sourced", "the authors give a source"],
+      ["unsourced", "the authors give no source"],
+      ["verified", "verified by the editors"],
+      ["contested", "contested by the editors (see the editors' note)"],
+      ["corrected", "corrected by the editors (see the editors' note)"],
+    ],
+  };
+
+  function storedMode() {
+    try {
+      const mode = window.localStorage.getItem(MODE_KEY);
+      return MODES.some(([value]) => value === mode) ? mode : "all";
+    } catch {
+      return "all"; // storage refused (a privacy setting): the default, not remembered
+    }
+  }
+
+  function applyMode(mode) {
+    document.documentElement.dataset.edClaims = mode;
+    // Hidden claims are plain text: no stop for the Tab key either.
+    document.querySelectorAll(CLAIMS).forEach((claim) => {
+      claim.setAttribute("tabindex", mode === "hidden" ? "-1" : "0");
+    });
+    document.querySelectorAll(".ed-key").forEach((list) => {
+      list.hidden = list.dataset.mode !== (mode === "status" ? "status" : "all");
+    });
+  }
+
+  function keyList(mode) {
+    const list = document.createElement("ul");
+    list.className = "ed-key";
+    list.dataset.mode = mode;
+    for (const [status, meaning] of KEY[mode]) {
+      const item = document.createElement("li");
+      const sample = document.createElement("span");
+      sample.className = status ? `ed-key-sample ed-status-${status}` : "ed-key-sample";
+      sample.textContent = "words";
+      item.append(sample, ` ${meaning}`);
+      list.append(item);
+    }
+    return list;
+  }
+
+  // Next and previous claim: the button in the control, then N and P (or J and K) while a
+  // claim has the focus (single keys act only there: WCAG 2.1.4). Not in the hidden mode.
+  function visibleClaims() {
+    if (document.documentElement.dataset.edClaims === "hidden") return [];
+    return [...document.querySelectorAll(CLAIMS)].filter((claim) => claim.getClientRects().length);
+  }
+
+  function goToClaim(claim) {
+    if (!claim) return;
+    claim.focus({ preventScroll: true });
+    claim.scrollIntoView({ block: "center" });
+  }
+
+  function stepClaims(event) {
+    if (event.altKey || event.ctrlKey || event.metaKey) return;
+    const step = { n: 1, j: 1, p: -1, k: -1 }[event.key.toLowerCase()];
+    const claim = event.target.closest && event.target.closest(CLAIMS);
+    if (!step || !claim || event.target !== claim) return;
+    const claims = visibleClaims();
+    const next = claims[claims.indexOf(claim) + step];
+    if (!next) return;
+    event.preventDefault();
+    goToClaim(next);
+  }
+
+  function firstClaimInView() {
+    const claims = visibleClaims();
+    return claims.find((claim) => claim.getBoundingClientRect().bottom > 0) || claims[0];
+  }
+
+  function readingControl() {
+    if (!document.querySelector(CLAIMS)) return;
+    const article = document.querySelector(ARTICLE);
+    if (!article) return;
+    const box = document.createElement("fieldset");
+    box.className = "ed-reading";
+    const legend = document.createElement("legend");
+    legend.textContent = "Claims";
+    box.append(legend);
+    const mode = storedMode();
+    for (const [value, text] of MODES) {
+      const label = document.createElement("label");
+      const input = document.createElement("input");
+      input.type = "radio";
+      input.name = "ed-claims-mode";
+      input.value = value;
+      input.checked = value === mode;
+      input.addEventListener("change", () => {
+        if (!input.checked) return;
+        try {
+          window.localStorage.setItem(MODE_KEY, value);
+        } catch {
+          // not remembered; this page still follows the choice
+        }
+        applyMode(value);
+      });
+      label.append(input, text);
+      box.append(label);
+    }
+    const next = document.createElement("button");
+    next.type = "button";
+    next.className = "ed-next-claim";
+    next.textContent = "Go to the claims";
+    next.title = "Then N: next claim, P: previous claim";
+    next.addEventListener("click", () => goToClaim(firstClaimInView()));
+    box.append(next);
+    const details = document.createElement("details");
+    const summary = document.createElement("summary");
+    summary.textContent = "Key to the marks";
+    details.append(summary, keyList("all"), keyList("status"));
+    const hint = document.createElement("p");
+    hint.className = "ed-key-hint";
+    hint.textContent =
+      "Hidden: the text alone, as the authors wrote it. On a claim, N goes to the next claim " +
+      "and P to the previous one.";
+    details.append(hint);
+    box.append(details);
+    const heading = article.querySelector("h1");
+    if (heading) heading.after(box);
+    else article.prepend(box);
+    applyMode(mode);
+  }
+
+  // Before the first paint where possible: the mode is set as soon as this script runs.
+  document.documentElement.dataset.edClaims = storedMode();
+
+  // Sphinx's search page shows a snippet of each page found, taken from the page's text: the
+  // cards' words (hidden until asked for) are not part of it, as they are not indexed either.
+  function snippetsWithoutCards() {
+    // searchtools.js (a classic script, run before this deferred one) declares Search.
+    if (typeof Search === "undefined" || typeof Search.htmlToText !== "function") return;
+    const pageText = Search.htmlToText;
+    Search.htmlToText = (html, anchor) => {
+      const doc = new DOMParser().parseFromString(html, "text/html");
+      doc.querySelectorAll(`${CARDS}, .no-search`).forEach((node) => node.remove());
+      return pageText(doc.documentElement.outerHTML, anchor);
+    };
+  }
+
   function init() {
     repairRoles();
+    readingControl();
     const article = document.querySelector(ARTICLE) || document.body;
     article.querySelectorAll("a[href]").forEach((link) => {
       const kind = kindOf(link);
@@ -432,6 +642,7 @@
     });
     document.querySelectorAll(MARKS).forEach(attachMark);
     document.addEventListener("keydown", onKeydown);
+    document.addEventListener("keydown", stepClaims);
     focusableScrollers();
     // The preview belongs to where the link was; a resize would leave it stranded.
     let resizing = 0;
@@ -443,6 +654,7 @@
     document.documentElement.classList.add("ed-previews");
   }
 
+  snippetsWithoutCards();
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", init);
   } else {
