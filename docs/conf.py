@@ -120,9 +120,10 @@ _latex_name = "ergun-valiyev-2020-critical-edition"
 latex_engine = "xelatex"
 latex_documents = [
     # (start document, file name, title, author, class, toctree only): "howto" (article-like)
-    # suits an essay; toctree only: the landing page's cards and links stay on the web, the
+    # suits an essay. The start is print.md, the landing page's toctrees without the toolkit
+    # guide: the PDF holds the edition alone. Toctree only: its words stay on the web, the
     # title page says what they say.
-    (root_doc, f"{_latex_name}.tex", _tex(paper["title"]), _tex_authors, "howto", True),
+    ("print", f"{_latex_name}.tex", _tex(paper["title"]), _tex_authors, "howto", True),
 ]
 # Links stay clickable; URL footnotes would renumber the paper's own footnotes.
 latex_show_urls = "no"
