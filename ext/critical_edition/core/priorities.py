@@ -64,3 +64,9 @@ WITNESS_READING = 8
 MARK_BIBLIOGRAPHY_PLACES = 740
 #: ... and gets its entries back there (after).
 RESTORE_BIBLIOGRAPHY_PLACES = 760
+
+# --- EPUB post-transforms --------------------------------------------------------------------
+
+#: sphinx-design's tab sets become sections before sphinx-design writes them as radio inputs and
+#: labels (200), which are not well-formed XHTML.
+EPUB_TABS_AS_SECTIONS = 150
