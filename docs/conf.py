@@ -134,9 +134,10 @@ _latex_name = "ergun-valiyev-2020-critical-edition"
 latex_engine = "xelatex"
 latex_documents = [
     # (start document, file name, title, author, class, toctree only): "howto" (article-like)
-    # suits an essay; toctree only: the landing page's cards and links stay on the web, the
+    # suits an essay. The start is print.md, the landing page's toctrees without the toolkit
+    # guide: the PDF holds the edition alone. Toctree only: its words stay on the web, the
     # title page says what they say.
-    (root_doc, f"{_latex_name}.tex", _tex(paper["title"]), _tex_authors, "howto", True),
+    ("print", f"{_latex_name}.tex", _tex(paper["title"]), _tex_authors, "howto", True),
 ]
 # Links stay clickable; URL footnotes would renumber the paper's own footnotes.
 latex_show_urls = "no"
@@ -252,12 +253,13 @@ epub_description = (
     f"A critical edition of {' and '.join(paper['authors'])}, “{paper['title']}”, "
     f"{paper['venue']}, {_paper_date_text} (DOI {paper['doi']})."
 )
-# The edition's own identifier; the paper's DOI is in the description.
-epub_scheme = "URL"
-epub_identifier = f"{paper['url']}#critical-edition-{release}"
-epub_uid = "ergun-valiyev-2020-critical-edition"
+# The edition's own identifier; the paper's DOI is in the description. Sphinx writes epub_uid
+# into the NCX as the book's identifier, which must be the OPF's identifier: the two are one.
+epub_uid = f"{_latex_name}-{release}"
+epub_identifier = epub_uid
 epub_show_urls = "no"
-epub_exclude_files = ["search.html"]
+# print.md is the PDF's start page only; .buildinfo.bak is what Sphinx keeps of an older config.
+epub_exclude_files = ["search.html", "print.xhtml", ".buildinfo.bak"]
 
 # -- Link check (make linkcheck) ---------------------------------------------------------------
 # Every link of the edition is checked: links and bare URLs in the text and the footnotes, and

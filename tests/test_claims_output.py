@@ -435,31 +435,38 @@ def latex_body(build: Callable[[str, str], SphinxTestApp]) -> str:
 
 
 def test_latex_claim_macros_around_the_text(latex_body: str) -> None:
-    assert latex_body.count(r"\edClaimBegin{") == 6
-    assert latex_body.count(r"\edClaimEnd{") == 6
+    """Each claim opens with its number and card (set beside its first line) and closes with
+    an empty \\edClaimEnd; the number is the claim's in the claim index."""
+    assert latex_body.count(r"\edClaimStart{") == 6
+    assert latex_body.count(r"\edClaimEnd{}") == 6
+    assert r"\edClaimStart{\detokenize{claim-denied}}{1}{" in latex_body
     assert (
-        r"\edClaimBegin{\detokenize{claim-denied}}\label{\detokenize{index:claim-denied}}"
-        r"Lavrov denied the report\edClaimEnd{" in latex_body
+        r"\label{\detokenize{index:claim-denied}}Lavrov denied the report\edClaimEnd{}"
+        in latex_body
     )
     # A claim outside the root document gets its card too.
+    assert r"\edClaimStart{\detokenize{claim-repeated}}{" in latex_body
     assert (
-        r"\edClaimBegin{\detokenize{claim-repeated}}\label{\detokenize{appendix:claim-repeated}}"
-        r"Lavrov repeated the offer\edClaimEnd{" in latex_body
+        r"\label{\detokenize{appendix:claim-repeated}}Lavrov repeated the offer\edClaimEnd{}"
+        in latex_body
     )
 
 
 def latex_card(latex_body: str, claim_id: str) -> str:
-    """The argument of the claim's \\edClaimEnd (braces balanced)."""
-    start = latex_body.index(r"\edClaimEnd{", latex_body.index(f"claim-{claim_id}}}}}"))
-    depth, position = 0, start + len(r"\edClaimEnd")
-    for position in range(start + len(r"\edClaimEnd"), len(latex_body)):
-        depth += {"{": 1, "}": -1}.get(latex_body[position], 0)
-        if depth == 0:
-            break
-    return latex_body[start + len(r"\edClaimEnd{") : position]
+    """The last argument of the claim's \\edClaimStart (braces balanced)."""
+    start = latex_body.index(rf"\edClaimStart{{\detokenize{{claim-{claim_id}}}}}")
+    position = start + len(r"\edClaimStart")
+    for _argument in range(3):  # anchor, number, card
+        depth, begin = 0, position
+        for position in range(begin, len(latex_body)):
+            depth += {"{": 1, "}": -1}.get(latex_body[position], 0)
+            if depth == 0:
+                break
+        position += 1
+    return latex_body[begin + 1 : position - 1]
 
 
-def test_latex_card_inside_the_end_macro(latex_body: str) -> None:
+def test_latex_card_inside_the_start_macro(latex_body: str) -> None:
     card = latex_card(latex_body, "blamed")
     assert card.startswith(r"\DUrole{ed-card-line}{\DUrole{ed-card-label}{Said by (jointly)}")
     assert (

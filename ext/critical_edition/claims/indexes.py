@@ -137,6 +137,8 @@ class BuildClaimCards(ClaimsPostTransform):
             return
         lookup = self.domain.actor_lookup()
         relations = self.domain.relations()
+        # The claim's number in the claim index (reading order), which print sets on its card.
+        numbers = {c.id: n for n, c in enumerate(self.domain.claims(), start=1)}
         # Per document: a LaTeX tree holds every document, each with its own claims and notes.
         footnotes: dict[str, dict[str, str]] = {}
         for fn in self.document.findall(nodes.footnote):
@@ -153,6 +155,8 @@ class BuildClaimCards(ClaimsPostTransform):
             claim = by_id[self.fromdocname].get(node.get("claim_id", ""))
             if claim is not None:
                 related = relations.get(claim.id, [])
+                if claim.id in numbers:
+                    node["number"] = numbers[claim.id]
                 node.append(self.card(claim, lookup, footnotes.get(self.fromdocname, {}), related))
 
     def claim_label(self, claim: Claim, lookup: dict[str, Actor]) -> str:
@@ -280,6 +284,45 @@ class FillClaimIndex(ClaimsPostTransform):
             classes=["ed-claim-table"],
         )
 
+    def claims_list(self, claims: list[Claim], lookup: dict[str, Actor]) -> nodes.container:
+        """The index for print: a numbered list as wide as the text block, not a six-column table.
+
+        Each item is the claim (linked to its place), then speaker, verb, source and status on
+        one run of text; the names, verbs and citations are never hyphenated (``ed-nohyphens``).
+        """
+        items = nodes.enumerated_list(enumtype="arabic", prefix="", suffix=".")
+        for claim in claims:
+            paragraph = nodes.paragraph()
+            paragraph += self.link(
+                claim.docname, f"claim-{claim.id}", nodes.inline(claim.text, claim.text)
+            )
+            if claim.section:
+                paragraph += nodes.Text(" ")
+                paragraph += nodes.inline(
+                    f"({claim.section})", f"({claim.section})", classes=["ed-where"]
+                )
+            details = nodes.paragraph(classes=["ed-claim-details"])
+            actors = self.joined([self.actor_link(a, lookup) for a in claim.actors])
+            sources: list[nodes.Node] = (
+                self.joined([self.source_node(s, claim.docname) for s in claim.sources], "; ")
+                if claim.sources
+                else [nodes.Text("none given")]
+            )
+            fields: list[tuple[str, list[nodes.Node]]] = [
+                ("Said by", actors),
+                ("verb", [nodes.emphasis(claim.verb, claim.verb)] if claim.verb else []),
+                ("source", sources),
+            ]
+            for label, content in fields:
+                if not content:
+                    continue
+                details += nodes.Text(f"{label} ")
+                details += nodes.inline("", "", *content, classes=["ed-nohyphens"])
+                details += nodes.Text(" · ")
+            details += status_badge(claim.status)
+            items += nodes.list_item("", paragraph, details)
+        return nodes.container("", items, classes=["ed-claim-list"])
+
     def index(self, claims: list[Claim], lookup: dict[str, Actor]) -> list[nodes.Node]:
         counts = Counter(claim.status for claim in claims)
         summary = nodes.paragraph(classes=["ed-claim-summary"])
@@ -307,6 +350,8 @@ class FillClaimIndex(ClaimsPostTransform):
                 item += content
                 tabs += item
             result.append(tabs)
+        elif self.output_format == "latex":
+            result.append(self.claims_list(claims, lookup))
         else:
             result.append(self.claims_table(claims, lookup))
         # By register id, as the register counts them (a claim naming its actor twice, by id and

@@ -62,3 +62,19 @@ CLAIM_CARDS = 5
 APPARATUS_PAGES = 6
 #: The witness's reading replaces the edition's, once cards and indexes are built.
 WITNESS_READING = 8
+
+# --- LaTeX post-transforms -------------------------------------------------------------------
+# Sphinx's BibliographyTransform (750) gathers every citation into one list at the end of the
+# LaTeX document ("References"); the edition keeps each list where its bibliography directive
+# stands.
+
+#: Each run of citations marks its place (before Sphinx gathers them) ...
+MARK_BIBLIOGRAPHY_PLACES = 740
+#: ... and gets its entries back there (after).
+RESTORE_BIBLIOGRAPHY_PLACES = 760
+
+# --- EPUB post-transforms --------------------------------------------------------------------
+
+#: sphinx-design's tab sets become sections before sphinx-design writes them as radio inputs and
+#: labels (200), which are not well-formed XHTML.
+EPUB_TABS_AS_SECTIONS = 150

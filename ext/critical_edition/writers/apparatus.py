@@ -131,6 +131,11 @@ def visit_dated_html(self: Any, node: nodes.Element) -> None:
 def visit_timeline_html(self: Any, node: nodes.Element) -> None:
     from critical_edition.apparatus.chronology import timeline_svg
 
+    if self.builder.name == "epub":
+        # Sphinx's EPUB manifest cannot declare the "svg" property a page with inline SVG
+        # needs; the chronology's list of events says what the timeline shows.
+        raise nodes.SkipNode
+
     self.body.append(self.starttag(node, "figure", "", CLASS="ed-timeline ed-wide"))
     self.body.append(timeline_svg(node["events"]))
     caption = node.get("caption", "")
