@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from sphinx.util import logging as sphinx_logging
 
 from critical_edition.claims.domain import edition_claims
-from critical_edition.core import priorities
+from critical_edition.core import atomic, priorities
 from critical_edition.core.config import get_config
 from critical_edition.core.diagnostics import WARNING_TYPE, Subtype, warn
 from critical_edition.core.findings import Finding, all_counts, all_findings, count
@@ -222,7 +222,7 @@ def write_report(app: Sphinx, exception: BaseException | None) -> None:
             (SARIF_NAME, build_sarif(app, found)),
         ):
             text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-            (target / name).write_text(text, encoding="utf-8")
+            atomic.write_text(target / name, text)
     except OSError as exc:
         warn(
             f"cannot write the integrity report to {target}: {exc.strerror or exc}",
