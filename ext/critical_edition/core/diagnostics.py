@@ -204,13 +204,6 @@ class Subtype(enum.Enum):
         "The integrity report cannot be written to ``edition_report_dir``.",
         "Make the directory writable, or point ``edition_report_dir`` elsewhere.",
     )
-    OUTPUT_UNWRITABLE = SubtypeInfo(
-        "config",
-        "The output folder or the doctree folder cannot be written (read-only, not a folder, "
-        "no space left); the build stops at once with exit status 2, before writing anything.",
-        "Make the folder named in the message writable or free space on its disk, or build "
-        "into another folder.",
-    )
     # --- link check (linkreport.py) -------------------------------------------------------------
     LINK_NO_URLDATE = SubtypeInfo(
         "links",

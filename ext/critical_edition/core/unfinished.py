@@ -20,10 +20,11 @@ from typing import TYPE_CHECKING
 from sphinx.util import logging
 
 from critical_edition.core import atomic, priorities
-from critical_edition.core.diagnostics import WARNING_TYPE, Subtype
+from critical_edition.core.diagnostics import WARNING_TYPE
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.config import Config
     from sphinx.environment import BuildEnvironment
 
 logger = logging.getLogger(__name__)
@@ -34,6 +35,10 @@ MARKER_NAME = ".critical-edition-build-unfinished"
 
 #: Exit status of a build that cannot write its output (sphinx-build's status for errors).
 EXIT_UNWRITABLE = 2
+
+#: The stable code of that stop. Not a :class:`~.diagnostics.Subtype`: the build ends there,
+#: so ``suppress_warnings`` cannot silence it.
+UNWRITABLE_CODE = f"{WARNING_TYPE}.output_unwritable"
 
 #: Applications whose previous build into the same output folder did not finish.
 _REPAIRING: weakref.WeakSet[Sphinx] = weakref.WeakSet()
@@ -54,7 +59,7 @@ def _stop_unwritable(folder: Path, role: str, error: OSError) -> None:
     sys.stderr.write(
         f"{folder}: ERROR: the {role} cannot be written ({reason}); nothing was built and the "
         f"previous output is unchanged. Make the folder writable (or free space on its disk), "
-        f"or choose another {role}. [{WARNING_TYPE}.{Subtype.OUTPUT_UNWRITABLE.code}]\n"
+        f"or choose another {role}. [{UNWRITABLE_CODE}]\n"
     )
     sys.stderr.flush()
     raise SystemExit(EXIT_UNWRITABLE)
@@ -78,8 +83,8 @@ def begin(app: Sphinx) -> None:
     saved environment or writes anything.
     """
     outdir, doctreedir = Path(app.outdir), Path(app.doctreedir)
-    _probe(doctreedir, "doctree folder")
     _probe(outdir, "output folder")
+    _probe(doctreedir, "doctree folder")
     marker = marker_path(app)
     if marker.exists():
         _REPAIRING.add(app)
@@ -103,12 +108,18 @@ def repair_outdated(
 ) -> list[str]:
     """Every document, after an unfinished build (``env-get-outdated``); otherwise none.
 
-    Re-reading every document has every page written again (with its source copy) and leaves
-    nothing of the old search index: Sphinx keeps the index entries only of pages it does not
-    write. The toolkit's files (``claims.json``, the integrity report and its findings) are
-    rebuilt from the complete environment at the end.
+    Re-reading every document has every page written again, with its source copy. The old
+    search index is removed: Sphinx would load it, drop the entries of the pages it writes,
+    and still keep their words as empty entries, which a clean build does not have. The
+    toolkit's files (``claims.json``, the integrity report and its findings) are rebuilt from
+    the complete environment at the end.
     """
-    return sorted(env.found_docs) if app in _REPAIRING else []
+    if app not in _REPAIRING:
+        return []
+    index_name = getattr(app.builder, "searchindex_filename", None)
+    if isinstance(index_name, str):
+        (Path(app.outdir) / index_name).unlink(missing_ok=True)
+    return sorted(env.found_docs)
 
 
 def finish(app: Sphinx, exception: BaseException | None) -> None:
@@ -123,9 +134,18 @@ def finish(app: Sphinx, exception: BaseException | None) -> None:
     _REPAIRING.discard(app)
 
 
+def keep_marker_out_of_epub(app: Sphinx, config: Config) -> None:
+    """The EPUB builder packs its output folder, and warns about files it cannot type."""
+    excluded = list(config.epub_exclude_files)
+    if MARKER_NAME not in excluded:
+        config.epub_exclude_files = [*excluded, MARKER_NAME]
+
+
 def register(app: Sphinx) -> None:
     """Set the marker now and connect the repair and the marker's removal."""
     begin(app)
+    # config-inited: the marker is not part of an EPUB book.
+    app.connect("config-inited", keep_marker_out_of_epub)
     # env-get-outdated: after an unfinished build, every document is read again.
     app.connect("env-get-outdated", repair_outdated)
     # build-finished, last: after every other handler wrote its files.
