@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from critical_edition.core import atomic
+
 #: Where the skeleton's templates live (package data).
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "quickstart"
 
@@ -105,7 +107,7 @@ def write_skeleton(
         text = render((TEMPLATES / item.template).read_text(encoding="utf-8"), values)
         target = directory / item.target
         replaced = target.exists()
-        target.write_text(text, encoding="utf-8")
+        atomic.write_text(target, text)
         written.append((item, replaced))
     return written
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from critical_edition.core import config, findings
+from critical_edition.core import config, findings, unfinished
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -23,3 +23,6 @@ def setup_core(app: Sphinx) -> None:
     app.connect("config-inited", config.validate)
     # Every warning the user is shown becomes a finding; the checks' counts follow documents.
     findings.register(app)
+    # Now, before Sphinx loads its saved environment: can the build write, and did the last one
+    # finish? After an unfinished build every document is read and written again.
+    unfinished.register(app)

@@ -29,6 +29,7 @@ from docutils import nodes
 from sphinx.util import logging as sphinx_logging
 from sphinx.util.build_phase import BuildPhase
 
+from critical_edition.core import atomic
 from critical_edition.core.diagnostics import RAISED, WARNING_TYPE, Raised, Subtype
 from critical_edition.core.envdata import PerDocument, env_dict
 
@@ -361,7 +362,7 @@ def _save_store(app: Sphinx, store: dict[str, dict[str, list[Finding]]]) -> None
     }
     path = _store_path(app)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    atomic.write_text(path, json.dumps(data, ensure_ascii=False, indent=1))
 
 
 def all_findings(app: Sphinx) -> list[Finding]:

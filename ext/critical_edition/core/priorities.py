@@ -35,6 +35,8 @@ PAGE_METADATA = 700
 COUNT_CLAIMS = 800
 #: ... and the report written after every check has emitted its warnings and counts.
 WRITE_REPORT = 900
+#: ... and the marker of a running build removed last, once every file of the build is written.
+BUILD_COMPLETE = 1000
 
 # --- read-phase transforms ------------------------------------------------------------------
 # After the document is parsed, before docutils numbers and resolves footnotes (620), so that

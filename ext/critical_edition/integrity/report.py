@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from sphinx.util import logging as sphinx_logging
 
 from critical_edition.claims.domain import edition_claims
-from critical_edition.core import priorities
+from critical_edition.core import atomic, priorities
 from critical_edition.core.config import get_config
 from critical_edition.core.diagnostics import WARNING_TYPE, Subtype, warn
 from critical_edition.core.findings import Finding, all_counts, all_findings, count
@@ -215,7 +215,7 @@ def write_files(
         (SARIF_NAME, build_sarif(root, found)),
     ):
         text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-        (target / name).write_text(text, encoding="utf-8")
+        atomic.write_text(target / name, text)
 
 
 def write_report(app: Sphinx, exception: BaseException | None) -> None:

@@ -44,6 +44,7 @@ from sphinx.builders.linkcheck import (
 from sphinx.util import logging
 from sphinx.util.nodes import get_node_line
 
+from critical_edition.core import atomic
 from critical_edition.core.config import get_config
 from critical_edition.core.diagnostics import Subtype, warn
 from critical_edition.linkcheck.biblinks import Place, read_bib_links
@@ -289,7 +290,7 @@ class EditionLinkCheckBuilder(CheckExternalLinksBuilder):
             },
         }
         path = self.outdir / SOURCES_JSON
-        path.write_text(json.dumps(sources, ensure_ascii=False, indent=1), encoding="utf-8")
+        atomic.write_text(path, json.dumps(sources, ensure_ascii=False, indent=1))
 
 
 def _ancestors(node: nodes.Node) -> Iterator[nodes.Node]:

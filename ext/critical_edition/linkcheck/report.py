@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from sphinx.util import logging
 
+from critical_edition.core import atomic
 from critical_edition.linkcheck.biblinks import Place
 from critical_edition.linkcheck.classify import (
     EXIT_BROKEN,
@@ -302,8 +303,6 @@ def _ignored_reason(
 def write_reports(report: Report, outdir: Path) -> tuple[Path, Path]:
     """Write ``linkreport.txt`` and ``linkreport.json`` into *outdir*."""
     text_path, json_path = outdir / REPORT_TEXT, outdir / REPORT_JSON
-    text_path.write_text(report.to_text(), encoding="utf-8")
-    json_path.write_text(
-        json.dumps(report.to_json(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
-    )
+    atomic.write_text(text_path, report.to_text())
+    atomic.write_text(json_path, json.dumps(report.to_json(), ensure_ascii=False, indent=1) + "\n")
     return text_path, json_path

@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
+from critical_edition.core import atomic
 from critical_edition.core.config import get_config
 from critical_edition.core.model import LinkKind
 
@@ -67,4 +68,4 @@ def write_claims_json(app: Sphinx, exception: BaseException | None) -> None:
     if app.builder.name not in {"html", "dirhtml", "singlehtml"}:
         return
     text = json.dumps(claims_as_json(app), ensure_ascii=False, indent=2, sort_keys=True)
-    Path(app.outdir, filename).write_text(text + "\n", encoding="utf-8")
+    atomic.write_text(Path(app.outdir, filename), text + "\n")

@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from critical_edition.core import priorities
+from critical_edition.core import atomic, priorities
 from critical_edition.core.config import get_config
 from critical_edition.outputs.edition import HTML_BUILDERS
 
@@ -135,7 +135,7 @@ def write_csl_json(app: Sphinx, exception: BaseException | None) -> None:
     if exception is not None or not filename or app.builder.name not in HTML_BUILDERS:
         return
     text = json.dumps(csl_items(app), ensure_ascii=False, indent=2)
-    Path(app.outdir, filename).write_text(text + "\n", encoding="utf-8")
+    atomic.write_text(Path(app.outdir, filename), text + "\n")
 
 
 def link_from_bibliography(

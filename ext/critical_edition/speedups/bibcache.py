@@ -61,7 +61,7 @@ import pybtex.style.formatting
 from sphinxcontrib.bibtex import domain as bibtex_domain
 from sphinxcontrib.bibtex.citation_target import parse_citation_targets
 
-from critical_edition.core import priorities
+from critical_edition.core import atomic, priorities
 from critical_edition.speedups import versions
 
 if TYPE_CHECKING:
@@ -445,12 +445,8 @@ def save(app: Sphinx, exception: BaseException | None) -> None:
         return
     path = _cache_path(app)
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(".tmp")
-    with partial.open("wb") as stream:
-        pickle.dump(
-            {"version": CACHE_VERSION, "entries": CACHE.used}, stream, pickle.HIGHEST_PROTOCOL
-        )
-    partial.replace(path)
+    data = {"version": CACHE_VERSION, "entries": CACHE.used}
+    atomic.write_bytes(path, pickle.dumps(data, pickle.HIGHEST_PROTOCOL))
 
 
 def register(app: Sphinx) -> None:

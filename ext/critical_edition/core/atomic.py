@@ -1,0 +1,38 @@
+"""Atomic writes (every phase): a file the toolkit writes is whole or not replaced at all.
+
+The text goes to a temporary file beside the target, which then replaces the target in one
+step (``os.replace``), so a build killed mid-write leaves the previous file, never half a file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+from pathlib import Path
+
+
+def write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
+    """Write *data* to *path* through a temporary file in the same folder, then rename it.
+
+    The temporary file is created with the usual permissions (``0o666`` less the umask), is
+    flushed to disk before the rename, and is removed again if anything fails.
+    """
+    target = Path(path)
+    partial = target.with_name(f".{target.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with os.fdopen(fd, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        partial.replace(target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            partial.unlink()
+        raise
+
+
+def write_text(path: str | os.PathLike[str], text: str, encoding: str = "utf-8") -> None:
+    """Write *text* to *path* atomically (:func:`write_bytes`)."""
+    write_bytes(path, text.encode(encoding))
