@@ -51,6 +51,7 @@ from sphinxcontrib.bibtex.style.template import (
     year,
 )
 
+from critical_edition.bibliography.texmarkup import plain_text
 from critical_edition.core.text import format_date, sort_fold
 
 if TYPE_CHECKING:
@@ -76,13 +77,20 @@ CONFIDENCE_LEVELS = ("high", "medium-high", "medium", "low")
 # --- Plain values of an entry ---------------------------------------------------------------------
 
 
+#: Fields that hold an address: only BibTeX's braces are taken off, no LaTeX is read.
+_ADDRESS_FIELDS = frozenset({"url", "doi", "archiveurl"})
+
+
 def _plain(value: str) -> str:
-    """A field value without BibTeX's protective braces."""
-    return value.replace("{", "").replace("}", "").strip()
+    """A field value as text: LaTeX markup read, BibTeX's protective braces gone."""
+    return plain_text(value)
 
 
 def _field(entry: Any, name: str) -> str:
-    return _plain(str(entry.fields.get(name, "")))
+    value = str(entry.fields.get(name, ""))
+    if name in _ADDRESS_FIELDS:
+        return value.replace("{", "").replace("}", "").strip()
+    return _plain(value)
 
 
 def _name_parts(person: Any, part: str) -> str:
@@ -276,12 +284,19 @@ def _full_name(person: Any, *, inverted: bool) -> str:
     return f"{surname}, {given}" if inverted else f"{given} {surname}"
 
 
+def _names(persons: list[Any], *, invert_first: bool) -> str:
+    return _series([_full_name(p, inverted=invert_first and i == 0) for i, p in enumerate(persons)])
+
+
 def _lead(entry: Any) -> tuple[str, str]:
-    """Who leads the entry, and which field that was (``persons``, a field name, or ``""``)."""
-    persons = _persons(entry)
-    if persons:
-        names = [_full_name(p, inverted=i == 0) for i, p in enumerate(persons)]
-        return _series(names), "persons"
+    """Who leads the entry, and which field that was (``author``, ``editor``, a field, ``""``)."""
+    for role in ("author", "editor"):
+        persons = list(entry.persons.get(role) or ())
+        if persons:
+            names = _names(persons, invert_first=True)
+            if role == "editor":
+                names += ", eds." if len(persons) > 1 else ", ed."
+            return names, role
     for name in ("organization", "journaltitle"):
         value = _field(entry, name)
         if value:
@@ -293,8 +308,40 @@ def _sentence(*parts: Any) -> Text:
     return Text(*parts).add_period()
 
 
+def _ordinal(number: str) -> str:
+    """``2`` -> ``2nd``; any other text as it is."""
+    if not number.isdigit():
+        return number
+    value = int(number)
+    suffix = "th" if 10 <= value % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(value % 10, "th")
+    return f"{number}{suffix}"
+
+
+def _pages(pages: str) -> str:
+    return ("pp. " if "-" in pages or "–" in pages or "," in pages else "p. ") + pages.replace(
+        "--", "–"
+    )
+
+
+#: Types whose title names a part of something larger: in quotation marks, not in italics.
+_PART_TYPES = frozenset({"article", "online", "incollection", "inproceedings"})
+#: Types of a part printed in a book (``booktitle``, editors, pages).
+_IN_BOOK_TYPES = frozenset({"incollection", "inproceedings", "inbook"})
+#: What a thesis is when its ``type`` field does not say.
+_THESIS_KINDS = {"phdthesis": "PhD thesis", "mastersthesis": "Master's thesis", "thesis": "Thesis"}
+#: Types whose ``institution``, ``school`` or ``organization`` issued them.
+_ISSUERS = ("institution", "school", "organization")
+
+
 class EditionStyle(BaseStyle):  # type: ignore[misc]
-    """An entry in author-date order, then the editors' verification status and note."""
+    """An entry in author-date order, then the editors' verification status and note.
+
+    Every standard field an entry gives is shown: who (authors, else editors, else the
+    organisation), the year (with the month), the title, the part of a book (chapter, book
+    title, its editors, pages), the journal's volume, number and pages, the edition, volume
+    and series, how it was published, the kind of report or thesis and who issued it, the
+    place and publisher, identifiers and addresses.
+    """
 
     default_name_style = "plain"
     default_label_style = STYLE_NAME
@@ -324,15 +371,20 @@ class EditionStyle(BaseStyle):  # type: ignore[misc]
             sentences.append(_sentence(lead))
         elif title:
             sentences.append(_sentence(Tag("em", title)))
-        sentences.append(_sentence(citation_year(entry)))
+        sentences.append(_sentence(self._when(entry)))
         if lead and title:
             sentences.append(self._title(entry, title))
-        container = self._container(entry, lead_field)
-        if container:
-            sentences.append(container)
-        for name, prefix in (("publisher", ""), ("number", "No. "), ("issn", "ISSN ")):
+        parts = (
+            self._in_book(entry, lead_field),
+            self._container(entry, lead_field),
+            self._edition(entry),
+            self._issued(entry, lead_field),
+            self._place(entry),
+        )
+        sentences.extend(part for part in parts if part is not None)
+        for name, prefix in (("isbn", "ISBN "), ("issn", "ISSN ")):
             value = _field(entry, name)
-            if value and not (name == "number" and entry.type == "article"):
+            if value:
                 sentences.append(_sentence(prefix + value))
         date = _field(entry, "date")
         if date and "-" in date:
@@ -345,28 +397,109 @@ class EditionStyle(BaseStyle):  # type: ignore[misc]
             sentences.extend(self._apparatus(entry))
         return Text(" ").join(sentences)
 
+    @staticmethod
+    def _when(entry: Any) -> str:
+        """The year, after the month when the entry gives one (and no full date)."""
+        year, month = citation_year(entry), _field(entry, "month")
+        if month and "-" not in _field(entry, "date"):
+            return f"{month} {year}" if year != "n.d." else month
+        return year
+
     def _title(self, entry: Any, title: str) -> Text:
         if title.startswith("["):
             # a descriptive title written by the editors: no quotation marks, no italics
             return _sentence(title)
-        if entry.type in ("article", "online", "incollection", "inproceedings"):
+        if entry.type in _PART_TYPES:
             return Text("“", Text(title).add_period(), "”")
         return _sentence(Tag("em", title))
 
-    def _container(self, entry: Any, lead_field: str) -> Text | None:
+    @staticmethod
+    def _in_book(entry: Any, lead_field: str) -> Text | None:
+        """A part of a book: chapter, ``In`` the book, edited by, pages."""
+        parts: list[Any] = []
+        chapter = _field(entry, "chapter")
+        if chapter:
+            parts.append(("Chapter " if chapter.isdigit() else "") + chapter)
+        booktitle = _field(entry, "booktitle")
+        editors = list(entry.persons.get("editor") or ())
+        if booktitle:
+            parts.append(Text("in " if parts else "In ", Tag("em", booktitle)))
+        if editors and lead_field != "editor":
+            parts.append("edited by " + _names(editors, invert_first=False))
+        pages = _field(entry, "pages")
+        if pages and entry.type != "article":
+            parts.append(_pages(pages))
+        return _sentence(Text(", ").join([Text(p) for p in parts])) if parts else None
+
+    @staticmethod
+    def _container(entry: Any, lead_field: str) -> Text | None:
+        """The periodical; for an article also its volume, number and pages."""
         parts: list[Any] = []
         journal = _field(entry, "journaltitle") or _field(entry, "journal")
         if journal and lead_field != "journaltitle":
             parts.append(Tag("em", journal))
+        if entry.type != "article":
+            return _sentence(*parts) if parts else None
         volume, number, pages = (_field(entry, n) for n in ("volume", "number", "pages"))
-        if entry.type == "article" and volume:
+        if volume:
             parts.append(" " + volume + (f" ({number})" if number else ""))
-        if entry.type == "article" and pages:
+        elif number:
+            parts.append(f" no. {number}")
+        if pages:
             parts.append(": " + pages.replace("--", "–"))
-        organization = _field(entry, "organization")
-        if organization and lead_field != "organization":
-            parts.append((", " if parts else "") + organization)
         return _sentence(*parts) if parts else None
+
+    @staticmethod
+    def _edition(entry: Any) -> Text | None:
+        """Edition, volume, series and number in a series, howpublished."""
+        parts: list[str] = []
+        edition = _field(entry, "edition")
+        if edition:
+            named = "ed" in edition.casefold()
+            parts.append(edition if named else f"{_ordinal(edition)} ed.")
+        volume = _field(entry, "volume")
+        if volume and entry.type != "article":
+            parts.append(f"Vol. {volume}")
+        series, number = _field(entry, "series"), _field(entry, "number")
+        kind = entry.type in ("report", "techreport") or entry.type in _THESIS_KINDS
+        if series:
+            parts.append(series + (f", no. {number}" if number and not kind else ""))
+        elif number and not kind and entry.type != "article":
+            parts.append(f"No. {number}")
+        howpublished = _field(entry, "howpublished")
+        if howpublished:
+            parts.append(howpublished)
+        return _sentence(", ".join(parts)) if parts else None
+
+    @staticmethod
+    def _issued(entry: Any, lead_field: str) -> Text | None:
+        """A report's or thesis's kind and number, and who issued it (institution, school, …)."""
+        parts: list[str] = []
+        kind = _field(entry, "type")
+        if not kind and entry.type in _THESIS_KINDS:
+            kind = _THESIS_KINDS[entry.type]
+        elif not kind and entry.type == "techreport":
+            kind = "Technical report"
+        number = _field(entry, "number")
+        if number and (entry.type in ("report", "techreport") or entry.type in _THESIS_KINDS):
+            kind = f"{kind or 'Report'} {number}"
+        if kind:
+            parts.append(kind)
+        for name in _ISSUERS:
+            value = _field(entry, name)
+            if value and lead_field != name:
+                parts.append(value)
+        return _sentence(", ".join(parts)) if parts else None
+
+    @staticmethod
+    def _place(entry: Any) -> Text | None:
+        """``Place: Publisher``."""
+        address, publisher = (
+            _field(entry, "address") or _field(entry, "location"),
+            _field(entry, "publisher"),
+        )
+        text = ": ".join(p for p in (address, publisher) if p)
+        return _sentence(text) if text else None
 
     def _links(self, entry: Any) -> list[Text]:
         links: list[Text] = []
