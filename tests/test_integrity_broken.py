@@ -23,6 +23,10 @@ from helpers import live_markup
 from sphinx.util.console import strip_escape_sequences
 
 ROOTS = Path(__file__).parent / "roots"
+#: The folder of files outside the roots' source folders (tests/roots/outside-shared/README.md).
+OUTSIDE = "outside-shared"
+#: The text of every file in it, which no output may contain.
+OUTSIDE_TEXT = "OUTSIDE-SECRET"
 #: The invisible bidirectional embeddings, overrides and isolates.
 BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
@@ -198,6 +202,38 @@ CASES: dict[str, tuple[str, tuple[str, ...]]] = {
         "<srcdir>/index.md:8: WARNING: raw HTML is not allowed in the edition's sources: '<div onclick=\"alert(1)\">Boxed</div>'; use MyST markup or a directive instead (it is shown as plain text meanwhile) [edition.raw_html]",
         (),
     ),
+    "outside-include": (
+        "<srcdir>/index.md:8: WARNING: the included file '../outside-shared/part.md' is outside the source folder and is left out of the edition: move the file into the source folder, or list its folder in edition_allowed_outside [edition.outside_source]",
+        ("Alpha, 2000", "Beta, 2001"),
+    ),
+    "outside-include-absolute": (
+        "<srcdir>/index.md:8: WARNING: the included file '../outside-shared/part.md' is outside the source folder and is left out of the edition: move the file into the source folder, or list its folder in edition_allowed_outside [edition.outside_source]",
+        ("Alpha, 2000", "Beta, 2001"),
+    ),
+    "outside-include-link": (
+        "<srcdir>/index.md:8: WARNING: the included file '../outside-shared/part.md' is outside the source folder and is left out of the edition: move the file into the source folder, or list its folder in edition_allowed_outside [edition.outside_source]",
+        ("Alpha, 2000", "Beta, 2001"),
+    ),
+    "outside-include-rst": (
+        "<srcdir>/index.rst:8: WARNING: the included file '../outside-shared/part.txt' is outside the source folder and is left out of the edition: move the file into the source folder, or list its folder in edition_allowed_outside [edition.outside_source]",
+        ("Alpha, 2000", "Beta, 2001"),
+    ),
+    "outside-literalinclude": (
+        "<srcdir>/index.md:8: WARNING: the included file '../outside-shared/code.py' is outside the source folder and is left out of the edition: move the file into the source folder, or list its folder in edition_allowed_outside [edition.outside_source]",
+        ("Alpha, 2000", "Beta, 2001"),
+    ),
+    "outside-image": (
+        "<srcdir>/index.md:8: WARNING: the image '../outside-shared/picture.png' is outside the source folder and is left out of the edition: move the file into the source folder, or list its folder in edition_allowed_outside [edition.outside_source]",
+        ("Alpha, 2000", "Beta, 2001"),
+    ),
+    "outside-figure": (
+        "<srcdir>/index.md:8: WARNING: the figure's image '../outside-shared/picture.png' is outside the source folder and is left out of the edition: move the file into the source folder, or list its folder in edition_allowed_outside [edition.outside_source]",
+        ("Alpha, 2000", "Beta, 2001"),
+    ),
+    "outside-page-link": (
+        "<srcdir>/outside.md:1: WARNING: the page 'outside' is a symbolic link to '../outside-shared/page.md', outside the source folder, and is left out of the edition: copy the file into the source folder, or list its folder in edition_allowed_outside [edition.outside_source]",
+        ("Alpha, 2000", "Beta, 2001"),
+    ),
     "raw-html-heading": (
         "<srcdir>/first.md:5: WARNING: raw HTML is not allowed in the edition's sources: '<img src=x onerror=alert(2)>'; use MyST markup or a directive instead (it is shown as plain text meanwhile) [edition.raw_html]",
         ("Alpha, 2000",),
@@ -264,7 +300,10 @@ def hash_tree(root: Path) -> dict[str, str]:
 def run_check(root: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> CheckRun:
     """Copy ``tests/roots/test-<root>`` and run ``critical-edition check`` on the copy."""
     srcdir = tmp_path / "src"
-    shutil.copytree(ROOTS / f"test-{root}", srcdir)
+    # Symbolic links stay links; the files outside the source folder some roots ask for sit
+    # next to the copy, as next to the root.
+    shutil.copytree(ROOTS / f"test-{root}", srcdir, symlinks=True)
+    shutil.copytree(ROOTS / OUTSIDE, tmp_path / OUTSIDE)
     before = hash_tree(srcdir)
     outdir = tmp_path / "out"
     status = cli.main(["check", str(srcdir), "--out-dir", str(outdir)])
@@ -295,6 +334,11 @@ def test_one_located_diagnostic(
     # Nothing hostile goes live: no script, event handler or javascript:/data: URL in any page,
     # no invisible direction control in a page or in claims.json (the copied sources aside).
     assert live_markup(run.outdir / "html") == []
+    # Nothing from outside the source folder is published: no text of it, no copied image.
+    for path in run.outdir.rglob("*"):
+        if path.is_file() and path.suffix in {".html", ".txt", ".md", ".json", ".js"}:
+            assert OUTSIDE_TEXT not in path.read_text(encoding="utf-8", errors="replace"), path
+    assert not list(run.outdir.rglob("picture*.png"))
     for page in [*(run.outdir / "html").glob("*.html"), *(run.outdir / "html").glob("*.json")]:
         assert not BIDI_CONTROLS.search(page.read_text(encoding="utf-8")), page.name
 
@@ -324,3 +368,13 @@ def test_enough_broken_roots() -> None:
     roots = {path.name.removeprefix("test-broken-") for path in ROOTS.glob("test-broken-*")}
     assert roots == set(CASES)
     assert len(CASES) >= 25
+
+
+def test_allowed_outside_folder_is_used(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A folder listed in edition_allowed_outside may be included and shown: no diagnostic."""
+    run = run_check("outside-allowed", tmp_path, capsys)
+    assert run.warnings == []
+    assert run.status == 0
+    html = (run.outdir / "html" / "index.html").read_text(encoding="utf-8")
+    assert html.count(OUTSIDE_TEXT) == 2  # the included text and the literal include
+    assert list((run.outdir / "html" / "_images").glob("picture*.png"))

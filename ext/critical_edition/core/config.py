@@ -88,6 +88,13 @@ class EditionConfig:
         "as JSON and SARIF. Empty: the report files are not written.",
     )
     # --- integrity checks (rawhtml.py, citelint.py) ---
+    allowed_outside: tuple[str, ...] = _setting(
+        (),
+        "env",
+        "Folders outside the source folder (relative to it, e.g. ``../shared``) whose files "
+        "pages may include or show. Empty: an include, literalinclude, image or figure of a "
+        "file outside the source folder, or a page linked from outside it, is left out.",
+    )
     allow_raw_html: bool = _setting(
         False,
         "env",

@@ -218,6 +218,14 @@ class Subtype(enum.Enum):
         "A page includes itself, directly or through the files it includes (an ``include`` cycle).",
         "Remove the include that leads back; the repeated inclusion is left out meanwhile.",
     )
+    OUTSIDE_SOURCE = SubtypeInfo(
+        "structure",
+        "An ``include``, ``literalinclude``, image or figure names a file outside the source "
+        "folder (``../``, an absolute path, a symbolic link), or a page is a symbolic link to "
+        "a file outside it.",
+        "Move the file into the source folder, or list its folder in "
+        "``edition_allowed_outside``; it is left out of the edition meanwhile.",
+    )
     TOCTREE_CYCLE = SubtypeInfo(
         "structure",
         "A toctree lists a page that contains this toctree's page already (a toctree cycle).",

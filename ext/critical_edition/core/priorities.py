@@ -19,6 +19,9 @@ DROP_DUPLICATE_STATIC_PATHS = 900
 #: doctree-read: raw HTML is made text before Sphinx's collectors (500) copy the page's titles
 #: and headings into the navigation, the toctree, prev/next links and the page's contents.
 REFUSE_RAW_HTML = 400
+#: doctree-read: images from outside the source folder are left out before Sphinx's image
+#: collector (500) notes the files to copy into the output.
+CONFINE_IMAGES = 400
 #: doctree-read: after Sphinx's TocTreeCollector (500), which skipped supplied titles.
 TOC_FOR_SUPPLIED_TITLES = 600
 #: env-updated: toctree cycles are broken before sphinxcontrib-bibtex (500) and Sphinx walk

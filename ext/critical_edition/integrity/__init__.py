@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from critical_edition.integrity import (
     citelint,
+    confine,
     controls,
     footnotes,
     rawhtml,
@@ -25,5 +26,6 @@ def setup_integrity(app: Sphinx) -> None:
     controls.register(app)  # invisible bidirectional controls in the sources
     rawhtml.register(app)  # raw HTML in the sources
     structure.register(app)  # include and toctree cycles
+    confine.register(app)  # nothing from outside the source folder
     stale.register(app)  # incremental = clean: stale navigation, removed pages' outputs
     report.register(app)  # the integrity report (build-finished)

@@ -1,0 +1,140 @@
+"""Confinement (read phase): nothing from outside the source folder reaches the edition.
+
+An ``include``, a ``literalinclude``, an image or figure whose path leads out of the source
+folder (``../``, an absolute path, a symbolic link), and a page that is a symbolic link to a
+file outside it, would put files that are no part of the project into the published output.
+Each is reported at the page and line that asks for it and left out. The folders listed in
+``edition_allowed_outside`` (relative to the source folder, e.g. ``["../shared"]``) may be
+used as if they were inside it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from docutils import nodes
+from sphinx.directives.code import LiteralInclude
+from sphinx.directives.other import Include
+
+from critical_edition.core import priorities
+from critical_edition.core.config import get_config
+from critical_edition.core.diagnostics import Subtype, warn
+from critical_edition.integrity.structure import _includes
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
+
+
+def _roots(env: BuildEnvironment) -> list[Path]:
+    """The source folder and the folders the settings allow, symbolic links resolved."""
+    srcdir = Path(env.srcdir).resolve()
+    allowed = get_config(env.config).allowed_outside
+    return [srcdir, *((srcdir / folder).resolve() for folder in allowed)]
+
+
+def is_outside(env: BuildEnvironment, path: Path | str) -> bool:
+    """Whether *path* (symbolic links followed) lies outside every folder the edition may use."""
+    resolved = Path(path).resolve()
+    return not any(resolved.is_relative_to(root) for root in _roots(env))
+
+
+def _refuse(what: str, argument: str, location: Any) -> None:
+    warn(
+        f"{what} {argument!r} is outside the source folder and is left out of the edition: "
+        "move the file into the source folder, or list its folder in edition_allowed_outside",
+        Subtype.OUTSIDE_SOURCE,
+        location,
+    )
+
+
+class ConfinedInclude(Include):
+    """reStructuredText's ``include``, refused when its file is outside the source folder.
+
+    (MyST's ``{include}`` does not run this directive: :func:`_confine_include_read` checks it.)
+    """
+
+    def run(self) -> Any:
+        argument = self.arguments[0]
+        if not (argument.startswith("<") and argument.endswith(">")):
+            _relative, path = self.env.relfn2path(argument)
+            if is_outside(self.env, path):
+                _refuse("the included file", argument, (self.env.docname, self.lineno))
+                return []
+        return super().run()
+
+
+class ConfinedLiteralInclude(LiteralInclude):
+    """``literalinclude``, refused when its file is outside the source folder."""
+
+    def run(self) -> list[nodes.Node]:
+        _relative, path = self.env.relfn2path(self.arguments[0])
+        if is_outside(self.env, path):
+            _refuse("the included file", self.arguments[0], (self.env.docname, self.lineno))
+            return []
+        return super().run()
+
+
+def _confine_include_read(
+    app: Sphinx, relative_path: Path, parent_docname: str, content: list[str]
+) -> None:
+    """An included file outside the source folder is read as empty; ``include-read``."""
+    env = app.env
+    target = Path(env.srcdir) / relative_path
+    if not is_outside(env, target):
+        return
+    content[0] = ""
+    page = Path(env.doc2path(env.docname))
+    resolved = target.resolve()
+    line = next((n for n, path in _includes(env, page) if path == resolved), None)
+    _refuse("the included file", relative_path.as_posix(), (env.docname, line))
+
+
+def _confine_images(app: Sphinx, doctree: nodes.document) -> None:
+    """Images and figures whose file is outside the source folder are left out; doctree-read."""
+    env = app.env
+    for image in list(doctree.findall(nodes.image)):
+        uri = str(image.get("uri", ""))
+        if not uri or "://" in uri or uri.startswith("data:"):
+            continue
+        _relative, path = env.relfn2path(uri.replace("*", "x"), env.docname)
+        if not is_outside(env, Path(path).parent if "*" in uri else path):
+            continue
+        what = "the figure's image" if isinstance(image.parent, nodes.figure) else "the image"
+        _refuse(what, uri, image)
+        parent = image.parent
+        image.parent.remove(image)
+        if isinstance(parent, nodes.reference) and not parent.children:
+            parent.parent.remove(parent)
+
+
+def _confine_pages(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """Pages that are symbolic links to files outside the source folder are not read."""
+    for docname in sorted(docnames):
+        path = Path(env.doc2path(docname))
+        if not is_outside(env, path):
+            continue
+        docnames.remove(docname)
+        env.project.docnames.discard(docname)
+        # the link as written, else (a page in a linked folder) where it leads
+        target = str(path.readlink() if path.is_symlink() else path.resolve())
+        warn(
+            f"the page {docname!r} is a symbolic link to {target!r}, outside the "
+            "source folder, and is left out of the edition: copy the file into the source "
+            "folder, or list its folder in edition_allowed_outside",
+            Subtype.OUTSIDE_SOURCE,
+            f"{path}:1",
+        )
+
+
+def register(app: Sphinx) -> None:
+    """Replace the include directives; connect the include, image and page checks."""
+    app.add_directive("include", ConfinedInclude, override=True)
+    app.add_directive("literalinclude", ConfinedLiteralInclude, override=True)
+    # include-read: MyST's {include}, as each included file is read, before it is parsed.
+    app.connect("include-read", _confine_include_read)
+    # doctree-read, early: before Sphinx's image collector (500) notes the files to copy.
+    app.connect("doctree-read", _confine_images, priority=priorities.CONFINE_IMAGES)
+    # env-before-read-docs: symbolic links to outside pages, before Sphinx reads them.
+    app.connect("env-before-read-docs", _confine_pages)
