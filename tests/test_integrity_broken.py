@@ -17,8 +17,11 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+import jsonschema
 import pytest
+from bs4 import BeautifulSoup
 from critical_edition.cli import main as cli
+from critical_edition.outputs.claims_json import SCHEMA_PATH
 from helpers import live_markup
 from sphinx.util.console import strip_escape_sequences
 
@@ -378,3 +381,30 @@ def test_allowed_outside_folder_is_used(tmp_path: Path, capsys: pytest.CaptureFi
     html = (run.outdir / "html" / "index.html").read_text(encoding="utf-8")
     assert html.count(OUTSIDE_TEXT) == 2  # the included text and the literal include
     assert list((run.outdir / "html" / "_images").glob("picture*.png"))
+
+
+def test_ids_unique_across_the_edition(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Valid input, no diagnostic: ids never collide.
+
+    The same unnamed claim on two pages gets two ids; a claim in a heading or a page title
+    gives its id once (the navigation copies its words only); entries with Armenian and
+    Cyrillic keys of the same year keep an anchor each under the quick-start's
+    ``bibtex_cite_id = "bib-{key}"``, and their citations link to them.
+    """
+    run = run_check("ids-valid", tmp_path, capsys)
+    assert run.warnings == []
+    assert run.status == 0
+    html = run.outdir / "html"
+    data = json.loads((html / "claims.json").read_text(encoding="utf-8"))
+    jsonschema.validate(data, json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
+    ids = [claim["id"] for claim in data]
+    assert len(ids) == len(set(ids)) == 3
+    for page in html.glob("*.html"):
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        anchors = [str(tag["id"]) for tag in soup.find_all(id=True)]
+        assert len(anchors) == len(set(anchors)), page.name
+    index = BeautifulSoup((html / "index.html").read_text(encoding="utf-8"), "html.parser")
+    entries = {str(tag["id"]) for tag in index.select(".citation[id^=bib-]")}
+    assert len(entries) == 3
+    cited = {str(a["href"]).partition("#")[2] for a in index.select(".bibtex-citation a, a.bibtex")}
+    assert entries <= cited

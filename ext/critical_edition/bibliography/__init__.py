@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from critical_edition.bibliography import check, latex, status, style
+from critical_edition.bibliography import check, citeids, latex, status, style
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -15,6 +15,8 @@ def setup_bibliography(app: Sphinx) -> None:
     # builder-inited: every .bib problem located, nothing dropped (before sphinxcontrib-bibtex).
     check.register(app)
     style.register(app)
+    # builder-inited: entries with non-Latin keys keep anchors of their own.
+    citeids.register(app)
     # Read phase: the editors' citations; write phase: badges and backlinks.
     status.register(app)
     # LaTeX: the entries stay on the bibliography's page, not gathered at the end.

@@ -379,10 +379,15 @@ def _plain_text(node: nodes.Element) -> str:
     return re.sub(r"\s+([.,;:!?)])", r"\1", " ".join(copy.astext().split()))
 
 
-def _auto_id(text: str) -> str:
-    """An id from the claim's first words: stable when other claims are added or removed."""
-    words = re.findall(r"[^\W_]+", text.casefold())[:7]
-    return nodes.make_id("-".join(words)) or "claim"
+def _auto_id(text: str, page: str) -> str:
+    """An id from the claim's first words: stable when other claims are added or removed.
+
+    *page* is the id made of the page's name, empty on the edition's root page: the same
+    words on two pages make two ids (``chapter-one_the-minister-said``). A made id has no
+    ``_`` in it, so a page's prefix never meets another page's words.
+    """
+    words = nodes.make_id("-".join(re.findall(r"[^\W_]+", text.casefold())[:7])) or "claim"
+    return f"{page}_{words}" if page else words
 
 
 class CollectClaims(SphinxTransform):
@@ -402,6 +407,7 @@ class CollectClaims(SphinxTransform):
         domain.set_footnote_labels(docname, labels)
         prefix = get_config(self.config).editorial_footnote_prefix
         used_ids: set[str] = set()
+        page = "" if docname == self.config.root_doc else nodes.make_id(docname)
         claim_nodes = [
             node
             for node in self.document.findall(nodes.Element)
@@ -410,7 +416,7 @@ class CollectClaims(SphinxTransform):
         for serial, node in enumerate(claim_nodes, start=1):
             text = _plain_text(node)
             explicit = node["explicit_id"]
-            claim_id = explicit or _auto_id(text)
+            claim_id = explicit or _auto_id(text, page)
             if not explicit:
                 base, n = claim_id, 2
                 while claim_id in used_ids:
@@ -479,6 +485,26 @@ def record_footnote_marks(app: Sphinx, doctree: nodes.document) -> None:
     domain.set_footnote_marks(app.env.docname, marks)
 
 
+def claims_out_of_navigation(app: Sphinx, doctree: nodes.document) -> None:
+    """Plain words for the claims the navigation copied from headings; ``doctree-read``.
+
+    Sphinx copies a heading's markup into the page's table of contents, the sidebar and
+    (for the page title) the previous/next links: a claim in a heading would give its id
+    twice on its page and once on other pages. The copies keep the words only.
+    """
+    env = app.env
+    docname = env.docname
+    copies = [env.tocs.get(docname), env.titles.get(docname), env.longtitles.get(docname)]
+    for tree in copies:
+        if tree is None:
+            continue
+        for node in list(tree.findall(nodes.Element)):
+            if isinstance(node, ed.claim):
+                words = nodes.inline("", "", *node.children)
+                node.replace_self(words)
+                words["ids"] = []  # replace_self carried the claim's ids over
+
+
 def register(app: Sphinx) -> None:
     """Register the claim markup and its collector."""
     app.add_role("claim", ClaimRole())
@@ -488,3 +514,7 @@ def register(app: Sphinx) -> None:
     # Read phase: record claims while the doctree still has the source's footnote labels.
     app.add_transform(CollectClaims)
     app.connect("doctree-read", record_footnote_marks)
+    # doctree-read, after Sphinx's TocTreeCollector (500) copied the headings.
+    app.connect(
+        "doctree-read", claims_out_of_navigation, priority=priorities.CLAIMS_OUT_OF_NAVIGATION
+    )

@@ -24,6 +24,9 @@ REFUSE_RAW_HTML = 400
 CONFINE_IMAGES = 400
 #: doctree-read: after Sphinx's TocTreeCollector (500), which skipped supplied titles.
 TOC_FOR_SUPPLIED_TITLES = 600
+#: doctree-read: after Sphinx's TocTreeCollector (500) and the supplied titles' entries (600)
+#: copied the headings into the navigation, the claims in the copies become plain words.
+CLAIMS_OUT_OF_NAVIGATION = 650
 #: env-updated: toctree cycles are broken before sphinxcontrib-bibtex (500) and Sphinx walk
 #: the toctree (both recurse without end on a cycle).
 BREAK_TOCTREE_CYCLES = 400
