@@ -460,7 +460,7 @@ def test_bibliography_badges_and_backlinks(page: Callable[[str], Tag]) -> None:
     assert [a["href"] for a in backlinks.find_all("a")] == [
         "text.html#id1",
         "second.html#id1",
-        "second.html#claim-erdogan-said-so",
+        "second.html#claim-second_erdogan-said-so",
     ]
     # The citations in the editors' notes, and a claim's evidence, are listed apart.
     res884 = entries["bib-res884"].find(class_="ed-bib-backlinks")

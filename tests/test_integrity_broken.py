@@ -74,6 +74,10 @@ CASES: dict[str, tuple[str, tuple[str, ...]]] = {
         ),
         ("Alpha, 2000", "Beta, 2001"),
     ),
+    "bib-nul-byte": (
+        '<srcdir>/refs.bib:8: WARNING: the entry "gamma2002" has an invisible control character at line 10 (a NUL byte or the like, which no bibliography field can hold); delete it from the file (it is left out meanwhile) [edition.bib_control_character]',
+        ("Beta, 2001", "Gamma, 2002", "Cafe"),
+    ),
     "bib-unknown-style": (
         (
             "<srcdir>/conf.py:8: WARNING: bibtex_default_style = 'harvard' names no installed style; "
@@ -408,3 +412,16 @@ def test_ids_unique_across_the_edition(tmp_path: Path, capsys: pytest.CaptureFix
     assert len(entries) == 3
     cited = {str(a["href"]).partition("#")[2] for a in index.select(".bibtex-citation a, a.bibtex")}
     assert entries <= cited
+
+
+def test_angle_brackets_in_a_quoted_note(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Valid input: ``<`` and ``>`` inside a quoted option value belong to the value."""
+    run = run_check("claim-note-angle", tmp_path, capsys)
+    assert run.warnings == []
+    assert run.status == 0
+    [claim] = json.loads((run.outdir / "html" / "claims.json").read_text(encoding="utf-8"))
+    assert claim["text"] == "praised the talks"
+    assert claim["actor_ids"] == ["lavrov"]
+    assert claim["note"] == "More than 5 > 3 <and> 2 < 4, said he."

@@ -116,6 +116,10 @@ def _find_end(text: str, start: int, opener: str) -> tuple[int, bool]:
     return len(text), False
 
 
+#: Control characters no field can hold (tab, line feed and carriage return are white space).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def split_entries(text: str) -> tuple[list[_Chunk], list[tuple[int, str]]]:
     """Split .bib text into commands, checking each one's brace balance.
 
@@ -283,7 +287,12 @@ class _Reader:
         except UnicodeDecodeError as exc:
             bad_byte = (raw.count(b"\n", 0, exc.start) + 1, raw[exc.start])
             text = raw.decode(self.encoding, errors="replace")
+        controls = [m.start() for m in _CONTROL.finditer(text)]
+        if controls:
+            text = _CONTROL.sub("", text)
         chunks, strays = split_entries(text)
+        if controls:
+            self.report_controls(path, chunks, text, controls[0], len(controls))
         if bad_byte is not None:
             line, byte = bad_byte
             owner = [chunk for chunk in chunks if chunk.line <= line]
@@ -311,6 +320,23 @@ class _Reader:
             if key is not None:
                 keys[key] = None
         return BibFile(mtime=mtime, keys=keys)
+
+    def report_controls(
+        self, path: Path, chunks: list[_Chunk], text: str, first: int, count: int
+    ) -> None:
+        """Report control characters (a NUL byte, say), which were taken out of *text*."""
+        line = text.count("\n", 0, first) + 1
+        owner = [chunk for chunk in chunks if chunk.line <= line]
+        where = f'entry "{owner[-1].key}"' if owner and owner[-1].key else "text"
+        more = f" (and {count - 1} more)" if count > 1 else ""
+        self.problem(
+            path,
+            owner[-1].line if owner else line,
+            Subtype.BIB_CONTROL_CHARACTER,
+            f"the {where} has an invisible control character{more} at line {line} (a NUL "
+            "byte or the like, which no bibliography field can hold); delete it from the file "
+            "(it is left out meanwhile)",
+        )
 
     def parse(self, path: Path, chunk: _Chunk) -> list[BaseException]:
         with pybtex_errors.capture() as captured:

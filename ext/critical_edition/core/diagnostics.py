@@ -117,6 +117,11 @@ class Subtype(enum.Enum):
         "A .bib file holds bytes that are not valid in ``bibtex_encoding``.",
         "Save the file in that encoding (UTF-8); the bad bytes are read as U+FFFD meanwhile.",
     )
+    BIB_CONTROL_CHARACTER = SubtypeInfo(
+        "citations",
+        "A .bib file holds an invisible control character (a NUL byte, say).",
+        "Delete it from the file; it is left out meanwhile.",
+    )
     BIB_SYNTAX = SubtypeInfo(
         "citations",
         "A .bib entry cannot be read completely: a missing comma, ``=``, quote or key, an "

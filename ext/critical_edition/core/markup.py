@@ -41,10 +41,31 @@ def split_role_text(raw: str) -> RoleText:
 
     :raises OptionError: when an option is not ``key=value``, a key repeats, or a value is empty.
     """
-    match = _TRAILING_OPTIONS.match(raw)
-    if match is None:
+    found = _trailing_options(raw)
+    if found is None:
         return RoleText(raw.strip(), {})
-    return RoleText(match["text"].strip(), parse_options(match["options"]))
+    text, options = found
+    return RoleText(text.strip(), parse_options(options))
+
+
+def _trailing_options(raw: str) -> tuple[str, str] | None:
+    """``(text, options)`` of ``TEXT <options>``; ``None`` without trailing options.
+
+    The options begin at the last ``<`` outside double quotes, so a quoted value may hold
+    ``<`` and ``>`` (``note="more than 5 > 3"``). With unbalanced quotes the options are the
+    last ``<…>`` without angle brackets inside, whose reading then reports the quote.
+    """
+    body = raw.rstrip()
+    if body.endswith(">"):
+        quoted = False
+        for index in range(len(body) - 2, -1, -1):
+            char = body[index]
+            if char == '"':
+                quoted = not quoted
+            elif char == "<" and not quoted:
+                return body[:index], body[index + 1 : -1]
+    match = _TRAILING_OPTIONS.match(raw)
+    return None if match is None else (match["text"], match["options"])
 
 
 def _split_unquoted(source: str, separator: str) -> list[str]:
