@@ -86,7 +86,7 @@ CASES: dict[str, tuple[str, str]] = {
         "edition.claim_unknown_actor",
         (
             "<srcdir>/index.md:10: WARNING: the claim 'lavrov-praised-the-talks' names the unknown "
-            f"actor 'lavrof': {UNKNOWN_ACTOR} [edition.claim_unknown_actor]"
+            f"actor 'lavrof' (did you mean 'lavrov'?): {UNKNOWN_ACTOR} [edition.claim_unknown_actor]"
         ),
     ),
     "claims-warn-unknown-source-bib": (

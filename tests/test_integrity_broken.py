@@ -169,8 +169,16 @@ CASES: dict[str, tuple[str, tuple[str, ...]]] = {
         "<srcdir>/index.md:10: WARNING: the claim names no actor: add actor=<id> with an actor from the register [edition.claim_no_actor]",
         (),
     ),
+    "cite-near-key": (
+        "<srcdir>/index.md:3: WARNING: could not find bibtex key \"alpha200\" (did you mean 'alpha2000'?) [bibtex.key_not_found]",
+        (),
+    ),
+    "claim-near-source": (
+        "<srcdir>/index.md:10: WARNING: the claim 'praised-the-talks' cites 'beta2010', which is no key in the .bib files (did you mean 'beta2001'?) [edition.claim_unknown_source]",
+        (),
+    ),
     "claim-unknown-actor": (
-        "<srcdir>/index.md:10: WARNING: the claim 'praised-the-talks' names the unknown actor 'lavrof': declare it with the actor directive in the register, or use an existing id or alias [edition.claim_unknown_actor]",
+        "<srcdir>/index.md:10: WARNING: the claim 'praised-the-talks' names the unknown actor 'lavrof' (did you mean 'lavrov'?): declare it with the actor directive in the register, or use an existing id or alias [edition.claim_unknown_actor]",
         (),
     ),
     "claim-unknown-option": (

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -35,6 +36,7 @@ from critical_edition.claims.domain import edition_claims
 from critical_edition.core import findings, priorities
 from critical_edition.core.diagnostics import Subtype, warn
 from critical_edition.core.envdata import PerDocument, swap
+from critical_edition.core.text import did_you_mean
 from critical_edition.speedups import bibcache
 
 if TYPE_CHECKING:
@@ -258,6 +260,31 @@ def _take_over_missing_field(app: Sphinx) -> findings.Interceptor:
     return handler
 
 
+#: sphinxcontrib-bibtex's message for a cited key no .bib file has.
+_KEY_NOT_FOUND = re.compile(r'^could not find bibtex key "(?P<key>[^"]*)"$')
+
+
+def _suggest_missing_key(app: Sphinx) -> findings.Interceptor:
+    """sphinxcontrib-bibtex's ``key_not_found`` says which key is close, when one is."""
+
+    def handler(record: logging.LogRecord) -> bool:
+        if (getattr(record, "type", None), getattr(record, "subtype", None)) != (
+            "bibtex",
+            "key_not_found",
+        ):
+            return False
+        match = _KEY_NOT_FOUND.match(logging.LogRecord.getMessage(record))
+        bibdata = getattr(app.env.get_domain("cite"), "bibdata", None)
+        if match is None or bibdata is None:
+            return False
+        hint = did_you_mean(match["key"], [str(key) for key in bibdata.data.entries])
+        if hint:
+            record.msg, record.args = match[0] + hint, ()
+        return False  # shown, with the hint
+
+    return handler
+
+
 def _footcite_names(app: Sphinx) -> dict[str, str]:
     """Footnote name -> key, for the footnotes ``{footcite}`` creates."""
     template: str = app.config.bibtex_footcite_id or "footcite-{key}"
@@ -404,6 +431,7 @@ def register(app: Sphinx) -> None:
     # builder-inited, priority 400: before sphinxcontrib-bibtex parses the files (priority 500).
     app.connect("builder-inited", validate_bibfiles, priority=priorities.CHECK_BIB_FILES)
     findings.intercept(app, _take_over_missing_field(app))
+    findings.intercept(app, _suggest_missing_key(app))
     # doctree-read / env-purge-doc / env-merge-info: {footcite} keys per document.
     app.add_env_collector(_FootciteKeys)
     # env-updated, priority 600: after sphinxcontrib-bibtex has formatted the citations.

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, cast
 
 from critical_edition.core.diagnostics import Subtype, warn
+from critical_edition.core.text import did_you_mean
 
 if TYPE_CHECKING:
     from sphinx.builders import Builder
@@ -55,14 +56,16 @@ def check_claims(domain: EditionDomain, keys: set[str]) -> None:
     Typed links between claims are checked by :func:`check_links`.
     """
     lookup = domain.actor_lookup()
+    known_actors = sorted({actor.id for actor in lookup.values()})
     first_seen: dict[str, tuple[str, int | None]] = {}
     for claim in domain.all_claims():
         location = (claim.docname, claim.line)
         for actor in claim.actors:
             if actor.casefold() not in lookup:
+                hint = did_you_mean(actor, known_actors)
                 warn(
-                    f"the claim {claim.id!r} names the unknown actor {actor!r}: declare it with "
-                    "the actor directive in the register, or use an existing id or alias",
+                    f"the claim {claim.id!r} names the unknown actor {actor!r}{hint}: declare it "
+                    "with the actor directive in the register, or use an existing id or alias",
                     Subtype.CLAIM_UNKNOWN_ACTOR,
                     location,
                 )
@@ -73,8 +76,9 @@ def check_claims(domain: EditionDomain, keys: set[str]) -> None:
                 what = (
                     "footnote on this page" if source.startswith("^") else "key in the .bib files"
                 )
+                hint = "" if source.startswith("^") else did_you_mean(source, keys)
                 warn(
-                    f"the claim {claim.id!r} cites {source!r}, which is no {what}",
+                    f"the claim {claim.id!r} cites {source!r}, which is no {what}{hint}",
                     Subtype.CLAIM_UNKNOWN_SOURCE,
                     location,
                 )

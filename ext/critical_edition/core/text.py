@@ -1,8 +1,10 @@
-"""Text helpers (every phase): folding names for sorting, writing dates as readers read them."""
+"""Text helpers (every phase): folding names for sorting, dates as readers read them, hints."""
 
 from __future__ import annotations
 
+import difflib
 import unicodedata
+from collections.abc import Iterable
 
 _MONTHS = (
     "January",
@@ -44,3 +46,14 @@ def format_date(value: str) -> str:
     if len(numbers) == 2 and 1 <= numbers[1] <= 12:
         return f"{_MONTHS[numbers[1] - 1]} {numbers[0]}"
     return value
+
+
+def did_you_mean(word: str, choices: Iterable[str], *, cutoff: float = 0.8) -> str:
+    """`` (did you mean 'lavrov'?)`` when one of *choices* is close to *word*, else nothing.
+
+    Case is ignored; the choice is shown as written. The cutoff is high: keys and ids of
+    the same year share many characters without being the one meant.
+    """
+    written = {choice.casefold(): choice for choice in choices}
+    close = difflib.get_close_matches(word.casefold(), list(written), n=1, cutoff=cutoff)
+    return f" (did you mean {written[close[0]]!r}?)" if close else ""
