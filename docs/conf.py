@@ -76,7 +76,8 @@ myst_substitutions = {
 bibtex_bibfiles = [str(Path(__file__).parent.parent / "refs.bib")]
 bibtex_encoding = "utf-8"
 # The edition's styles (critical_edition.bibliography.style): citations as the paper writes them,
-# "(Garibov 2020)", "(Kubicek 2009; Valiyev and Mamishova 2019)"; the bibliography labelled by
+# "(Garibov 2020)", "(Kubicek 2009; Valiyev 2019)" (an entry's shorthand where the witness
+# prints a citation otherwise than author and year would); the bibliography labelled by
 # the same text, sorted with accents folded, each entry followed by its status and note.
 bibtex_reference_style = "edition"
 bibtex_default_style = "edition"
