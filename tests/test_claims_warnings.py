@@ -117,6 +117,15 @@ CASES: dict[str, tuple[str, str]] = {
             f"has no evidence: {NEEDS} [edition.claim_status_needs_note]"
         ),
     ),
+    "claims-warn-evidence-not-in-bib": (
+        "edition.claim_evidence_not_in_bib",
+        (
+            "<srcdir>/index.md:9: WARNING: the claim 'lavrov-praised-the-talks' is contested, "
+            "but its evidence (^ed-readout) names no entry of the bibliography: give the source "
+            "an entry in the .bib file and name its key in evidence= "
+            "[edition.claim_evidence_not_in_bib]"
+        ),
+    ),
     "claims-warn-unmarked": (
         "edition.claim_unmarked",
         (

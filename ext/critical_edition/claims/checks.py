@@ -50,7 +50,8 @@ def check_actors(domain: EditionDomain) -> None:
 
 
 def check_claims(domain: EditionDomain, keys: set[str]) -> None:
-    """Every claim names known actors and sources, and no two claims share an id."""
+    """Every claim names known actors and sources, and no two claims share an id; a contested or
+    corrected claim's evidence includes an entry of the bibliography."""
     lookup = domain.actor_lookup()
     first_seen: dict[str, tuple[str, int | None]] = {}
     for claim in domain.all_claims():
@@ -64,7 +65,22 @@ def check_claims(domain: EditionDomain, keys: set[str]) -> None:
                     location,
                 )
         footnotes = domain.footnotes_by_doc.get(claim.docname, frozenset())
-        for source in (*claim.sources, *claim.evidence):
+        # A contested or corrected claim's evidence must include an entry of the bibliography;
+        # when none of it is one, that single warning says so (not one per unknown key).
+        unbacked = (
+            claim.status.needs_note
+            and bool(claim.evidence)
+            and not any(key in keys for key in claim.evidence)
+        )
+        if unbacked:
+            warn(
+                f"the claim {claim.id!r} is {claim.status.value}, but its evidence "
+                f"({', '.join(claim.evidence)}) names no entry of the bibliography: give the "
+                "source an entry in the .bib file and name its key in evidence=",
+                Subtype.CLAIM_EVIDENCE_NOT_IN_BIB,
+                location,
+            )
+        for source in (*claim.sources, *(() if unbacked else claim.evidence)):
             known = source[1:] in footnotes if source.startswith("^") else source in keys
             if not known and not (claim.sources_implicit and source in claim.sources):
                 what = (
