@@ -126,6 +126,15 @@ CASES: dict[str, tuple[str, str]] = {
             "[edition.claim_evidence_not_in_bib]"
         ),
     ),
+    "claims-warn-confidence-unsourced": (
+        "edition.note_confidence_unsourced",
+        (
+            "<srcdir>/index.md:9: WARNING: the note of the claim 'lavrov-praised-the-talks' "
+            "states 'high confidence' but its evidence names no entry of the bibliography: name "
+            "the source the confidence rests on in evidence=<bib key>, or take the confidence "
+            "out [edition.note_confidence_unsourced]"
+        ),
+    ),
     "claims-warn-unmarked": (
         "edition.claim_unmarked",
         (

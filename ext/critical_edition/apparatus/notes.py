@@ -35,7 +35,7 @@ from critical_edition.apparatus.domain import (
     NoteKind,
     pages_to_rewrite,
 )
-from critical_edition.claims.checks import bib_keys
+from critical_edition.claims.checks import CONFIDENCE, bib_keys
 from critical_edition.core import nodes as ed
 from critical_edition.core import priorities
 from critical_edition.core.diagnostics import Subtype, warn
@@ -482,14 +482,6 @@ def _detach_copy(node: nodes.Node, docname: str) -> None:
 
 
 # --- Checks -------------------------------------------------------------------------------------
-
-#: A confidence a note states: "high confidence", "(medium-high confidence)", "confidence: low"
-#: ("no confidence rating" states none).
-CONFIDENCE = re.compile(
-    r"\b(?:(?:very\s+)?(?:high|medium|moderate|low)(?:[-–](?:high|medium|low))?\s+confidence"
-    r"|confidence(?:\s+(?:is|was))?\s*[:=]?\s*(?:very\s+)?(?:high|medium|moderate|low))\b",
-    re.IGNORECASE,
-)
 
 
 def _cited_keys(note: nodes.Element) -> tuple[str, ...]:

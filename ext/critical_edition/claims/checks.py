@@ -8,6 +8,7 @@ problems as a clean one.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, cast
 
 from critical_edition.core.diagnostics import Subtype, warn
@@ -16,6 +17,15 @@ if TYPE_CHECKING:
     from sphinx.builders import Builder
 
     from critical_edition.claims.domain import EditionDomain
+
+
+#: A confidence a note states: "high confidence", "(medium-high confidence)", "confidence: low"
+#: ("no confidence rating" states none).
+CONFIDENCE = re.compile(
+    r"\b(?:(?:very\s+)?(?:high|medium|moderate|low)(?:[-–](?:high|medium|low))?\s+confidence"
+    r"|confidence(?:\s+(?:is|was))?\s*[:=]?\s*(?:very\s+)?(?:high|medium|moderate|low))\b",
+    re.IGNORECASE,
+)
 
 
 def bib_keys(builder: Builder) -> set[str]:
@@ -51,7 +61,8 @@ def check_actors(domain: EditionDomain) -> None:
 
 def check_claims(domain: EditionDomain, keys: set[str]) -> None:
     """Every claim names known actors and sources, and no two claims share an id; a contested or
-    corrected claim's evidence includes an entry of the bibliography."""
+    corrected claim's evidence, and that of a note stating a confidence, includes an entry of
+    the bibliography."""
     lookup = domain.actor_lookup()
     first_seen: dict[str, tuple[str, int | None]] = {}
     for claim in domain.all_claims():
@@ -78,6 +89,15 @@ def check_claims(domain: EditionDomain, keys: set[str]) -> None:
                 f"({', '.join(claim.evidence)}) names no entry of the bibliography: give the "
                 "source an entry in the .bib file and name its key in evidence=",
                 Subtype.CLAIM_EVIDENCE_NOT_IN_BIB,
+                location,
+            )
+        stated = CONFIDENCE.search(claim.note)
+        if stated and not unbacked and not any(key in keys for key in claim.evidence):
+            warn(
+                f"the note of the claim {claim.id!r} states {stated[0]!r} but its evidence names "
+                "no entry of the bibliography: name the source the confidence rests on in "
+                "evidence=<bib key>, or take the confidence out",
+                Subtype.NOTE_CONFIDENCE_UNSOURCED,
                 location,
             )
         for source in (*claim.sources, *(() if unbacked else claim.evidence)):

@@ -244,10 +244,12 @@ class Subtype(enum.Enum):
     )
     NOTE_CONFIDENCE_UNSOURCED = SubtypeInfo(
         "apparatus",
-        'An editorial note states a confidence ("high confidence", "(low confidence)", '
-        '"confidence: medium") but cites no entry of the bibliography.',
-        "Cite the source the confidence rests on inside the note, e.g. ``{cite:p}`key```, "
-        "giving it a .bib entry first if it has none; or take the confidence out.",
+        'An editorial note, or a claim\'s ``note=``, states a confidence ("high confidence", '
+        '"(low confidence)", "confidence: medium") but cites no entry of the bibliography (a '
+        "claim's note: its ``evidence=`` names none).",
+        "Cite the source the confidence rests on inside the note, e.g. ``{cite:p}`key``` (for a "
+        "claim, name its key in ``evidence=``), giving it a .bib entry first if it has none; or "
+        "take the confidence out.",
     )
     # --- the apparatus: registers of persons, organisations, places (registers.py) ---------------
     REGISTER_MALFORMED = SubtypeInfo(
