@@ -104,6 +104,8 @@ class EditorialNote:
     line: int | None
     anchor: str
     section: str = ""
+    #: The bib keys the note cites (``{cite:p}`` and friends inside it), in order.
+    cites: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -195,7 +197,7 @@ class ApparatusDomain(RecordDomain):
         "entry": LocatedXRefRole(warn_dangling=True),
     }
     #: Bump when the stored layout changes.
-    data_version = 1
+    data_version = 2  # 2: EditorialNote.cites
     initial_data: ClassVar[dict[str, Any]] = {
         **{key: {} for key in RECORD_KEYS},
         # docname -> ids of the citation references that stand in editorial matter
