@@ -33,6 +33,7 @@ from critical_edition.apparatus.domain import (
     EmendationKind,
     Lemma,
     NoteKind,
+    apparatus_domain,
     pages_to_rewrite,
 )
 from critical_edition.claims.checks import CONFIDENCE, bib_keys
@@ -63,7 +64,6 @@ _TARGET = re.compile(r"^(?P<text>.*?)\s*<(?P<inner>[^<>]*)>\s*$", re.DOTALL)
 from critical_edition.apparatus.base import (
     ApparatusPostTransform,
     TargetRole,
-    apparatus_domain,
     plain_words,
     witness_mode,
 )

@@ -30,7 +30,8 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.transforms import SphinxTransform
 
-from critical_edition.apparatus.base import ApparatusPostTransform, apparatus_domain
+from critical_edition.apparatus.base import ApparatusPostTransform
+from critical_edition.apparatus.domain import apparatus_domain
 from critical_edition.apparatus.supplied import CLASS as SUPPLIED_CLASS
 from critical_edition.bibliography.style import VERIFICATION_LABELS
 from critical_edition.core import nodes as ed

@@ -9,8 +9,9 @@ problems as a clean one.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
+from critical_edition.claims.domain import edition_domain
 from critical_edition.core.diagnostics import Subtype, warn
 
 if TYPE_CHECKING:
@@ -151,7 +152,7 @@ def run_checks(app: object, builder: Builder | None = None) -> None:
     """Run every corpus-wide claim check (connected to ``write-started``)."""
     if builder is None:
         builder = app.builder  # type: ignore[attr-defined]
-    domain = cast("EditionDomain", builder.env.get_domain("ed"))
+    domain = edition_domain(builder.env)
     check_actors(domain)
     check_claims(domain, bib_keys(builder))
     check_links(domain)
