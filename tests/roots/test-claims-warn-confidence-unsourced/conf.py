@@ -1,0 +1,5 @@
+"""Shared settings: the CLAIMS preset (tests/presets.py)."""
+
+from presets import CLAIMS
+
+globals().update(CLAIMS)
