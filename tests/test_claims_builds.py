@@ -123,7 +123,7 @@ def test_no_change_rebuild_still_reports_corpus_wide_problems(
     expected = [
         (
             "<srcdir>/index.md:10: WARNING: the claim 'lavrov-praised-the-talks' names the unknown "
-            "actor 'lavrof': declare it with the actor directive in the register, or use an "
+            "actor 'lavrof' (did you mean 'lavrov'?): declare it with the actor directive in the register, or use an "
             "existing id or alias [edition.claim_unknown_actor]"
         )
     ]
