@@ -14,9 +14,8 @@ from typing import TYPE_CHECKING, Any
 from bs4 import BeautifulSoup
 from critical_edition.apparatus.passages import anchor
 from critical_edition.writers.apparatus import passage_citation
+from helpers import edit, warnings_of
 from sphinx.testing.util import SphinxTestApp
-
-from tests.helpers import edit, warnings_of
 
 if TYPE_CHECKING:
     from pathlib import Path
