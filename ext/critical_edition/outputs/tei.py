@@ -294,7 +294,8 @@ def claim_details(back: ET.Element, claims: list[Claim], lookups: Lookups) -> No
         note = sub(
             div, "note", type="claim", resp="#editors", target=f"#{ncname('claim', claim.id)}"
         )
-        sub(note, "term", claim.verb, type="verb")
+        if claim.verb:
+            sub(note, "term", claim.verb, type="verb")
         sub(
             note,
             "term",

@@ -130,8 +130,11 @@ class TextConverter:
         elif isinstance(node, nodes.bullet_list | nodes.enumerated_list):
             rend = "numbered" if isinstance(node, nodes.enumerated_list) else "bulleted"
             tei_list = sub(parent, "list", rend=rend)
-            for item in node.findall(nodes.list_item, descend=False):
-                self.container(item, sub(tei_list, "item"))
+            for item in node.children:
+                if isinstance(item, nodes.list_item):
+                    self.container(item, sub(tei_list, "item"))
+            if not len(tei_list):
+                parent.remove(tei_list)
         elif isinstance(node, nodes.definition_list):
             tei_list = sub(parent, "list", type="gloss")
             for entry in node.findall(nodes.definition_list_item):
