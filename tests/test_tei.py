@@ -217,6 +217,23 @@ def test_the_edition_is_valid_tei(tmp_path: Path) -> None:
     assert root.find(".//tei:idno[@type='DOI']", NS) is not None
 
 
+def test_a_new_edition_is_valid_tei(tmp_path: Path) -> None:
+    srcdir = tmp_path / "new"
+    result = subprocess.run(
+        [sys.executable, "-m", "critical_edition", "new", str(srcdir), "--title", 'A & "B" ]]>'],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    app, path = build_tei(srcdir, tmp_path / "_build", nitpicky=True)
+    assert app.warning.getvalue() == ""  # type: ignore[attr-defined]
+    assert jing(path) == ""
+    root = ET.parse(path).getroot()
+    check_complete(app, root)
+    assert root.findall(".//tei:said", NS)
+
+
 def test_ncname_makes_valid_ids() -> None:
     assert ncname("claim", "a b<&>\"'é/ü:1") == "claim-a_b_____e_u_1"
     assert ncname("bibl", "2020key") == "bibl-2020key"
