@@ -14,14 +14,15 @@ import re
 import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.builders import Builder
 
-from critical_edition.apparatus.domain import ApparatusDomain, Entity, EntityKind
+from critical_edition.apparatus.domain import Entity, EntityKind, apparatus_domain
 from critical_edition.apparatus.witness import citation_keys
+from critical_edition.claims.domain import edition_domain
 from critical_edition.core import atomic
 from critical_edition.core.config import get_config
 from critical_edition.core.model import ActorType, Claim, ClaimStatus
@@ -43,8 +44,6 @@ if TYPE_CHECKING:
     from collections.abc import Set as AbstractSet
 
     from sphinx.application import Sphinx
-
-    from critical_edition.claims.domain import EditionDomain
 
 ISO_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 #: What each claim status says, for the taxonomy of the encoding description.
@@ -175,8 +174,8 @@ def add_names(element: ET.Element, tag: str, name: str, variants: tuple[str, ...
 
 def prepare_lookups(app: Sphinx, lookups: Lookups) -> None:
     """The speakers' ids and the resolution of names to register entries."""
-    claims_domain = cast("EditionDomain", app.env.get_domain("ed"))
-    apparatus = cast("ApparatusDomain", app.env.get_domain("apparatus"))
+    claims_domain = edition_domain(app.env)
+    apparatus = apparatus_domain(app.env)
     for actor in claims_domain.actors():
         lookups.actor_ids.setdefault(actor.id.casefold(), ncname("actor", actor.id))
     declared = {(entity.kind, entity.id) for entity in apparatus.entities()}
@@ -195,8 +194,8 @@ def prepare_lookups(app: Sphinx, lookups: Lookups) -> None:
 
 def stand_off(app: Sphinx, keep: Callable[[str], bool]) -> ET.Element:
     """Speakers and registers of names (those *keep* accepts by xml:id), and the bibliography."""
-    claims_domain = cast("EditionDomain", app.env.get_domain("ed"))
-    apparatus = cast("ApparatusDomain", app.env.get_domain("apparatus"))
+    claims_domain = edition_domain(app.env)
+    apparatus = apparatus_domain(app.env)
     stand = ET.Element(tei("standOff"))
     persons, orgs, places = (sub(stand, tag) for tag in ("listPerson", "listOrg", "listPlace"))
     seen: set[str] = set()
@@ -347,8 +346,8 @@ class TEIBuilder(Builder):
             tei("TEI"), {"{http://www.w3.org/XML/1998/namespace}lang": info.language or "en"}
         )
         header(root, info, app)
-        claims_domain = cast("EditionDomain", self.env.get_domain("ed"))
-        apparatus = cast("ApparatusDomain", self.env.get_domain("apparatus"))
+        claims_domain = edition_domain(self.env)
+        apparatus = apparatus_domain(self.env)
         all_claims = claims_domain.all_claims()
         lookups = Lookups(
             claims={claim.id: claim for claim in all_claims},
