@@ -454,6 +454,107 @@ def test_every_card_is_on_the_page_where_its_claim_begins(
     assert claims_seen == expected
 
 
+def _index_pages(pdf_edition: PdfEdition) -> tuple[int, list[str]]:
+    """The number of the index's first page and the text of its pages (the last ones)."""
+    pages = pdf_edition.text.split("\f")
+    first = next(i for i, page in enumerate(pages) if page.lstrip().startswith("Index\n"))
+    return first + 1, [page for page in pages[first:] if page.strip()]
+
+
+@pytest.mark.pdf
+def test_index_sorts_turkish_and_azerbaijani_names_as_letters(pdf_edition: PdfEdition) -> None:
+    """İstanbul under I next to Istanbul, Çavuşoğlu under C; no "Non-alphabetical" group.
+
+    The groups are read from xindy's output (pdftotext mixes the index's two columns)."""
+    _, pages = _index_pages(pdf_edition)
+    assert "Non-alphabetical" not in "".join(pages)
+    ind = pdf_edition.pdf.with_suffix(".ind").read_text(encoding="utf-8")
+    assert r"\lettergroupDefault{" not in ind
+    group = ""
+    groups: dict[str, str] = {}
+    order: list[str] = []
+    for line in ind.splitlines():
+        letter = re.search(r"\\lettergroup\{(.)\}", line)
+        entry = re.search(r"\\item \\spxentry\{([^}]*)\}", line)
+        if letter:
+            group = letter.group(1)
+        elif entry:
+            groups.setdefault(entry.group(1), group)
+            order.append(entry.group(1))
+    assert groups["İstanbul"] == groups["Istanbul"] == "I"
+    assert groups["Çavuşoğlu, Mevlüt"] == "C"
+    assert groups["Güler, Yaşar"] == "G"
+    assert groups["Erdoğan, Recep Tayyip"] == "E"
+    # Güler after Gubadli (ü sorted as u), İstanbul right after Istanbul.
+    assert order.index("Gubadli") < order.index("Güler, Yaşar")
+    assert order[order.index("Istanbul") + 1] == "İstanbul"
+    # And in the PDF, in the body text of the index.
+    text = " ".join(" ".join(page.split()) for page in pages)
+    assert "İstanbul, see Istanbul" in text
+    assert "Çavuşoğlu, Mevlüt, " in text
+
+
+@pytest.mark.pdf
+def test_index_page_lists_are_in_order_and_ranges_have_a_dash(pdf_edition: PdfEdition) -> None:
+    _, pages = _index_pages(pdf_edition)
+    text = " ".join(" ".join(page.split()) for page in pages)
+    lists = re.findall(r", (\d+(?:(?:, |–)\d+)*)", text)
+    assert lists
+    for found in lists:
+        numbers = [int(n) for n in re.split(r", |–", found)]
+        assert numbers == sorted(set(numbers)), found
+    # A run of pages is a range with a dash, not two numbers run together.
+    assert re.search(r"Nagorno-Karabakh, \d+–\d+", text)
+
+
+@pytest.mark.pdf
+def test_index_is_set_in_the_body_font(pdf_edition: PdfEdition) -> None:
+    first, _ = _index_pages(pdf_edition)
+    fonts = _run(["pdffonts", "-f", str(first), str(pdf_edition.pdf)])
+    assert "FreeSerif" in fonts
+    assert "FreeMono" not in fonts
+    assert r"\def\sphinxstyleindexentry#1{#1}" in (
+        pdf_edition.pdf.parent / "critical-edition.sty"
+    ).read_text(encoding="utf-8")
+
+
+@pytest.mark.pdf
+def test_register_names_are_marked_without_italics(pdf_edition: PdfEdition) -> None:
+    """Every mention is set with \\edName (upright, a dotted rule), never \\sphinxcrossref."""
+    mentions = re.findall(r"\\label\{\\detokenize\{[^}]*:mention-\d+\}\}(.{0,9})", pdf_edition.tex)
+    assert mentions
+    assert all(after.startswith("\\edName{") for after in mentions), set(mentions)
+
+
+@pytest.mark.pdf
+def test_every_editors_note_is_on_the_page_of_its_mark(pdf_edition: PdfEdition) -> None:
+    """On each page of the paper the lemmas' marks "ed. N" and the notes' heads "Editors' note
+    N" (or query), in the margin or at the foot, are the same numbers: no note stands a page
+    away from its lemma, and no lettered footnote mark stands for a note."""
+    marks_seen: list[int] = []
+    mismatched = []
+    for number, page in enumerate(pdf_edition.text.split("\f"), start=1):
+        if page.lstrip().startswith("Contents"):
+            continue
+        # The paper's text ends where "About this edition" begins; the editors' pages that
+        # follow explain the marks and list the notes.
+        parts = re.split(r"(?m)^About this edition$", page, maxsplit=1)
+        page = parts[0]
+        heads = {int(n) for n in re.findall(r"Editors['’] (?:note|query) (\d+)", page)}
+        marks = set()
+        for digits in re.findall(r"ed\.\s(\d+)", page):
+            # pdftotext joins a footnote's number to the mark: "ed. 52" is "ed. 5" and note 2.
+            known = [int(digits[:k]) for k in range(len(digits), 0, -1) if int(digits[:k]) in heads]
+            marks.add(known[0] if known else int(digits))
+        marks_seen += sorted(marks)
+        if marks != heads:
+            mismatched.append((number, sorted(marks), sorted(heads)))
+        if len(parts) > 1:
+            break
+    assert len(marks_seen) >= 10
+    assert not mismatched, f"(page, marks, note heads): {mismatched}"
+
+
 @pytest.mark.pdf
 def test_latex_build_warns_about_nothing_the_html_build_does_not(
     pdf_edition: PdfEdition, html_edition: HtmlEdition
