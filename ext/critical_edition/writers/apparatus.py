@@ -67,7 +67,11 @@ def visit_editorial_note_html(self: Any, node: nodes.Element) -> None:
     number = node.get("number")
     kind = NoteKind(node.get("kind", NoteKind.NOTE.value)).label
     label = f"{kind} {number}" if number else kind
-    self.body.append(self.starttag(node, "aside", "", **{"aria-label": label}))
+    attributes = {"aria-label": label}
+    if self.builder.name == "epub":
+        # An EPUB 3 footnote, shown as a pop-up from the lemma's mark (writers/epub.py).
+        attributes["epub:type"] = "footnote"
+    self.body.append(self.starttag(node, "aside", "", **attributes))
 
 
 def depart_editorial_note_html(self: Any, node: nodes.Element) -> None:
