@@ -64,6 +64,14 @@ class not_a_claim(nodes.inline):
 # --- The apparatus (apparatus.py, registers.py, chronology.py, bibstatus.py) -------------------
 
 
+class passage_number(nodes.Inline, nodes.Element):
+    """A paragraph's number in the witness, shown in the margin (no text of its own).
+
+    Attributes: ``number`` (the paragraph's place in its document), ``anchor`` (the id of the
+    paragraph). Set by :mod:`critical_edition.apparatus.passages` as the paragraph's first child.
+    """
+
+
 class emendation_card(nodes.inline):
     """The card of an emendation: the witness's reading and the reason (HTML only).
 
@@ -133,3 +141,12 @@ class claim_status(nodes.inline):
     """A claim's editorial status as a label: a sphinx-design badge in HTML, ``\\edStatus`` in
     LaTeX. Attribute: ``status`` (value of :class:`~critical_edition.core.model.ClaimStatus`).
     """
+
+
+class epub_note(nodes.General, nodes.Element):
+    """A note of an EPUB page (a claim's card): an EPUB 3 footnote, which reading systems
+    show as a pop-up from its :class:`noteref`. Made by an EPUB-only post-transform."""
+
+
+class noteref(nodes.Inline, nodes.TextElement):
+    """A link to a note of the same page (EPUB 3 ``noteref``). Attribute: ``refid``."""

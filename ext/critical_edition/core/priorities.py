@@ -59,6 +59,9 @@ LINT_ATTRIBUTIONS = 211
 #: Register mentions, then dated events (whose labels are the sentence around the date).
 COLLECT_MENTIONS = 212
 COLLECT_EVENTS = 213
+#: Citable passages: the witness's paragraphs numbered once every collector has run (what they
+#: mark is not counted), before docutils moves label targets onto paragraphs (260).
+NUMBER_PASSAGES = 220
 
 # --- post-transforms (write phase) ----------------------------------------------------------
 # Before Sphinx resolves references (10), so that the links they add are resolved too.
@@ -86,3 +89,6 @@ RESTORE_BIBLIOGRAPHY_PLACES = 760
 #: sphinx-design's tab sets become sections before sphinx-design writes them as radio inputs and
 #: labels (200), which are not well-formed XHTML.
 EPUB_TABS_AS_SECTIONS = 150
+#: Claims' cards and editors' notes become EPUB 3 footnotes once every reference is resolved
+#: (Sphinx's ReferencesResolver, 10): the lemmas' marks are links by then.
+EPUB_NOTES_AS_FOOTNOTES = 160

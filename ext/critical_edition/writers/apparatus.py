@@ -4,8 +4,9 @@ HTML: every attribute goes through ``starttag()`` and every text through ``encod
 timeline's SVG escapes its labels itself). An emendation is a focusable span whose card
 (``role="tooltip"``) shows on hover and focus, like a claim's; an editorial note is an
 ``aside`` with the class ``ed-margin`` (reading.css floats it into the margin). LaTeX uses the
-macros of ``critical-edition.sty``: ``\\edEmendation``, ``\\edEditorialNote`` and
-``\\edBibStatus``. Plain text prints the edition's reading and the notes indented.
+macros of ``critical-edition.sty``: ``\\edEmendation``, ``\\edEditorialNote``,
+``\\edBibStatus`` and ``\\edPassage`` (a paragraph's number in the margin). Plain text
+prints the edition's reading and the notes indented.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from docutils import nodes
 from critical_edition.apparatus.domain import NoteKind
 from critical_edition.core import nodes as ed
 from critical_edition.writers.base import NodeVisitors, passthrough, skip
+from critical_edition.writers.latex import render_children
 
 
 def _close_span(self: Any, node: nodes.Node) -> None:
@@ -66,14 +68,50 @@ def visit_editorial_note_html(self: Any, node: nodes.Element) -> None:
     number = node.get("number")
     kind = NoteKind(node.get("kind", NoteKind.NOTE.value)).label
     label = f"{kind} {number}" if number else kind
-    self.body.append(self.starttag(node, "aside", "", **{"aria-label": label}))
+    attributes = {"aria-label": label}
+    if self.builder.name == "epub":
+        # An EPUB 3 footnote, shown as a pop-up from the lemma's mark (writers/epub.py).
+        attributes["epub:type"] = "footnote"
+    self.body.append(self.starttag(node, "aside", "", **attributes))
 
 
 def depart_editorial_note_html(self: Any, node: nodes.Element) -> None:
     self.body.append("</aside>\n")
 
 
+def _lemmas_with_notes(self: Any) -> dict[str, nodes.Element]:
+    """The first lemma of each note in the LaTeX document, by note id (computed once).
+
+    A note is set beside the line of its lemma, not where the directive stands (often a
+    paragraph or more before). Lemmas in titles and captions keep their notes where they are.
+    """
+    found: dict[str, nodes.Element] | None = getattr(self, "_ed_lemma_of_note", None)
+    if found is None:
+        notes = {str(n.get("note_id", "")) for n in self.document.findall(ed.editorial_note)}
+        found = {}
+        for lemma in self.document.findall(ed.lemma):
+            note_id = str(lemma.get("note_id", ""))
+            in_title = any(
+                isinstance(a, (nodes.title, nodes.caption, nodes.rubric)) for a in _ancestors(lemma)
+            )
+            if note_id in notes and note_id not in found and not in_title:
+                found[note_id] = lemma
+        self._ed_lemma_of_note = found
+    return found
+
+
+def _ancestors(node: nodes.Node) -> list[nodes.Node]:
+    chain = []
+    parent = node.parent
+    while parent is not None:
+        chain.append(parent)
+        parent = parent.parent
+    return chain
+
+
 def visit_editorial_note_latex(self: Any, node: nodes.Element) -> None:
+    if str(node.get("note_id", "")) in _lemmas_with_notes(self):
+        raise nodes.SkipNode  # set at its lemma (visit_lemma_latex)
     self.body.append("\n" + self.hypertarget_to(node, anchor=True) + r"\edEditorialNote{")
 
 
@@ -97,6 +135,31 @@ def visit_lemma_html(self: Any, node: nodes.Element) -> None:
 def visit_anchored_latex(self: Any, node: nodes.Element) -> None:
     """An inline node with an anchor: its label, then its children."""
     self.body.append(self.hypertarget_to(node, anchor=True))
+
+
+def visit_lemma_latex(self: Any, node: nodes.Element) -> None:
+    """The lemma's label; at the first lemma of a note, the note beside the lemma's line.
+
+    ``\\edEditorialNoteAt`` sets it in the margin, or where there is no margin as a footnote of
+    the page without a mark of its own: the note's head ("Editors' query 3") answers the
+    lemma's mark ("ed. 3").
+    """
+    self.body.append(self.hypertarget_to(node, anchor=True))
+    note_id = str(node.get("note_id", ""))
+    if _lemmas_with_notes(self).get(note_id) is not node:
+        return
+    note = next(n for n in self.document.findall(ed.editorial_note) if n.get("note_id") == note_id)
+    text = render_children(self, note)
+    self.body.append(self.hypertarget_to(note, anchor=True) + r"\edEditorialNoteAt{" + text + "}")
+
+
+def visit_mention_latex(self: Any, node: nodes.Element) -> None:
+    """A register name: its label, then ``\\edName`` (a dotted rule under it, no italics)."""
+    self.body.append(self.hypertarget_to(node, anchor=True) + r"\edName{")
+
+
+def depart_mention_latex(self: Any, node: nodes.Element) -> None:
+    self.body.append("}")
 
 
 # --- Registers ----------------------------------------------------------------------------------
@@ -164,6 +227,51 @@ def visit_bib_status_latex(self: Any, node: nodes.Element) -> None:
     raise nodes.SkipNode
 
 
+# --- Citable passages ---------------------------------------------------------------------------
+
+
+def passage_citation(project: str, release: str, page: str, number: int) -> str:
+    """The citation of a passage, without its address (the page's script adds it)."""
+    parts = [project]
+    if release:
+        parts.append(f"version {release}")
+    if page:
+        parts.append(f"\u201c{page}\u201d")
+    parts.append(f"\u00b6\u00a0{number}")
+    return ", ".join(p for p in parts if p)
+
+
+def visit_passage_number_html(self: Any, node: nodes.Element) -> None:
+    """A small link to the paragraph, ``¶ 3``; static/passages.js adds a 'cite' button."""
+    number = int(node["number"])
+    docname = self.builder.current_docname
+    title = self.builder.env.titles.get(docname)
+    citation = passage_citation(
+        self.config.project, self.config.release, title.astext() if title else "", number
+    )
+    attributes = {
+        "data-passage": str(number),
+        "data-citation": citation,
+        "aria-label": f"Paragraph {number}",
+    }
+    anchor = node.get("anchor", "")
+    if anchor:
+        self.body.append(
+            self.starttag(node, "a", "", CLASS="ed-passage-number", href=f"#{anchor}", **attributes)
+        )
+        self.body.append(f"\u00b6\u00a0{number}</a>")
+    else:
+        self.body.append(self.starttag(node, "span", "", CLASS="ed-passage-number", **attributes))
+        self.body.append(f"\u00b6\u00a0{number}</span>")
+    raise nodes.SkipNode
+
+
+def visit_passage_number_latex(self: Any, node: nodes.Element) -> None:
+    """The same number in the margin: ``\\edPassage{3}``."""
+    self.body.append(r"\edPassage{" + self.encode(str(int(node["number"]))) + "}")
+    raise nodes.SkipNode
+
+
 #: The visitors of every apparatus node.
 VISITORS: dict[type[nodes.Element], NodeVisitors] = {
     ed.emendation: NodeVisitors(
@@ -179,10 +287,11 @@ VISITORS: dict[type[nodes.Element], NodeVisitors] = {
         text=(visit_editorial_note_text, depart_editorial_note_text),
     ),
     ed.lemma: NodeVisitors(
-        html=(visit_lemma_html, _close_span), latex=(visit_anchored_latex, passthrough)
+        html=(visit_lemma_html, _close_span), latex=(visit_lemma_latex, passthrough)
     ),
     ed.mention: NodeVisitors(
-        html=(visit_mention_html, _close_span), latex=(visit_anchored_latex, passthrough)
+        html=(visit_mention_html, _close_span),
+        latex=(visit_mention_latex, depart_mention_latex),
     ),
     ed.register_entry: NodeVisitors(
         html=(visit_register_entry_html, _close_div),
@@ -196,6 +305,12 @@ VISITORS: dict[type[nodes.Element], NodeVisitors] = {
     ),
     ed.bib_status: NodeVisitors(
         html=(visit_bib_status_html, _close_span), latex=(visit_bib_status_latex, None)
+    ),
+    # The margin number: HTML and LaTeX only; plain text and the others leave it out.
+    ed.passage_number: NodeVisitors(
+        html=(visit_passage_number_html, None),
+        latex=(visit_passage_number_latex, None),
+        keep_children=False,
     ),
     # Placeholders are replaced by post-transforms; one left over is left out.
     ed.apparatus_index: NodeVisitors(html=(skip, None), latex=(skip, None), keep_children=False),

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 STATIC = Path(__file__).parent.parent / "static"
 CSS_FILES = ("critical-edition.css", "reading.css", "apparatus.css")
-JS_FILES: tuple[str, ...] = ("previews.js",)
+JS_FILES: tuple[str, ...] = ("previews.js", "passages.js")
 
 
 def _static_paths() -> list[str]:
