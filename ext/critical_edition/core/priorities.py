@@ -29,6 +29,9 @@ PAGES_CITING_CHANGED_ENTRIES = 600
 #: html-page-context: around furo's handler (500), which renders the navigation tree.
 NAVIGATION_BEFORE_THEME = 400
 NAVIGATION_AFTER_THEME = 600
+#: html-page-context: a page's stylesheets and scripts pruned to what it uses, after furo (500)
+#: added its own asset hashes.
+PAGE_ASSETS = 650
 #: html-page-context: the pages' metadata (JSON-LD, citation tags) once the theme has run.
 PAGE_METADATA = 700
 #: build-finished: claims counted by status just before the report is assembled ...
