@@ -57,6 +57,19 @@ def default_favicon(app: Sphinx, config: Config) -> None:
         config.html_favicon = str(STATIC / FAVICON)
 
 
+#: Files of static/ that are notes for people, not parts of a page: an EPUB has no media type
+#: for them (the fonts carry their licence's address inside).
+EPUB_EXCLUDED = ("_static/fonts/OFL.txt", "_static/fonts/README.txt")
+
+
+def exclude_notes_from_epub(app: Sphinx, config: Config) -> None:
+    """Keep the font folder's text files out of an EPUB (``config-inited``)."""
+    excluded = getattr(config, "epub_exclude_files", None)
+    if isinstance(excluded, list):
+        # A new list: the default value's list is shared by every project of the process.
+        config.epub_exclude_files = [*excluded, *(n for n in EPUB_EXCLUDED if n not in excluded)]
+
+
 def drop_duplicate_static_paths(app: Sphinx) -> None:
     """Keep each static folder once (``builder-inited``, after sphinx-design's handler)."""
     app.config.html_static_path[:] = list(dict.fromkeys(app.config.html_static_path))
@@ -76,6 +89,7 @@ def register(app: Sphinx) -> None:
     """Register the asset hook."""
     app.connect("config-inited", add_static_paths)
     app.connect("config-inited", default_favicon)
+    app.connect("config-inited", exclude_notes_from_epub)
     app.connect("builder-inited", add_static_files)
     # 900: after sphinx-design's builder-inited handler (default priority 500).
     app.connect(
