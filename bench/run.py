@@ -348,6 +348,7 @@ class _Writer:
                     ("url", f"https://example.org/{key}/{serial}"),
                     ("urldate", "2026-11-28"),
                     ("verification", "verified"),
+                    ("seen", "The page at the address, on the day consulted."),
                     ("confidence", "high"),
                 ]
             elif kind == "article":

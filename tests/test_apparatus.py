@@ -167,6 +167,7 @@ def test_notes_lemmas_and_numbers(domain: ApparatusDomain) -> None:
             8,
             "note-zangilan",
             "Historical background",
+            ("res884",),
         ),
         EditorialNote(
             "gas",
@@ -176,6 +177,7 @@ def test_notes_lemmas_and_numbers(domain: ApparatusDomain) -> None:
             6,
             "note-gas",
             "Second page",
+            ("candidate2020",),
         ),
     ]
     assert domain.note_numbers() == {"zangilan": 1, "gas": 2, "example": 3}

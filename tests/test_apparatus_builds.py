@@ -108,7 +108,7 @@ def test_incremental_build_equals_clean_build(make_app: Any, rootdir: Path, tmp_
 
 
 def test_no_change_rebuild_still_warns(make_app: Any, rootdir: Path, tmp_path: Path) -> None:
-    for name in ("register-unknown", "note-duplicate", "note-unknown"):
+    for name in ("register-unknown", "note-duplicate", "note-unknown", "confidence"):
         srcdir = tmp_path / name
         shutil.copytree(rootdir / f"test-apparatus-warn-{name}", srcdir)
         first = build(make_app, srcdir, tmp_path / f"{name}-build", freshenv=True)

@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 ORIG = "a correction needs orig=… with the witness's reading (or kind=add for an addition)"
 NOTE_ID = "may only contain letters, digits, '-', '_' and '.'"
 DATE = "is not YYYY, YYYY-MM, YYYY-MM-DD or START/END"
+CONFIDENCE_FIX = (
+    "cite the source it rests on inside the note ({cite:p}`key`), or take the confidence out"
+)
 
 #: root -> (subtype, the exact warnings).
 CASES: dict[str, tuple[str, list[str]]] = {
@@ -115,6 +118,19 @@ CASES: dict[str, tuple[str, list[str]]] = {
             ),
         ],
     ),
+    "confidence": (
+        "note_confidence_unsourced",
+        [
+            (
+                "index.md:5: WARNING: the editorial note 'readout' states 'high confidence' but "
+                f"cites no entry of the bibliography: {CONFIDENCE_FIX}"
+            ),
+            (
+                "index.md:9: WARNING: the editorial note 'interview' states 'confidence: low' but "
+                f"cites no entry of the bibliography: {CONFIDENCE_FIX}"
+            ),
+        ],
+    ),
     "date": (
         "date_malformed",
         [
@@ -126,20 +142,27 @@ CASES: dict[str, tuple[str, list[str]]] = {
     ),
 }
 
-#: The bibliography root has two subtypes, located in the .bib file.
+#: The bibliography root has three subtypes, located in the .bib file.
 BIB_CASES = [
     (
         "bib_unresolved_without_note",
         (
-            "refs.bib:9: WARNING: the entry 'lost2020' is unresolved but has no note: say what is "
+            "refs.bib:10: WARNING: the entry 'lost2020' is unresolved but has no note: say what is "
             "known and what is not"
         ),
     ),
     (
         "bib_unknown_verification",
         (
-            "refs.bib:15: WARNING: the entry 'odd2020' has verification = {checked}; use one of: "
+            "refs.bib:16: WARNING: the entry 'odd2020' has verification = {checked}; use one of: "
             "verified, candidate, unresolved"
+        ),
+    ),
+    (
+        "bib_verified_without_seen",
+        (
+            "refs.bib:23: WARNING: the entry 'unseen2020' is verified but has no seen field: say "
+            "what of the item itself the editors saw, and where (or mark it candidate)"
         ),
     ),
 ]

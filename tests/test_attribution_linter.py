@@ -8,7 +8,20 @@ the sentence attributes a statement to someone, ``0`` when not), written for the
 - ``attribution_heldout.tsv`` (60 sentences): written after that work and never tuned on
   (measured before: precision 0.941, recall 0.533; after: 1.0, 0.9).
 
-The floors below are set from those measurements, a little under them.
+The floors below are set from those measurements, a little under them. After the verbs of
+issue 15 ("urged", "wrote … that", "stating", "calls on", "in the view of", …): the development
+sample 1.0, 1.0; the held-out sample precision 0.967, recall 0.967 (one statute-like
+"envisaged" taken for a claim, one "his call for" missed).
+
+A third sample, ``attribution_witness.tsv`` (147 sentences), is the paper's own: real sentences
+of the witness (tests/witness/), in its order, labelled ``1`` when the edition marks a claim
+in the sentence (the second pass of issue 15) and ``0`` when the sentence is the authors' own
+voice: analysis, emphasis, inference ("It is important to note that…", "one can argue",
+"seems to", "It would not be surprising…"), which must not be flagged. Sentences neither
+clearly one nor the other (a bare narration of events with no analysis, "The accusations also
+came during…") are left out. The verbs of issue 15 were chosen on this sample, so its figures
+(precision 0.984, recall 0.954; before: 0.933, 0.431) measure how well the linter fits the
+edition, not how it generalises; the held-out sample measures that.
 """
 
 from __future__ import annotations
@@ -121,6 +134,47 @@ def test_verb_forms_of_noun_like_words_are_hits() -> None:
     assert phrases("Baku claims to have destroyed the battery.") == ["claims"]
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The Council urged both sides to respect the truce.", ["urged"]),
+        ("International organizations urge ceasefire.", ["urge"]),
+        (
+            "The envoy wrote in his memoirs that the talks had failed.",
+            ["wrote in his memoirs that"],
+        ),
+        ("Kubicek has written that Moscow sees the region as its own.", ["has written that"]),
+        ("He went further stating that Russia had mediated.", ["stating"]),
+        ("Azerbaijan called on the international community to react.", ["called on"]),
+        ("In the view of the Russian establishment, this was hostile.", ["In the view of"]),
+        ("The strongest suspicion was that Moscow was behind it.", ["suspicion was that"]),
+        ("The Armenian side is considered as unreliable by Baku.", ["considered as unreliable by"]),
+        ("Russia’s occupation of Crimea and its suspected support for separatists.", ["suspected"]),
+        ("Lavrov’s recent statement encouraged Armenia.", ["’s recent statement"]),
+        ("The community’s call for an end to the war is important.", ["’s call for"]),
+    ],
+)
+def test_verbs_of_issue_15(text: str, expected: list[str]) -> None:
+    assert phrases(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Although one can argue that the support is a natural continuum, it is new.",
+        "It would be wrong to argue that Russia would not like to lose Azerbaijan.",
+        "One can expect that Shusha would be contested.",
+        "It is important to note that Russia was the largest arms exporter.",
+        "Nevertheless, at the current stage, the situation seems to have changed.",
+        "This can further be considered as another example of competitive cooperation.",
+        "His pro-Western statements challenged Armenia’s loyalty to Russia.",
+        "The writers of the report were never named.",
+    ],
+)
+def test_the_authors_reasoning_is_not_a_hit(text: str) -> None:
+    assert phrases(text) == []
+
+
 def test_extra_reporting_verbs() -> None:
     text = "The envoy opined that the deal was dead."
     assert phrases(text) == []
@@ -165,7 +219,7 @@ def score(rows: list[tuple[str, bool]]) -> Score:
     ("name", "size", "min_precision", "min_recall"),
     [
         ("attribution_sample.tsv", 100, 0.95, 0.95),
-        ("attribution_heldout.tsv", 60, 0.9, 0.85),
+        ("attribution_heldout.tsv", 60, 0.9, 0.9),
     ],
 )
 def test_precision_and_recall(
@@ -183,3 +237,23 @@ def test_precision_and_recall(
     )
     assert result.precision >= min_precision
     assert result.recall >= min_recall
+
+
+def test_precision_and_recall_on_the_witness() -> None:
+    """The paper's own sentences: the authors' voice is not flagged, attributions are."""
+    rows = load("attribution_witness.tsv")
+    assert len(rows) == 147
+    assert sum(attributed for _, attributed in rows) == 65
+    witness = " ".join(
+        (Path(__file__).parent / "witness" / "ergun-valiyev-2020.txt").read_text("utf-8").split()
+    )
+    for sentence, _ in rows:  # real sentences: each one's opening words stand in the witness
+        assert " ".join(sentence.split()[:4]) in witness, sentence
+    result = score(rows)
+    print(
+        f"attribution_witness.tsv: precision {result.precision:.3f}, "
+        f"recall {result.recall:.3f} (tp={result.true_positives} fp={result.false_positives} "
+        f"fn={result.false_negatives} tn={result.true_negatives})"
+    )
+    assert result.precision >= 0.95
+    assert result.recall >= 0.95

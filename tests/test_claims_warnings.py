@@ -146,6 +146,24 @@ CASES: dict[str, tuple[str, str]] = {
             f"has no evidence: {NEEDS} [edition.claim_status_needs_note]"
         ),
     ),
+    "claims-warn-evidence-not-in-bib": (
+        "edition.claim_evidence_not_in_bib",
+        (
+            "<srcdir>/index.md:9: WARNING: the claim 'lavrov-praised-the-talks' is contested, "
+            "but its evidence (^ed-readout) names no entry of the bibliography: give the source "
+            "an entry in the .bib file and name its key in evidence= "
+            "[edition.claim_evidence_not_in_bib]"
+        ),
+    ),
+    "claims-warn-confidence-unsourced": (
+        "edition.note_confidence_unsourced",
+        (
+            "<srcdir>/index.md:9: WARNING: the note of the claim 'lavrov-praised-the-talks' "
+            "states 'high confidence' but its evidence names no entry of the bibliography: name "
+            "the source the confidence rests on in evidence=<bib key>, or take the confidence "
+            "out [edition.note_confidence_unsourced]"
+        ),
+    ),
     "claims-warn-unmarked": (
         "edition.claim_unmarked",
         (

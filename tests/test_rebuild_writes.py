@@ -1,4 +1,5 @@
-"""An incremental build of the edition writes only what changed: nothing after no change.
+"""An incremental build of the edition writes only what changed: nothing after no change,
+every page after a change of the toolkit's code.
 
 Sphinx writes every document the extensions name at ``env-updated``; the toolkit names the
 pages built from other pages' records (claim index, apparatus, registers, chronology,
@@ -9,6 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+from critical_edition.integrity import stale
 from helpers import copy_edition, edit
 from sphinx.testing.util import SphinxTestApp
 
@@ -41,3 +44,16 @@ def test_editing_a_page_without_apparatus_rewrites_no_apparatus_page(tmp_path: P
     written = written_by_a_build(srcdir, builddir)
     assert "guide/index" in written
     assert not written & {"apparatus", "persons", "places", "chronology", "bibliography"}
+
+
+def test_a_change_of_the_toolkits_code_rereads_every_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    srcdir = copy_edition(tmp_path)
+    builddir = tmp_path / "_build"
+    first = written_by_a_build(srcdir, builddir)
+    assert written_by_a_build(srcdir, builddir) == set()
+    # As if a module of the toolkit had been edited between the builds.
+    monkeypatch.setattr(stale, "code_stamp", lambda: "edited")
+    assert written_by_a_build(srcdir, builddir) >= first - {"genindex", "search"}
+    assert written_by_a_build(srcdir, builddir) == set()

@@ -8,7 +8,7 @@ and dated events are :class:`CollectMarks`; every post-transform that fills an a
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
 from sphinx.transforms import SphinxTransform
@@ -17,6 +17,7 @@ from sphinx.util.docutils import SphinxRole
 from critical_edition.apparatus.domain import (
     ApparatusDomain,
     Lemma,
+    apparatus_domain,
 )
 from critical_edition.core import priorities
 from critical_edition.core.config import get_config
@@ -39,11 +40,6 @@ _TARGET = re.compile(r"^(?P<text>.*?)\s*<(?P<inner>[^<>]*)>\s*$", re.DOTALL)
 
 
 # --- Shared helpers ---------------------------------------------------------------------------
-
-
-def apparatus_domain(env: Any) -> ApparatusDomain:
-    """The apparatus domain of *env*."""
-    return cast("ApparatusDomain", env.get_domain("apparatus"))
 
 
 def split_target(raw: str) -> tuple[str, str, dict[str, str]]:

@@ -27,10 +27,9 @@ from critical_edition.apparatus.base import (
     ApparatusPostTransform,
     CollectMarks,
     TargetRole,
-    apparatus_domain,
     plain_words,
 )
-from critical_edition.apparatus.domain import Event, date_key
+from critical_edition.apparatus.domain import Event, apparatus_domain, date_key
 from critical_edition.core import nodes as ed
 from critical_edition.core import priorities
 from critical_edition.core.diagnostics import Subtype

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
 from sphinx.domains import ObjType
 
+from critical_edition.claims.domain import edition_domain
 from critical_edition.core.config import get_config
 from critical_edition.core.xrefs import LocatedXRefRole, RecordDomain
 
@@ -104,6 +105,8 @@ class EditorialNote:
     line: int | None
     anchor: str
     section: str = ""
+    #: The bib keys the note cites (``{cite:p}`` and friends inside it), in order.
+    cites: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -195,7 +198,7 @@ class ApparatusDomain(RecordDomain):
         "entry": LocatedXRefRole(warn_dangling=True),
     }
     #: Bump when the stored layout changes.
-    data_version = 1
+    data_version = 2  # 2: EditorialNote.cites
     initial_data: ClassVar[dict[str, Any]] = {
         **{key: {} for key in RECORD_KEYS},
         # docname -> ids of the citation references that stand in editorial matter
@@ -295,7 +298,7 @@ class ApparatusDomain(RecordDomain):
     @property
     def edition(self) -> EditionDomain:
         """The claims domain, for the actor register and the reading order."""
-        return cast("EditionDomain", self.env.get_domain("ed"))
+        return edition_domain(self.env)
 
     def in_scope(self, docname: str) -> bool:
         """Whether the apparatus pages list the records of *docname*.
@@ -499,7 +502,7 @@ def pages_to_rewrite(app: object, env: BuildEnvironment) -> list[str]:
     apparatus and citations, rewrites none of them. When note numbers or register names
     changed, so are the pages with lemmas or mentions, which show them.
     """
-    domain = cast("ApparatusDomain", env.get_domain("apparatus"))
+    domain = apparatus_domain(env)
     if not domain.touched:
         return []
     bibtex = cast("Any", env.get_domain("cite"))
@@ -521,3 +524,11 @@ def pages_to_rewrite(app: object, env: BuildEnvironment) -> list[str]:
         for key in ("emendations", "lemmas", "mentions", "events"):
             pages.update(docname for docname, records in domain.data[key].items() if records)
     return sorted(pages & set(env.found_docs))
+
+
+def apparatus_domain(env: BuildEnvironment) -> ApparatusDomain:
+    """The apparatus domain of *env*, typed (registered by ``setup_apparatus``)."""
+    domain = env.get_domain(ApparatusDomain.name)
+    if not isinstance(domain, ApparatusDomain):  # another extension took the name
+        raise TypeError(f"the domain {ApparatusDomain.name!r} is not the toolkit's: {domain!r}")
+    return domain

@@ -33,8 +33,10 @@ from critical_edition.apparatus.domain import (
     EmendationKind,
     Lemma,
     NoteKind,
+    apparatus_domain,
     pages_to_rewrite,
 )
+from critical_edition.claims.checks import CONFIDENCE, bib_keys
 from critical_edition.core import nodes as ed
 from critical_edition.core import priorities
 from critical_edition.core.diagnostics import Subtype, warn
@@ -62,7 +64,6 @@ _TARGET = re.compile(r"^(?P<text>.*?)\s*<(?P<inner>[^<>]*)>\s*$", re.DOTALL)
 from critical_edition.apparatus.base import (
     ApparatusPostTransform,
     TargetRole,
-    apparatus_domain,
     plain_words,
     witness_mode,
 )
@@ -262,6 +263,7 @@ class CollectApparatus(SphinxTransform):
                     line=note.line,
                     anchor=note["ids"][0],
                     section=section_title(note),
+                    cites=_cited_keys(note),
                 ),
             )
         seen: dict[str, int] = {}
@@ -482,9 +484,36 @@ def _detach_copy(node: nodes.Node, docname: str) -> None:
 # --- Checks -------------------------------------------------------------------------------------
 
 
+def _cited_keys(note: nodes.Element) -> tuple[str, ...]:
+    """The bib keys cited inside *note*, each once, in order."""
+    from sphinxcontrib.bibtex.citation_target import parse_citation_targets
+
+    keys: dict[str, None] = {}
+    for ref in note.findall(addnodes.pending_xref):
+        if ref.get("refdomain") == "cite":
+            keys.update((t.key, None) for t in parse_citation_targets(str(ref["reftarget"])))
+    return tuple(keys)
+
+
+def check_confidence(notes: list[EditorialNote], keys: set[str]) -> None:
+    """A note that states a confidence cites an entry of the bibliography."""
+    for note in notes:
+        stated = CONFIDENCE.search(note.text)
+        if stated and not any(key in keys for key in note.cites):
+            warn(
+                f"the editorial note {note.id!r} states {stated[0]!r} but cites no entry of the "
+                "bibliography: cite the source it rests on inside the note ({cite:p}`key`), "
+                "or take the confidence out",
+                Subtype.NOTE_CONFIDENCE_UNSOURCED,
+                (note.docname, note.line),
+            )
+
+
 def check_apparatus(app: Sphinx, builder: object = None) -> None:
-    """Duplicate note ids and lemmas naming no note (``write-started``: every build)."""
+    """Duplicate note ids, lemmas naming no note, and notes stating a confidence without a
+    source (``write-started``: every build)."""
     domain = apparatus_domain(app.env)
+    check_confidence(domain.notes(), bib_keys(app.builder))
     first: dict[str, EditorialNote] = {}
     for note in domain.notes():
         if note.id in first:

@@ -31,11 +31,16 @@ from critical_edition.apparatus.base import (
     ApparatusPostTransform,
     CollectMarks,
     TargetRole,
-    apparatus_domain,
     plain_words,
     witness_mode,
 )
-from critical_edition.apparatus.domain import Entity, EntityKind, Mention, index_form
+from critical_edition.apparatus.domain import (
+    Entity,
+    EntityKind,
+    Mention,
+    apparatus_domain,
+    index_form,
+)
 from critical_edition.core import nodes as ed
 from critical_edition.core import priorities
 from critical_edition.core.diagnostics import Subtype, warn

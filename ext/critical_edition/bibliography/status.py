@@ -15,7 +15,8 @@ that holds the bibliography, after sphinxcontrib-bibtex has made its entries:
   read-phase collector below records the first of these.
 
 Checks (``write-started``): an unresolved or candidate entry must have a note saying what is
-unknown; a ``verification`` value must be one of the three.
+unknown; a verified entry a ``seen`` field saying what of the item itself was seen; a
+``verification`` value must be one of the three.
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.transforms import SphinxTransform
 
-from critical_edition.apparatus.base import ApparatusPostTransform, apparatus_domain
+from critical_edition.apparatus.base import ApparatusPostTransform
+from critical_edition.apparatus.domain import apparatus_domain
 from critical_edition.apparatus.supplied import CLASS as SUPPLIED_CLASS
 from critical_edition.bibliography.style import VERIFICATION_LABELS
 from critical_edition.core import nodes as ed
@@ -214,7 +216,8 @@ def _entry_lines(paths: list[Path]) -> dict[str, tuple[str, int]]:
 
 
 def check_verification(app: Sphinx, builder: object = None) -> None:
-    """Every status is known; unresolved and candidate entries say what is unknown."""
+    """Every status is known; verified entries say what was seen (``seen``), unresolved and
+    candidate entries what is unknown (``note``)."""
     cite = cast("Any", app.env.get_domain("cite"))
     bibdata = getattr(cite, "bibdata", None)
     if bibdata is None:
@@ -232,6 +235,13 @@ def check_verification(app: Sphinx, builder: object = None) -> None:
                 f"the entry {key!r} has verification = {{{status}}}; use one of: "
                 + ", ".join(VERIFICATION_LABELS),
                 Subtype.BIB_UNKNOWN_VERIFICATION,
+                location,
+            )
+        elif status == "verified" and not str(entry.fields.get("seen", "")).strip():
+            warn(
+                f"the entry {key!r} is verified but has no seen field: say what of the item "
+                "itself the editors saw, and where (or mark it candidate)",
+                Subtype.BIB_VERIFIED_WITHOUT_SEEN,
                 location,
             )
         elif status != "verified" and not str(entry.fields.get("note", "")).strip():

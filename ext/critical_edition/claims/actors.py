@@ -10,12 +10,13 @@ appended after all documents are read (see :mod:`.indexes`).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 
+from critical_edition.claims.domain import edition_domain
 from critical_edition.core import nodes as ed
 from critical_edition.core.diagnostics import Subtype, warn
 from critical_edition.core.markup import split_list
@@ -24,8 +25,6 @@ from critical_edition.core.model import Actor, ActorType
 if TYPE_CHECKING:
     from docutils.nodes import Node
     from sphinx.application import Sphinx
-
-    from critical_edition.claims.domain import EditionDomain
 
 
 class ActorDirective(SphinxDirective):
@@ -81,7 +80,7 @@ class ActorDirective(SphinxDirective):
             line=self.lineno,
             anchor=anchor,
         )
-        domain = cast("EditionDomain", self.env.get_domain("ed"))
+        domain = edition_domain(self.env)
         domain.add_actor(actor)
         domain.note_index_doc(self.env.docname)
 

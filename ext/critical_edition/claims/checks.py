@@ -8,14 +8,25 @@ problems as a clean one.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+import re
+from typing import TYPE_CHECKING
 
+from critical_edition.claims.domain import edition_domain
 from critical_edition.core.diagnostics import Subtype, warn
 
 if TYPE_CHECKING:
     from sphinx.builders import Builder
 
     from critical_edition.claims.domain import EditionDomain
+
+
+#: A confidence a note states: "high confidence", "(medium-high confidence)", "confidence: low"
+#: ("no confidence rating" states none).
+CONFIDENCE = re.compile(
+    r"\b(?:(?:very\s+)?(?:high|medium|moderate|low)(?:[-–](?:high|medium|low))?\s+confidence"
+    r"|confidence(?:\s+(?:is|was))?\s*[:=]?\s*(?:very\s+)?(?:high|medium|moderate|low))\b",
+    re.IGNORECASE,
+)
 
 
 def bib_keys(builder: Builder) -> set[str]:
@@ -50,7 +61,9 @@ def check_actors(domain: EditionDomain) -> None:
 
 
 def check_claims(domain: EditionDomain, keys: set[str]) -> None:
-    """Every claim names known actors and sources, and no two claims share an id.
+    """Every claim names known actors and sources, and no two claims share an id; a contested or
+    corrected claim's evidence, and that of a note stating a confidence, includes an entry of
+    the bibliography.
 
     Typed links between claims are checked by :func:`check_links`.
     """
@@ -67,7 +80,31 @@ def check_claims(domain: EditionDomain, keys: set[str]) -> None:
                     location,
                 )
         footnotes = domain.footnotes_by_doc.get(claim.docname, frozenset())
-        for source in (*claim.sources, *claim.evidence):
+        # A contested or corrected claim's evidence must include an entry of the bibliography;
+        # when none of it is one, that single warning says so (not one per unknown key).
+        unbacked = (
+            claim.status.needs_note
+            and bool(claim.evidence)
+            and not any(key in keys for key in claim.evidence)
+        )
+        if unbacked:
+            warn(
+                f"the claim {claim.id!r} is {claim.status.value}, but its evidence "
+                f"({', '.join(claim.evidence)}) names no entry of the bibliography: give the "
+                "source an entry in the .bib file and name its key in evidence=",
+                Subtype.CLAIM_EVIDENCE_NOT_IN_BIB,
+                location,
+            )
+        stated = CONFIDENCE.search(claim.note)
+        if stated and not unbacked and not any(key in keys for key in claim.evidence):
+            warn(
+                f"the note of the claim {claim.id!r} states {stated[0]!r} but its evidence names "
+                "no entry of the bibliography: name the source the confidence rests on in "
+                "evidence=<bib key>, or take the confidence out",
+                Subtype.NOTE_CONFIDENCE_UNSOURCED,
+                location,
+            )
+        for source in (*claim.sources, *(() if unbacked else claim.evidence)):
             known = source[1:] in footnotes if source.startswith("^") else source in keys
             if not known and not (claim.sources_implicit and source in claim.sources):
                 what = (
@@ -115,7 +152,7 @@ def run_checks(app: object, builder: Builder | None = None) -> None:
     """Run every corpus-wide claim check (connected to ``write-started``)."""
     if builder is None:
         builder = app.builder  # type: ignore[attr-defined]
-    domain = cast("EditionDomain", builder.env.get_domain("ed"))
+    domain = edition_domain(builder.env)
     check_actors(domain)
     check_claims(domain, bib_keys(builder))
     check_links(domain)

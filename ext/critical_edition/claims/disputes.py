@@ -9,12 +9,13 @@ link into the text. HTML lays them out as a sphinx-design grid of cards; other b
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 from sphinx_design.shared import create_component
 
+from critical_edition.claims.domain import edition_domain
 from critical_edition.claims.indexes import ClaimsPostTransform, status_badge
 from critical_edition.core import nodes as ed
 from critical_edition.core.tables import table
@@ -23,7 +24,6 @@ if TYPE_CHECKING:
     from docutils.nodes import Node
     from sphinx.application import Sphinx
 
-    from critical_edition.claims.domain import EditionDomain
     from critical_edition.core.model import Actor, Claim
 
 
@@ -31,7 +31,7 @@ class DisputesDirective(SphinxDirective):
     """``{disputes}``: the disputed points of the edition, filled after reading."""
 
     def run(self) -> list[Node]:
-        domain = cast("EditionDomain", self.env.get_domain("ed"))
+        domain = edition_domain(self.env)
         domain.note_index_doc(self.env.docname)
         node = ed.disputes_index()
         self.set_source_info(node)

@@ -306,7 +306,7 @@ def note_changes(
     app: object, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
 ) -> list[str]:
     """Remember whether this build reads or removes anything (``env-get-outdated``)."""
-    domain = cast("EditionDomain", env.get_domain("ed"))
+    domain = edition_domain(env)
     domain.data["corpus_changed"] = bool(added or changed or removed)
     return []
 
@@ -322,7 +322,7 @@ def pages_to_rewrite(app: object, env: BuildEnvironment) -> list[str]:
     with no change rewrites nothing. When the register itself changed (an actor renamed, say),
     every page with claims is rewritten too, since its cards show the actors' names.
     """
-    domain = cast("EditionDomain", env.get_domain("ed"))
+    domain = edition_domain(env)
     if not domain.data.get("corpus_changed", True):
         return []
     pages: set[str] = set()
@@ -344,6 +344,14 @@ def pages_to_rewrite(app: object, env: BuildEnvironment) -> list[str]:
         domain.data["register_fingerprint"] = fingerprint
         pages.update(docname for docname, claims in domain.claims_by_doc.items() if claims)
     return sorted(pages & set(env.found_docs))
+
+
+def edition_domain(env: BuildEnvironment) -> EditionDomain:
+    """The claims' domain of *env*, typed (registered by ``setup_claims``)."""
+    domain = env.get_domain(EditionDomain.name)
+    if not isinstance(domain, EditionDomain):  # another extension took the name "ed"
+        raise TypeError(f"the domain {EditionDomain.name!r} is not the toolkit's: {domain!r}")
+    return domain
 
 
 def edition_claims(env: BuildEnvironment) -> list[Claim]:

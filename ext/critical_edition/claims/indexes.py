@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 from sphinx import addnodes
@@ -20,6 +20,7 @@ from sphinx_design.badges_buttons import create_bdg_classes
 from sphinx_design.shared import create_component
 
 from critical_edition.claims.checks import bib_keys
+from critical_edition.claims.domain import edition_domain
 from critical_edition.core import nodes as ed
 from critical_edition.core import priorities
 from critical_edition.core.model import Actor, Claim, ClaimStatus
@@ -59,7 +60,7 @@ class ClaimsPostTransform(EditionPostTransform):
 
     @property
     def domain(self) -> EditionDomain:
-        return cast("EditionDomain", self.env.get_domain("ed"))
+        return edition_domain(self.env)
 
     def actor_link(self, actor_id: str, lookup: dict[str, Actor]) -> nodes.Node:
         actor = lookup.get(actor_id.casefold())

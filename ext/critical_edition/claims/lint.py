@@ -45,12 +45,17 @@ REPORTING_VERBS = (
     "argue",
     "argued",
     "argues",
+    "arguing",
+    "asked",
+    "asking",
     "asserted",
     "asserts",
+    "assure",
     "assured",
     "assures",
     "blamed",
     "blames",
+    "blaming",
     "claim",
     "claimed",
     "claims",
@@ -60,8 +65,12 @@ REPORTING_VERBS = (
     "confirmed",
     "confirms",
     "contended",
+    "declarations",
     "declared",
     "declares",
+    "demanded",
+    "demanding",
+    "demands",
     "denied",
     "denies",
     "denounced",
@@ -69,27 +78,43 @@ REPORTING_VERBS = (
     "emphasises",
     "emphasized",
     "emphasizes",
+    "echoed",
+    "echoes",
+    "envisaged",
+    "envisioned",
     "explained",
     "explains",
     "insisted",
     "insists",
     "noted",
+    "offered",
     "promised",
     "promises",
+    "questioned",
+    "recognising",
+    "recognizing",
     "reiterated",
     "reiterates",
     "reported",
     "reports",
     "said",
+    "saying",
     "says",
     "speculated",
     "speculates",
     "stated",
     "states",
+    "stating",
     "stressed",
     "stresses",
+    "suspected",
     "tells",
     "told",
+    "urge",
+    "urged",
+    "urges",
+    "urging",
+    "voiced",
     "warned",
     "warns",
 )
@@ -106,6 +131,7 @@ THAT_VERBS = (
     "maintains",
     "observed",
     "pointed out",
+    "reasoning",
     "recalled",
     "suggested",
     "suggests",
@@ -124,6 +150,19 @@ IMPERSONAL = (
     r"as (?:[\w-]+ ){1,5}put it",
     r"described (?:[\w-]+ ){1,6}?as",
     r"rejected (?:the |these |those |all |such )?(?:accusations?|allegations?|claims?|charges?)",
+    # "wrote in his memoirs that", "has written that": a gap of a few words before "that".
+    r"(?:wrote|writes|(?:has|have|had) written)(?: [\w,’'-]+){0,6}? that",
+    r"in (?:the|his|her|their|its) view(?: of)?",
+    r"call(?:s|ed|ing)? on",
+    r"(?:[’']s|their|its) calls? for",
+    r"raised (?:\w+ )?concerns?",
+    r"published (?:[\w-]+ ){0,3}?that",
+    r"considers? (?:[\w-]+ ){1,5}?as",
+    r"considered (?:as )?(?:[\w“”\"’'-]+ ){0,4}?by",
+    r"(?:suspicions?|beliefs?|speculations?) (?:was|were|is|are) that",
+    r"there (?:was|were|have been|has been) (?:\w+ )?(?:speculations?|rumou?rs|allegations)",
+    r"in an? (?:recent |later |earlier |official |joint )?statement",
+    r"[’']s (?:\w+ )?statement",
 )
 
 
@@ -169,12 +208,19 @@ _ADJECTIVE_CONTEXT = re.compile(
 #: of someone's mind: "Russia appears to believe that".
 _AUTHORS_VOICE = re.compile(
     r"\b(?:(?:should|must|can|may|could|will|to)\s+(?:\w+\s+)?be|"
-    r"(?:appears?|appeared|seems?|seemed)\s+to)\s+$",
+    r"(?:appears?|appeared|seems?|seemed)\s+to|"
+    # "one can argue", "we would argue", "one cannot refer": the authors' own reasoning
+    r"(?:one|we|i)(?:\s+(?:can|cannot|could|may|might|must|should|would|will)(?:\s+not)?)?|"
+    # "it would be wrong to argue", "it is fair to say"
+    r"(?:wrong|right|fair|safe|possible|impossible|difficult|hard|easy|reasonable|tempting|"
+    r"important|misleading)\s+to)\s+$",
     re.IGNORECASE,
 )
 #: "admitted" in the passive means let in ("was admitted to the United Nations").
 _PASSIVE = re.compile(r"\b(?:is|are|was|were|be|been|being)\s+$", re.IGNORECASE)
-_NOUN_FORMS = {"states", "claims", "claim", "reports"}
+_NOUN_FORMS = {"states", "claims", "claim", "reports", "demands"}
+#: Participles that attribute even as adjectives ("its suspected support", "alleged support").
+_ATTRIBUTING_ADJECTIVES = {"alleged", "suspected", "purported"}
 
 
 def find_attributions(text: str, extra_verbs: Iterable[str] = ()) -> list[Hit]:
@@ -186,7 +232,11 @@ def find_attributions(text: str, extra_verbs: Iterable[str] = ()) -> list[Hit]:
         before, after = text[: match.start()], text[match.end() :]
         if word in _NOUN_FORMS and (_NOUN_CONTEXT.search(before) or _NOUN_FOLLOWS.match(after)):
             continue
-        if (word.endswith("ed") or word == "said") and _ADJECTIVE_CONTEXT.search(before):
+        if (
+            (word.endswith("ed") or word == "said")
+            and word not in _ATTRIBUTING_ADJECTIVES
+            and _ADJECTIVE_CONTEXT.search(before)
+        ):
             continue
         if _AUTHORS_VOICE.search(before) or (word == "admitted" and _PASSIVE.search(before)):
             continue

@@ -22,6 +22,7 @@ from sphinx import addnodes
 from sphinx.transforms import SphinxTransform
 from sphinx.util.docutils import SphinxDirective, SphinxRole
 
+from critical_edition.claims.domain import edition_domain
 from critical_edition.core import nodes as ed
 from critical_edition.core import priorities
 from critical_edition.core.config import get_config
@@ -42,7 +43,6 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
 
-    from critical_edition.claims.domain import EditionDomain
 
 #: The options naming other claims: one per kind of typed link (comma-separated claim ids).
 LINK_OPTIONS = tuple(kind.value for kind in LinkKind)
@@ -284,7 +284,7 @@ class ClaimIndexDirective(SphinxDirective):
     """``{claim-index}``: the table of every claim, with counts, filled after reading."""
 
     def run(self) -> list[Node]:
-        domain = cast("EditionDomain", self.env.get_domain("ed"))
+        domain = edition_domain(self.env)
         domain.note_index_doc(self.env.docname)
         node = ed.claim_index()
         self.set_source_info(node)
@@ -396,7 +396,7 @@ class CollectClaims(SphinxTransform):
     default_priority = priorities.COLLECT_CLAIMS
 
     def apply(self, **kwargs: object) -> None:
-        domain = cast("EditionDomain", self.env.get_domain("ed"))
+        domain = edition_domain(self.env)
         docname = self.env.docname
         labels = [str(name) for fn in self.document.findall(nodes.footnote) for name in fn["names"]]
         domain.set_footnote_labels(docname, labels)
@@ -475,7 +475,7 @@ def record_footnote_marks(app: Sphinx, doctree: nodes.document) -> None:
             continue
         for name in footnote["names"]:
             marks[str(name)] = (footnote["ids"][0], label.astext())
-    domain = cast("EditionDomain", app.env.get_domain("ed"))
+    domain = edition_domain(app.env)
     domain.set_footnote_marks(app.env.docname, marks)
 
 

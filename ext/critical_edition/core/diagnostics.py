@@ -89,6 +89,13 @@ class Subtype(enum.Enum):
         "itself.",
         "Name the other claim's id; a claim cannot bear on itself.",
     )
+    CLAIM_EVIDENCE_NOT_IN_BIB = SubtypeInfo(
+        "claims",
+        "A claim marked contested or corrected names evidence, but none of it is an entry of the "
+        "bibliography (only footnotes, or keys no .bib file holds).",
+        "Give the source the editors rely on an entry in the .bib file (with what is known of "
+        "it) and name its key in ``evidence=``.",
+    )
     CLAIM_UNMARKED = SubtypeInfo(
         "claims",
         "The attribution linter found a statement that looks attributed but is not marked.",
@@ -271,6 +278,15 @@ class Subtype(enum.Enum):
         "A lemma refers to an editorial note id that no note declares.",
         "Correct the id, or add the note with the ``ednote`` directive.",
     )
+    NOTE_CONFIDENCE_UNSOURCED = SubtypeInfo(
+        "apparatus",
+        'An editorial note, or a claim\'s ``note=``, states a confidence ("high confidence", '
+        '"(low confidence)", "confidence: medium") but cites no entry of the bibliography (a '
+        "claim's note: its ``evidence=`` names none).",
+        "Cite the source the confidence rests on inside the note, e.g. ``{cite:p}`key``` (for a "
+        "claim, name its key in ``evidence=``), giving it a .bib entry first if it has none; or "
+        "take the confidence out.",
+    )
     # --- the apparatus: registers of persons, organisations, places (registers.py) ---------------
     REGISTER_MALFORMED = SubtypeInfo(
         "registers",
@@ -302,6 +318,13 @@ class Subtype(enum.Enum):
         "A .bib entry marked ``verification = {unresolved}`` (or candidate) has no ``note`` "
         "saying what is known and what is not.",
         "Add a ``note`` field: what the citation gives, what was searched, what is unknown.",
+    )
+    BIB_VERIFIED_WITHOUT_SEEN = SubtypeInfo(
+        "citations",
+        "A .bib entry marked ``verification = {verified}`` has no ``seen`` field (or an empty "
+        "one) saying what the editors saw of the item.",
+        "Add ``seen = {…}``: what of the item itself was seen, and where (a copy, a page, an "
+        "archive); if the item itself was not seen, mark it candidate instead.",
     )
     BIB_UNKNOWN_VERIFICATION = SubtypeInfo(
         "citations",

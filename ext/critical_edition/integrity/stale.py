@@ -1,10 +1,13 @@
-"""Incremental = clean (env-updated, build-finished): stale navigation and removed pages' outputs."""
+"""Incremental = clean (env-get-outdated to build-finished): code changes, navigation, removed pages."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from sphinx.util import logging
 
 from critical_edition.core.envdata import swap
 from critical_edition.core.findings import build_state
@@ -12,6 +15,46 @@ from critical_edition.core.findings import build_state
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
+
+logger = logging.getLogger(__name__)
+
+
+#: Digest of the toolkit's code at the last build (environment).
+_ENV_CODE = "critical_edition_code"
+#: The toolkit's package folder; its modules and data decide what every page looks like.
+_PACKAGE = Path(__file__).resolve().parent.parent
+#: The files whose change can change a page (the stylesheets and scripts are copied anew and
+#: versioned by Sphinx on every build; these are not).
+_CODE_PATTERNS = ("*.py", "*.json", "*.sty", "*.tmpl")
+
+
+@functools.cache
+def code_stamp() -> str:
+    """A digest of the toolkit's code as installed (read once per process)."""
+    digest = hashlib.sha256()
+    for pattern in _CODE_PATTERNS:
+        for path in sorted(_PACKAGE.rglob(pattern)):
+            digest.update(path.relative_to(_PACKAGE).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def pages_after_a_code_change(
+    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    """Every document, when the toolkit's code changed since the last build (``env-get-outdated``).
+
+    Sphinx re-reads a document when its source, its dependencies or the configuration change,
+    not when an extension's code does: a page read by the old code would keep the old code's
+    output (its cards, its bibliography entries) until a clean build. An editor changing the
+    toolkit while ``make serve`` runs sees every page again instead.
+    """
+    stamp = code_stamp()
+    previous = swap(env, _ENV_CODE, stamp)
+    if previous is None or previous == stamp:
+        return []
+    logger.info("critical_edition: the toolkit's code changed; every document is read again")
+    return sorted(env.found_docs)
 
 
 #: Digest of the table of contents and the page titles at the last build (environment).
@@ -62,7 +105,9 @@ def remove_outputs_of_removed_pages(app: Sphinx, exception: BaseException | None
 
 
 def register(app: Sphinx) -> None:
-    """Connect the two repairs."""
+    """Connect the three repairs."""
+    # env-get-outdated: a change of the toolkit's code makes every page stale.
+    app.connect("env-get-outdated", pages_after_a_code_change)
     # env-updated: a changed table of contents or title makes every page's navigation stale.
     app.connect("env-updated", pages_with_stale_navigation)
     # build-finished: outputs of removed documents go, as in a clean build.

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
+from critical_edition.claims.domain import edition_domain
 from critical_edition.core import atomic
 from critical_edition.core.config import get_config
 from critical_edition.core.model import LinkKind
@@ -19,7 +20,6 @@ from critical_edition.core.model import LinkKind
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
-    from critical_edition.claims.domain import EditionDomain
     from critical_edition.core.model import Claim
 
 SCHEMA_PATH = Path(__file__).parent.parent / "schema" / "claims.schema.json"
@@ -51,7 +51,7 @@ def claim_record(claim: Claim, names: dict[str, str], uri: str) -> dict[str, Any
 
 def claims_as_json(app: Sphinx) -> list[dict[str, Any]]:
     """Every claim of the edition as JSON-ready objects, in reading order."""
-    domain = cast("EditionDomain", app.env.get_domain("ed"))
+    domain = edition_domain(app.env)
     names = {key: actor.name for key, actor in domain.actor_lookup().items()}
     builder = app.builder
     return [
