@@ -66,6 +66,10 @@ edition_lint_documents = paper_pages
 # Only the paper's claims go into the claim index, the register and claims.json (the toolkit
 # guide's examples are claims too, but not the paper's).
 edition_index_documents = paper_pages
+# Citable passages: each paragraph of the paper gets an anchor (p-introduction-3) and its number
+# in the margin, counting the witness's paragraphs only (editorial notes, supplied text and
+# footnotes are not counted), so that the anchors stay when the apparatus changes.
+edition_passage_documents = paper_pages
 
 # -- Apparatus ---------------------------------------------------------------------------------
 # The pages of the edition proper: their emendations, notes, names, dates and citations are the

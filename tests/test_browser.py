@@ -843,6 +843,27 @@ def test_edition_notes_sit_in_the_margin(visit: Visit, edition: support.LocalSer
     assert visit.problems() == []
 
 
+def test_cite_a_passage(visit: Visit, edition: support.LocalServer) -> None:
+    """A paragraph's number stands left of it on a desktop; its button, named for the keyboard
+    and screen readers, copies the citation with the edition's version and the passage's URL."""
+    page = visit(edition, "introduction.html")
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=edition.origin)
+    number = page.locator('a.ed-passage-number[href="#p-introduction-3"]')
+    paragraph = page.locator("p#p-introduction-3")
+    number_box, text_box = number.bounding_box(), paragraph.bounding_box()
+    assert number_box["x"] + number_box["width"] <= text_box["x"], (number_box, text_box)
+    button = page.get_by_role("button", name="Cite paragraph 3")
+    button.focus()
+    expect(button).to_be_visible()
+    page.keyboard.press("Enter")
+    expect(page.locator(".ed-passage-status")).to_have_text("Citation of paragraph 3 copied.")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.startswith("An Account on Karabakh War")
+    assert ", version 1.0, \u201cIntroduction\u201d, \u00b6\u00a03, " in copied
+    assert copied.endswith(edition.url("introduction.html#p-introduction-3"))
+    assert visit.problems() == []
+
+
 @pytest.mark.parametrize("phone", [False, True], ids=["desktop", "phone"])
 def test_screenshots(visit: Visit, edition: support.LocalServer, phone: bool) -> None:
     """Screenshots of the landing page, a text page and a claim card, for a person to look at."""

@@ -34,6 +34,7 @@ NODES = {
     "register_entry": ("apparatus-basic", "persons", ".ed-register-entry"),
     "timeline": ("apparatus-basic", "chronology", "svg"),
     "bib_status": ("apparatus-basic", "bibliography", ".ed-bib-status"),
+    "passage_number": ("passages", "text", "a.ed-passage-number"),
 }
 
 

@@ -1,19 +1,25 @@
 """Command line: ``critical-edition diff OLD NEW`` compares two ``claims.json`` exports.
 
 It lists the claims added, removed, re-attributed (their speakers changed) and whose editorial
-status changed, matching claims by id. ``--json`` prints the same as one JSON object. Exit
-status: 0 when the comparison ran (whether or not the files differ), 2 when a file cannot be
-read as a claims export.
+status changed, matching claims by id. With ``--git`` OLD and NEW are git revisions, each built
+into a temporary folder for its export (:mod:`.revisions`). ``--json`` prints the same as one
+JSON object, ``--markdown`` as a changelog section for a MyST page. Exit status: 0 when the
+comparison ran (whether or not the files differ), 2 when a file cannot be read as a claims
+export or a revision cannot be built.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from critical_edition.cli.revisions import RevisionError, export_of
 
 #: Exit statuses (as ``critical-edition check``'s).
 OK, FAILED = 0, 2
@@ -117,16 +123,67 @@ def as_json(diff: ClaimsDiff) -> dict[str, Any]:
     }
 
 
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$&\"'=^])")
+
+
+def _md(text: object) -> str:
+    """*text* as literal Markdown (MyST): one line, every ASCII punctuation mark escaped."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def as_markdown(diff: ClaimsDiff, old_count: int, new_count: int) -> str:
+    """The report as a changelog section: a summary line, then one list per kind of change."""
+    summary = (
+        f"Claims: {old_count} before, {new_count} after; {len(diff.added)} added, "
+        f"{len(diff.removed)} removed, {len(diff.reattributed)} re-attributed, "
+        f"{len(diff.status_changed)} with a changed status."
+    )
+    lines = [summary]
+    sections = [
+        ("Claims added", [_md(_line(c)) for c in diff.added]),
+        ("Claims removed", [_md(_line(c)) for c in diff.removed]),
+        (
+            "Claims re-attributed",
+            [
+                f"{_md(c['id'])}: {_md(', '.join(o))} \u2192 {_md(', '.join(n))}"
+                for c, o, n in diff.reattributed
+            ],
+        ),
+        (
+            "Statuses changed",
+            [f"{_md(c['id'])}: {_md(o)} \u2192 {_md(n)}" for c, o, n in diff.status_changed],
+        ),
+    ]
+    for title, items in sections:
+        if items:
+            lines += ["", f"### {title}", "", *(f"- {item}" for item in items)]
+    return "\n".join(lines)
+
+
+def _read_both(args: argparse.Namespace) -> tuple[dict[str, Any], dict[str, Any]]:
+    if not args.git:
+        return read_export(Path(args.old)), read_export(Path(args.new))
+    repo = Path(args.repo)
+    with tempfile.TemporaryDirectory(prefix="critical-edition-diff-") as workdir:
+        exports = [
+            export_of(repo, revision, args.docs, args.export, Path(workdir))
+            for revision in (args.old, args.new)
+        ]
+        return read_export(exports[0]), read_export(exports[1])
+
+
 def run_diff(args: argparse.Namespace) -> int:
     """Compare the two exports and print what changed; return the exit status."""
     try:
-        old, new = read_export(Path(args.old)), read_export(Path(args.new))
-    except ExportError as error:
+        old, new = _read_both(args)
+    except (ExportError, RevisionError) as error:
         print(f"critical-edition diff: {error}", file=sys.stderr)
         return FAILED
     diff = compare(old, new)
     if args.json:
         print(json.dumps(as_json(diff), ensure_ascii=False, indent=2, sort_keys=True))
+    elif args.markdown:
+        print(as_markdown(diff, len(old), len(new)))
     else:
         print(as_text(diff, len(old), len(new)))
     return OK
@@ -138,10 +195,30 @@ def add_subcommand(subparsers: argparse._SubParsersAction[argparse.ArgumentParse
         "diff",
         help="compare two claims.json exports",
         description="List the claims added, removed, re-attributed and with a changed status "
-        "between two claims.json files (claims are matched by id). Exit status: 0 compared, "
-        "2 a file is no claims export.",
+        "between two claims.json files, or two git revisions of the edition (claims are "
+        "matched by id). Exit status: 0 compared, 2 a file is no claims export or a revision "
+        "cannot be built.",
     )
-    parser.add_argument("old", help="the earlier claims.json")
-    parser.add_argument("new", help="the later claims.json")
-    parser.add_argument("--json", action="store_true", help="print the changes as JSON")
+    parser.add_argument("old", help="the earlier claims.json (with --git: revision)")
+    parser.add_argument("new", help="the later claims.json (with --git: revision)")
+    parser.add_argument(
+        "--git",
+        action="store_true",
+        help="OLD and NEW are git revisions (tags, branches, commits): each is extracted into a "
+        "temporary folder and its documentation built for its claims.json",
+    )
+    parser.add_argument("--repo", default=".", help="with --git: the repository (default: .)")
+    parser.add_argument(
+        "--docs", default="docs", help="with --git: the documentation folder (default: docs)"
+    )
+    parser.add_argument(
+        "--export",
+        default="claims.json",
+        help="with --git: the export's name in the HTML output (default: claims.json)",
+    )
+    output = parser.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help="print the changes as JSON")
+    output.add_argument(
+        "--markdown", action="store_true", help="print the changes as a changelog section"
+    )
     parser.set_defaults(run=run_diff)

@@ -140,6 +140,14 @@ class EditionConfig:
         "chronology, general index, bibliography backlinks); markup elsewhere (a guide's "
         "examples) renders but is not listed. Empty: every document.",
     )
+    passage_documents: tuple[str, ...] = _setting(
+        (),
+        "env",
+        "Glob patterns of the documents whose paragraphs get citable anchors (``p-<page>-<n>``, "
+        "counting the witness's paragraphs only) and a number in the margin. Empty: the "
+        "documents of edition_index_documents, or none when that is empty too; ``['*']``: "
+        "every document.",
+    )
     bibliography_backlinks: bool = _setting(
         True,
         "env",

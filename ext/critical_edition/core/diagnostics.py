@@ -312,6 +312,13 @@ class Subtype(enum.Enum):
         "period ``START/END``), or a period ends before it starts.",
         "Write ``{date}`TEXT <1991-09-02>``` or ``{date}`TEXT <2020-07-29/2020-08-06>```.",
     )
+    # --- the apparatus: citable passages (passages.py) ----------------------------------------
+    PASSAGE_ANCHOR_TAKEN = SubtypeInfo(
+        "apparatus",
+        "A paragraph's citable anchor (``p-<page>-<n>``) is already the id of something else "
+        "on the page, a label written by hand, say; the paragraph keeps its number only.",
+        "Rename the label: ids of the form ``p-<page>-<n>`` are the passages' anchors.",
+    )
     # --- the apparatus: bibliography status (bibstatus.py) ------------------------------------
     BIB_UNRESOLVED_WITHOUT_NOTE = SubtypeInfo(
         "citations",

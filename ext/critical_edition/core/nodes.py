@@ -64,6 +64,14 @@ class not_a_claim(nodes.inline):
 # --- The apparatus (apparatus.py, registers.py, chronology.py, bibstatus.py) -------------------
 
 
+class passage_number(nodes.Inline, nodes.Element):
+    """A paragraph's number in the witness, shown in the margin (no text of its own).
+
+    Attributes: ``number`` (the paragraph's place in its document), ``anchor`` (the id of the
+    paragraph). Set by :mod:`critical_edition.apparatus.passages` as the paragraph's first child.
+    """
+
+
 class emendation_card(nodes.inline):
     """The card of an emendation: the witness's reading and the reason (HTML only).
 

@@ -56,6 +56,9 @@ LINT_ATTRIBUTIONS = 211
 #: Register mentions, then dated events (whose labels are the sentence around the date).
 COLLECT_MENTIONS = 212
 COLLECT_EVENTS = 213
+#: Citable passages: the witness's paragraphs numbered once every collector has run (what they
+#: mark is not counted), before docutils moves label targets onto paragraphs (260).
+NUMBER_PASSAGES = 220
 
 # --- post-transforms (write phase) ----------------------------------------------------------
 # Before Sphinx resolves references (10), so that the links they add are resolved too.

@@ -77,7 +77,8 @@
     const copy = element.cloneNode(true);
     copy
       .querySelectorAll(
-        `.headerlink, ${CARDS}, .ed-note-mark, script, style, .fn-bracket, .backrefs`,
+        `.headerlink, ${CARDS}, .ed-note-mark, .ed-passage-number, .ed-passage-cite, ` +
+          "script, style, .fn-bracket, .backrefs",
       )
       .forEach((node) => node.remove());
     copy.querySelectorAll("a").forEach((a) => {

@@ -4,8 +4,9 @@ HTML: every attribute goes through ``starttag()`` and every text through ``encod
 timeline's SVG escapes its labels itself). An emendation is a focusable span whose card
 (``role="tooltip"``) shows on hover and focus, like a claim's; an editorial note is an
 ``aside`` with the class ``ed-margin`` (reading.css floats it into the margin). LaTeX uses the
-macros of ``critical-edition.sty``: ``\\edEmendation``, ``\\edEditorialNote`` and
-``\\edBibStatus``. Plain text prints the edition's reading and the notes indented.
+macros of ``critical-edition.sty``: ``\\edEmendation``, ``\\edEditorialNote``,
+``\\edBibStatus`` and ``\\edPassage`` (a paragraph's number in the margin). Plain text
+prints the edition's reading and the notes indented.
 """
 
 from __future__ import annotations
@@ -164,6 +165,51 @@ def visit_bib_status_latex(self: Any, node: nodes.Element) -> None:
     raise nodes.SkipNode
 
 
+# --- Citable passages ---------------------------------------------------------------------------
+
+
+def passage_citation(project: str, release: str, page: str, number: int) -> str:
+    """The citation of a passage, without its address (the page's script adds it)."""
+    parts = [project]
+    if release:
+        parts.append(f"version {release}")
+    if page:
+        parts.append(f"\u201c{page}\u201d")
+    parts.append(f"\u00b6\u00a0{number}")
+    return ", ".join(p for p in parts if p)
+
+
+def visit_passage_number_html(self: Any, node: nodes.Element) -> None:
+    """A small link to the paragraph, ``¶ 3``; static/passages.js adds a 'cite' button."""
+    number = int(node["number"])
+    docname = self.builder.current_docname
+    title = self.builder.env.titles.get(docname)
+    citation = passage_citation(
+        self.config.project, self.config.release, title.astext() if title else "", number
+    )
+    attributes = {
+        "data-passage": str(number),
+        "data-citation": citation,
+        "aria-label": f"Paragraph {number}",
+    }
+    anchor = node.get("anchor", "")
+    if anchor:
+        self.body.append(
+            self.starttag(node, "a", "", CLASS="ed-passage-number", href=f"#{anchor}", **attributes)
+        )
+        self.body.append(f"\u00b6\u00a0{number}</a>")
+    else:
+        self.body.append(self.starttag(node, "span", "", CLASS="ed-passage-number", **attributes))
+        self.body.append(f"\u00b6\u00a0{number}</span>")
+    raise nodes.SkipNode
+
+
+def visit_passage_number_latex(self: Any, node: nodes.Element) -> None:
+    """The same number in the margin: ``\\edPassage{3}``."""
+    self.body.append(r"\edPassage{" + self.encode(str(int(node["number"]))) + "}")
+    raise nodes.SkipNode
+
+
 #: The visitors of every apparatus node.
 VISITORS: dict[type[nodes.Element], NodeVisitors] = {
     ed.emendation: NodeVisitors(
@@ -196,6 +242,12 @@ VISITORS: dict[type[nodes.Element], NodeVisitors] = {
     ),
     ed.bib_status: NodeVisitors(
         html=(visit_bib_status_html, _close_span), latex=(visit_bib_status_latex, None)
+    ),
+    # The margin number: HTML and LaTeX only; plain text and the others leave it out.
+    ed.passage_number: NodeVisitors(
+        html=(visit_passage_number_html, None),
+        latex=(visit_passage_number_latex, None),
+        keep_children=False,
     ),
     # Placeholders are replaced by post-transforms; one left over is left out.
     ed.apparatus_index: NodeVisitors(html=(skip, None), latex=(skip, None), keep_children=False),

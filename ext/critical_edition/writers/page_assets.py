@@ -23,7 +23,7 @@ STATIC = Path(__file__).parent.parent / "static"
 #: The toolkit's stylesheets, merged in this order into CSS_BUNDLE.
 CSS_SOURCES = ("fonts.css", "critical-edition.css", "reading.css", "apparatus.css")
 CSS_BUNDLE = "critical-edition.min.css"
-JS_SOURCES = ("previews.js",)
+JS_SOURCES = ("previews.js", "passages.js")
 JS_BUNDLE = "critical-edition.min.js"
 SD_CSS = "sphinx-design.min.css"
 SD_BADGES = "sd-badges.min.css"

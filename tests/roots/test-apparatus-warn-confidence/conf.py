@@ -1,5 +1,5 @@
-extensions = ["critical_edition"]
-bibtex_bibfiles = ["refs.bib"]
-myst_enable_extensions = ["colon_fence"]
-nitpicky = True
-edition_lint_attributions = False
+"""Shared settings: the APPARATUS_WARNINGS preset (tests/presets.py)."""
+
+from presets import APPARATUS_WARNINGS
+
+globals().update(APPARATUS_WARNINGS)

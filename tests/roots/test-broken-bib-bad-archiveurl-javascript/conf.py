@@ -1,7 +1,6 @@
-extensions = ["critical_edition"]
-nitpicky = True
-html_theme = "basic"
-bibtex_bibfiles = ["refs.bib"]
-bibtex_reference_style = "author_year"
+"""Shared settings: the BROKEN preset (tests/presets.py), with the edition style, which prints archiveurl."""
+
+from presets import BROKEN
+
+globals().update(BROKEN)
 bibtex_default_style = "edition"
-edition_lint_attributions = False

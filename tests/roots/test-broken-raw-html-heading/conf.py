@@ -1,7 +1,6 @@
-extensions = ["critical_edition"]
-nitpicky = True
+"""Shared settings: the BROKEN preset (tests/presets.py), in furo, whose navigation shows titles."""
+
+from presets import BROKEN
+
+globals().update(BROKEN)
 html_theme = "furo"
-bibtex_bibfiles = ["refs.bib"]
-bibtex_reference_style = "author_year"
-bibtex_default_style = "plain"
-edition_lint_attributions = False

@@ -1,4 +1,5 @@
-extensions = ["critical_edition"]
-bibtex_bibfiles = ["refs.bib"]
-myst_enable_extensions = ["colon_fence"]
-nitpicky = True
+"""Shared settings: the CLAIMS preset (tests/presets.py)."""
+
+from presets import CLAIMS
+
+globals().update(CLAIMS)
