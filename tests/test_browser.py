@@ -766,6 +766,9 @@ def test_every_page_loads_cleanly(
         for path in paths[1:]:
             page.goto(server.url(path))
             page.wait_for_selector("html.ed-previews", state="attached")
+            # The text face loads after layout: leaving before it arrives aborts the request
+            # (net::ERR_ABORTED), which would count as a failed request of the page.
+            page.wait_for_load_state("networkidle")
         assert server.missing == [], f"not found on {server.origin}: {server.missing}"
     assert visit.problems() == []
 
