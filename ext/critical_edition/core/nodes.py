@@ -141,3 +141,12 @@ class claim_status(nodes.inline):
     """A claim's editorial status as a label: a sphinx-design badge in HTML, ``\\edStatus`` in
     LaTeX. Attribute: ``status`` (value of :class:`~critical_edition.core.model.ClaimStatus`).
     """
+
+
+class epub_note(nodes.General, nodes.Element):
+    """A note of an EPUB page (a claim's card): an EPUB 3 footnote, which reading systems
+    show as a pop-up from its :class:`noteref`. Made by an EPUB-only post-transform."""
+
+
+class noteref(nodes.Inline, nodes.TextElement):
+    """A link to a note of the same page (EPUB 3 ``noteref``). Attribute: ``refid``."""

@@ -86,3 +86,6 @@ RESTORE_BIBLIOGRAPHY_PLACES = 760
 #: sphinx-design's tab sets become sections before sphinx-design writes them as radio inputs and
 #: labels (200), which are not well-formed XHTML.
 EPUB_TABS_AS_SECTIONS = 150
+#: Claims' cards and editors' notes become EPUB 3 footnotes once every reference is resolved
+#: (Sphinx's ReferencesResolver, 10): the lemmas' marks are links by then.
+EPUB_NOTES_AS_FOOTNOTES = 160

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from critical_edition.outputs import claims_json, csljson, edition, jsonld, meta, reference
+from critical_edition.outputs import claims_json, csljson, edition, jsonld, meta, reference, tei
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -23,3 +23,4 @@ def setup_outputs(app: Sphinx) -> None:
     jsonld.register(app)
     meta.register(app)
     csljson.register(app)
+    tei.register(app)

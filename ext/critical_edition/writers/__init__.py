@@ -3,7 +3,8 @@
 Each node names its visitors in a :class:`~critical_edition.writers.base.NodeVisitors` record
 (html also serves epub); other builders, plain text among them unless it has visitors of its
 own, render the node's children or skip it: a claim is its words alone, its card left out.
-The tables live beside their visitors: :mod:`.claims`, :mod:`.apparatus`, :mod:`.supplied`.
+The tables live beside their visitors: :mod:`.claims`, :mod:`.apparatus`, :mod:`.supplied`,
+:mod:`.epub`.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ def add_visitors(app: Sphinx, table: dict[type[nodes.Element], NodeVisitors]) ->
 
 def register(app: Sphinx) -> None:
     """Register the visitors of every node of the toolkit."""
-    for table in (claims.VISITORS, apparatus.VISITORS, supplied.VISITORS):
+    for table in (claims.VISITORS, apparatus.VISITORS, supplied.VISITORS, epub.VISITORS):
         add_visitors(app, table)
 
 
@@ -53,5 +54,5 @@ def setup_writers(app: Sphinx) -> None:
     # builder-inited: CSS and JS for HTML builders only.
     assets.register(app)
     page_assets.register(app)
-    # Write phase, EPUB only: tab sets as sections.
+    # Write phase, EPUB only: tab sets as sections, cards and notes as footnotes.
     epub.register(app)

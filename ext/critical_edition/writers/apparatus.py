@@ -18,6 +18,7 @@ from docutils import nodes
 from critical_edition.apparatus.domain import NoteKind
 from critical_edition.core import nodes as ed
 from critical_edition.writers.base import NodeVisitors, passthrough, skip
+from critical_edition.writers.latex import render_children
 
 
 def _close_span(self: Any, node: nodes.Node) -> None:
@@ -67,14 +68,50 @@ def visit_editorial_note_html(self: Any, node: nodes.Element) -> None:
     number = node.get("number")
     kind = NoteKind(node.get("kind", NoteKind.NOTE.value)).label
     label = f"{kind} {number}" if number else kind
-    self.body.append(self.starttag(node, "aside", "", **{"aria-label": label}))
+    attributes = {"aria-label": label}
+    if self.builder.name == "epub":
+        # An EPUB 3 footnote, shown as a pop-up from the lemma's mark (writers/epub.py).
+        attributes["epub:type"] = "footnote"
+    self.body.append(self.starttag(node, "aside", "", **attributes))
 
 
 def depart_editorial_note_html(self: Any, node: nodes.Element) -> None:
     self.body.append("</aside>\n")
 
 
+def _lemmas_with_notes(self: Any) -> dict[str, nodes.Element]:
+    """The first lemma of each note in the LaTeX document, by note id (computed once).
+
+    A note is set beside the line of its lemma, not where the directive stands (often a
+    paragraph or more before). Lemmas in titles and captions keep their notes where they are.
+    """
+    found: dict[str, nodes.Element] | None = getattr(self, "_ed_lemma_of_note", None)
+    if found is None:
+        notes = {str(n.get("note_id", "")) for n in self.document.findall(ed.editorial_note)}
+        found = {}
+        for lemma in self.document.findall(ed.lemma):
+            note_id = str(lemma.get("note_id", ""))
+            in_title = any(
+                isinstance(a, (nodes.title, nodes.caption, nodes.rubric)) for a in _ancestors(lemma)
+            )
+            if note_id in notes and note_id not in found and not in_title:
+                found[note_id] = lemma
+        self._ed_lemma_of_note = found
+    return found
+
+
+def _ancestors(node: nodes.Node) -> list[nodes.Node]:
+    chain = []
+    parent = node.parent
+    while parent is not None:
+        chain.append(parent)
+        parent = parent.parent
+    return chain
+
+
 def visit_editorial_note_latex(self: Any, node: nodes.Element) -> None:
+    if str(node.get("note_id", "")) in _lemmas_with_notes(self):
+        raise nodes.SkipNode  # set at its lemma (visit_lemma_latex)
     self.body.append("\n" + self.hypertarget_to(node, anchor=True) + r"\edEditorialNote{")
 
 
@@ -98,6 +135,31 @@ def visit_lemma_html(self: Any, node: nodes.Element) -> None:
 def visit_anchored_latex(self: Any, node: nodes.Element) -> None:
     """An inline node with an anchor: its label, then its children."""
     self.body.append(self.hypertarget_to(node, anchor=True))
+
+
+def visit_lemma_latex(self: Any, node: nodes.Element) -> None:
+    """The lemma's label; at the first lemma of a note, the note beside the lemma's line.
+
+    ``\\edEditorialNoteAt`` sets it in the margin, or where there is no margin as a footnote of
+    the page without a mark of its own: the note's head ("Editors' query 3") answers the
+    lemma's mark ("ed. 3").
+    """
+    self.body.append(self.hypertarget_to(node, anchor=True))
+    note_id = str(node.get("note_id", ""))
+    if _lemmas_with_notes(self).get(note_id) is not node:
+        return
+    note = next(n for n in self.document.findall(ed.editorial_note) if n.get("note_id") == note_id)
+    text = render_children(self, note)
+    self.body.append(self.hypertarget_to(note, anchor=True) + r"\edEditorialNoteAt{" + text + "}")
+
+
+def visit_mention_latex(self: Any, node: nodes.Element) -> None:
+    """A register name: its label, then ``\\edName`` (a dotted rule under it, no italics)."""
+    self.body.append(self.hypertarget_to(node, anchor=True) + r"\edName{")
+
+
+def depart_mention_latex(self: Any, node: nodes.Element) -> None:
+    self.body.append("}")
 
 
 # --- Registers ----------------------------------------------------------------------------------
@@ -225,10 +287,11 @@ VISITORS: dict[type[nodes.Element], NodeVisitors] = {
         text=(visit_editorial_note_text, depart_editorial_note_text),
     ),
     ed.lemma: NodeVisitors(
-        html=(visit_lemma_html, _close_span), latex=(visit_anchored_latex, passthrough)
+        html=(visit_lemma_html, _close_span), latex=(visit_lemma_latex, passthrough)
     ),
     ed.mention: NodeVisitors(
-        html=(visit_mention_html, _close_span), latex=(visit_anchored_latex, passthrough)
+        html=(visit_mention_html, _close_span),
+        latex=(visit_mention_latex, depart_mention_latex),
     ),
     ed.register_entry: NodeVisitors(
         html=(visit_register_entry_html, _close_div),

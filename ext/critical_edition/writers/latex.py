@@ -31,7 +31,7 @@ def visit_claim_status(self: Any, node: nodes.Element) -> None:
     raise nodes.SkipNode
 
 
-def _render_children(self: Any, node: nodes.Element) -> str:
+def render_children(self: Any, node: nodes.Element) -> str:
     """The LaTeX of *node*'s children, rendered apart from the body."""
     body = self.body
     self.body = []
@@ -50,7 +50,7 @@ def visit_claim(self: Any, node: nodes.Element) -> None:
         self.body.append(r"\edClaimBegin{" + self.idescape(anchor) + "}")
     else:
         number = str(node.get("number", ""))
-        text = _render_children(self, card)
+        text = render_children(self, card)
         card[PRINTED] = True
         self.body.append(
             r"\edClaimStart{" + self.idescape(anchor) + "}{" + number + "}{" + text + "}"

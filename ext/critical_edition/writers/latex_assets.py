@@ -1,11 +1,13 @@
-"""LaTeX assets: load critical-edition.sty, copy it next to the .tex, let latexmk run enough.
+"""LaTeX assets: load critical-edition.sty, copy it and the index rules, let latexmk run enough.
 
 The style file defines the macros that ``writers/latex.py`` emits (``\\edClaimBegin``,
 ``\\edClaimEnd``, ``\\edStatus``, ``\\edEmendation``, ``\\edSupplied``). It ships as package
 data in ``texinputs/``; the LaTeX builder copies it into its output folder with the files of
 ``latex_additional_files``, so ``make -C _build/latex`` and latexmk find it without any
 ``TEXINPUTS`` setting. At build-finished, Sphinx's ``latexmkrc`` gets a higher limit of LaTeX
-runs, which the notes that move from the margin to the foot of the page need.
+runs, which the notes that move from the margin to the foot of the page need, and its xindy
+call the edition's index rules (``critical-edition.xdy``: Turkish and Azerbaijani letters
+sorted with their base letters, page ranges with a dash).
 """
 
 from __future__ import annotations
@@ -28,6 +30,11 @@ def style_file() -> Path:
     return TEXINPUTS / f"{PACKAGE}.sty"
 
 
+def index_rules_file() -> Path:
+    """Return the absolute path of the shipped xindy module ``critical-edition.xdy``."""
+    return TEXINPUTS / f"{PACKAGE}.xdy"
+
+
 def add_style_file(app: Sphinx) -> None:
     """Load the package in the preamble and have the builder copy it to its output folder.
 
@@ -38,10 +45,11 @@ def add_style_file(app: Sphinx) -> None:
         return
     app.add_latex_package(PACKAGE, after_hyperref=True)
     # An absolute path survives the builder's ``confdir / name`` join unchanged.
-    path = str(style_file())
     additional = list(app.config.latex_additional_files)
-    if path not in additional:
-        app.config.latex_additional_files = [*additional, path]
+    for path in (str(style_file()), str(index_rules_file())):
+        if path not in additional:
+            additional.append(path)
+    app.config.latex_additional_files = additional
 
 
 #: LaTeX runs latexmk may make. A margin note that runs off its page becomes a footnote in the
@@ -49,18 +57,32 @@ def add_style_file(app: Sphinx) -> None:
 #: edition that settles after five or six runs, one more than latexmk's default of five allows.
 MAX_LATEX_RUNS = 10
 _MAX_REPEAT = f"$max_repeat = {MAX_LATEX_RUNS};  # critical_edition: margin notes settle\n"
+#: Sphinx's xindy call (latex_use_xindy, the default with XeLaTeX), and the same call with the
+#: edition's module after Sphinx's (xindy finds both in the output folder, latexmk's cwd).
+_XINDY = "$makeindex = 'internal xindy ' . $ENV{'XINDYOPTS'} . ' %O -o %D %S';"
+_XINDY_EDITION = (
+    "$makeindex = 'internal xindy ' . $ENV{'XINDYOPTS'}"
+    f" . ' -M {PACKAGE}.xdy %O -o %D %S';  # critical_edition: index rules\n"
+)
 
 
 def allow_more_runs(app: Sphinx, exception: Exception | None) -> None:
-    """Let latexmk run LaTeX until the margin notes settle (appended to Sphinx's latexmkrc)."""
+    """Let latexmk run LaTeX until the margin notes settle and xindy use the edition's rules.
+
+    Both are appended to Sphinx's latexmkrc; the xindy call is redefined only where Sphinx
+    wrote its own (with makeindex, ``latex_use_xindy = False``, the rules do not apply).
+    """
     if exception is not None or app.builder.format != "latex":
         return
     rc = Path(app.outdir) / "latexmkrc"
     if not rc.is_file():
         return
     text = rc.read_text(encoding="utf-8")
-    if _MAX_REPEAT not in text:
-        rc.write_text(text.rstrip("\n") + "\n" + _MAX_REPEAT, encoding="utf-8")
+    added = [line for line in (_MAX_REPEAT,) if line not in text]
+    if _XINDY in text and _XINDY_EDITION not in text:
+        added.append(_XINDY_EDITION)
+    if added:
+        rc.write_text(text.rstrip("\n") + "\n" + "".join(added), encoding="utf-8")
 
 
 def register(app: Sphinx) -> None:
