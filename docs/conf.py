@@ -107,6 +107,9 @@ bibtex_cite_id = "bib-{key}"
 html_theme = "furo"
 html_title = "Ergun & Valiyev (2020): a critical edition"
 html_show_sourcelink = False
+# The browser tab's icon: left unset, the toolkit gives pages its own (half brackets,
+# critical_edition/static/favicon.svg); name a file of your own here to replace it.
+# html_favicon = "favicon.svg"
 html_last_updated_fmt = None
 html_theme_options = {"navigation_with_keys": True}
 

@@ -188,3 +188,47 @@ def live_markup(outdir: Path) -> list[str]:
                 ):
                     problems.append(f"{where}: the URL {attribute}={text[:60]!r}")
     return problems
+
+
+def page_assets(html_path: Path) -> dict[Path, int]:
+    """Every file a built page loads, with its size in bytes: the page itself, the stylesheets,
+    scripts, icons and images it links, and the fonts and images its stylesheets reference.
+
+    Found by parsing: ``<link rel="stylesheet|icon|…">``, ``<script src>``, ``<img src>``, then
+    ``url(…)`` inside each stylesheet (``@font-face`` sources included) and ``@import``. An
+    external address (http:, data:) is not a file of the edition and fails the caller's
+    assertions by appearing with size -1.
+    """
+    files: dict[Path, int] = {}
+
+    def add(base: Path, ref: str) -> Path | None:
+        ref = ref.split("?", 1)[0].split("#", 1)[0]
+        if not ref or ref.startswith("data:"):
+            return None
+        target = Path(ref) if "://" in ref else (base.parent / ref).resolve()
+        files[target] = target.stat().st_size if target.is_file() else -1
+        return target
+
+    add(html_path, html_path.name)
+    soup = BeautifulSoup(html_path.read_text(encoding="utf-8"), "html.parser")
+    sheets: list[Path] = []
+    for link in soup.find_all("link", href=True):
+        rel = set(link.get("rel") or [])
+        if rel & {"stylesheet", "icon", "shortcut", "apple-touch-icon", "preload"}:
+            target = add(html_path, str(link["href"]))
+            if target and "stylesheet" in rel:
+                sheets.append(target)
+    for tag in soup.find_all(["script", "img"], src=True):
+        add(html_path, str(tag["src"]))
+    while sheets:
+        sheet = sheets.pop()
+        if not sheet.is_file():
+            continue
+        css = re.sub(r"/\*.*?\*/", "", sheet.read_text(encoding="utf-8"), flags=re.DOTALL)
+        for ref in re.findall(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)", css):
+            add(sheet, ref)
+        for ref in re.findall(r"@import\s+(?:url\()?['\"]([^'\"]+)['\"]", css):
+            target = add(sheet, ref)
+            if target and target not in sheets:
+                sheets.append(target)
+    return files

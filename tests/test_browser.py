@@ -766,6 +766,9 @@ def test_every_page_loads_cleanly(
         for path in paths[1:]:
             page.goto(server.url(path))
             page.wait_for_selector("html.ed-previews", state="attached")
+            # The text face loads after layout: leaving before it arrives aborts the request
+            # (net::ERR_ABORTED), which would count as a failed request of the page.
+            page.wait_for_load_state("networkidle")
         assert server.missing == [], f"not found on {server.origin}: {server.missing}"
     assert visit.problems() == []
 
@@ -903,4 +906,114 @@ def test_screenshots(visit: Visit, edition: support.LocalServer, phone: bool) ->
         page.locator('a[data-ed-preview="citation"]').first.hover()
         expect(page.locator("#ed-preview")).to_be_visible()
         support.screenshot(page, f"{size}-citation-preview")
+    assert visit.problems() == []
+
+
+# -- Weight, the claim index on a phone, no 404 ------------------------------------------------
+
+
+def _loaded(page: Any, url: str) -> dict[str, int]:
+    """Open *url* in *page* and return every response of the local server with its size."""
+    sizes: dict[str, int] = {}
+
+    def record(response: Any) -> None:
+        if response.ok and not response.url.startswith("data:"):
+            sizes[response.url.split("?", 1)[0]] = len(response.body())
+
+    page.on("response", record)
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+    return sizes
+
+
+@pytest.mark.parametrize("phone", [False, True], ids=["desktop", "phone"])
+def test_paper_page_weight_as_loaded(
+    chromium: Any, edition: support.LocalServer, phone: bool
+) -> None:
+    """What Chromium downloads for the heaviest paper page: the page, its CSS and JS, the text
+    face it shows, its icon; never sphinx-design's full sheet or the highlighting sheet."""
+    from test_html_integrity import ONLY_WHERE_USED, WEIGHT_NOW
+
+    options: dict[str, Any] = {"viewport": support.PHONE if phone else support.DESKTOP}
+    context = chromium.new_context(**options)
+    watch = support.PageWatch(context, edition.origin)
+    try:
+        page = watch.watch(context.new_page())
+        sizes = _loaded(page, edition.url("third-parties.html"))
+        names = {url.rsplit("/", 1)[-1] for url in sizes}
+        assert not names & ONLY_WHERE_USED
+        assert "edition-text-regular.woff2" in names  # the text face is used
+        assert sum(sizes.values()) <= WEIGHT_NOW, sizes
+        assert watch.problems() == []
+    finally:
+        context.close()
+
+
+def test_claim_index_reads_on_a_phone(visit: Visit, edition: support.LocalServer) -> None:
+    """At 390x844 no column of the claim index is off-screen: each row reads top to bottom."""
+    page = visit(edition, "claims.html", phone=True)
+    width = page.evaluate("document.documentElement.clientWidth")
+    boxes = page.evaluate(
+        """() => [...document.querySelectorAll('table.ed-claim-table tbody tr')].slice(0, 20)
+            .flatMap(row => [...row.cells].map(cell => {
+              const box = cell.getBoundingClientRect();
+              return {left: box.left, right: box.right, text: cell.textContent.trim()};
+            }))"""
+    )
+    assert boxes, "no claim index rows"
+    outside = [box for box in boxes if box["left"] < 0 or box["right"] > width + 0.5]
+    assert outside == []
+    # Nothing scrolls sideways, neither the page nor the table's wrapper.
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert page.evaluate(
+        """() => [...document.querySelectorAll('.table-wrapper')]
+            .every(w => w.scrollWidth <= w.clientWidth + 1)"""
+    )
+    # The status reads with its label, and the header stays for assistive technology.
+    label = page.evaluate(
+        """() => getComputedStyle(document.querySelector(
+            'table.ed-claim-table td:nth-child(6) p'), '::before').content"""
+    )
+    assert "Status" in label
+    support.screenshot(page, "claims-phone")
+    assert visit.problems() == []
+
+
+@pytest.mark.parametrize("path", ["index.html", "third-parties.html", "claims.html"])
+def test_no_missing_file(visit: Visit, edition: support.LocalServer, path: str) -> None:
+    """Every file a page asks for exists: the icon included (no favicon 404)."""
+    page = visit(edition, path)
+    page.wait_for_load_state("networkidle")
+    icon = page.evaluate("document.querySelector('link[rel~=icon]')?.href")
+    assert icon, "no icon"
+    assert page.request.get(icon).status == 200
+    support.screenshot(page, f"{path.removesuffix('.html')}-desktop")
+    assert visit.problems() == []
+
+
+def test_wide_screen_margin_and_back_to_top(visit: Visit, edition: support.LocalServer) -> None:
+    """At 1440px the margin column is wider than at 1024px, and furo's back-to-top pill,
+    once shown, lies outside the text column."""
+    page = visit(edition, "third-parties.html")
+    wide = page.evaluate(
+        "parseFloat(getComputedStyle(document.documentElement).getPropertyValue("
+        "'--ed-note-width')) * 16"
+    )
+    assert wide >= 300  # 20rem: ~40 characters of a note's line
+    page.mouse.wheel(0, 2500)
+    page.wait_for_timeout(100)
+    page.mouse.wheel(0, -400)  # furo shows the pill when the reader scrolls up
+    page.wait_for_timeout(300)
+    pill = page.evaluate(
+        """() => { const b = document.querySelector('.back-to-top');
+            return b && getComputedStyle(b).display !== 'none' ? b.getBoundingClientRect().left
+                                                                : null; }"""
+    )
+    text_right = page.evaluate(
+        """() => Math.max(...[...document.querySelectorAll('article p')]
+            .map(p => p.getBoundingClientRect().right))"""
+    )
+    assert pill is not None, "furo's back-to-top pill did not show"
+    assert pill >= text_right
+    support.screenshot(page, "third-parties-desktop")
     assert visit.problems() == []

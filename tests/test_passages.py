@@ -83,8 +83,10 @@ def test_html_numbers_only_the_witness_paragraphs(rootdir: Path, tmp_path: Path)
         assert "ed-passage" not in (skipped.get("class") or []), skipped
     # The guide is not a numbered page; the script that adds "cite" is on every page.
     assert _passages(app, "guide") == {}
-    assert "passages.js" in (app.outdir / "guide.html").read_text(encoding="utf-8")
-    assert (app.outdir / "_static" / "passages.js").is_file()
+    # passages.js is merged into the toolkit's one script (writers/page_assets.py).
+    assert "critical-edition.min.js" in (app.outdir / "guide.html").read_text(encoding="utf-8")
+    bundle = (app.outdir / "_static" / "critical-edition.min.js").read_text(encoding="utf-8")
+    assert "a.ed-passage-number" in bundle
 
 
 def test_citation_leaves_out_what_is_not_known() -> None:

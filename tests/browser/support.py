@@ -284,14 +284,19 @@ class PageWatch:
             if message.type != "error":
                 return
             where = (message.location or {}).get("url", "")
-            # Chromium asks every site for /favicon.ico; the edition has none (not an error
-            # of the edition's pages).
-            if where.endswith("/favicon.ico") or "favicon.ico" in message.text:
-                return
             self.errors.append(f"{page.url}: {message.text} ({where})")
 
         page.on("console", on_console)
         page.on("pageerror", lambda error: self.errors.append(f"{page.url}: {error}"))
+        # Any answer of 400 and above (a missing icon, font or script) is a problem.
+        page.on(
+            "response",
+            lambda response: (
+                self.failed.append(f"{response.url}: HTTP {response.status}")
+                if response.status >= 400
+                else None
+            ),
+        )
         page.on(
             "requestfailed",
             lambda request: self.failed.append(f"{request.url}: {request.failure}"),

@@ -37,6 +37,9 @@ NAVIGATION_BEFORE_THEME = 400
 NAVIGATION_AFTER_THEME = 600
 #: html-page-context: the pages' metadata (JSON-LD, citation tags) once the theme has run.
 PAGE_METADATA = 700
+#: html-page-context: a page's stylesheets and scripts pruned to what it uses, once furo (500)
+#: added its asset hashes and the metadata (700) its citation block (which may hold code).
+PAGE_ASSETS = 750
 #: build-finished: claims counted by status just before the report is assembled ...
 COUNT_CLAIMS = 800
 #: ... and the report written after every check has emitted its warnings and counts.

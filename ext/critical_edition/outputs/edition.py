@@ -129,5 +129,5 @@ def script_json(data: Any) -> str:
     ``<``, ``>`` and ``&`` are written as JSON escapes (``\\u003c``...), which every JSON
     parser reads back as the same characters, so no ``</script>`` or ``<!--`` can appear.
     """
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1)
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

@@ -11,7 +11,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from critical_edition.writers import apparatus, assets, claims, epub, latex_assets, supplied
+from critical_edition.writers import (
+    apparatus,
+    assets,
+    claims,
+    epub,
+    latex_assets,
+    page_assets,
+    supplied,
+)
 from critical_edition.writers.base import OTHER_FORMATS, NodeVisitors
 
 if TYPE_CHECKING:
@@ -45,5 +53,6 @@ def setup_writers(app: Sphinx) -> None:
     latex_assets.register(app)
     # builder-inited: CSS and JS for HTML builders only.
     assets.register(app)
+    page_assets.register(app)
     # Write phase, EPUB only: tab sets as sections, cards and notes as footnotes.
     epub.register(app)

@@ -11,14 +11,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from critical_edition.core import priorities
+from critical_edition.writers.page_assets import CSS_BUNDLE, JS_BUNDLE
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.config import Config
 
 STATIC = Path(__file__).parent.parent / "static"
-CSS_FILES = ("critical-edition.css", "reading.css", "apparatus.css")
-JS_FILES: tuple[str, ...] = ("previews.js", "passages.js")
+# The sources in static/ are merged and minified into these (writers/page_assets.py).
+CSS_FILES = (CSS_BUNDLE,)
+JS_FILES: tuple[str, ...] = (JS_BUNDLE,)
+#: The icon of pages whose project sets no ``html_favicon``: half brackets, the claims' mark.
+FAVICON = "favicon.svg"
 
 
 def _static_paths() -> list[str]:
@@ -43,6 +47,29 @@ def add_static_paths(app: Sphinx, config: Config) -> None:
             config.html_static_path.append(path)
 
 
+def default_favicon(app: Sphinx, config: Config) -> None:
+    """Give pages the toolkit's icon when the project names none (``config-inited``).
+
+    Without an icon every browser asks for ``/favicon.ico`` and gets a 404. A project's own
+    ``html_favicon`` (a file or a URL) is left as it is.
+    """
+    if not config.html_favicon:
+        config.html_favicon = str(STATIC / FAVICON)
+
+
+#: Files of static/ that are notes for people, not parts of a page: an EPUB has no media type
+#: for them (the fonts carry their licence's address inside).
+EPUB_EXCLUDED = ("_static/fonts/OFL.txt", "_static/fonts/README.txt")
+
+
+def exclude_notes_from_epub(app: Sphinx, config: Config) -> None:
+    """Keep the font folder's text files out of an EPUB (``config-inited``)."""
+    excluded = getattr(config, "epub_exclude_files", None)
+    if isinstance(excluded, list):
+        # A new list: the default value's list is shared by every project of the process.
+        config.epub_exclude_files = [*excluded, *(n for n in EPUB_EXCLUDED if n not in excluded)]
+
+
 def drop_duplicate_static_paths(app: Sphinx) -> None:
     """Keep each static folder once (``builder-inited``, after sphinx-design's handler)."""
     app.config.html_static_path[:] = list(dict.fromkeys(app.config.html_static_path))
@@ -61,6 +88,8 @@ def add_static_files(app: Sphinx) -> None:
 def register(app: Sphinx) -> None:
     """Register the asset hook."""
     app.connect("config-inited", add_static_paths)
+    app.connect("config-inited", default_favicon)
+    app.connect("config-inited", exclude_notes_from_epub)
     app.connect("builder-inited", add_static_files)
     # 900: after sphinx-design's builder-inited handler (default priority 500).
     app.connect(

@@ -1,0 +1,186 @@
+"""Page assets (write phase, html-page-context): each page loads the CSS and JS it uses.
+
+At ``builder-inited`` the toolkit's stylesheets are merged into one minified file, its script is
+minified, and the part of sphinx-design's stylesheet that styles badges is extracted; all three
+are written into the output's ``_static`` folder (plain Python, no JavaScript toolchain). At
+``html-page-context`` each page then drops what it does not use: sphinx-design's full stylesheet
+(replaced by the badge extract when badges are all it shows), its tab script, and the syntax
+highlighting stylesheet on pages without code.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from critical_edition.core import atomic, priorities
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+STATIC = Path(__file__).parent.parent / "static"
+#: The toolkit's stylesheets, merged in this order into CSS_BUNDLE.
+CSS_SOURCES = ("fonts.css", "critical-edition.css", "reading.css", "apparatus.css")
+CSS_BUNDLE = "critical-edition.min.css"
+JS_SOURCES = ("previews.js", "passages.js")
+JS_BUNDLE = "critical-edition.min.js"
+SD_CSS = "sphinx-design.min.css"
+SD_BADGES = "sd-badges.min.css"
+SD_TABS_JS = "design-tabs.js"
+PYGMENTS_CSS = "pygments.css"
+#: sphinx-design classes the badge extract styles: badges and their background colours (the
+#: toolkit's status badges are spans, so the rules for badges that are buttons or links go too).
+BADGE_CLASS = re.compile(r"sd-(badge|sphinx-override|bg-[a-z-]+)")
+_LINK_OR_BUTTON = re.compile(r"(^|[\s>+~])(a|button)\.")
+_SD_CLASS = re.compile(r"\.(sd-[A-Za-z0-9_-]+)")
+_CLASS_ATTRIBUTE = re.compile(r'class="([^"]*)"')
+_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+
+
+def minify_css(css: str) -> str:
+    """*css* without comments and the spaces that carry no meaning.
+
+    Spaces are removed only around ``{ } ; ,`` (and runs of whitespace become one space):
+    elsewhere a space can be a descendant combinator (``article :is(h1)``).
+    """
+    css = _CSS_COMMENT.sub("", css)
+    css = re.sub(r"\s+", " ", css)
+    css = re.sub(r"\s*([{};,])\s*", r"\1", css)
+    return css.replace(";}", "}").strip()
+
+
+def minify_js(js: str) -> str:
+    """*js* without comment lines, indentation and blank lines (nothing inside a line changes).
+
+    Conservative by design: a line is dropped only when it is wholly a ``//`` comment or part of
+    a ``/* */`` comment that starts a line, so no string or regular expression is touched.
+    """
+    lines: list[str] = []
+    in_comment = False
+    for raw in js.splitlines():
+        line = raw.strip()
+        if in_comment:
+            in_comment = "*/" not in line
+            continue
+        if line.startswith("/*"):
+            in_comment = "*/" not in line
+            continue
+        if not line or line.startswith("//"):
+            continue
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+def _blocks(css: str) -> list[tuple[str, str]]:
+    """The top-level ``prelude{body}`` blocks of minified *css*."""
+    blocks: list[tuple[str, str]] = []
+    start = 0
+    while (brace := css.find("{", start)) >= 0:
+        depth, end = 1, brace + 1
+        while depth and end < len(css):
+            depth += {"{": 1, "}": -1}.get(css[end], 0)
+            end += 1
+        blocks.append((css[start:brace].strip(), css[brace + 1 : end - 1]))
+        start = end
+    return blocks
+
+
+def badge_extract(css: str) -> str:
+    """The rules of sphinx-design's *css* that style badges, and its custom properties.
+
+    A rule is kept with those of its selectors whose ``sd-`` classes are all badge classes;
+    ``:root`` (the colours) is kept whole, media queries are filtered the same way, and
+    everything else (grids, cards, tabs, animations) is left out.
+    """
+    kept: list[str] = []
+    for prelude, body in _blocks(css):
+        if prelude == ":root":
+            kept.append(f"{prelude}{{{body}}}")
+        elif prelude.startswith("@media"):
+            if inner := badge_extract(body):
+                kept.append(f"{prelude}{{{inner}}}")
+        elif not prelude.startswith("@"):
+            selectors = [
+                selector
+                for selector in prelude.split(",")
+                if (classes := _SD_CLASS.findall(selector))
+                and all(BADGE_CLASS.fullmatch(name) for name in classes)
+                and not _LINK_OR_BUTTON.search(selector)
+            ]
+            if selectors:
+                kept.append(f"{','.join(selectors)}{{{body}}}")
+    return "".join(kept)
+
+
+def write_bundles(app: Sphinx) -> None:
+    """Write the merged and minified files into ``_static`` (connected to ``builder-inited``)."""
+    if app.builder.format != "html":
+        return
+    from sphinx_design.extension import STATIC_DIR as SPHINX_DESIGN_STATIC
+
+    static = Path(app.outdir) / "_static"
+    static.mkdir(parents=True, exist_ok=True)
+    css = "\n".join((STATIC / name).read_text(encoding="utf-8") for name in CSS_SOURCES)
+    js = "\n".join((STATIC / name).read_text(encoding="utf-8") for name in JS_SOURCES)
+    sd_css = (Path(SPHINX_DESIGN_STATIC) / SD_CSS).read_text(encoding="utf-8")
+    for name, text in (
+        (CSS_BUNDLE, minify_css(css)),
+        (JS_BUNDLE, minify_js(js)),
+        (SD_BADGES, badge_extract(sd_css)),
+    ):
+        target = static / name
+        # Unchanged bytes are not rewritten: the file's date stays, and so does its checksum.
+        if not target.exists() or target.read_text(encoding="utf-8") != text:
+            atomic.write_text(target, text)
+    # The EPUB builder packs only files of known media types; the text face is WOFF2.
+    media_types = getattr(app.builder, "media_types", None)
+    if media_types is not None and ".woff2" not in media_types:
+        app.builder.media_types = {**media_types, ".woff2": "font/woff2"}  # type: ignore[attr-defined]
+
+
+def _classes(body: str) -> set[str]:
+    """Every class name used in the page's *body*."""
+    return {name for value in _CLASS_ATTRIBUTE.findall(body) for name in value.split()}
+
+
+def prune_page_assets(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """Leave out of the page the stylesheets and scripts it does not use."""
+    if "css_files" not in context or "script_files" not in context:
+        return
+    classes = _classes(str(context.get("body", "")))
+    design = {name for name in classes if name.startswith("sd-")}
+    drop: set[str] = set()
+    add: list[str] = []
+    if not any(name == "highlight" or name.startswith("highlight-") for name in classes):
+        drop.add(PYGMENTS_CSS)
+    if "sd-tab-set" not in design:
+        drop.add(SD_TABS_JS)
+    if all(BADGE_CLASS.fullmatch(name) for name in design):
+        drop.add(SD_CSS)
+        if design:
+            add.append(SD_BADGES)
+
+    def kept(asset: Any) -> bool:
+        # Sphinx names the files of html_static_path by their address: "_static/<name>".
+        return str(getattr(asset, "filename", asset)).removeprefix("_static/") not in drop
+
+    css_files = [asset for asset in context["css_files"] if kept(asset)]
+    if add:
+        from sphinx.builders.html._assets import _CascadingStyleSheet
+
+        # sphinx-design's priority, so that the toolkit's sheet still comes after the extract.
+        priority = next(
+            (getattr(a, "priority", 500) for a in context["css_files"] if not kept(a)), 500
+        )
+        css_files += [_CascadingStyleSheet(f"_static/{name}", priority=priority) for name in add]
+    context["css_files"] = css_files
+    context["script_files"] = [asset for asset in context["script_files"] if kept(asset)]
+
+
+def register(app: Sphinx) -> None:
+    """Register the bundles and the per-page pruning."""
+    app.connect("builder-inited", write_bundles)
+    app.connect("html-page-context", prune_page_assets, priority=priorities.PAGE_ASSETS)
