@@ -127,7 +127,7 @@ class FillDisputes(ClaimsPostTransform):
             )
             body += details
             sources = nodes.paragraph(classes=["ed-dispute-sources"])
-            sources += nodes.inline("Source: ", "Source: ", classes=["ed-card-label"])
+            sources += nodes.inline("Source: ", "Source: ", classes=["ed-dispute-label"])
             sources.extend(self.sources(claim))
             body += sources
             body += nodes.paragraph("", "", status_badge(claim.status))
