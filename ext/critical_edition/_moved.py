@@ -1,8 +1,10 @@
 """Old import paths (import time): the modules of the flat layout, moved into sub-packages.
 
 ``conf.py`` files written for the flat layout name modules such as
-``critical_edition.navigation``; importing one still works, gives the module at its new
-place, and warns once with the new name (a :class:`MovedModuleWarning`, shown by default).
+``critical_edition.navigation``; importing one still works, gives the module's main successor,
+and warns once with the new name (a :class:`MovedModuleWarning`, shown by default). Names that
+moved on to a sibling module in the split (``report.intercept`` to ``core.findings``, say) are
+not re-exported, and only ``navigation`` is still an extension of its own.
 """
 
 from __future__ import annotations

@@ -34,8 +34,6 @@ if TYPE_CHECKING:
     from docutils.nodes import Node, system_message
 
 
-#: The options of an emendation.
-EMEND_OPTIONS = ("orig", "reason", "kind")
 _TARGET = re.compile(r"^(?P<text>.*?)\s*<(?P<inner>[^<>]*)>\s*$", re.DOTALL)
 
 

@@ -227,7 +227,7 @@ class ApparatusDomain(RecordDomain):
     def clear_doc(self, docname: str) -> None:
         """Drop the document's records, and remember that this build re-reads or removes it."""
         self.touched.add(docname)
-        if any(self.data[key].get(docname) for key in self.per_document_keys):
+        if self.has_records(docname):
             self.touched_with_records.add(docname)
         super().clear_doc(docname)
 
@@ -528,7 +528,4 @@ def pages_to_rewrite(app: object, env: BuildEnvironment) -> list[str]:
 
 def apparatus_domain(env: BuildEnvironment) -> ApparatusDomain:
     """The apparatus domain of *env*, typed (registered by ``setup_apparatus``)."""
-    domain = env.get_domain(ApparatusDomain.name)
-    if not isinstance(domain, ApparatusDomain):  # another extension took the name
-        raise TypeError(f"the domain {ApparatusDomain.name!r} is not the toolkit's: {domain!r}")
-    return domain
+    return ApparatusDomain.of(env)

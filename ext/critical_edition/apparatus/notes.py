@@ -17,7 +17,6 @@ emendations are replaced by the witness's reading there, by :mod:`.witness` itse
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
@@ -26,6 +25,12 @@ from sphinx import addnodes
 from sphinx.transforms import SphinxTransform
 from sphinx.util.docutils import SphinxDirective, SphinxRole
 
+from critical_edition.apparatus.base import (
+    ApparatusPostTransform,
+    TargetRole,
+    plain_words,
+    witness_mode,
+)
 from critical_edition.apparatus.domain import (
     ApparatusDomain,
     EditorialNote,
@@ -36,6 +41,7 @@ from critical_edition.apparatus.domain import (
     apparatus_domain,
     pages_to_rewrite,
 )
+from critical_edition.apparatus.witness import citation_keys
 from critical_edition.claims.checks import CONFIDENCE, bib_keys
 from critical_edition.core import nodes as ed
 from critical_edition.core import priorities
@@ -58,15 +64,7 @@ if TYPE_CHECKING:
 
 #: The options of an emendation.
 EMEND_OPTIONS = ("orig", "reason", "kind")
-_TARGET = re.compile(r"^(?P<text>.*?)\s*<(?P<inner>[^<>]*)>\s*$", re.DOTALL)
 
-
-from critical_edition.apparatus.base import (
-    ApparatusPostTransform,
-    TargetRole,
-    plain_words,
-    witness_mode,
-)
 
 # --- Emendations --------------------------------------------------------------------------------
 
@@ -486,13 +484,13 @@ def _detach_copy(node: nodes.Node, docname: str) -> None:
 
 def _cited_keys(note: nodes.Element) -> tuple[str, ...]:
     """The bib keys cited inside *note*, each once, in order."""
-    from sphinxcontrib.bibtex.citation_target import parse_citation_targets
-
-    keys: dict[str, None] = {}
-    for ref in note.findall(addnodes.pending_xref):
-        if ref.get("refdomain") == "cite":
-            keys.update((t.key, None) for t in parse_citation_targets(str(ref["reftarget"])))
-    return tuple(keys)
+    keys = (
+        key
+        for ref in note.findall(addnodes.pending_xref)
+        if ref.get("refdomain") == "cite"
+        for key in citation_keys(str(ref["reftarget"]))
+    )
+    return tuple(dict.fromkeys(keys))
 
 
 def check_confidence(notes: list[EditorialNote], keys: set[str]) -> None:

@@ -81,20 +81,15 @@ CONFIDENCE_LEVELS = ("high", "medium-high", "medium", "low")
 _ADDRESS_FIELDS = frozenset({"url", "doi", "archiveurl"})
 
 
-def _plain(value: str) -> str:
-    """A field value as text: LaTeX markup read, BibTeX's protective braces gone."""
-    return plain_text(value)
-
-
 def _field(entry: Any, name: str) -> str:
     value = str(entry.fields.get(name, ""))
     if name in _ADDRESS_FIELDS:
         return value.replace("{", "").replace("}", "").strip()
-    return _plain(value)
+    return plain_text(value)
 
 
 def _name_parts(person: Any, part: str) -> str:
-    return _plain(" ".join(getattr(person, part)))
+    return plain_text(" ".join(getattr(person, part)))
 
 
 def _surname(person: Any) -> str:
@@ -329,6 +324,8 @@ _PART_TYPES = frozenset({"article", "online", "incollection", "inproceedings"})
 _IN_BOOK_TYPES = frozenset({"incollection", "inproceedings", "inbook"})
 #: What a thesis is when its ``type`` field does not say.
 _THESIS_KINDS = {"phdthesis": "PhD thesis", "mastersthesis": "Master's thesis", "thesis": "Thesis"}
+#: Entry types whose kind and number are printed ("Technical report 12", "PhD thesis").
+_NUMBERED_TYPES = frozenset({"report", "techreport", *_THESIS_KINDS})
 #: Types whose ``institution``, ``school`` or ``organization`` issued them.
 _ISSUERS = ("institution", "school", "organization")
 
@@ -461,7 +458,7 @@ class EditionStyle(BaseStyle):  # type: ignore[misc]
         if volume and entry.type != "article":
             parts.append(f"Vol. {volume}")
         series, number = _field(entry, "series"), _field(entry, "number")
-        kind = entry.type in ("report", "techreport") or entry.type in _THESIS_KINDS
+        kind = entry.type in _NUMBERED_TYPES
         if series:
             parts.append(series + (f", no. {number}" if number and not kind else ""))
         elif number and not kind and entry.type != "article":
@@ -481,7 +478,7 @@ class EditionStyle(BaseStyle):  # type: ignore[misc]
         elif not kind and entry.type == "techreport":
             kind = "Technical report"
         number = _field(entry, "number")
-        if number and (entry.type in ("report", "techreport") or entry.type in _THESIS_KINDS):
+        if number and (entry.type in _NUMBERED_TYPES):
             kind = f"{kind or 'Report'} {number}"
         if kind:
             parts.append(kind)

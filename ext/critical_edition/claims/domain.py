@@ -137,6 +137,14 @@ class EditionDomain(RecordDomain):
             result.extend(self.claims_by_doc.get(docname, ()))
         return result
 
+    def claims_of(self, docname: str) -> list[Claim]:
+        """The claims of one document that :meth:`claims` lists, in document order (no walk of
+        the whole edition: for a handler that runs on every page)."""
+        patterns = get_config(self.env.config).index_documents
+        if patterns and not any(fnmatch.fnmatchcase(docname, p) for p in patterns):
+            return []
+        return list(self.claims_by_doc.get(docname, ()))
+
     def claims(self) -> list[Claim]:
         """The edition's claims, in reading order: those the index, register and export list.
 
@@ -159,6 +167,7 @@ class EditionDomain(RecordDomain):
 
     #: The register the last lookup was built from, and that lookup (see actor_lookup).
     _lookup_memo: tuple[tuple[Actor, ...], dict[str, Actor]] | None = None
+    _relations_memo: tuple[tuple[Claim, ...], dict[str, list[tuple[str, Claim]]]] | None = None
 
     def actor_lookup(self) -> dict[str, Actor]:
         """Map every actor id and alias (case-insensitive) to its actor; first declaration wins.
@@ -206,7 +215,10 @@ class EditionDomain(RecordDomain):
         other); claims sharing a topic and not otherwise linked show as ``Other accounts``.
         Links to unknown ids are left out (the checks report them). One pass over the claims.
         """
-        claims = self.all_claims()
+        claims = tuple(self.all_claims())
+        # Every page's cards ask: built once while the claims stay the same (as actor_lookup).
+        if self._relations_memo is not None and self._relations_memo[0] == claims:
+            return self._relations_memo[1]
         by_id = {claim.id: claim for claim in reversed(claims)}  # the first of a duplicate id
         result: dict[str, list[tuple[str, Claim]]] = {}
         linked: set[tuple[str, str]] = set()
@@ -223,6 +235,7 @@ class EditionDomain(RecordDomain):
                 for other in group:
                     if other.id != claim.id and (claim.id, other.id) not in linked:
                         result.setdefault(claim.id, []).append(("Other accounts", other))
+        self._relations_memo = (claims, result)
         return result
 
     @staticmethod
@@ -348,10 +361,7 @@ def pages_to_rewrite(app: object, env: BuildEnvironment) -> list[str]:
 
 def edition_domain(env: BuildEnvironment) -> EditionDomain:
     """The claims' domain of *env*, typed (registered by ``setup_claims``)."""
-    domain = env.get_domain(EditionDomain.name)
-    if not isinstance(domain, EditionDomain):  # another extension took the name "ed"
-        raise TypeError(f"the domain {EditionDomain.name!r} is not the toolkit's: {domain!r}")
-    return domain
+    return EditionDomain.of(env)
 
 
 def edition_claims(env: BuildEnvironment) -> list[Claim]:

@@ -11,7 +11,6 @@ sources, duplicate ids) run later, in :mod:`.checks`.
 from __future__ import annotations
 
 import datetime
-import difflib
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar, cast
@@ -37,6 +36,7 @@ from critical_edition.core.markup import (
     split_role_text,
 )
 from critical_edition.core.model import Claim, ClaimStatus, LinkKind
+from critical_edition.core.text import did_you_mean
 
 if TYPE_CHECKING:
     from docutils.nodes import Node, system_message
@@ -67,12 +67,6 @@ def _not_linted(*children: Node) -> nodes.inline:
     return nodes.inline("", "", *children, classes=["ed-no-lint"])
 
 
-def _suggestion(word: str, choices: tuple[str, ...]) -> str:
-    """`` (did you mean 'verb'?)`` when a close choice exists, else nothing."""
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
 def _date_problem(date: str) -> str | None:
     """Why a claim's date cannot be used (its form, or a day the calendar lacks)."""
     if not _DATE.match(date):
@@ -95,7 +89,7 @@ def _option_problems(options: dict[str, str]) -> tuple[list[tuple[str, Subtype]]
     options_text = ", ".join(CLAIM_OPTIONS)
     problems: list[tuple[str, Subtype]] = [
         (
-            f"unknown claim option {key!r}{_suggestion(key, CLAIM_OPTIONS)}; the options are: "
+            f"unknown claim option {key!r}{did_you_mean(key, CLAIM_OPTIONS, cutoff=0.6)}; the options are: "
             + f"{options_text}; the claim is kept without it",
             Subtype.CLAIM_MALFORMED,
         )
@@ -117,7 +111,7 @@ def _option_problems(options: dict[str, str]) -> tuple[list[tuple[str, Subtype]]
         )
     statuses = [s.value for s in ClaimStatus]
     if status and status not in statuses:
-        suggestion = _suggestion(status, tuple(statuses))
+        suggestion = did_you_mean(status, statuses, cutoff=0.6)
         message = (
             f"unknown claim status {status!r}{suggestion}; use one of: {', '.join(statuses)}; "
             "the claim is kept with the default status"

@@ -417,9 +417,16 @@ def _place(
         docname, line = location
         return docname, "", line
     if isinstance(location, str):
-        head, sep, tail = location.rpartition(":")
-        if sep and tail.isdigit():
-            return None, head, int(tail)
-        return None, location, None
+        return None, *split_location(location)
     source, line = get_source_line(location)
     return None, source or "", line
+
+
+def split_location(location: str) -> tuple[str, int | None]:
+    """``(path, line)`` of a location written ``path:line`` (or ``path:``, or ``path``)."""
+    head, sep, tail = location.rpartition(":")
+    if sep and tail.isdigit():
+        return head, int(tail)
+    if sep and not tail:
+        return head, None
+    return location, None

@@ -30,7 +30,13 @@ from sphinx.util import logging as sphinx_logging
 from sphinx.util.build_phase import BuildPhase
 
 from critical_edition.core import atomic
-from critical_edition.core.diagnostics import RAISED, WARNING_TYPE, Raised, Subtype
+from critical_edition.core.diagnostics import (
+    RAISED,
+    WARNING_TYPE,
+    Raised,
+    Subtype,
+    split_location,
+)
 from critical_edition.core.envdata import PerDocument, env_dict
 
 if TYPE_CHECKING:
@@ -141,11 +147,6 @@ def intercept(app: Sphinx, interceptor: Interceptor) -> None:
     build_state(app).interceptors.append(interceptor)
 
 
-def findings(app: Sphinx) -> list[Finding]:
-    """The findings of this build so far (for tests and for the command line)."""
-    return [finding for finding, _doc, _read in build_state(app).findings]
-
-
 def categorise(type_: str, subtype: str) -> str:
     """The report section of a warning type and subtype."""
     if type_ == WARNING_TYPE:
@@ -203,17 +204,6 @@ class _CollectFilter(logging.Filter):
         return True
 
 
-def _parse_location(location: object) -> tuple[str, int | None]:
-    if not isinstance(location, str) or not location:
-        return "", None
-    head, sep, tail = location.rpartition(":")
-    if sep and tail.isdigit():
-        return head, int(tail)
-    if sep and not tail:
-        return head, None
-    return location, None
-
-
 def _raised_place(app: Sphinx, raised: Raised) -> tuple[str, int | None]:
     """The file and line of one of the toolkit's own warnings."""
     if raised.docname is not None:
@@ -244,7 +234,7 @@ def _collect(app: Sphinx, record: logging.LogRecord) -> None:
         path, line = _raised_place(app, raised)
     else:
         message, location = _other_place(app, record)
-        path, line = _parse_location(location)
+        path, line = split_location(location) if location else ("", None)
     if path and not path.startswith("<"):
         # Normalised as Sphinx's own locations are (no symlink resolution).
         path = os.path.abspath(path)  # noqa: PTH100

@@ -116,6 +116,15 @@ def repair_outdated(
     """
     if app not in _REPAIRING:
         return []
+    return reread_everything(app, env)
+
+
+def reread_everything(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """Every document, to be read and written again, and no stale search index.
+
+    Sphinx would load the old index, drop the entries of the pages it writes and still keep
+    their words as empty entries, which a clean build does not have: the index goes first.
+    """
     index_name = getattr(app.builder, "searchindex_filename", None)
     if isinstance(index_name, str):
         (Path(app.outdir) / index_name).unlink(missing_ok=True)

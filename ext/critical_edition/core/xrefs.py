@@ -9,7 +9,7 @@ record, and which of their data they keep per document (dropped and merged by th
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from docutils import nodes
 from sphinx.domains import Domain
@@ -43,6 +43,14 @@ class RecordDomain(Domain):
     #: The entries of ``data`` that map a docname to what was recorded in that document:
     #: dropped by :meth:`clear_doc`, copied by :meth:`merge_domaindata`, document by document.
     per_document_keys: ClassVar[tuple[str, ...]] = ()
+
+    @classmethod
+    def of(cls, env: BuildEnvironment) -> Self:
+        """This domain of *env*, typed (an error if another extension took its name)."""
+        domain = env.get_domain(cls.name)
+        if not isinstance(domain, cls):
+            raise TypeError(f"the domain {cls.name!r} is not the toolkit's: {domain!r}")
+        return domain
 
     def clear_doc(self, docname: str) -> None:
         """Drop everything recorded for *docname* (about to be re-read, or removed)."""

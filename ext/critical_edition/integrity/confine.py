@@ -34,10 +34,13 @@ def _roots(env: BuildEnvironment) -> list[Path]:
     return [srcdir, *((srcdir / folder).resolve() for folder in allowed)]
 
 
-def is_outside(env: BuildEnvironment, path: Path | str) -> bool:
-    """Whether *path* (symbolic links followed) lies outside every folder the edition may use."""
+def is_outside(env: BuildEnvironment, path: Path | str, roots: list[Path] | None = None) -> bool:
+    """Whether *path* (symbolic links followed) lies outside every folder the edition may use.
+
+    *roots*: those folders, when the caller checks many paths (:func:`_roots` once).
+    """
     resolved = Path(path).resolve()
-    return not any(resolved.is_relative_to(root) for root in _roots(env))
+    return not any(resolved.is_relative_to(root) for root in roots or _roots(env))
 
 
 def _refuse(what: str, argument: str, location: Any) -> None:
@@ -94,12 +97,13 @@ def _confine_include_read(
 def _confine_images(app: Sphinx, doctree: nodes.document) -> None:
     """Images and figures whose file is outside the source folder are left out; doctree-read."""
     env = app.env
+    roots = _roots(env)
     for image in list(doctree.findall(nodes.image)):
         uri = str(image.get("uri", ""))
         if not uri or "://" in uri or uri.startswith("data:"):
             continue
         _relative, path = env.relfn2path(uri.replace("*", "x"), env.docname)
-        if not is_outside(env, Path(path).parent if "*" in uri else path):
+        if not is_outside(env, Path(path).parent if "*" in uri else path, roots):
             continue
         what = "the figure's image" if isinstance(image.parent, nodes.figure) else "the image"
         _refuse(what, uri, image)
@@ -111,9 +115,10 @@ def _confine_images(app: Sphinx, doctree: nodes.document) -> None:
 
 def _confine_pages(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
     """Pages that are symbolic links to files outside the source folder are not read."""
+    roots = _roots(env)
     for docname in sorted(docnames):
         path = Path(env.doc2path(docname))
-        if not is_outside(env, path):
+        if not is_outside(env, path, roots):
             continue
         docnames.remove(docname)
         env.project.docnames.discard(docname)

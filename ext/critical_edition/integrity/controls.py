@@ -22,15 +22,16 @@ if TYPE_CHECKING:
 _CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
-def _neutralise(text: str, location: str | tuple[str, int]) -> str:
-    """The text without bidirectional controls; each line holding one is reported."""
+def _neutralise(text: str, docname: str | None, path: str = "") -> str:
+    """The text without bidirectional controls; each line holding one is reported, at the
+    page's line (*docname*) or, for an included file, at the file's (*path*)."""
     if not _CONTROLS.search(text):
         return text
     for number, line in enumerate(text.splitlines(), start=1):
         found = sorted(set(_CONTROLS.findall(line)))
         if found:
             names = ", ".join(f"U+{ord(char):04X}" for char in found)
-            where = (location, number) if isinstance(location, str) else location
+            where = (docname, number) if docname is not None else f"{path}:{number}"
             warn(
                 f"the line contains the invisible direction control{'s' if len(found) > 1 else ''} "
                 f"{names}, which can make text display in another order than it is stored; "
@@ -50,7 +51,7 @@ def _include_read(
     app: Sphinx, relative_path: Path, parent_docname: str, content: list[str]
 ) -> None:
     """Neutralise an included file's text; ``include-read``."""
-    content[0] = _neutralise(content[0], str(app.srcdir / relative_path))
+    content[0] = _neutralise(content[0], None, str(app.srcdir / relative_path))
 
 
 def register(app: Sphinx) -> None:

@@ -11,6 +11,7 @@ from sphinx.util import logging
 
 from critical_edition.core.envdata import swap
 from critical_edition.core.findings import build_state
+from critical_edition.core.unfinished import reread_everything
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -54,7 +55,7 @@ def pages_after_a_code_change(
     if previous is None or previous == stamp:
         return []
     logger.info("critical_edition: the toolkit's code changed; every document is read again")
-    return sorted(env.found_docs)
+    return reread_everything(app, env)
 
 
 #: Digest of the table of contents and the page titles at the last build (environment).

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from critical_edition.claims.domain import edition_claims
+from critical_edition.claims.domain import EditionDomain
 from critical_edition.core import priorities
 from critical_edition.core.model import ActorType, ClaimStatus
 from critical_edition.outputs.csljson import plain
@@ -152,9 +152,9 @@ def page_graph(app: Sphinx, pagename: str) -> dict[str, Any]:
     """The JSON-LD of one page: the edition, then the page's claims in reading order."""
     info = edition(app)
     graph = [edition_node(app, info, pagename)]
-    claims = [claim for claim in edition_claims(app.env) if claim.docname == pagename]
-    if claims:
-        domain: Any = app.env.get_domain("ed")
+    domain = app.env.domains.get("ed")
+    claims = domain.claims_of(pagename) if isinstance(domain, EditionDomain) else []
+    if claims and isinstance(domain, EditionDomain):
         actors = domain.actor_lookup()
         bibdata = app.env.domains["cite"].data.get("bibdata")
         entries = dict(bibdata.data.entries) if bibdata is not None else {}

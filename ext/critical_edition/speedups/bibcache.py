@@ -378,7 +378,8 @@ def _caching_style(cls: Any) -> Any:
     def init(self: Any, *args: Any, **kwargs: Any) -> None:
         base_init(self, *args, **kwargs)
         self._bibcache_style = None
-        if not args and not kwargs and enabled():
+        # The switch only: the versions were checked once, when the cache was installed.
+        if not args and not kwargs and versions.switched_on(SWITCH):
             name_style = type(getattr(self, "name_style", None))
             for klass in (cls, name_style):
                 if klass not in stamps:

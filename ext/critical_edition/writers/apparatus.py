@@ -18,6 +18,7 @@ from docutils import nodes
 from critical_edition.apparatus.domain import NoteKind
 from critical_edition.core import nodes as ed
 from critical_edition.writers.base import NodeVisitors, passthrough, skip
+from critical_edition.writers.epub import EPUB_BUILDERS
 from critical_edition.writers.latex import render_children
 
 
@@ -69,7 +70,7 @@ def visit_editorial_note_html(self: Any, node: nodes.Element) -> None:
     kind = NoteKind(node.get("kind", NoteKind.NOTE.value)).label
     label = f"{kind} {number}" if number else kind
     attributes = {"aria-label": label}
-    if self.builder.name == "epub":
+    if self.builder.name in EPUB_BUILDERS:
         # An EPUB 3 footnote, shown as a pop-up from the lemma's mark (writers/epub.py).
         attributes["epub:type"] = "footnote"
     self.body.append(self.starttag(node, "aside", "", **attributes))
@@ -87,14 +88,16 @@ def _lemmas_with_notes(self: Any) -> dict[str, nodes.Element]:
     """
     found: dict[str, nodes.Element] | None = getattr(self, "_ed_lemma_of_note", None)
     if found is None:
-        notes = {str(n.get("note_id", "")) for n in self.document.findall(ed.editorial_note)}
+        notes = {str(n.get("note_id", "")): n for n in self.document.findall(ed.editorial_note)}
+        self._ed_note_by_id = notes
         found = {}
         for lemma in self.document.findall(ed.lemma):
             note_id = str(lemma.get("note_id", ""))
-            in_title = any(
+            if note_id not in notes or note_id in found:
+                continue
+            if not any(
                 isinstance(a, (nodes.title, nodes.caption, nodes.rubric)) for a in _ancestors(lemma)
-            )
-            if note_id in notes and note_id not in found and not in_title:
+            ):
                 found[note_id] = lemma
         self._ed_lemma_of_note = found
     return found
@@ -148,7 +151,7 @@ def visit_lemma_latex(self: Any, node: nodes.Element) -> None:
     note_id = str(node.get("note_id", ""))
     if _lemmas_with_notes(self).get(note_id) is not node:
         return
-    note = next(n for n in self.document.findall(ed.editorial_note) if n.get("note_id") == note_id)
+    note = self._ed_note_by_id[note_id]  # filled by _lemmas_with_notes
     text = render_children(self, note)
     self.body.append(self.hypertarget_to(note, anchor=True) + r"\edEditorialNoteAt{" + text + "}")
 
@@ -194,7 +197,7 @@ def visit_dated_html(self: Any, node: nodes.Element) -> None:
 def visit_timeline_html(self: Any, node: nodes.Element) -> None:
     from critical_edition.apparatus.chronology import timeline_svg
 
-    if self.builder.name == "epub":
+    if self.builder.name in EPUB_BUILDERS:
         # Sphinx's EPUB manifest cannot declare the "svg" property a page with inline SVG
         # needs; the chronology's list of events says what the timeline shows.
         raise nodes.SkipNode

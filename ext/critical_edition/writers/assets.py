@@ -7,17 +7,15 @@ builds. Nothing is ever copied into the output folder by hand.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from critical_edition.core import priorities
-from critical_edition.writers.page_assets import CSS_BUNDLE, JS_BUNDLE
+from critical_edition.writers.page_assets import CSS_BUNDLE, JS_BUNDLE, STATIC
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.config import Config
 
-STATIC = Path(__file__).parent.parent / "static"
 # The sources in static/ are merged and minified into these (writers/page_assets.py).
 CSS_FILES = (CSS_BUNDLE,)
 JS_FILES: tuple[str, ...] = (JS_BUNDLE,)

@@ -37,11 +37,9 @@ class TabsAsSections(SphinxPostTransform):
     """Replace each tab set by its tabs in turn, each headed by its label."""
 
     default_priority = priorities.EPUB_TABS_AS_SECTIONS
-    formats = ("html",)
+    builders = EPUB_BUILDERS
 
     def run(self, **kwargs: Any) -> None:
-        if self.app.builder.name not in EPUB_BUILDERS:
-            return
         for tab_set in list(self.document.findall(nodes.Element)):
             if not _component(tab_set, "tab-set"):
                 continue
@@ -83,11 +81,9 @@ class NotesAsFootnotes(SphinxPostTransform):
     """Claims' cards after their paragraph as footnotes, the lemmas' marks as note references."""
 
     default_priority = priorities.EPUB_NOTES_AS_FOOTNOTES
-    formats = ("html",)
+    builders = EPUB_BUILDERS
 
     def run(self, **kwargs: Any) -> None:
-        if self.app.builder.name not in EPUB_BUILDERS:
-            return
         self.cards()
         self.note_marks()
 
