@@ -709,11 +709,15 @@ def generate(scale: int, dest: Path, density: Density | None = None) -> Corpus:
 
 def edit_page(corpus: Corpus) -> None:
     """A prose edit: one word changed on one line of one page (no line added)."""
-    path = corpus.ext / f"{corpus.edit_page}.md"
+    swap_first_word(corpus.ext / f"{corpus.edit_page}.md", corpus.edit_line)
+
+
+def swap_first_word(path: Path, line: int) -> None:
+    """Change the first word of one line of *path* (no line added or removed)."""
     lines = path.read_text(encoding="utf-8").splitlines()
-    words = lines[corpus.edit_line].split(" ")
+    words = lines[line].split(" ")
     words[0] = "Meanwhile" if words[0] != "Meanwhile" else "Still"
-    lines[corpus.edit_line] = " ".join(words)
+    lines[line] = " ".join(words)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -866,7 +870,7 @@ def edition_loop(runs: Path) -> dict[str, Any]:
     dest = runs / "edition"
     shutil.rmtree(dest, ignore_errors=True)
     shutil.copytree(DOCS, dest / "docs", ignore=shutil.ignore_patterns("_build"))
-    shutil.copy(ROOT / "refs.bib", dest / "refs.bib")
+    shutil.copy(REFS, dest / "refs.bib")
     src, out = dest / "docs", dest / "html"
     full = sphinx(src, out, log=dest / "full.log")
     _check(full, "edition's full")
@@ -876,11 +880,9 @@ def edition_loop(runs: Path) -> dict[str, Any]:
     after_noop = _mtimes(out)
     page = src / f"{_paper_pages()[0]}.md"
     lines = page.read_text(encoding="utf-8").splitlines()
-    line = next(i for i, text in enumerate(lines) if text[:1].isalpha() and " " in text)
-    words = lines[line].split(" ")
-    words[0] = "Meanwhile" if words[0] != "Meanwhile" else "Still"
-    lines[line] = " ".join(words)
-    page.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    swap_first_word(
+        page, next(i for i, text in enumerate(lines) if text[:1].isalpha() and " " in text)
+    )
     edit = sphinx(src, out, log=dest / "edit.log")
     _check(edit, "edition's one-page edit")
     after_edit = _mtimes(out)

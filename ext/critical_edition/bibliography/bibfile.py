@@ -170,7 +170,7 @@ def _error_text(error: BaseException) -> str:
     return str(error.args[0]) if error.args else str(error)
 
 
-def _field_line(chunk: _Chunk, name: str, occurrence: int) -> int:
+def field_line(chunk: _Chunk, name: str, occurrence: int) -> int:
     """The line of the ``occurrence``-th (0-based) ``name =`` in the entry, or its first line."""
     pattern = re.compile(rf"(?im)(?:^|[,{{(])\s*{re.escape(name)}\s*=")
     matches = list(pattern.finditer(chunk.text))
@@ -200,7 +200,7 @@ def _describe_error(chunk: _Chunk, name: str, error: BaseException) -> tuple[Sub
             Subtype.BIB_DUPLICATE_FIELD,
             (
                 f'{name} gives the field "{field_name}" twice (again at line '
-                f"{_field_line(chunk, field_name, 1)}); the first is used: delete one"
+                f"{field_line(chunk, field_name, 1)}); the first is used: delete one"
             ),
         )
     if isinstance(error, PybtexSyntaxError):  # UndefinedMacro is one too

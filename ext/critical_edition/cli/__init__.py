@@ -1,1 +1,1 @@
-"""The command line (outside Sphinx): ``critical-edition check | new | linkcheck-report``."""
+"""The command line (outside Sphinx): ``critical-edition check | new | linkreport | diff``."""

@@ -76,8 +76,9 @@ def compare(old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]]) -> C
         if before is None:
             diff.added.append(claim)
             continue
-        if _speakers(before) != _speakers(claim):
-            diff.reattributed.append((claim, _speakers(before), _speakers(claim)))
+        speakers_before, speakers_after = _speakers(before), _speakers(claim)
+        if speakers_before != speakers_after:
+            diff.reattributed.append((claim, speakers_before, speakers_after))
         if before.get("status") != claim.get("status"):
             diff.status_changed.append((claim, str(before.get("status")), str(claim.get("status"))))
     return diff

@@ -11,16 +11,11 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sphinx.util import logging
-
 from critical_edition.linkcheck.biblinks import Place, read_bib_links
 from critical_edition.linkcheck.report import build_report, write_reports
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
-
-
-logger = logging.getLogger(__name__)
 
 
 # --- command line -----------------------------------------------------------------------------
@@ -78,9 +73,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m critical_edition.linkcheck.builder [OUTDIR] [--urldate BIB...]``."""
+    """``python -m critical_edition.cli.linkreport [OUTDIR] [--urldate BIB...]``."""
     parser = argparse.ArgumentParser(
-        prog="python -m critical_edition.linkcheck.builder", description=_DESCRIPTION
+        prog="python -m critical_edition.cli.linkreport", description=_DESCRIPTION
     )
     _add_arguments(parser)
     return run(parser.parse_args(argv))

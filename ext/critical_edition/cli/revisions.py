@@ -104,4 +104,7 @@ def export_of(repo: Path, revision: str, docs: str, export: str, workdir: Path) 
     tree = workdir / commit
     if not tree.exists():
         extract(repo, commit, tree)
+    built = tree / "_build" / "html" / export
+    if built.is_file():  # OLD and NEW are the same commit: built once
+        return built
     return build_export(tree, docs, export, revision)

@@ -7,11 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from sphinx.util import logging
-
-logger = logging.getLogger(__name__)
-
-
 # --- links of the .bib files ------------------------------------------------------------------
 
 #: The fields of a .bib entry whose value is checked, and how each becomes a link.
@@ -78,7 +73,7 @@ def read_bib_links(
     from pybtex.exceptions import PybtexError
 
     from critical_edition.bibliography.bibfile import (  # pybtex and sphinxcontrib-bibtex: slow
-        _field_line,
+        field_line,
         split_entries,
     )
 
@@ -95,7 +90,7 @@ def read_bib_links(
 
         def place(name: str, key: str = key) -> Place:
             chunk = chunks.get(key)
-            line = _field_line(chunk, name, 0) if chunk is not None else 0
+            line = field_line(chunk, name, 0) if chunk is not None else 0
             return Place(shown_as, line, "bibliography", key, name)
 
         for name in BIB_LINK_FIELDS:

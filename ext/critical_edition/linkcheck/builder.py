@@ -61,7 +61,6 @@ if TYPE_CHECKING:
     from sphinx.config import Config
 
 logger = logging.getLogger(__name__)
-logger = logging.getLogger(__name__)
 
 
 # --- the builder ------------------------------------------------------------------------------

@@ -9,11 +9,6 @@ from __future__ import annotations
 import enum
 import re
 
-from sphinx.util import logging
-
-logger = logging.getLogger(__name__)
-
-
 #: Exit status: every checked link works (redirected and ignored links do not fail the check).
 EXIT_OK = 0
 #: Exit status: at least one link is broken (whatever the others are).
@@ -30,9 +25,6 @@ REPORT_JSON = "linkreport.json"
 SOURCES_JSON = "linkreport-sources.json"
 REPORT_FORMAT = "critical-edition-linkreport"
 REPORT_VERSION = 1
-
-#: How long the guard waits, in total, for the DNS answers of the hosts it must vet.
-DNS_DEADLINE = 5.0
 
 
 class LinkClass(enum.Enum):

@@ -15,15 +15,8 @@ import time
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from sphinx.util import logging
-
-from critical_edition.linkcheck.classify import DNS_DEADLINE
-
 if TYPE_CHECKING:
     from collections.abc import Iterable
-
-
-logger = logging.getLogger(__name__)
 
 
 # --- SSRF guard -------------------------------------------------------------------------------
@@ -92,6 +85,10 @@ def local_host_reason(host: str) -> str | None:
         spelled = "" if str(address) == host else f" ({address})"
         return f"{host} is a non-public address{spelled}"
     return None
+
+
+#: How long the guard waits, in total, for the DNS answers of the hosts it must vet.
+DNS_DEADLINE = 5.0
 
 
 def resolve_hosts(hosts: Iterable[str], deadline: float = DNS_DEADLINE) -> dict[str, list[str]]:

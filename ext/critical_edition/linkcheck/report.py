@@ -14,8 +14,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from sphinx.util import logging
-
 from critical_edition.core import atomic
 from critical_edition.linkcheck.biblinks import Place
 from critical_edition.linkcheck.classify import (
@@ -34,10 +32,6 @@ from critical_edition.linkcheck.classify import (
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
-
-
-logger = logging.getLogger(__name__)
-logger = logging.getLogger(__name__)
 
 
 # --- the report -------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
-extensions = ["critical_edition"]
-bibtex_bibfiles = ["refs.bib"]
+"""Shared settings: the CLAIMS preset (tests/presets.py), with author-year citations."""
+
+from presets import CLAIMS
+
+globals().update(CLAIMS)
 bibtex_reference_style = "author_year"
-nitpicky = True
-myst_enable_extensions = ["colon_fence"]
