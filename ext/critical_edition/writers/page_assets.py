@@ -72,7 +72,7 @@ def minify_js(js: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _blocks(css: str) -> list[tuple[str, str]]:
+def blocks(css: str) -> list[tuple[str, str]]:
     """The top-level ``prelude{body}`` blocks of minified *css*."""
     blocks: list[tuple[str, str]] = []
     start = 0
@@ -94,7 +94,7 @@ def badge_extract(css: str) -> str:
     everything else (grids, cards, tabs, animations) is left out.
     """
     kept: list[str] = []
-    for prelude, body in _blocks(css):
+    for prelude, body in blocks(css):
         if prelude == ":root":
             kept.append(f"{prelude}{{{body}}}")
         elif prelude.startswith("@media"):

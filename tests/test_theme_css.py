@@ -1,0 +1,104 @@
+"""furo's stylesheets pruned to the site's pages (writers/theme_css.py, issue 17's page weight).
+
+Unit tests of the two prunings on small sheets, then the edition: every rule of furo's own
+sheet that styles an element of a built page is still in the sheet the pages load.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from browser import support
+from critical_edition.writers.page_assets import blocks, minify_css
+from critical_edition.writers.theme_css import (
+    THEME_SHEETS,
+    prune_properties,
+    prune_selectors,
+)
+
+
+def test_a_selector_is_kept_when_every_class_it_needs_is_known() -> None:
+    css = minify_css(".a .b{color:red}.a,.gone{margin:0}.gone>p{padding:0}p{margin:1px}")
+    assert prune_selectors(css, {"a", "b"}) == ".a .b{color:red}.a{margin:0}p{margin:1px}"
+
+
+def test_classes_in_parentheses_and_attributes_do_not_count() -> None:
+    """A class absent from every page leaves ``:not(.x)`` matching; ``:is(.x,.a)`` may match
+    through ``.a``; an attribute value is not a class."""
+    css = ".a:not(.x){color:red}:is(.x,.a) p{color:blue}[href$='.pdf']{color:green}"
+    assert prune_selectors(css, {"a"}) == css
+
+
+def test_media_queries_are_filtered_and_other_at_rules_kept_whole() -> None:
+    css = minify_css(
+        "@media (max-width:10em){.gone{margin:0}.a{margin:1px}}"
+        "@media print{.gone{color:red}}"
+        "@keyframes spin{from{color:red}to{color:blue}}"
+        "@font-face{font-family:x;src:url(x.woff2)}"
+    )
+    assert prune_selectors(css, {"a"}) == (
+        "@media (max-width:10em){.a{margin:1px}}"
+        "@keyframes spin{from{color:red}to{color:blue}}"
+        "@font-face{font-family:x;src:url(x.woff2)}"
+    )
+
+
+def test_unread_custom_properties_go_and_read_ones_stay() -> None:
+    """A property read only by an unread one goes too; a ``;`` inside a data URI is no end."""
+    css = (
+        "body{--used:1px;--chain:2px;--reads-chain:var(--chain);"
+        '--icon:url("data:image/svg+xml;charset=utf-8,<svg/>");margin:var(--used)}'
+        ".a{--only:1px}"
+    )
+    assert prune_properties(css, "") == "body{--used:1px;margin:var(--used)}"
+    assert prune_properties(css, ".x{background:var(--icon)}") == (
+        'body{--used:1px;--icon:url("data:image/svg+xml;charset=utf-8,<svg/>");margin:var(--used)}'
+    )
+
+
+def _selectors(css: str) -> set[str]:
+    found: set[str] = set()
+    for prelude, body in blocks(css):
+        if prelude.startswith(("@media", "@supports")):
+            found |= _selectors(body)
+        elif not prelude.startswith("@"):
+            found |= {selector.strip() for selector in re.split(r",(?![^(]*\))", prelude)}
+    return found
+
+
+def test_every_rule_that_styles_a_page_is_still_loaded(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """Each selector of furo's own sheets that matches an element of a built page (states such
+    as ``:hover`` and ``::before`` left aside) is in the pruned sheet the page loads."""
+    import soupsieve
+    from bs4 import BeautifulSoup
+    from furo import __file__ as furo_init
+
+    root = support.built("edition", tmp_path_factory)
+    theme_static = Path(furo_init).parent / "theme" / "furo" / "static"
+    pages = [
+        BeautifulSoup(p.read_text(encoding="utf-8"), "html.parser") for p in root.glob("*.html")
+    ]
+    assert len(pages) > 10, "the edition's pages were not built"
+    checked = 0
+    for name in THEME_SHEETS:
+        original = _selectors(minify_css((theme_static / name).read_text(encoding="utf-8")))
+        pruned_css = (root / "_static" / name).read_text(encoding="utf-8")
+        assert len(pruned_css) < len(minify_css((theme_static / name).read_text(encoding="utf-8")))
+        missing, unreadable = [], []
+        for selector in sorted(original - _selectors(pruned_css)):
+            static = re.sub(r"::?[\w-]+(\([^()]*\))?", "", selector).strip() or "*"
+            try:
+                matched = any(page.select_one(static) for page in pages)
+            except soupsieve.SelectorSyntaxError:
+                unreadable.append(selector)
+            else:
+                checked += 1
+                if matched:
+                    missing.append(selector)
+        assert missing == [], (name, missing)
+        assert len(unreadable) < 10, (name, unreadable)
+    assert checked > 100, checked
