@@ -949,6 +949,25 @@ def test_paper_page_weight_as_loaded(
         context.close()
 
 
+def test_search_words_are_highlighted_without_loading_the_highlighter_everywhere(
+    visit: Visit, edition: support.LocalServer
+) -> None:
+    """A paper page does not load Sphinx's highlighter for itself; opened from the search
+    results (?highlight=…) it loads it, marks the words, and Escape takes the marks away."""
+    plain = visit(edition, "third-parties.html")
+    assert plain.evaluate("typeof SphinxHighlight") == "undefined"
+    page = visit(edition, "third-parties.html?highlight=Lavrov")
+    page.wait_for_selector("span.highlighted")
+    marked = page.evaluate(
+        "[...document.querySelectorAll('span.highlighted')].map(s => s.textContent)"
+    )
+    assert marked and {word.lower() for word in marked} == {"lavrov"}, marked
+    page.locator("article").click(position={"x": 1, "y": 1})
+    page.keyboard.press("Escape")
+    page.wait_for_function("!document.querySelector('span.highlighted')")
+    assert visit.problems() == []
+
+
 def test_claim_index_reads_on_a_phone(visit: Visit, edition: support.LocalServer) -> None:
     """At 390x844 no column of the claim index is off-screen: each row reads top to bottom."""
     page = visit(edition, "claims.html", phone=True)

@@ -5,7 +5,8 @@ minified, and the part of sphinx-design's stylesheet that styles badges is extra
 are written into the output's ``_static`` folder (plain Python, no JavaScript toolchain). At
 ``html-page-context`` each page then drops what it does not use: sphinx-design's full stylesheet
 (replaced by the badge extract when badges are all it shows), its tab script, and the syntax
-highlighting stylesheet on pages without code.
+highlighting stylesheet on pages without code; and every page but the search page leaves out
+Sphinx's search-word highlighter, which the toolkit's script loads when there are words to mark.
 """
 
 from __future__ import annotations
@@ -23,12 +24,15 @@ STATIC = Path(__file__).parent.parent / "static"
 #: The toolkit's stylesheets, merged in this order into CSS_BUNDLE.
 CSS_SOURCES = ("fonts.css", "critical-edition.css", "reading.css", "apparatus.css")
 CSS_BUNDLE = "critical-edition.min.css"
-JS_SOURCES = ("previews.js", "passages.js")
+JS_SOURCES = ("previews.js", "passages.js", "search-words.js")
 JS_BUNDLE = "critical-edition.min.js"
 SD_CSS = "sphinx-design.min.css"
 SD_BADGES = "sd-badges.min.css"
 SD_TABS_JS = "design-tabs.js"
 PYGMENTS_CSS = "pygments.css"
+#: Sphinx's search-word highlighter: loaded by the search page, and by static/search-words.js
+#: on the page a reader opens from the results, never on every page.
+HIGHLIGHT_JS = "sphinx_highlight.js"
 #: sphinx-design classes the badge extract styles: badges and their background colours (the
 #: toolkit's status badges are spans, so the rules for badges that are buttons or links go too).
 BADGE_CLASS = re.compile(r"sd-(badge|sphinx-override|bg-[a-z-]+)")
@@ -154,6 +158,8 @@ def prune_page_assets(
     design = {name for name in classes if name.startswith("sd-")}
     drop: set[str] = set()
     add: list[str] = []
+    if pagename != "search":
+        drop.add(HIGHLIGHT_JS)
     if not any(name == "highlight" or name.startswith("highlight-") for name in classes):
         drop.add(PYGMENTS_CSS)
     if "sd-tab-set" not in design:
