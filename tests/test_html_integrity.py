@@ -313,8 +313,10 @@ def test_paper_pages_load_only_what_they_use(tmp_path_factory: pytest.TempPathFa
         names = {path.name for path in assets}
         assert all(size >= 0 for size in assets.values()), (page, assets)
         assert not names & ONLY_WHERE_USED, (page, names & ONLY_WHERE_USED)
-        # The toolkit's merged sheet and script, the text face and the icon.
-        assert {"critical-edition.min.css", "critical-edition.min.js"} <= names, page
+        # The toolkit's merged sheet (the reading text's copy) and script, furo's sheet (the
+        # reading text's copy), the text face and the icon.
+        assert {"critical-edition-reading.min.css", "critical-edition.min.js"} <= names, page
+        assert {"furo-reading.css"} <= names and not {"furo.css"} & names, page
         assert "edition-text-regular.woff2" in names, page
         assert "favicon.svg" in names, page
         assert sum(assets.values()) <= WEIGHT_NOW, (page, sum(assets.values()))

@@ -8,15 +8,22 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from browser import support
-from critical_edition.writers.page_assets import blocks, minify_css
+from critical_edition.writers.page_assets import (
+    READING_SHEETS,
+    SD_BADGES,
+    blocks,
+    minify_css,
+)
 from critical_edition.writers.theme_css import (
     THEME_SHEETS,
     prune_properties,
     prune_selectors,
 )
+from helpers import edition_conf, page_assets
 
 
 def test_a_selector_is_kept_when_every_class_it_needs_is_known() -> None:
@@ -68,37 +75,75 @@ def _selectors(css: str) -> set[str]:
     return found
 
 
+def _lost_selectors(original: str, pruned: str, pages: list[Any]) -> tuple[list[str], int]:
+    """The selectors of *original* missing from *pruned* that match an element of *pages*
+    (states such as ``:hover`` and ``::before`` left aside), and how many were judged."""
+    import soupsieve
+
+    missing, judged = [], 0
+    for selector in sorted(_selectors(original) - _selectors(pruned)):
+        static = re.sub(r"::?[\w-]+(\([^()]*\))?", "", selector).strip() or "*"
+        try:
+            matched = any(page.select_one(static) for page in pages)
+        except soupsieve.SelectorSyntaxError:
+            continue  # a selector soupsieve cannot read is not one to judge here
+        judged += 1
+        if matched:
+            missing.append(selector)
+    return missing, judged
+
+
+def _soups(paths: list[Path]) -> list[Any]:
+    from bs4 import BeautifulSoup
+
+    return [BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser") for path in paths]
+
+
 def test_every_rule_that_styles_a_page_is_still_loaded(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
-    """Each selector of furo's own sheets that matches an element of a built page (states such
-    as ``:hover`` and ``::before`` left aside) is in the pruned sheet the page loads."""
-    import soupsieve
-    from bs4 import BeautifulSoup
+    """Each selector of furo's own sheets that matches an element of a built page is in the
+    pruned sheet the pages load."""
     from furo import __file__ as furo_init
 
     root = support.built("edition", tmp_path_factory)
     theme_static = Path(furo_init).parent / "theme" / "furo" / "static"
-    pages = [
-        BeautifulSoup(p.read_text(encoding="utf-8"), "html.parser") for p in root.glob("*.html")
-    ]
+    pages = _soups(sorted(root.glob("*.html")))
     assert len(pages) > 10, "the edition's pages were not built"
-    checked = 0
+    judged = 0
     for name in THEME_SHEETS:
-        original = _selectors(minify_css((theme_static / name).read_text(encoding="utf-8")))
-        pruned_css = (root / "_static" / name).read_text(encoding="utf-8")
-        assert len(pruned_css) < len(minify_css((theme_static / name).read_text(encoding="utf-8")))
-        missing, unreadable = [], []
-        for selector in sorted(original - _selectors(pruned_css)):
-            static = re.sub(r"::?[\w-]+(\([^()]*\))?", "", selector).strip() or "*"
-            try:
-                matched = any(page.select_one(static) for page in pages)
-            except soupsieve.SelectorSyntaxError:
-                unreadable.append(selector)
-            else:
-                checked += 1
-                if matched:
-                    missing.append(selector)
+        original = minify_css((theme_static / name).read_text(encoding="utf-8"))
+        pruned = (root / "_static" / name).read_text(encoding="utf-8")
+        assert len(pruned) < len(original), name
+        missing, count = _lost_selectors(original, pruned, pages)
         assert missing == [], (name, missing)
-        assert len(unreadable) < 10, (name, unreadable)
-    assert checked > 100, checked
+        judged += count
+    assert judged > 100, judged
+
+
+def test_the_reading_text_loads_its_own_copies_with_every_rule_it_uses(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """The paper's pages load the reading copies of furo's and the toolkit's sheets; each copy
+    keeps every selector of its full sheet that matches an element of those pages, and the
+    other pages keep the full sheets."""
+    root = support.built("edition", tmp_path_factory)
+    paper = [root / f"{page}.html" for page in edition_conf()["paper_pages"]]
+    assert paper, "nothing to check"
+    for page in paper:
+        names = {path.name for path in page_assets(page)}
+        # Every copy but the badges' (on pages with a status badge only).
+        assert {Path(READING_SHEETS[n]).name for n in READING_SHEETS if n != SD_BADGES} <= names
+        assert not {Path(n).name for n in READING_SHEETS} & names, page
+    claims = {path.name for path in page_assets(root / "claims.html")}
+    assert {"furo.css", "critical-edition.min.css"} <= claims
+    pages = _soups(paper)
+    judged = 0
+    for full, copy in READING_SHEETS.items():
+        original = (root / "_static" / full).read_text(encoding="utf-8")
+        pruned = (root / "_static" / copy).read_text(encoding="utf-8")
+        assert len(pruned) < len(original), copy
+        missing, count = _lost_selectors(original, pruned, pages)
+        assert missing == [], (copy, missing)
+        judged += count
+    assert judged > 50, judged

@@ -7,6 +7,7 @@ are written into the output's ``_static`` folder (plain Python, no JavaScript to
 (replaced by the badge extract when badges are all it shows), its tab script, and the syntax
 highlighting stylesheet on pages without code; and every page but the search page leaves out
 Sphinx's search-word highlighter, which the toolkit's script loads when there are words to mark.
+The pages of the reading text load their own pruned copies of the sheets (READING_SHEETS).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from critical_edition.apparatus import passages
 from critical_edition.core import atomic, priorities
 
 if TYPE_CHECKING:
@@ -33,6 +35,16 @@ PYGMENTS_CSS = "pygments.css"
 #: Sphinx's search-word highlighter: loaded by the search page, and by static/search-words.js
 #: on the page a reader opens from the results, never on every page.
 HIGHLIGHT_JS = "sphinx_highlight.js"
+#: The sheets the pages of the reading text (the documents whose paragraphs are numbered) load
+#: instead, each pruned to what those pages use (writers/theme_css.py writes them once every
+#: page is written): the same rules for them, without those of the index, register, chronology
+#: and guide pages. One file each, shared by every page of the text, so it is loaded once.
+READING_SHEETS = {
+    "styles/furo.css": "styles/furo-reading.css",
+    "styles/furo-extensions.css": "styles/furo-extensions-reading.css",
+    CSS_BUNDLE: "critical-edition-reading.min.css",
+    SD_BADGES: "sd-badges-reading.min.css",
+}
 #: sphinx-design classes the badge extract styles: badges and their background colours (the
 #: toolkit's status badges are spans, so the rules for badges that are buttons or links go too).
 BADGE_CLASS = re.compile(r"sd-(badge|sphinx-override|bg-[a-z-]+)")
@@ -173,15 +185,26 @@ def prune_page_assets(
         # Sphinx names the files of html_static_path by their address: "_static/<name>".
         return str(getattr(asset, "filename", asset)).removeprefix("_static/") not in drop
 
+    from sphinx.builders.html._assets import _CascadingStyleSheet
+
     css_files = [asset for asset in context["css_files"] if kept(asset)]
     if add:
-        from sphinx.builders.html._assets import _CascadingStyleSheet
-
         # sphinx-design's priority, so that the toolkit's sheet still comes after the extract.
         priority = next(
             (getattr(a, "priority", 500) for a in context["css_files"] if not kept(a)), 500
         )
         css_files += [_CascadingStyleSheet(f"_static/{name}", priority=priority) for name in add]
+    if passages.is_numbered(app.config, pagename):
+
+        def reading(asset: Any) -> Any:
+            name = str(getattr(asset, "filename", asset)).removeprefix("_static/")
+            if name not in READING_SHEETS or not isinstance(asset, _CascadingStyleSheet):
+                return asset
+            return _CascadingStyleSheet(
+                f"_static/{READING_SHEETS[name]}", priority=asset.priority, **asset.attributes
+            )
+
+        css_files = [reading(asset) for asset in css_files]
     context["css_files"] = css_files
     context["script_files"] = [asset for asset in context["script_files"] if kept(asset)]
 

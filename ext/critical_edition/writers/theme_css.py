@@ -21,10 +21,11 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from critical_edition.apparatus import passages
 from critical_edition.core import atomic
-from critical_edition.writers.page_assets import blocks, minify_css
+from critical_edition.writers.page_assets import READING_SHEETS, blocks, minify_css
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -37,6 +38,10 @@ _CLASS_IN_SELECTOR = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
 _WORD = re.compile(r"[\w-]+")
 _VAR = re.compile(r"var\(\s*(--[\w-]+)")
 _CUSTOM_PROPERTY = re.compile(r"\s*(--[\w-]+)\s*:")
+_PROPERTY_NAME = re.compile(r"--[\w-]+")
+_STYLE_BLOCK = re.compile(r"<style>(.*?)</style>", re.DOTALL)
+_LINK = re.compile(r"<link\b[^>]*>")
+_HREF = re.compile(r'\bhref="([^"?#]+)')
 
 
 def _split_top_level(text: str, separator: str) -> list[str]:
@@ -107,50 +112,106 @@ def _drop_properties(css: str, used: set[str]) -> str:
     return "".join(kept)
 
 
-def prune_properties(css: str, elsewhere: str) -> str:
-    """*css* without the custom properties neither it nor *elsewhere* reads, until none is left
-    (a property may be read only by another unread one)."""
+def prune_properties(
+    css: str, elsewhere: str, mentioned: set[str] | frozenset[str] = frozenset()
+) -> str:
+    """*css* without the custom properties that neither it nor *elsewhere* reads and that are
+    not *mentioned* (by a script), until none is left (a property may be read only by another
+    unread one)."""
     while True:
-        pruned = _drop_properties(css, set(_VAR.findall(css + elsewhere)))
+        pruned = _drop_properties(css, set(_VAR.findall(css + elsewhere)) | mentioned)
         if pruned == css:
             return css
         css = pruned
 
 
+class _Site:
+    """What the pruning reads of the output: the pages' text and the shipped scripts."""
+
+    def __init__(self, outdir: Path) -> None:
+        self.outdir = outdir
+        self.static = outdir / "_static"
+        self.scripts = "".join(
+            path.read_text(encoding="utf-8") for path in sorted(self.static.rglob("*.js"))
+        )
+        self.script_words = set(_WORD.findall(self.scripts))
+        self.script_properties = set(_PROPERTY_NAME.findall(self.scripts))
+
+    def prune(self, pages: list[Path], sheets: dict[Path, str]) -> dict[Path, str]:
+        """Each of *sheets* (path it is written to: its text) pruned to what *pages* can use.
+
+        Custom properties are kept when any sheet the pages load (those being pruned counted
+        as pruned), a ``style`` attribute or block of the pages, or a script reads them.
+        """
+        texts = [path.read_text(encoding="utf-8") for path in pages]
+        known = {n for text in texts for v in _CLASS_ATTRIBUTE.findall(text) for n in v.split()}
+        known |= self.script_words
+        pruned = {path: prune_selectors(minify_css(css), known) for path, css in sheets.items()}
+        loaded = {
+            (page.parent / href).resolve()
+            for page, text in zip(pages, texts, strict=True)
+            for link in _LINK.findall(text)
+            if 'rel="stylesheet"' in link
+            for href in _HREF.findall(link)
+        }
+        others = [
+            path.read_text(encoding="utf-8")
+            for path in sorted(loaded - {p.resolve() for p in pruned})
+            if path.is_file()
+        ]
+        local = [
+            block
+            for text in texts
+            for block in (*_STYLE_ATTRIBUTE.findall(text), *_STYLE_BLOCK.findall(text))
+        ]
+        result: dict[Path, str] = {}
+        for path, css in pruned.items():
+            elsewhere = "".join(
+                [*others, *local, self.scripts, *(pruned[p] for p in pruned if p != path)]
+            )
+            result[path] = prune_properties(css, elsewhere, self.script_properties)
+        return result
+
+
+def _write(path: Path, text: str) -> None:
+    """Write *text* to *path* unless it holds those bytes already."""
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        atomic.write_text(path, text)
+
+
 def prune_theme_sheets(app: Sphinx, exception: BaseException | None) -> None:
-    """Rewrite furo's sheets in the output without what no page can use (``build-finished``)."""
+    """Rewrite furo's sheets without what no page can use, and write the reading text's own
+    copies of the theme's and the toolkit's sheets (``build-finished``)."""
     if exception is not None or app.builder.format != "html" or app.builder.name == "epub":
         return
-    outdir = Path(app.outdir)
-    static = outdir / "_static"
-    sheets = {name: static / name for name in THEME_SHEETS if (static / name).is_file()}
-    if not sheets:
-        return
-    pages = [path.read_text(encoding="utf-8") for path in sorted(outdir.rglob("*.html"))]
-    scripts = [path.read_text(encoding="utf-8") for path in sorted(static.rglob("*.js"))]
-    known = {name for page in pages for v in _CLASS_ATTRIBUTE.findall(page) for name in v.split()}
-    known |= {word for script in scripts for word in _WORD.findall(script)}
-    others = [
-        path.read_text(encoding="utf-8")
-        for path in sorted(static.rglob("*.css"))
-        if path not in sheets.values()
-    ]
-    styles = [style for page in pages for style in _STYLE_ATTRIBUTE.findall(page)]
-    # <style> blocks in the pages (furo's code colours) read custom properties too.
-    inline = [
-        block for page in pages for block in re.findall(r"<style>(.*?)</style>", page, re.DOTALL)
-    ]
-    pruned = {
-        name: prune_selectors(minify_css(path.read_text(encoding="utf-8")), known)
-        for name, path in sheets.items()
+    site = _Site(Path(app.outdir))
+    # Sphinx copied the theme's sheets and the toolkit wrote its own afresh in this build.
+    originals = {
+        name: (site.static / name).read_text(encoding="utf-8")
+        for name in (*THEME_SHEETS, *READING_SHEETS)
+        if (site.static / name).is_file()
     }
-    for name, css in pruned.items():
-        elsewhere = "".join(
-            [*others, *styles, *inline, *scripts, *(pruned[n] for n in pruned if n != name)]
-        )
-        css = prune_properties(css, elsewhere)
-        if sheets[name].read_text(encoding="utf-8") != css:
-            atomic.write_text(sheets[name], css)
+    if not any(name in originals for name in THEME_SHEETS):
+        return
+    pages = sorted(site.outdir.rglob("*.html"))
+    theme = {site.static / n: css for n, css in originals.items() if n in THEME_SHEETS}
+    for path, css in site.prune(pages, theme).items():
+        _write(path, css)
+    builder: Any = app.builder
+    reading_pages = [
+        Path(builder.get_outfilename(docname))
+        for docname in sorted(app.env.found_docs)
+        if passages.is_numbered(app.config, docname)
+    ]
+    reading_pages = [path for path in reading_pages if path.is_file()]
+    if reading_pages:
+        reading = {
+            site.static / READING_SHEETS[n]: css
+            for n, css in originals.items()
+            if n in READING_SHEETS
+        }
+        for path, css in site.prune(reading_pages, reading).items():
+            _write(path, css)
 
 
 def register(app: Sphinx) -> None:
