@@ -38,6 +38,16 @@ def test_classes_in_parentheses_and_attributes_do_not_count() -> None:
     assert prune_selectors(css, {"a"}) == css
 
 
+def test_a_selector_needing_an_element_no_page_has_goes() -> None:
+    """Elements are checked when given: ``kbd`` is absent, ``p`` present; html, body and the
+    parser's tbody always count; an element inside ``:not()`` or ``:is()`` does not."""
+    css = "kbd{color:red}p>kbd,p a{margin:0}body tbody td{padding:0}p:not(kbd){color:blue}"
+    assert prune_selectors(css, set(), {"p", "a", "td"}) == (
+        "p a{margin:0}body tbody td{padding:0}p:not(kbd){color:blue}"
+    )
+    assert prune_selectors(css, set()) == css
+
+
 def test_media_queries_are_filtered_and_other_at_rules_kept_whole() -> None:
     css = minify_css(
         "@media (max-width:10em){.gone{margin:0}.a{margin:1px}}"

@@ -6,15 +6,21 @@ is written, each of :data:`THEME_SHEETS` in the output's ``_static`` folder is r
 
 * the selectors that name a class no page of the site carries and no shipped script mentions
   (furo's script adds ``scrolled`` and ``show-back-to-top``; search results are built by a
-  script; the toolkit's scripts add their own states): such a selector can match nothing;
+  script; the toolkit's scripts add their own states), or an element no page has and no
+  script names (``kbd``, ``dl``): such a selector can match nothing;
 * the custom properties (``--name: value``) that no remaining rule, no other stylesheet of the
   site, no ``style`` attribute and no script reads through ``var(--name)``, furo's admonition
   icons among them.
 
-A class inside ``:not(…)``, ``:is(…)`` or an attribute selector does not count (a missing one can
-still leave the selector matching), and at-rules other than ``@media`` and ``@supports`` are kept
-whole, so the pruning only ever drops rules that cannot apply. Sphinx copies the theme's sheets
-again at every build, so each build prunes the theme's own file for its own pages.
+A class or element inside ``:not(…)``, ``:is(…)`` or an attribute selector does not count (a
+missing one can still leave the selector matching), and at-rules other than ``@media`` and
+``@supports`` are kept whole, so the pruning only ever drops rules that cannot apply. Sphinx
+copies the theme's sheets again at every build, so each build prunes the theme's own file for
+its own pages.
+
+The pages of the reading text (the documents whose paragraphs are numbered) load copies of the
+theme's and the toolkit's sheets (``page_assets.READING_SHEETS``), written here with the same
+prunings to what those pages alone use.
 """
 
 from __future__ import annotations
@@ -38,6 +44,10 @@ _CLASS_IN_SELECTOR = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
 _WORD = re.compile(r"[\w-]+")
 _VAR = re.compile(r"var\(\s*(--[\w-]+)")
 _CUSTOM_PROPERTY = re.compile(r"\s*(--[\w-]+)\s*:")
+_ELEMENT = re.compile(r"[a-zA-Z][\w-]*")
+_TAG = re.compile(r"<([a-zA-Z][\w-]*)")
+#: Elements every document has, or that the parser adds (tbody), whether or not written.
+IMPLIED_ELEMENTS = frozenset({"html", "head", "body", "tbody"})
 _PROPERTY_NAME = re.compile(r"--[\w-]+")
 _STYLE_BLOCK = re.compile(r"<style>(.*?)</style>", re.DOTALL)
 _LINK = re.compile(r"<link\b[^>]*>")
@@ -64,32 +74,52 @@ def _split_top_level(text: str, separator: str) -> list[str]:
     return parts
 
 
-def _required_classes(selector: str) -> set[str]:
-    """The classes an element must carry for *selector* to match it (outside any parentheses)."""
+def _outside_parentheses(selector: str) -> str:
+    """*selector* without what ``(…)`` and ``[…]`` hold (a class or element named there need
+    not be on the page for the selector to match)."""
     outside = "".join(
         part
         for index, part in enumerate(re.split(r"(\([^()]*\)|\[[^\]]*\])", selector))
         if index % 2 == 0
     )
     # Nested parentheses: whatever is still inside one is left out too.
-    outside = re.sub(r"\([^)]*\)?", "", outside)
-    return set(_CLASS_IN_SELECTOR.findall(outside))
+    return re.sub(r"\([^)]*\)?", "", outside)
 
 
-def prune_selectors(css: str, known: set[str]) -> str:
-    """Minified *css* without the selectors that need a class outside *known*."""
-    kept: list[str] = []
+def _required_classes(selector: str) -> set[str]:
+    """The classes an element must carry for *selector* to match it (outside any parentheses)."""
+    return set(_CLASS_IN_SELECTOR.findall(_outside_parentheses(selector)))
+
+
+def _required_elements(selector: str) -> set[str]:
+    """The element names *selector* requires (``dl dt>a`` needs dl, dt and a)."""
+    compounds = re.split(r"[\s>+~]+", _outside_parentheses(selector).strip())
+    return {m.group(0).lower() for part in compounds if (m := _ELEMENT.match(part))}
+
+
+def prune_selectors(css: str, known: set[str], elements: set[str] | None = None) -> str:
+    """Minified *css* without the selectors that need a class outside *known* or, when
+    *elements* is given, an element outside *elements* (the document's own html, head, body
+    and the tbody a parser adds count as present)."""
+    present = None if elements is None else elements | IMPLIED_ELEMENTS
+
+    def kept(selector: str) -> bool:
+        if not _required_classes(selector) <= known:
+            return False
+        return present is None or _required_elements(selector) <= present
+
+    out: list[str] = []
     for prelude, body in blocks(css):
         if prelude.startswith(("@media", "@supports")):
-            if inner := prune_selectors(body, known):
-                kept.append(f"{prelude}{{{inner}}}")
+            if inner := prune_selectors(body, known, elements):
+                out.append(f"{prelude}{{{inner}}}")
         elif prelude.startswith("@"):
-            kept.append(f"{prelude}{{{body}}}")
+            out.append(f"{prelude}{{{body}}}")
         else:
-            selectors = [s for s in _split_top_level(prelude, ",") if _required_classes(s) <= known]
+            selectors = [s for s in _split_top_level(prelude, ",") if kept(s)]
             if selectors:
-                kept.append(f"{','.join(selectors)}{{{body}}}")
-    return "".join(kept)
+                out.append(f"{','.join(selectors)}{{{body}}}")
+    return "".join(out)
 
 
 def _drop_properties(css: str, used: set[str]) -> str:
@@ -146,7 +176,12 @@ class _Site:
         texts = [path.read_text(encoding="utf-8") for path in pages]
         known = {n for text in texts for v in _CLASS_ATTRIBUTE.findall(text) for n in v.split()}
         known |= self.script_words
-        pruned = {path: prune_selectors(minify_css(css), known) for path, css in sheets.items()}
+        # Elements the pages have, and any word of a script (which may create some).
+        elements = {tag.lower() for text in texts for tag in _TAG.findall(text)}
+        elements |= {word.lower() for word in self.script_words}
+        pruned = {
+            path: prune_selectors(minify_css(css), known, elements) for path, css in sheets.items()
+        }
         loaded = {
             (page.parent / href).resolve()
             for page, text in zip(pages, texts, strict=True)
