@@ -949,13 +949,17 @@ def test_paper_page_weight_as_loaded(
         context.close()
 
 
-def test_search_words_are_highlighted_without_loading_the_highlighter_everywhere(
+def test_search_words_are_highlighted_without_loading_sphinx_scripts_everywhere(
     visit: Visit, edition: support.LocalServer
 ) -> None:
-    """A paper page does not load Sphinx's highlighter for itself; opened from the search
-    results (?highlight=…) it loads it, marks the words, and Escape takes the marks away."""
+    """A paper page does not load doctools.js and Sphinx's highlighter for itself; opened
+    from the search results (?highlight=…) it loads them, marks the words, and Escape takes
+    the marks away."""
     plain = visit(edition, "third-parties.html")
-    assert plain.evaluate("typeof SphinxHighlight") == "undefined"
+    assert plain.evaluate("[typeof Documentation, typeof SphinxHighlight]") == [
+        "undefined",
+        "undefined",
+    ]
     page = visit(edition, "third-parties.html?highlight=Lavrov")
     page.wait_for_selector("span.highlighted")
     marked = page.evaluate(
@@ -965,6 +969,26 @@ def test_search_words_are_highlighted_without_loading_the_highlighter_everywhere
     page.locator("article").click(position={"x": 1, "y": 1})
     page.keyboard.press("Escape")
     page.wait_for_function("!document.querySelector('span.highlighted')")
+    assert visit.problems() == []
+
+
+def test_sphinx_keys_work_without_doctools(visit: Visit, edition: support.LocalServer) -> None:
+    """The keys doctools.js gave (navigation_with_keys): "/" focuses the search box, Right and
+    Left open the next and previous page; not while typing in the search box."""
+    page = visit(edition, "third-parties.html")
+    page.locator("article").click(position={"x": 1, "y": 1})
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.name") == "q"
+    page.keyboard.press("ArrowRight")  # typing in the box: no page change
+    assert page.url.endswith("third-parties.html")
+    page.evaluate("document.activeElement.blur()")
+    with page.expect_navigation():
+        page.keyboard.press("ArrowRight")
+    assert page.url.endswith("conclusion.html")
+    page.wait_for_selector("html.ed-previews", state="attached")
+    with page.expect_navigation():
+        page.keyboard.press("ArrowLeft")
+    assert page.url.endswith("third-parties.html")
     assert visit.problems() == []
 
 

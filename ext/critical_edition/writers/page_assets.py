@@ -6,7 +6,8 @@ are written into the output's ``_static`` folder (plain Python, no JavaScript to
 ``html-page-context`` each page then drops what it does not use: sphinx-design's full stylesheet
 (replaced by the badge extract when badges are all it shows), its tab script, and the syntax
 highlighting stylesheet on pages without code; and every page but the search page leaves out
-Sphinx's search-word highlighter, which the toolkit's script loads when there are words to mark.
+Sphinx's doctools.js and search-word highlighter: the toolkit's script does what they do on a
+page (keys) and loads them when there are search words to mark.
 The pages of the reading text load their own pruned copies of the sheets (READING_SHEETS).
 """
 
@@ -26,15 +27,22 @@ STATIC = Path(__file__).parent.parent / "static"
 #: The toolkit's stylesheets, merged in this order into CSS_BUNDLE.
 CSS_SOURCES = ("fonts.css", "critical-edition.css", "reading.css", "apparatus.css")
 CSS_BUNDLE = "critical-edition.min.css"
-JS_SOURCES = ("previews.js", "passages.js", "search-words.js")
+JS_SOURCES = ("previews.js", "passages.js", "sphinx-scripts.js")
 JS_BUNDLE = "critical-edition.min.js"
 SD_CSS = "sphinx-design.min.css"
 SD_BADGES = "sd-badges.min.css"
 SD_TABS_JS = "design-tabs.js"
 PYGMENTS_CSS = "pygments.css"
-#: Sphinx's search-word highlighter: loaded by the search page, and by static/search-words.js
-#: on the page a reader opens from the results, never on every page.
-HIGHLIGHT_JS = "sphinx_highlight.js"
+#: Sphinx's page scripts: loaded by the search page; elsewhere static/sphinx-scripts.js does
+#: what they do on a page (keys) and loads them when a page opened from the search results has
+#: words to mark.
+SPHINX_PAGE_JS = ("doctools.js", "sphinx_highlight.js")
+#: The scripts known not to need doctools.js: Sphinx's, furo's, sphinx-design's and the
+#: toolkit's. A page with any other script (another extension's may call doctools.js's
+#: Documentation or _) keeps Sphinx's page scripts.
+KNOWN_SCRIPTS = frozenset(
+    {*SPHINX_PAGE_JS, "documentation_options.js", "scripts/furo.js", SD_TABS_JS, JS_BUNDLE}
+)
 #: The sheets the pages of the reading text (the documents whose paragraphs are numbered) load
 #: instead, each pruned to what those pages use (writers/theme_css.py writes them once every
 #: page is written): the same rules for them, without those of the index, register, chronology
@@ -160,6 +168,11 @@ def _classes(body: str) -> set[str]:
     return {name for value in _CLASS_ATTRIBUTE.findall(body) for name in value.split()}
 
 
+def _static_name(asset: Any) -> str:
+    """The name of *asset* in ``_static`` (Sphinx names those files "_static/<name>")."""
+    return str(getattr(asset, "filename", asset)).removeprefix("_static/")
+
+
 def prune_page_assets(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
@@ -170,8 +183,10 @@ def prune_page_assets(
     design = {name for name in classes if name.startswith("sd-")}
     drop: set[str] = set()
     add: list[str] = []
-    if pagename != "search":
-        drop.add(HIGHLIGHT_JS)
+    scripts = {_static_name(asset) for asset in context["script_files"]}
+    # The search page uses them, a domain index's toggles too, and maybe another's script.
+    if pagename != "search" and "toggler" not in classes and scripts <= KNOWN_SCRIPTS:
+        drop.update(SPHINX_PAGE_JS)
     if not any(name == "highlight" or name.startswith("highlight-") for name in classes):
         drop.add(PYGMENTS_CSS)
     if "sd-tab-set" not in design:
@@ -182,8 +197,7 @@ def prune_page_assets(
             add.append(SD_BADGES)
 
     def kept(asset: Any) -> bool:
-        # Sphinx names the files of html_static_path by their address: "_static/<name>".
-        return str(getattr(asset, "filename", asset)).removeprefix("_static/") not in drop
+        return _static_name(asset) not in drop
 
     from sphinx.builders.html._assets import _CascadingStyleSheet
 
@@ -197,7 +211,7 @@ def prune_page_assets(
     if passages.is_numbered(app.config, pagename):
 
         def reading(asset: Any) -> Any:
-            name = str(getattr(asset, "filename", asset)).removeprefix("_static/")
+            name = _static_name(asset)
             if name not in READING_SHEETS or not isinstance(asset, _CascadingStyleSheet):
                 return asset
             return _CascadingStyleSheet(
