@@ -168,6 +168,12 @@ def _classes(body: str) -> set[str]:
     return {name for value in _CLASS_ATTRIBUTE.findall(body) for name in value.split()}
 
 
+def writes_reading_sheets(app: Sphinx) -> bool:
+    """Whether this build writes READING_SHEETS: HTML builders with a site, not the EPUB one
+    (its pages are packed with the full sheets, and none is pruned)."""
+    return app.builder.format == "html" and app.builder.name != "epub"
+
+
 def _static_name(asset: Any) -> str:
     """The name of *asset* in ``_static`` (Sphinx names those files "_static/<name>")."""
     return str(getattr(asset, "filename", asset)).removeprefix("_static/")
@@ -208,7 +214,7 @@ def prune_page_assets(
             (getattr(a, "priority", 500) for a in context["css_files"] if not kept(a)), 500
         )
         css_files += [_CascadingStyleSheet(f"_static/{name}", priority=priority) for name in add]
-    if passages.is_numbered(app.config, pagename):
+    if writes_reading_sheets(app) and passages.is_numbered(app.config, pagename):
 
         def reading(asset: Any) -> Any:
             name = _static_name(asset)

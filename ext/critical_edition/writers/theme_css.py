@@ -31,7 +31,12 @@ from typing import TYPE_CHECKING, Any
 
 from critical_edition.apparatus import passages
 from critical_edition.core import atomic
-from critical_edition.writers.page_assets import READING_SHEETS, blocks, minify_css
+from critical_edition.writers.page_assets import (
+    READING_SHEETS,
+    blocks,
+    minify_css,
+    writes_reading_sheets,
+)
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -217,7 +222,7 @@ def _write(path: Path, text: str) -> None:
 def prune_theme_sheets(app: Sphinx, exception: BaseException | None) -> None:
     """Rewrite furo's sheets without what no page can use, and write the reading text's own
     copies of the theme's and the toolkit's sheets (``build-finished``)."""
-    if exception is not None or app.builder.format != "html" or app.builder.name == "epub":
+    if exception is not None or not writes_reading_sheets(app):
         return
     site = _Site(Path(app.outdir))
     # Sphinx copied the theme's sheets and the toolkit wrote its own afresh in this build.
