@@ -10,7 +10,6 @@ sources, duplicate ids) run later, in :mod:`.checks`.
 
 from __future__ import annotations
 
-import datetime
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar, cast
@@ -36,7 +35,7 @@ from critical_edition.core.markup import (
     split_role_text,
 )
 from critical_edition.core.model import Claim, ClaimStatus, LinkKind
-from critical_edition.core.text import did_you_mean
+from critical_edition.core.text import ISO_DATE_FORM, did_you_mean, iso_date
 
 if TYPE_CHECKING:
     from docutils.nodes import Node, system_message
@@ -59,7 +58,6 @@ CLAIM_OPTIONS = (
     *LINK_OPTIONS,
     "topic",
 )
-_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 
 
 def _not_linted(*children: Node) -> nodes.inline:
@@ -69,14 +67,11 @@ def _not_linted(*children: Node) -> nodes.inline:
 
 def _date_problem(date: str) -> str | None:
     """Why a claim's date cannot be used (its form, or a day the calendar lacks)."""
-    if not _DATE.match(date):
+    if not ISO_DATE_FORM.fullmatch(date):
         return f"the claim's date {date!r} is not YYYY, YYYY-MM or YYYY-MM-DD"
-    parts = [int(part) for part in date.split("-")]
-    if len(parts) == 3:
-        try:
-            datetime.date(*parts)
-        except ValueError:
-            return f"the claim's date {date!r} is no day of the calendar"
+    if iso_date(date) is None:
+        unit = "day" if date.count("-") == 2 else "month"
+        return f"the claim's date {date!r} is no {unit} of the calendar"
     return None
 
 

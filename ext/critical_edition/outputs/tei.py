@@ -26,6 +26,7 @@ from critical_edition.claims.domain import edition_domain
 from critical_edition.core import atomic
 from critical_edition.core.config import get_config
 from critical_edition.core.model import ActorType, Claim, ClaimStatus
+from critical_edition.core.text import iso_date
 from critical_edition.outputs.csljson import plain, prose
 from critical_edition.outputs.edition import Edition, edition
 from critical_edition.outputs.tei_text import (
@@ -45,7 +46,6 @@ if TYPE_CHECKING:
 
     from sphinx.application import Sphinx
 
-ISO_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 #: What each claim status says, for the taxonomy of the encoding description.
 STATUS_MEANINGS = {
     ClaimStatus.SOURCED: "The authors give a source (a citation or a footnote) for the claim.",
@@ -72,8 +72,8 @@ CORRECTION = (
 
 
 def date_attrs(value: str) -> dict[str, str]:
-    """``@when`` for an ISO 8601 date, nothing for any other text."""
-    return {"when": value} if ISO_DATE.fullmatch(value) else {}
+    """``@when`` for an ISO 8601 date of the calendar, nothing for any other text."""
+    return {"when": value} if iso_date(value) else {}
 
 
 def header(root: ET.Element, info: Edition, app: Sphinx) -> None:
