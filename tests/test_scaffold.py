@@ -166,6 +166,19 @@ def test_without_its_python_the_makefile_makes_its_own_environment(scaffold: Sca
     assert scaffold.run("help", f"PYTHON={gone}").stdout.endswith("Python: .venv/bin/python\n")
 
 
+def test_a_python_in_a_folder_with_a_space_is_used(scaffold: Scaffold, tmp_path: Path) -> None:
+    folder = tmp_path / "my tools"
+    folder.mkdir()
+    wrapper = folder / "python"
+    wrapper.write_text(f'#!/bin/sh\nexec "{PYTHON}" "$@"\n', encoding="utf-8")
+    wrapper.chmod(0o755)
+    result = scaffold.run("-n", "html", f"PYTHON={wrapper}")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        f'"{wrapper}" -m sphinx -n -W --keep-going -b html . "_build/html"'
+    ]
+
+
 def test_unsafe_paths_fall_back_to_python3(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "executable", '/opt/a "quoted" $dir/python')
     assert quickstart.interpreter() == "python3"
