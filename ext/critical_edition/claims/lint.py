@@ -314,7 +314,7 @@ LISTING_NODES: tuple[type[nodes.Element], ...] = (
 
 def is_listing_page(document: nodes.document) -> bool:
     """Whether *document* holds one of the toolkit's listings or register entries."""
-    return any(True for _ in document.findall(lambda node: isinstance(node, LISTING_NODES)))
+    return any(isinstance(node, LISTING_NODES) for node in document.findall(nodes.Element))
 
 
 def lints(

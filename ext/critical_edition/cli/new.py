@@ -107,10 +107,10 @@ def interpreter() -> str:
 def toolkit_requirement() -> str:
     """What the Makefile's own ``.venv`` installs: this toolkit, from where it was installed.
 
-    The installed distribution's ``direct_url.json`` (PEP 610) gives its origin: a folder or an
-    archive (``name[serve] @ URL``) or a version-control checkout (``name[serve] @ VCS+URL@COMMIT``).
-    Without one (installed from an index), the same version from the index. The ``serve`` extra
-    brings sphinx-autobuild for ``make serve``.
+    The installed distribution's ``direct_url.json`` (PEP 610) gives its origin: a folder or
+    an archive (``name[serve] @ URL``) or a version-control checkout
+    (``name[serve] @ VCS+URL@COMMIT``). Without one (installed from an index), the same version
+    from the index. The ``serve`` extra brings sphinx-autobuild for ``make serve``.
     """
     wanted = f"{DISTRIBUTION}[serve]"
     try:
