@@ -128,9 +128,17 @@ def check_page_graph(graph: dict[str, Any], claims: list[dict[str, Any]]) -> Non
     found = [node for node in nodes if node["@type"] == "Claim"]
     reviews = [node for node in nodes if node["@type"] == "ClaimReview"]
     assert [node["identifier"] for node in found] == [claim["id"] for claim in claims]
+    # Speakers are nodes of their own, each once; a claim names them by @id (a speaker the
+    # register lacks stays inline) and no reference dangles.
+    speakers = [node for node in nodes if node["@type"] in {"Person", "Organization"}]
+    by_id = {node["@id"]: node for node in speakers}
+    assert len(by_id) == len(speakers)
+    assert all("#actor-" in node_id for node_id in by_id)
     for node, claim in zip(found, claims, strict=True):
         assert node["text"] == claim["text"]
-        assert [author["name"] for author in node["author"]] == claim["actors"]
+        assert "url" not in node  # the @id is the claim's address
+        authors = [by_id[a["@id"]] if set(a) == {"@id"} else a for a in node["author"]]
+        assert [author["name"] for author in authors] == claim["actors"]
         assert node.get("datePublished") == claim["date"] or (
             claim["date"] is None and "datePublished" not in node
         )
