@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import re
@@ -12,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 from sphinx.testing.util import SphinxTestApp
 from sphinx.util.console import strip_escape_sequences
 
@@ -196,6 +197,25 @@ def live_markup(outdir: Path) -> list[str]:
                 ):
                     problems.append(f"{where}: the URL {attribute}={text[:60]!r}")
     return problems
+
+
+def card_lines(card: Tag) -> list[tuple[str, Tag]]:
+    """The lines of a claim's or an emendation's card: (label, the line as a fragment).
+
+    A card is one run of text: each line is a ``<b>`` label and what follows it up to the
+    next ``ed-card-sep`` separator (``; ``), which the stylesheet turns into a line break.
+    The fragment (a ``<span>`` holding copies of the line's nodes, label excluded) can be
+    searched like the card.
+    """
+    lines: list[tuple[str, Tag]] = []
+    for child in card.children:
+        if isinstance(child, Tag) and child.name == "b":
+            lines.append((child.get_text(), BeautifulSoup("<span></span>", "html.parser").span))
+        elif isinstance(child, Tag) and "ed-card-sep" in (child.get("class") or []):
+            continue
+        elif lines:
+            lines[-1][1].append(copy.copy(child))
+    return lines
 
 
 def page_assets(html_path: Path) -> dict[Path, int]:

@@ -12,6 +12,7 @@ import json
 import re
 from typing import TYPE_CHECKING, Any
 
+import helpers
 import jsonschema
 import pytest
 from bs4 import BeautifulSoup, Tag
@@ -107,14 +108,7 @@ def test_a_block_claim_is_a_focusable_div(index: BeautifulSoup) -> None:
 
 def card_lines(index: BeautifulSoup, claim_id: str) -> list[tuple[str, str]]:
     card = index.find(id=f"claim-{claim_id}-card")
-    lines = []
-    for line in card.find_all(class_="ed-card-line", recursive=False):
-        label = line.find(class_="ed-card-label")
-        for sep in line.find_all(class_="ed-card-sep"):
-            sep.extract()
-        body = text_of(line)[len(text_of(label)) :].strip()
-        lines.append((text_of(label), body))
-    return lines
+    return [(label, text_of(line)) for label, line in helpers.card_lines(card)]
 
 
 @pytest.mark.parametrize(
