@@ -12,12 +12,12 @@ from docutils import nodes
 
 
 def _claim_attributes(node: nodes.Element) -> dict[str, str]:
+    # The status is the class ed-status-<status> (visit_claim): no data attribute repeats it.
     anchor = node["ids"][0] if node["ids"] else ""
     return {
         "tabindex": "0",
         "aria-describedby": f"{anchor}-card",
         "data-claim-id": node.get("claim_id", ""),
-        "data-status": node.get("status", ""),
         "data-actors": " ".join(node.get("actors", [])),
     }
 
