@@ -287,6 +287,19 @@ def test_no_serious_accessibility_violation(site: Path, chromium: Any, scheme: s
     assert violations == [], "\n".join(violations)
 
 
+def test_every_icon_a_page_uses_is_on_it_and_no_other(site: Path) -> None:
+    """The theme's icon set keeps the symbols a page uses (writers/page_markup.py), no fewer."""
+    checked = list(support.text_pages(site))
+    assert checked, "nothing to check: the loop below would pass vacuously"
+    for page in checked:
+        html = page.read_text(encoding="utf-8")
+        used = set(re.findall(r'<use[^>]*\bhref="#([^"]+)"', html))
+        symbols = set(re.findall(r'<symbol[^>]*\bid="([^"]+)"', html))
+        ids = set(re.findall(r'\bid="([^"]+)"', html))
+        assert used <= ids, (page, used - ids)
+        assert symbols <= used, (page, symbols - used)
+
+
 # -- Page weight -------------------------------------------------------------------------------
 
 #: Files only the pages that use them may load: sphinx-design's full stylesheet and its tab

@@ -18,6 +18,7 @@ from critical_edition.writers import (
     epub,
     latex_assets,
     page_assets,
+    page_markup,
     supplied,
     theme_css,
 )
@@ -57,5 +58,7 @@ def setup_writers(app: Sphinx) -> None:
     page_assets.register(app)
     # build-finished: furo's sheets without the rules no page of the site can use.
     theme_css.register(app)
+    # build-finished: the pages without the theme's unused icons and their indentation.
+    page_markup.register(app)
     # Write phase, EPUB only: tab sets as sections, cards and notes as footnotes.
     epub.register(app)
