@@ -166,7 +166,7 @@ def open_mark(
     """
     if kind == "claim":
         record = claim_record(server)
-        path, selector = record["page"], f'[data-claim-id="{CLAIM}"]'
+        path, selector = record["page"], f'[id="claim-{CLAIM}"]'
     else:
         path = first_page_with(root_of(server), r'class="ed-emendation ed-emendation-sub"')
         selector = ".ed-emendation-sub:has(> .ed-emendation-card)"
@@ -327,7 +327,7 @@ def test_card_of_the_last_claim_in_the_window_lies_inside_it(
     page = visit(edition, claim_record(edition)["page"])
     # The last claim whose words are all in the window, with the page scrolled so that one
     # sits on the window's last lines.
-    claim = page.locator(f'[data-claim-id="{CLAIM}"]')
+    claim = page.locator(f'[id="claim-{CLAIM}"]')
     claim.evaluate(
         """(el) => {
           const box = el.getBoundingClientRect();
@@ -354,7 +354,7 @@ def test_card_of_the_last_claim_in_the_window_lies_inside_it(
 def test_phone_sheet_keeps_the_claim_in_sight(visit: Visit, edition: support.LocalServer) -> None:
     """On a phone the card is a sheet below the tapped claim, with a close button and Escape."""
     page = visit(edition, claim_record(edition)["page"], phone=True)
-    claim = page.locator(f'[data-claim-id="{CLAIM}"]')
+    claim = page.locator(f'[id="claim-{CLAIM}"]')
     card = claim.locator(":scope > .ed-claim-card")
     # The claim low on the screen, where the sheet will open.
     claim.evaluate(
@@ -390,7 +390,7 @@ def test_phone_sheet_keeps_the_claim_in_sight(visit: Visit, edition: support.Loc
 def test_claim_block_card_and_inline_links(visit: Visit, example: support.LocalServer) -> None:
     # The edition has no claim block (yet); the example has one, and an ed:claim reference.
     page = visit(example, "index.html")
-    block = page.locator(".ed-claim-block[data-claim-id]").first
+    block = page.locator(".ed-claim-block[id]").first
     card = block.locator(":scope > .ed-claim-card")
     block.hover()
     expect(card).to_be_visible()
@@ -434,7 +434,7 @@ def test_reading_control_hides_shows_and_is_remembered(
     page = visit(edition, record["page"])
     control = page.locator("fieldset.ed-reading")
     expect(control).to_be_visible()
-    claim = page.locator(f'[data-claim-id="{CLAIM}"]')
+    claim = page.locator(f'[id="claim-{CLAIM}"]')
     card = claim.locator(":scope > .ed-claim-card")
 
     # Marked (the default): half brackets, no underline, focusable; the card opens.
@@ -448,7 +448,7 @@ def test_reading_control_hides_shows_and_is_remembered(
     look = claim.evaluate(CLAIM_LOOK)
     assert look["line"] == "underline" and look["style"] in ("dotted", "dashed"), look
     styles = page.evaluate(
-        """() => [...document.querySelectorAll(".ed-claim[data-claim-id]")]
+        """() => [...document.querySelectorAll(".ed-claim[id]")]
             .map((el) => getComputedStyle(el).textDecorationStyle)"""
     )
     assert not {"wavy", "double"} & set(styles), styles
@@ -488,9 +488,9 @@ def test_reading_control_hides_shows_and_is_remembered(
 
 def test_next_and_previous_claim(visit: Visit, edition: support.LocalServer) -> None:
     page = visit(edition, claim_record(edition)["page"])
-    claims = page.locator(".ed-claim[data-claim-id]")
-    ids = [claims.nth(i).get_attribute("data-claim-id") for i in range(3)]
-    focused = "document.activeElement.dataset.claimId"
+    claims = page.locator(".ed-claim[id]")
+    ids = [claims.nth(i).get_attribute("id") for i in range(3)]
+    focused = "document.activeElement.id"
     page.locator(".ed-reading .ed-next-claim").click()
     assert page.evaluate(focused) == ids[0]
     page.keyboard.press("n")
@@ -510,7 +510,7 @@ def test_claim_marks_contrast(visit: Visit, edition: support.LocalServer, scheme
     for mode in ("marked", "by status"):
         page.locator("fieldset.ed-reading").get_by_label(mode).check()
         marks = page.evaluate(
-            """() => [...document.querySelectorAll(".ed-claim[data-claim-id]")].flatMap((el) => [
+            """() => [...document.querySelectorAll(".ed-claim[id]")].flatMap((el) => [
                 getComputedStyle(el, "::before").color,
                 getComputedStyle(el, "::after").color,
                 getComputedStyle(el).textDecorationColor,
@@ -708,7 +708,7 @@ def test_previews_cause_no_layout_shift(
     )
     hovered = 0
     for selector in (
-        f'[data-claim-id="{CLAIM}"]',
+        f'[id="claim-{CLAIM}"]',
         ".ed-emendation[tabindex]",
         'a[data-ed-preview="citation"]',
         'a[data-ed-preview="footnote"]',
@@ -893,7 +893,7 @@ def test_screenshots(visit: Visit, edition: support.LocalServer, phone: bool) ->
         assert overflow <= 1, f"{path} overflows sideways by {overflow}px at {size} width"
         support.screenshot(page, f"{size}-{name}")
     page = visit(edition, claim_record(edition)["page"], phone=phone)
-    claim = page.locator(f'[data-claim-id="{CLAIM}"]')
+    claim = page.locator(f'[id="claim-{CLAIM}"]')
     claim.scroll_into_view_if_needed()
     if phone:
         claim.tap()

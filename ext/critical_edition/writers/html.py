@@ -12,12 +12,12 @@ from docutils import nodes
 
 
 def _claim_attributes(node: nodes.Element) -> dict[str, str]:
-    # The status is the class ed-status-<status> (visit_claim): no data attribute repeats it.
+    # No data attribute repeats what the element says already: the claim's id is its own
+    # prefixed with "claim-" (the id attribute), its status the class ed-status-<status>.
     anchor = node["ids"][0] if node["ids"] else ""
     return {
         "tabindex": "0",
         "aria-describedby": f"{anchor}-card",
-        "data-claim-id": node.get("claim_id", ""),
         "data-actors": " ".join(node.get("actors", [])),
     }
 
