@@ -1,7 +1,8 @@
-"""The written pages' last rewrite (writers/page_markup.py): unused icons and indentation go."""
+"""The written pages' last rewrites (writers/page_markup.py) and the script bundle's minifier."""
 
 from __future__ import annotations
 
+from critical_edition.writers.page_assets import minify_js
 from critical_edition.writers.page_markup import slim, without_indentation, without_unused_symbols
 
 SPRITE = (
@@ -46,3 +47,26 @@ def test_indentation_goes_but_not_inside_pre_code_script_or_text() -> None:
 def test_the_rewrite_is_idempotent() -> None:
     page = SPRITE + '<div>\n  <svg><use href="#svg-used"></use></svg>\n</div>'
     assert slim(slim(page)) == slim(page)
+
+
+# -- The toolkit's script bundle (writers/page_assets.minify_js) ---------------------------------
+
+
+def test_minified_script_keeps_literals_and_the_words_apart() -> None:
+    source = (
+        "// a comment line\n"
+        "const a = 'it\\'s // not a comment' + \"/* nor this */\";\n"
+        "  const re = /[/\\]]+\\/x/g, half = a.length / 2 / 1; /* gone */\n"
+        "const t = `x ${ {a: `y ${ 'z' }`}.a } // kept`;\n"
+        "if (a) {\n  return typeof a;\n}\n"
+        "let b = a + +1 - -1;\n"
+        "function f() {\n  return\n  1;\n}\n"
+    )
+    assert minify_js(source) == (
+        "const a='it\\'s // not a comment'+\"/* nor this */\";"
+        "const re=/[/\\]]+\\/x/g,half=a.length/2/1;"
+        "const t=`x ${ {a: `y ${ 'z' }`}.a } // kept`;"
+        "if(a){return typeof a;}\n"
+        "let b=a+ +1- -1;"
+        "function f(){return\n1;}\n"
+    )
