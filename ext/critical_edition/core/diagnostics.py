@@ -255,6 +255,13 @@ class Subtype(enum.Enum):
         "U+2066-U+2069), which can make text display in another order than it is stored.",
         "Delete the control character; it is left out of every output meanwhile.",
     )
+    CONF_ERROR = SubtypeInfo(
+        "config",
+        "``conf.py`` raises an error when it runs: a name never defined, a module that is not "
+        "installed, a call of ``sys.exit()`` (reported by ``critical-edition check``).",
+        "Correct the line named, or install the module in the edition's environment; nothing "
+        "is built until then.",
+    )
     REPORT_UNWRITABLE = SubtypeInfo(
         "config",
         "The integrity report cannot be written to ``edition_report_dir``.",
