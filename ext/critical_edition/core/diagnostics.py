@@ -232,9 +232,9 @@ class Subtype(enum.Enum):
     )
     OUTSIDE_SOURCE = SubtypeInfo(
         "structure",
-        "An ``include``, ``literalinclude``, image or figure names a file outside the source "
-        "folder (``../``, an absolute path, a symbolic link), or a page is a symbolic link to "
-        "a file outside it.",
+        "An ``include``, ``literalinclude``, image, figure, ``{download}``, or the ``:file:`` of "
+        "a ``raw`` or ``csv-table`` directive names a file outside the source folder (``../``, "
+        "an absolute path, a symbolic link), or a page is a symbolic link to a file outside it.",
         "Move the file into the source folder, or list its folder in "
         "``edition_allowed_outside``; it is left out of the edition meanwhile.",
     )
