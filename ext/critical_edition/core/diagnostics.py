@@ -225,6 +225,12 @@ class Subtype(enum.Enum):
         "Use MyST markup or a directive instead; the HTML is shown as escaped text meanwhile. "
         "``edition_allow_raw_html = True`` accepts it.",
     )
+    NESTING_TOO_DEEP = SubtypeInfo(
+        "markup",
+        "Lists or block quotes in a Markdown page are nested deeper than the Markdown parser "
+        "reads (ten list levels, say): it stops there, and the rest of the page is lost.",
+        "Nest less deeply (at most nine list levels); the lines named are left out meanwhile.",
+    )
     INCLUDE_CYCLE = SubtypeInfo(
         "structure",
         "A page includes itself, directly or through the files it includes (an ``include`` cycle).",
