@@ -34,7 +34,8 @@ OUTSIDE_TEXT = "OUTSIDE-SECRET"
 BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 #: root (without ``test-broken-``) -> (the one expected warning, texts the HTML must contain).
-CASES: dict[str, tuple[str, tuple[str, ...]]] = {
+#: ``None`` for a root whose input is valid although it looks suspect: no warning, exit 0.
+CASES: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "bib-bad-archiveurl-data": (
         "<srcdir>/refs.bib:8: WARNING: entry \"gamma2002\" has an archiveurl that is not an absolute http(s) address: 'data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg=='; it is left out of the output until corrected [edition.bib_bad_url]",
         ("Beta, 2001", "Gamma, 2002", 'href="https://example.org/third"'),
@@ -277,6 +278,51 @@ CASES: dict[str, tuple[str, tuple[str, ...]]] = {
         "<srcdir>/second.md:3: WARNING: the toctree lists 'index', which contains this page already (a toctree cycle: index > second > index); the entry is left out of the navigation: remove it [edition.toctree_cycle]",
         ("Alpha, 2000",),
     ),
+    "conf-import-error": (
+        "<srcdir>/conf.py:5: ERROR: conf.py imports the module 'sphinx_no_such_theme', which is not installed: install it in the edition's environment, or remove the import (nothing is built until then) [edition.conf_error]",
+        (),
+    ),
+    "conf-name-error": (
+        "<srcdir>/conf.py:7: ERROR: conf.py stops with NameError: name 'project_title' is not defined; correct the Python at this line (nothing is built until then) [edition.conf_error]",
+        (),
+    ),
+    "bidi-claim-note": (
+        "<srcdir>/index.md:10: WARNING: the line contains the invisible direction control U+202E, which can make text display in another order than it is stored; it is left out of the output: delete it [edition.bidi_control]",
+        ("praised the talks", "The readout is abridged"),
+    ),
+    "list-too-deep": (
+        "<srcdir>/index.md:19: WARNING: lists or block quotes are nested here deeper than the Markdown parser reads (20 levels, a list counting two and a quote one), so lines 19-21 are left out of the edition: nest less deeply (at most 9 list levels) [edition.nesting_too_deep]",
+        ("Alpha, 2000", "level 9"),
+    ),
+    "outside-csv-table": (
+        "<srcdir>/index.md:8: WARNING: the table's file '../outside-shared/table.csv' is outside the source folder and is left out of the edition: move the file into the source folder, or list its folder in edition_allowed_outside [edition.outside_source]",
+        ("Alpha, 2000", "Beta, 2001"),
+    ),
+    "outside-download": (
+        "<srcdir>/index.md:8: WARNING: the file to download '../outside-shared/table.csv' is outside the source folder and is left out of the edition: move the file into the source folder, or list its folder in edition_allowed_outside [edition.outside_source]",
+        ("Alpha, 2000", "data table", "is kept apart"),
+    ),
+    "outside-raw-file": (
+        "<srcdir>/index.md:8: WARNING: the raw file '../outside-shared/snippet.html' is outside the source folder and is left out of the edition: move the file into the source folder, or list its folder in edition_allowed_outside [edition.outside_source]",
+        ("Alpha, 2000", "Beta, 2001"),
+    ),
+    "role-unknown": (
+        '<srcdir>/index.md:5: WARNING: Unknown interpreted text role "persn". [myst.role_unknown]',
+        (),
+    ),
+    "toctree-missing": (
+        "<srcdir>/index.md:5: WARNING: toctree contains reference to nonexisting document 'chapter-one' [toc.not_readable]",
+        ("Alpha, 2000",),
+    ),
+    "verse-line-breaks": (None, ("the second line,<br />", "the third line.", "Alpha, 2000")),
+    "xref-actor-near": (
+        "<srcdir>/index.md:11: WARNING: no actor with the id or alias 'Russian MFS' in the actor register (did you mean 'Russian MFA'?) [ref.actor]",
+        ("Alpha, 2000",),
+    ),
+    "xref-claim-near": (
+        "<srcdir>/index.md:11: WARNING: no claim with the id 'geneva-prasie': see the claim index for the ids (did you mean 'geneva-praise'?) [ref.claim]",
+        ("praised the talks",),
+    ),
     "xref-doc": ("<srcdir>/index.md:3: WARNING: unknown document: 'no-such-page' [ref.doc]", ()),
     "xref-myst-anchor": (
         "<srcdir>/index.md:3: WARNING: 'myst' cross-reference target not found: 'no-such-anchor' [myst.xref_missing]",
@@ -334,11 +380,14 @@ def run_check(root: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
 def test_one_located_diagnostic(
     root: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Exactly the expected warning, exit status 1, no traceback, sources untouched."""
+    """Exactly the expected warning, exit status 1, no traceback, sources untouched.
+
+    A valid root (expected ``None``): no warning, exit status 0, and an empty report.
+    """
     expected, survivors = CASES[root]
     run = run_check(f"broken-{root}", tmp_path, capsys)
-    assert run.warnings == [expected]
-    assert run.status == 1
+    assert run.warnings == ([expected] if expected else [])
+    assert run.status == (1 if expected else 0)
     assert "Traceback" not in run.output
     assert "Exception occurred" not in run.output
     assert run.sources_after == run.sources_before
@@ -357,6 +406,12 @@ def test_one_located_diagnostic(
     for page in [*(run.outdir / "html").glob("*.html"), *(run.outdir / "html").glob("*.json")]:
         assert not BIDI_CONTROLS.search(page.read_text(encoding="utf-8")), page.name
 
+    report = json.loads((run.outdir / "report" / "integrity.json").read_text(encoding="utf-8"))
+    sarif = json.loads((run.outdir / "report" / "integrity.sarif").read_text(encoding="utf-8"))
+    if expected is None:
+        assert report["findings"] == []
+        assert sarif["runs"][0]["results"] == []
+        return
     # The report lists the same finding, with file, line and rule, in JSON and in SARIF.
     location, _, rest = expected.partition(
         ": ERROR: " if ": ERROR: " in expected else ": WARNING: "
@@ -364,13 +419,11 @@ def test_one_located_diagnostic(
     path, _, line = location.rpartition(":")
     rule = rest[rest.rindex("[") + 1 : -1]
     message = rest[: rest.rindex(" [")]
-    report = json.loads((run.outdir / "report" / "integrity.json").read_text(encoding="utf-8"))
     [finding] = report["findings"]
     assert finding["rule"] == rule
     assert finding["line"] == int(line)
     assert finding["message"].replace(str(run.srcdir), "<srcdir>") == message
     assert finding["file"] == path.removeprefix("<srcdir>/")
-    sarif = json.loads((run.outdir / "report" / "integrity.sarif").read_text(encoding="utf-8"))
     [result] = sarif["runs"][0]["results"]
     assert result["ruleId"] == rule
     physical = result["locations"][0]["physicalLocation"]
