@@ -278,6 +278,10 @@ CASES: dict[str, tuple[str | None, tuple[str, ...]]] = {
         "<srcdir>/second.md:3: WARNING: the toctree lists 'index', which contains this page already (a toctree cycle: index > second > index); the entry is left out of the navigation: remove it [edition.toctree_cycle]",
         ("Alpha, 2000",),
     ),
+    "claim-link-javascript": (
+        None,
+        ("The minister praised [the talks](javascript:alert(1))", "[the readout](data:text/html"),
+    ),
     "conf-import-error": (
         "<srcdir>/conf.py:5: ERROR: conf.py imports the module 'sphinx_no_such_theme', which is not installed: install it in the edition's environment, or remove the import (nothing is built until then) [edition.conf_error]",
         (),
@@ -289,6 +293,10 @@ CASES: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "bidi-claim-note": (
         "<srcdir>/index.md:10: WARNING: the line contains the invisible direction control U+202E, which can make text display in another order than it is stored; it is left out of the output: delete it [edition.bidi_control]",
         ("praised the talks", "The readout is abridged"),
+    ),
+    "image-data-uri": (
+        "<srcdir>/index.md:8: WARNING: the image 'data:image/png;base64,iVBORw0KGgoAAAANS…' is written into the page as a data: address, which the edition does not publish (no file of the project holds it, and an SVG so given can carry script); it is left out: save the image as a file in the source folder and name that file [edition.image_data_uri]",
+        ("Alpha, 2000", "Beta, 2001"),
     ),
     "list-too-deep": (
         "<srcdir>/index.md:19: WARNING: lists or block quotes are nested here deeper than the Markdown parser reads (20 levels, a list counting two and a quote one), so lines 19-21 are left out of the edition: nest less deeply (at most 9 list levels) [edition.nesting_too_deep]",

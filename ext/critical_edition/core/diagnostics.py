@@ -244,6 +244,13 @@ class Subtype(enum.Enum):
         "Move the file into the source folder, or list its folder in "
         "``edition_allowed_outside``; it is left out of the edition meanwhile.",
     )
+    IMAGE_DATA_URI = SubtypeInfo(
+        "structure",
+        "An image or figure is given as a ``data:`` address, its bytes written into the page "
+        "(no file of the project holds it; an SVG so given can carry script).",
+        "Save the image as a file in the source folder and name that file; the image is left "
+        "out of the edition meanwhile.",
+    )
     TOCTREE_CYCLE = SubtypeInfo(
         "structure",
         "A toctree lists a page that contains this toctree's page already (a toctree cycle).",

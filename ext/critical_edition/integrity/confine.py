@@ -140,22 +140,43 @@ def _confine_include_read(
 
 
 def _confine_images(app: Sphinx, doctree: nodes.document) -> None:
-    """Images and figures whose file is outside the source folder are left out; doctree-read."""
+    """Images and figures whose file is outside the source folder, or written into the page as
+    a ``data:`` address, are left out; doctree-read."""
     env = app.env
     roots = _roots(env)
     for image in list(doctree.findall(nodes.image)):
         uri = str(image.get("uri", ""))
-        if not uri or "://" in uri or uri.startswith("data:"):
+        if uri.lstrip().lower().startswith("data:"):
+            warn(
+                f"the image {_excerpt(uri)!r} is written into the page as a data: address, "
+                "which the edition does not publish (no file of the project holds it, and an "
+                "SVG so given can carry script); it is left out: save the image as a file in "
+                "the source folder and name that file",
+                Subtype.IMAGE_DATA_URI,
+                image,
+            )
+            _remove_image(image)
+            continue
+        if not uri or "://" in uri:
             continue
         _relative, path = env.relfn2path(uri.replace("*", "x"), env.docname)
         if not is_outside(env, Path(path).parent if "*" in uri else path, roots):
             continue
         what = "the figure's image" if isinstance(image.parent, nodes.figure) else "the image"
         _refuse(what, uri, image)
-        parent = image.parent
-        image.parent.remove(image)
-        if isinstance(parent, nodes.reference) and not parent.children:
-            parent.parent.remove(parent)
+        _remove_image(image)
+
+
+def _remove_image(image: nodes.image) -> None:
+    """Take *image* out of its doctree, and the link around it that holds nothing else."""
+    parent = image.parent
+    parent.remove(image)
+    if isinstance(parent, nodes.reference) and not parent.children:
+        parent.parent.remove(parent)
+
+
+def _excerpt(uri: str, limit: int = 40) -> str:
+    return uri if len(uri) <= limit else uri[: limit - 1] + "…"
 
 
 def _confine_downloads(app: Sphinx, doctree: nodes.document) -> None:
