@@ -190,6 +190,10 @@ CASES: dict[str, tuple[str | None, tuple[str, ...]]] = {
         "<srcdir>/index.md:10: WARNING: the claim 'praised-the-talks' cites 'gamma2002', which is no key in the .bib files [edition.claim_unknown_source]",
         (),
     ),
+    "conf-sys-exit": (
+        "<srcdir>/conf.py:9: ERROR: conf.py calls sys.exit(), so Sphinx cannot read the settings: remove the call (nothing is built until then) [edition.conf_error]",
+        (),
+    ),
     "conf-syntax": (
         "<srcdir>/conf.py:9: ERROR: conf.py cannot be read: '(' was never closed; correct the Python syntax at this line (nothing is built until then) [edition.source_unreadable]",
         (),
@@ -452,8 +456,10 @@ def test_allowed_outside_folder_is_used(tmp_path: Path, capsys: pytest.CaptureFi
     assert run.warnings == []
     assert run.status == 0
     html = (run.outdir / "html" / "index.html").read_text(encoding="utf-8")
-    assert html.count(OUTSIDE_TEXT) == 2  # the included text and the literal include
+    # the included text, the literal include and the table
+    assert html.count(OUTSIDE_TEXT) == 3
     assert list((run.outdir / "html" / "_images").glob("picture*.png"))
+    assert list((run.outdir / "html" / "_downloads").rglob("table.csv"))
 
 
 def test_ids_unique_across_the_edition(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
