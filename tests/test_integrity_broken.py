@@ -4,8 +4,9 @@ Every ``tests/roots/test-broken-*`` root is copied, checked with ``critical-edit
 (in-process) and must give: exactly the expected warning line (colours stripped, the source
 directory replaced by ``<srcdir>``), a non-zero exit status, no Python traceback, nothing that
 could run script in any output page (parsed), the same finding in the JSON and SARIF reports,
-and sources byte-identical to before. For the .bib roots, the entries after the broken one must
-still be cited (linked in the HTML).
+sources byte-identical to before, and a ``claims.json`` valid against its schema. For the .bib
+roots, the entries after the broken one must still be cited (linked in the HTML). A few roots
+hold input that looks suspect but is valid (expected ``None``): no warning, exit status 0.
 """
 
 from __future__ import annotations
@@ -418,6 +419,11 @@ def test_one_located_diagnostic(
     for page in [*(run.outdir / "html").glob("*.html"), *(run.outdir / "html").glob("*.json")]:
         assert not BIDI_CONTROLS.search(page.read_text(encoding="utf-8")), page.name
 
+    # claims.json, where the build wrote one, keeps to the toolkit's own schema.
+    claims_json = run.outdir / "html" / "claims.json"
+    if claims_json.is_file():
+        schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+        jsonschema.validate(json.loads(claims_json.read_text(encoding="utf-8")), schema)
     report = json.loads((run.outdir / "report" / "integrity.json").read_text(encoding="utf-8"))
     sarif = json.loads((run.outdir / "report" / "integrity.sarif").read_text(encoding="utf-8"))
     if expected is None:
