@@ -311,6 +311,10 @@ CASES: dict[str, tuple[str | None, tuple[str, ...]]] = {
         "<srcdir>/index.md:8: WARNING: the table's file '../outside-shared/table.csv' is outside the source folder and is left out of the edition: move the file into the source folder, or list its folder in edition_allowed_outside [edition.outside_source]",
         ("Alpha, 2000", "Beta, 2001"),
     ),
+    "outside-csv-url": (
+        "<srcdir>/index.md:8: WARNING: the csv-table directive's :url: 'https://example.invalid/figures.csv' would fetch text from outside the project each time the edition is built; it is left out of the edition: save the text as a file in the source folder and name it with :file: [edition.outside_source]",
+        ("Alpha, 2000", "Beta, 2001"),
+    ),
     "outside-download": (
         "<srcdir>/index.md:8: WARNING: the file to download '../outside-shared/table.csv' is outside the source folder and is left out of the edition: move the file into the source folder, or list its folder in edition_allowed_outside [edition.outside_source]",
         ("Alpha, 2000", "data table", "is kept apart"),

@@ -240,9 +240,11 @@ class Subtype(enum.Enum):
         "structure",
         "An ``include``, ``literalinclude``, image, figure, ``{download}``, or the ``:file:`` of "
         "a ``raw`` or ``csv-table`` directive names a file outside the source folder (``../``, "
-        "an absolute path, a symbolic link), or a page is a symbolic link to a file outside it.",
+        "an absolute path, a symbolic link), such a directive names a ``:url:`` (text fetched "
+        "at each build), or a page is a symbolic link to a file outside it.",
         "Move the file into the source folder, or list its folder in "
-        "``edition_allowed_outside``; it is left out of the edition meanwhile.",
+        "``edition_allowed_outside`` (a ``:url:``'s text: save it as a file in the source "
+        "folder and name it with ``:file:``); it is left out of the edition meanwhile.",
     )
     IMAGE_DATA_URI = SubtypeInfo(
         "structure",

@@ -99,10 +99,29 @@ def _option_file(directive: Raw | CSVTable) -> Path | None:
     return Path(adapt_path(argument, source, document.settings.root_prefix))
 
 
+def _refuse_url(directive: Raw | CSVTable) -> bool:
+    """Report a ``:url:`` option (text fetched from the web as the edition is built)."""
+    url = directive.options.get("url")
+    if not url:
+        return False
+    env = directive.state.document.settings.env
+    warn(
+        f"the {directive.name} directive's :url: {url!r} would fetch text from outside the "
+        "project each time the edition is built; it is left out of the edition: save the text "
+        "as a file in the source folder and name it with :file:",
+        Subtype.OUTSIDE_SOURCE,
+        (env.docname, directive.lineno),
+    )
+    return True
+
+
 class ConfinedRaw(Raw):
-    """docutils' ``raw``, refused when its ``:file:`` is outside the source folder."""
+    """docutils' ``raw``, refused when its ``:file:`` is outside the source folder or it
+    names a ``:url:``."""
 
     def run(self) -> Sequence[nodes.Node]:
+        if _refuse_url(self):
+            return []
         path = _option_file(self)
         env = self.state.document.settings.env
         if path is not None and is_outside(env, path):
@@ -112,10 +131,13 @@ class ConfinedRaw(Raw):
 
 
 class ConfinedCSVTable(CSVTable):
-    """Sphinx's ``csv-table``, refused when its ``:file:`` is outside the source folder."""
+    """Sphinx's ``csv-table``, refused when its ``:file:`` is outside the source folder or it
+    names a ``:url:``."""
 
     # Sphinx's CSVTable.run returns list[Node], docutils' a sequence of tables: as Sphinx's.
     def run(self) -> list[nodes.Node]:  # type: ignore[override]
+        if _refuse_url(self):
+            return []
         path = _option_file(self)
         env = self.state.document.settings.env
         if path is not None and is_outside(env, path):
