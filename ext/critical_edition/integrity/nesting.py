@@ -72,7 +72,7 @@ def check_nesting(app: Sphinx, doctree: nodes.document) -> None:
         f"lists or block quotes are nested here deeper than the Markdown parser reads ({limit} "
         "levels, a list counting two and a quote one), so "
         f"{f'lines {first}-{last} are' if last > first else f'line {first} is'} left out of the edition: nest less deeply (at most "
-        f"{limit // 2 - 1} list levels)",
+        f"{limit // 2 - 1} list levels, or {limit - 1} quotes)",
         Subtype.NESTING_TOO_DEEP,
         (env.docname, first),
     )
