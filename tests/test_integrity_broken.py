@@ -223,6 +223,10 @@ CASES: dict[str, tuple[str | None, tuple[str, ...]]] = {
         "<srcdir>/index.md:48: WARNING: lists or block quotes are nested here deeper than the Markdown parser reads (20 levels, a list counting two and a quote one), so lines 48-50 are left out of the edition: nest less deeply (at most 9 list levels, or 19 quotes) [edition.nesting_too_deep]",
         ("quote 19", "Closing words."),
     ),
+    "raw-html-br": (
+        "<srcdir>/index.md:5: WARNING: raw HTML is not allowed in the edition's sources: '<br />'; use MyST markup or a directive instead (it is shown as plain text meanwhile) [edition.raw_html]",
+        ("the second line,", "the third line."),
+    ),
     "raw-html-block": (
         "<srcdir>/index.md:8: WARNING: raw HTML is not allowed in the edition's sources: '<div onclick=\"alert(1)\">Boxed</div>'; use MyST markup or a directive instead (it is shown as plain text meanwhile) [edition.raw_html]",
         (),

@@ -63,7 +63,9 @@ def check_raw_html(app: Sphinx, doctree: nodes.document) -> None:
                 others = sum(
                     1
                     for sibling in parent.findall(nodes.raw)
-                    if sibling is not raw and "html" in sibling.get("format", "").split()
+                    if sibling is not raw
+                    and "html" in sibling.get("format", "").split()
+                    and not _is_line_break(sibling)
                 )
             else:
                 others = 0
