@@ -9,7 +9,7 @@ import pytest
 from critical_edition.bibliography.bibfile import check_bibfiles, split_entries
 from critical_edition.core.diagnostics import Subtype
 from critical_edition.core.findings import categorise
-from critical_edition.core.text import iso_date
+from critical_edition.core.text import did_you_mean, iso_date
 from critical_edition.integrity.citelint import find_citations
 from critical_edition.integrity.report import summarise, summary_line
 
@@ -158,3 +158,9 @@ def test_summary_line() -> None:
 def test_iso_date_accepts_only_dates_of_the_calendar(value: str, expected: str | None) -> None:
     """Claims, the chronology and the TEI export share one reading of a date."""
     assert iso_date(value) == expected
+
+
+def test_did_you_mean_never_suggests_the_word_itself() -> None:
+    assert did_you_mean("alpha2000", ["alpha2000", "alpha2001"]) == ""
+    assert did_you_mean("Alpha2000", ["alpha2000"]) == " (did you mean 'alpha2000'?)"
+    assert did_you_mean("lavorv", ["lavrov"]) == " (did you mean 'lavrov'?)"
