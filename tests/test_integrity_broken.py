@@ -292,7 +292,7 @@ CASES: dict[str, tuple[str | None, tuple[str, ...]]] = {
         ("Alpha, 2000",),
     ),
     "claim-link-javascript": (
-        None,
+        "<srcdir>/index.md:14: WARNING: Markdown links to javascript: and data: addresses are refused (such a link could run script or carry content of its own) and shown as text, brackets and all; link to an http(s) address or remove the link [edition.link_scheme]",
         ("The minister praised [the talks](javascript:alert(1))", "[the readout](data:text/html"),
     ),
     "conf-import-error": (

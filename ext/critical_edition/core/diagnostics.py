@@ -246,6 +246,14 @@ class Subtype(enum.Enum):
         "``edition_allowed_outside`` (a ``:url:``'s text: save it as a file in the source "
         "folder and name it with ``:file:``); it is left out of the edition meanwhile.",
     )
+    LINK_SCHEME = SubtypeInfo(
+        "markup",
+        "A Markdown link points to a ``javascript:``, ``vbscript:``, ``file:`` or ``data:`` "
+        "address, which the Markdown parser refuses: the link is shown as text, brackets and "
+        "address included.",
+        "Link to an http(s) address (or a page or file of the edition), or write the words "
+        "without a link.",
+    )
     IMAGE_DATA_URI = SubtypeInfo(
         "structure",
         "An image or figure is given as a ``data:`` address, its bytes written into the page "

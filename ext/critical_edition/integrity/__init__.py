@@ -12,6 +12,7 @@ from critical_edition.integrity import (
     nesting,
     rawhtml,
     report,
+    scripturls,
     stale,
     structure,
 )
@@ -26,6 +27,7 @@ def setup_integrity(app: Sphinx) -> None:
     citelint.register(app)  # author-year citations left as plain text
     controls.register(app)  # invisible bidirectional controls in the sources
     rawhtml.register(app)  # raw HTML in the sources
+    scripturls.register(app)  # Markdown links to javascript: and the like
     nesting.register(app)  # Markdown nested deeper than the parser reads
     structure.register(app)  # include and toctree cycles
     confine.register(app)  # nothing from outside the source folder
