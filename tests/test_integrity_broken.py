@@ -309,7 +309,7 @@ CASES: dict[str, tuple[str | None, tuple[str, ...]]] = {
     ),
     "image-data-uri": (
         "<srcdir>/index.md:8: WARNING: the image 'data:image/png;base64,iVBORw0KGgoAAAANS…' is written into the page as a data: address, which the edition does not publish (no file of the project holds it, and an SVG so given can carry script); it is left out: save the image as a file in the source folder and name that file [edition.image_data_uri]",
-        ("Alpha, 2000", "Beta, 2001"),
+        ("Alpha, 2000", "Beta, 2001", "A map"),
     ),
     "list-too-deep": (
         "<srcdir>/index.md:19: WARNING: lists or block quotes are nested here deeper than the Markdown parser reads (20 levels, a list counting two and a quote one), so lines 19-21 are left out of the edition: nest less deeply (at most 9 list levels, or 19 quotes) [edition.nesting_too_deep]",

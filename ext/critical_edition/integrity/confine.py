@@ -190,8 +190,14 @@ def _confine_images(app: Sphinx, doctree: nodes.document) -> None:
 
 
 def _remove_image(image: nodes.image) -> None:
-    """Take *image* out of its doctree, and the link around it that holds nothing else."""
+    """Take *image* out of its doctree: its alternative text stays, as text, in its place;
+    without one, the link around it that then holds nothing goes too."""
     parent = image.parent
+    alt = str(image.get("alt", "")).strip()
+    if alt:
+        in_text = isinstance(parent, nodes.TextElement)
+        image.replace_self(nodes.Text(alt) if in_text else nodes.paragraph(alt, alt))
+        return
     parent.remove(image)
     if isinstance(parent, nodes.reference) and not parent.children:
         parent.parent.remove(parent)
