@@ -57,6 +57,7 @@ from critical_edition.core.tables import table
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from collections.abc import Set as AbstractSet
 
     from docutils.nodes import Node, system_message
     from sphinx.application import Sphinx
@@ -493,7 +494,7 @@ def _cited_keys(note: nodes.Element) -> tuple[str, ...]:
     return tuple(dict.fromkeys(keys))
 
 
-def check_confidence(notes: list[EditorialNote], keys: set[str]) -> None:
+def check_confidence(notes: list[EditorialNote], keys: AbstractSet[str]) -> None:
     """A note that states a confidence cites an entry of the bibliography."""
     for note in notes:
         stated = CONFIDENCE.search(note.text)

@@ -160,6 +160,19 @@ class EditionDomain(RecordDomain):
             if any(fnmatch.fnmatchcase(claim.docname, pattern) for pattern in patterns)
         ]
 
+    def claim_numbers(self) -> dict[str, int]:
+        """Claim id -> its number in the claim index (reading order, from 1).
+
+        Every page's cards ask for it: built once while the listed claims stay the same
+        (as :meth:`relations`), so a page costs its own claims, not the edition's.
+        """
+        claims = tuple(self.claims())
+        memo = self._numbers_memo
+        if memo is None or memo[0] != claims:
+            numbers = {claim.id: n for n, claim in enumerate(claims, start=1)}
+            memo = self._numbers_memo = (claims, numbers)
+        return memo[1]
+
     def actors(self) -> Iterator[Actor]:
         """Every actor of the register, in a stable order (document order, then docname)."""
         for docname in sorted(self.actors_by_doc):
@@ -168,6 +181,7 @@ class EditionDomain(RecordDomain):
     #: The register the last lookup was built from, and that lookup (see actor_lookup).
     _lookup_memo: tuple[tuple[Actor, ...], dict[str, Actor]] | None = None
     _relations_memo: tuple[tuple[Claim, ...], dict[str, list[tuple[str, Claim]]]] | None = None
+    _numbers_memo: tuple[tuple[Claim, ...], dict[str, int]] | None = None
 
     def actor_lookup(self) -> dict[str, Actor]:
         """Map every actor id and alias (case-insensitive) to its actor; first declaration wins.

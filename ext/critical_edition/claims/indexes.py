@@ -71,7 +71,7 @@ class ClaimsPostTransform(EditionPostTransform):
         )
 
     @cached_property
-    def bib_keys(self) -> set[str]:
+    def bib_keys(self) -> frozenset[str]:
         """The keys of the .bib files (as parsed by sphinxcontrib-bibtex)."""
         return bib_keys(self.builder)
 
@@ -139,7 +139,7 @@ class BuildClaimCards(ClaimsPostTransform):
         lookup = self.domain.actor_lookup()
         relations = self.domain.relations()
         # The claim's number in the claim index (reading order), which print sets on its card.
-        numbers = {c.id: n for n, c in enumerate(self.domain.claims(), start=1)}
+        numbers = self.domain.claim_numbers()
         # Per document: a LaTeX tree holds every document, each with its own claims and notes.
         footnotes: dict[str, dict[str, str]] = {}
         for fn in self.document.findall(nodes.footnote):
