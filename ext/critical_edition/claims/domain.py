@@ -20,6 +20,7 @@ from sphinx.domains import ObjType
 from critical_edition.core.config import get_config
 from critical_edition.core.model import Actor, Claim
 from critical_edition.core.xrefs import LocatedXRefRole, RecordDomain
+from critical_edition.speedups.bibcache import entry_fingerprint
 
 if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
@@ -273,18 +274,25 @@ class EditionDomain(RecordDomain):
     def fingerprint_indexes(self) -> str:
         """A digest of everything the claim index and the register's claim lists show.
 
-        Every claim (all its fields, in reading order), the register, the .bib files' state and
-        each formatted citation's place and label (the index cites the claims' sources).
+        Every claim (all its fields, in reading order), the register, the .bib entries the
+        claims cite (their content, not the files' dates: an edit to an entry no claim cites
+        leaves these pages as they are) and each formatted citation's place and label (the
+        index cites the claims' sources).
         """
         digest = hashlib.sha256(self.fingerprint_register().encode())
+        cited: dict[str, None] = {}
         for claim in self.all_claims():
             digest.update(repr(claim).encode())
+            cited.update(dict.fromkeys(s for s in claim.sources if not s.startswith("^")))
+            cited.update(dict.fromkeys(claim.evidence))
         digest.update(repr(sorted(self.footnote_marks_by_doc.items())).encode())
         cite = cast("Any", self.env.get_domain("cite"))
         bibdata = getattr(cite, "bibdata", None)
         if bibdata is not None:
-            files = sorted((str(path), bibfile.mtime) for path, bibfile in bibdata.bibfiles.items())
-            digest.update(repr(files).encode())
+            entries = bibdata.data.entries
+            for key in cited:
+                entry = entries.get(key)
+                digest.update(repr((key, entry_fingerprint(entry) if entry else None)).encode())
         for citation in getattr(cite, "citations", ()):
             where = (citation.key, citation.citation_id, tuple(citation.bibliography_key))
             digest.update(repr((where, citation.formatted_entry.label)).encode())
