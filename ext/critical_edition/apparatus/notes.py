@@ -291,7 +291,7 @@ class BuildEmendationCards(ApparatusPostTransform):
     """Give every emendation its card: what the witness reads, and why it was changed."""
 
     def run(self, **kwargs: Any) -> None:
-        if witness_mode(self.config):
+        if witness_mode(self.config) or not self.may_hold(ed.emendation):
             return
         emendations = list(self.document.findall(ed.emendation))
         if not emendations:
@@ -340,6 +340,8 @@ class NumberNotes(ApparatusPostTransform):
     """
 
     def run(self, **kwargs: Any) -> None:
+        if not self.may_hold(ed.editorial_note, ed.lemma):
+            return
         notes = list(self.document.findall(ed.editorial_note))
         lemmas = list(self.document.findall(ed.lemma))
         if not notes and not lemmas:
@@ -383,6 +385,8 @@ class FillApparatus(ApparatusPostTransform):
     """Replace the ``{apparatus}`` placeholder with the emendations and the notes."""
 
     def run(self, **kwargs: Any) -> None:
+        if not self.may_hold(ed.apparatus_index):
+            return
         for placeholder in list(self.document.findall(ed.apparatus_index)):
             self.fromdocname = self.docname_of(placeholder)
             show = placeholder.get("show", "all")
@@ -392,6 +396,7 @@ class FillApparatus(ApparatusPostTransform):
             if show in ("all", "notes"):
                 result.extend(self.notes())
             placeholder.replace_self(result)
+            self.tree_changed()  # the notes' copies may hold mentions, lemmas, claims
 
     def emendations(self) -> list[nodes.Node]:
         records = self.domain.emendations(scoped=True)
