@@ -42,7 +42,7 @@ def bib_keys(builder: Builder) -> frozenset[str]:
     Made once per parse (the same entries object): every page's claim cards ask, and a new
     set for each page costs pages x entries.
     """
-    global _keys_memo
+    global _keys_memo  # a one-slot memo, checked by identity
     bibtex = builder.env.get_domain("cite")
     bibdata = getattr(bibtex, "bibdata", None)
     if bibdata is None:
