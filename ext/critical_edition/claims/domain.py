@@ -22,6 +22,7 @@ from critical_edition.core.config import get_config
 from critical_edition.core.model import Actor, Claim
 from critical_edition.core.text import did_you_mean
 from critical_edition.core.xrefs import LocatedXRefRole, RecordDomain
+from critical_edition.speedups.bibcache import entry_fingerprint
 
 if TYPE_CHECKING:
     from sphinx.addnodes import pending_xref
@@ -167,6 +168,19 @@ class EditionDomain(RecordDomain):
             if any(fnmatch.fnmatchcase(claim.docname, pattern) for pattern in patterns)
         ]
 
+    def claim_numbers(self) -> dict[str, int]:
+        """Claim id -> its number in the claim index (reading order, from 1).
+
+        Every page's cards ask for it: built once while the listed claims stay the same
+        (as :meth:`relations`), so a page costs its own claims, not the edition's.
+        """
+        claims = tuple(self.claims())
+        memo = self._numbers_memo
+        if memo is None or memo[0] != claims:
+            numbers = {claim.id: n for n, claim in enumerate(claims, start=1)}
+            memo = self._numbers_memo = (claims, numbers)
+        return memo[1]
+
     def actors(self) -> Iterator[Actor]:
         """Every actor of the register, in a stable order (document order, then docname)."""
         for docname in sorted(self.actors_by_doc):
@@ -175,6 +189,7 @@ class EditionDomain(RecordDomain):
     #: The register the last lookup was built from, and that lookup (see actor_lookup).
     _lookup_memo: tuple[tuple[Actor, ...], dict[str, Actor]] | None = None
     _relations_memo: tuple[tuple[Claim, ...], dict[str, list[tuple[str, Claim]]]] | None = None
+    _numbers_memo: tuple[tuple[Claim, ...], dict[str, int]] | None = None
 
     def actor_lookup(self) -> dict[str, Actor]:
         """Map every actor id and alias (case-insensitive) to its actor; first declaration wins.
@@ -266,18 +281,25 @@ class EditionDomain(RecordDomain):
     def fingerprint_indexes(self) -> str:
         """A digest of everything the claim index and the register's claim lists show.
 
-        Every claim (all its fields, in reading order), the register, the .bib files' state and
-        each formatted citation's place and label (the index cites the claims' sources).
+        Every claim (all its fields, in reading order), the register, the .bib entries the
+        claims cite (their content, not the files' dates: an edit to an entry no claim cites
+        leaves these pages as they are) and each formatted citation's place and label (the
+        index cites the claims' sources).
         """
         digest = hashlib.sha256(self.fingerprint_register().encode())
+        cited: dict[str, None] = {}
         for claim in self.all_claims():
             digest.update(repr(claim).encode())
+            cited.update(dict.fromkeys(s for s in claim.sources if not s.startswith("^")))
+            cited.update(dict.fromkeys(claim.evidence))
         digest.update(repr(sorted(self.footnote_marks_by_doc.items())).encode())
         cite = cast("Any", self.env.get_domain("cite"))
         bibdata = getattr(cite, "bibdata", None)
         if bibdata is not None:
-            files = sorted((str(path), bibfile.mtime) for path, bibfile in bibdata.bibfiles.items())
-            digest.update(repr(files).encode())
+            entries = bibdata.data.entries
+            for key in cited:
+                entry = entries.get(key)
+                digest.update(repr((key, entry_fingerprint(entry) if entry else None)).encode())
         for citation in getattr(cite, "citations", ()):
             where = (citation.key, citation.citation_id, tuple(citation.bibliography_key))
             digest.update(repr((where, citation.formatted_entry.label)).encode())

@@ -148,6 +148,22 @@ def claim_nodes(
     return result
 
 
+#: The parsed entries the last key map was made from, and that map (see _entries).
+_entries_memo: tuple[object, dict[str, Any]] | None = None
+
+
+def _entries(bibdata: Any) -> dict[str, Any]:
+    """The .bib entries by key as written, made once per parse of the .bib files (a copy for
+    every page with claims cost pages x entries)."""
+    global _entries_memo  # a one-slot memo, checked by identity
+    if bibdata is None:
+        return {}
+    parsed = bibdata.data.entries
+    if _entries_memo is None or _entries_memo[0] is not parsed:
+        _entries_memo = (parsed, dict(parsed))
+    return _entries_memo[1]
+
+
 def page_graph(app: Sphinx, pagename: str) -> dict[str, Any]:
     """The JSON-LD of one page: the edition, then the page's claims in reading order."""
     info = edition(app)
@@ -156,8 +172,7 @@ def page_graph(app: Sphinx, pagename: str) -> dict[str, Any]:
     claims = domain.claims_of(pagename) if isinstance(domain, EditionDomain) else []
     if claims and isinstance(domain, EditionDomain):
         actors = domain.actor_lookup()
-        bibdata = app.env.domains["cite"].data.get("bibdata")
-        entries = dict(bibdata.data.entries) if bibdata is not None else {}
+        entries = _entries(app.env.domains["cite"].data.get("bibdata"))
         page = page_address(app, info, pagename, pagename)
         for claim in claims:
             graph.extend(claim_nodes(claim, page, info, actors, entries))
