@@ -9,6 +9,7 @@ import pytest
 from critical_edition.bibliography.bibfile import check_bibfiles, split_entries
 from critical_edition.core.diagnostics import Subtype
 from critical_edition.core.findings import categorise
+from critical_edition.core.text import iso_date
 from critical_edition.integrity.citelint import find_citations
 from critical_edition.integrity.report import summarise, summary_line
 
@@ -138,3 +139,22 @@ def test_summary_line() -> None:
         "citations 14 linked / 0 missing / 0 unused; footnotes 9 / 0 dangling / 0 unreferenced; "
         "claims 48 / 6 unsourced; cross-references 120 / 0 unresolved; 0 problems"
     )
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2020", "2020"),
+        ("2020-02", "2020-02"),
+        ("2020-02-29", "2020-02-29"),
+        ("2021-02-29", None),
+        ("2020-13", None),
+        ("2020-00", None),
+        ("2020-1", None),
+        ("2020-10-03\n", None),
+        ("3 October 2020", None),
+    ],
+)
+def test_iso_date_accepts_only_dates_of_the_calendar(value: str, expected: str | None) -> None:
+    """Claims, the chronology and the TEI export share one reading of a date."""
+    assert iso_date(value) == expected
