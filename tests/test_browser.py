@@ -981,8 +981,50 @@ def test_edition_notes_sit_in_the_margin(visit: Visit, edition: support.LocalSer
     for note in notes:
         assert note["left"] >= note["textRight"] - 1, note
         assert note["right"] <= note["articleRight"] + 1, note
+    # At 1440px a note's lines hold about 40 characters (they held ~25 in an 11rem column).
+    per_line = page.evaluate(
+        """() => [...document.querySelectorAll(".ed-margin p")].map((p) => {
+            const range = document.createRange();
+            range.selectNodeContents(p);
+            const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+            // Paragraphs of three lines or more: a short last line weighs little there.
+            return lines.size >= 3 ? p.textContent.trim().length / lines.size : null;
+        }).filter((n) => n !== null)"""
+    )
+    assert per_line and min(per_line) >= 32, per_line
     page.locator(".ed-margin").first.scroll_into_view_if_needed()
     support.screenshot(page, "desktop-edition-notes")
+    assert visit.problems() == []
+
+
+def test_lemma_inside_a_claim_keeps_its_own_line(
+    visit: Visit, edition: support.LocalServer
+) -> None:
+    """A lemma's dotted line sits below a claim's status underline, in another colour, and
+    neither runs under the note's mark ("ed. N")."""
+    path = first_page_with(
+        root_of(edition), r'class="ed-claim[^"]*"[^>]*>[^<]*<span class="ed-lemma'
+    )
+    page = visit(edition, path)
+    page.locator("fieldset.ed-reading").get_by_label("by status").check()
+    look = page.evaluate(
+        """() => {
+            const lemma = document.querySelector(".ed-claim .ed-lemma");
+            const claim = lemma.closest(".ed-claim");
+            const px = (el) => parseFloat(getComputedStyle(el).textUnderlineOffset);
+            return {
+                lemma: px(lemma), claim: px(claim),
+                lemmaColour: getComputedStyle(lemma).textDecorationColor,
+                claimColour: getComputedStyle(claim).textDecorationColor,
+                mark: getComputedStyle(lemma.querySelector(".ed-note-mark")).display,
+            };
+        }"""
+    )
+    assert look["lemma"] >= look["claim"] + 3, look
+    assert look["lemmaColour"] != look["claimColour"], look
+    assert look["mark"] == "inline-block", look
+    page.locator(".ed-claim .ed-lemma").first.scroll_into_view_if_needed()
+    support.screenshot(page, "desktop-lemma-in-claim")
     assert visit.problems() == []
 
 
