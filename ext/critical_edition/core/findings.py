@@ -352,7 +352,7 @@ def _save_store(app: Sphinx, store: dict[str, dict[str, list[Finding]]]) -> None
     }
     path = _store_path(app)
     path.parent.mkdir(parents=True, exist_ok=True)
-    atomic.write_text(path, json.dumps(data, ensure_ascii=False, indent=1))
+    atomic.update_text(path, json.dumps(data, ensure_ascii=False, indent=1))
 
 
 def all_findings(app: Sphinx) -> list[Finding]:
