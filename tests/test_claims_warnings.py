@@ -43,8 +43,8 @@ CASES: dict[str, tuple[str, str]] = {
     "claims-warn-bad-date": (
         "edition.claim_malformed",
         (
-            "<srcdir>/index.md:9: WARNING: the claim's date '2020-13-01' is not YYYY, YYYY-MM or "
-            "YYYY-MM-DD; the claim is kept without a date [edition.claim_malformed]"
+            "<srcdir>/index.md:9: WARNING: the claim's date '2020-13-01' is no day of the "
+            "calendar; the claim is kept without a date [edition.claim_malformed]"
         ),
     ),
     "claims-warn-bad-status": (

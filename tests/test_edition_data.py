@@ -16,8 +16,10 @@ from pathlib import Path
 import jsonschema
 import pytest
 from bs4 import BeautifulSoup
+from critical_edition.outputs.csljson import csl_item
 from critical_edition.outputs.meta import bibtex_text
 from helpers import check_page_graph, jsonld_blocks
+from pybtex.database import Entry, Person
 from sphinx.testing.util import SphinxTestApp
 from sphinx.util.console import strip_escape_sequences
 
@@ -224,3 +226,25 @@ def test_a_wrong_original_key_warns_and_is_left_out(tmp_path: Path, rootdir: Pat
     soup = BeautifulSoup(page(app, "index"), "html.parser")
     assert _metas(soup, "name", "citation_author") == ["One"]
     assert _metas(soup, "name", "citation_publication_date") == []
+
+
+def test_csl_json_decodes_latex_in_prose_and_keeps_identifiers_as_written() -> None:
+    """Titles, names and notes reach the exports as readers see them; pages and DOIs do not move."""
+    entry = Entry(
+        "incollection",
+        fields={
+            "title": r"Pipelines \& Power: ``Energy'' in the {S}outh {C}aucasus",
+            "booktitle": r"{\c{C}}ay{\i}r and Others",
+            "note": r"Seen in print, 10\% of it",
+            "pages": "1--9",
+            "doi": "10.1234/x_y",
+        },
+        persons={"author": [Person(r"{\c{C}}elikpala, Mitat")]},
+    )
+    item = csl_item("celikpala", entry)
+    assert item["title"] == "Pipelines & Power: \u201cEnergy\u201d in the South Caucasus"
+    assert item["container-title"] == "\u00c7ay\u0131r and Others"
+    assert item["author"] == [{"family": "\u00c7elikpala", "given": "Mitat"}]
+    assert item["note"] == "Verification: not recorded. Seen in print, 10% of it"
+    assert item["page"] == "1--9"
+    assert item["DOI"] == "10.1234/x_y"

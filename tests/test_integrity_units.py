@@ -10,6 +10,7 @@ import pytest
 from critical_edition.bibliography.bibfile import check_bibfiles, split_entries
 from critical_edition.core.diagnostics import Subtype
 from critical_edition.core.findings import categorise
+from critical_edition.core.text import iso_date
 from critical_edition.integrity.citelint import find_citations
 from critical_edition.integrity.report import summarise, summary_line
 from critical_edition.writers import page_assets as assets
@@ -190,3 +191,22 @@ def test_an_output_with_the_same_bytes_is_not_rewritten(tmp_path: Path) -> None:
     assert path.stat().st_mtime_ns == written
     assert atomic.update_text(path, "[2]\n")
     assert path.read_text(encoding="utf-8") == "[2]\n"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2020", "2020"),
+        ("2020-02", "2020-02"),
+        ("2020-02-29", "2020-02-29"),
+        ("2021-02-29", None),
+        ("2020-13", None),
+        ("2020-00", None),
+        ("2020-1", None),
+        ("2020-10-03\n", None),
+        ("3 October 2020", None),
+    ],
+)
+def test_iso_date_accepts_only_dates_of_the_calendar(value: str, expected: str | None) -> None:
+    """Claims, the chronology and the TEI export share one reading of a date."""
+    assert iso_date(value) == expected

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
@@ -34,7 +33,7 @@ from critical_edition.core import nodes as ed
 from critical_edition.core import priorities
 from critical_edition.core.diagnostics import Subtype
 from critical_edition.core.markup import section_title
-from critical_edition.core.text import format_date
+from critical_edition.core.text import format_date, iso_date
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -42,28 +41,15 @@ if TYPE_CHECKING:
     from docutils.nodes import Node
     from sphinx.application import Sphinx
 
-_ISO = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 #: The end of a sentence: a full stop (or ! ?), closing quotes or brackets, then space.
 _SENTENCE_END = re.compile(r"[.!?][”’\"')\]]*\s+")
-
-
-def parse_date(value: str) -> str | None:
-    """*value* if it is a valid ISO date of year, month or day precision, else ``None``."""
-    if not _ISO.match(value):
-        return None
-    parts = [int(p) for p in value.split("-")]
-    try:
-        date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
-    except ValueError:
-        return None
-    return value
 
 
 def parse_period(value: str) -> tuple[str, str] | None:
     """``(start, end)`` of ``DATE`` or ``START/END``, or ``None`` when malformed."""
     start_text, slash, end_text = value.partition("/")
-    start = parse_date(start_text.strip())
-    end = parse_date(end_text.strip()) if slash else start
+    start = iso_date(start_text.strip())
+    end = iso_date(end_text.strip()) if slash else start
     if start is None or end is None or date_key(end) < date_key(start):
         return None
     return start, end
@@ -94,7 +80,7 @@ def _date_problem(target: str, options: dict[str, str]) -> str | None:
     if not target:
         return "the date is missing: write {date}`TEXT <YYYY-MM-DD>`"
     start, slash, end = target.partition("/")
-    if parse_date(start.strip()) is None or (slash and parse_date(end.strip()) is None):
+    if iso_date(start.strip()) is None or (slash and iso_date(end.strip()) is None):
         return f"the date {target!r} is not YYYY, YYYY-MM, YYYY-MM-DD or START/END"
     if parse_period(target) is None:
         return f"the period {target!r} ends before it starts"

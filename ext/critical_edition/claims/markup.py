@@ -10,7 +10,6 @@ sources, duplicate ids) run later, in :mod:`.checks`.
 
 from __future__ import annotations
 
-import datetime
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar, cast
@@ -36,7 +35,7 @@ from critical_edition.core.markup import (
     split_role_text,
 )
 from critical_edition.core.model import Claim, ClaimStatus, LinkKind
-from critical_edition.core.text import did_you_mean
+from critical_edition.core.text import ISO_DATE_FORM, did_you_mean, iso_date
 
 if TYPE_CHECKING:
     from docutils.nodes import Node, system_message
@@ -59,7 +58,6 @@ CLAIM_OPTIONS = (
     *LINK_OPTIONS,
     "topic",
 )
-_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 
 
 def _not_linted(*children: Node) -> nodes.inline:
@@ -69,22 +67,20 @@ def _not_linted(*children: Node) -> nodes.inline:
 
 def _date_problem(date: str) -> str | None:
     """Why a claim's date cannot be used (its form, or a day the calendar lacks)."""
-    if not _DATE.match(date):
+    if not ISO_DATE_FORM.fullmatch(date):
         return f"the claim's date {date!r} is not YYYY, YYYY-MM or YYYY-MM-DD"
-    parts = [int(part) for part in date.split("-")]
-    if len(parts) == 3:
-        try:
-            datetime.date(*parts)
-        except ValueError:
-            return f"the claim's date {date!r} is no day of the calendar"
+    if iso_date(date) is None:
+        unit = "day" if date.count("-") == 2 else "month"
+        return f"the claim's date {date!r} is no {unit} of the calendar"
     return None
 
 
-def _option_problems(options: dict[str, str]) -> tuple[list[tuple[str, Subtype]], bool]:
-    """Every reason a claim's options are wrong, and whether the claim can still be recorded.
+def _sift_options(options: dict[str, str]) -> tuple[dict[str, str], list[tuple[str, Subtype]]]:
+    """The claim's usable options, and every reason some were wrong, in one pass.
 
-    A wrong option (an unknown key, a bad date, status or id) is reported and left out: the
-    claim keeps its text and its other options. Only a claim with no actor cannot be recorded.
+    A wrong option (an unknown key, a bad date, status, id, link or topic) is reported and
+    left out: the claim keeps its text and its other options. A claim with no actor is
+    reported too; :func:`_check_options` then does not record it.
     """
     options_text = ", ".join(CLAIM_OPTIONS)
     problems: list[tuple[str, Subtype]] = [
@@ -95,70 +91,59 @@ def _option_problems(options: dict[str, str]) -> tuple[list[tuple[str, Subtype]]
         )
         for key in sorted(set(options) - set(CLAIM_OPTIONS))
     ]
-    usable = bool(split_list(options.get("actor", "")))
-    if not usable:
+    kept = {key: value for key, value in options.items() if key in CLAIM_OPTIONS}
+
+    def leave_out(name: str, problem: str | None, consequence: str) -> None:
+        if problem is not None:
+            problems.append(
+                (f"{problem}; the claim is kept {consequence}", Subtype.CLAIM_MALFORMED)
+            )
+            del kept[name]
+
+    if not split_list(kept.get("actor", "")):
         problems.append(
             (
                 "the claim names no actor: add actor=<id> with an actor from the register",
                 Subtype.CLAIM_NO_ACTOR,
             )
         )
-    date, status, claim_id = (options.get(name, "") for name in ("date", "status", "id"))
-    date_problem = _date_problem(date) if date else None
-    if date_problem is not None:
-        problems.append(
-            (f"{date_problem}; the claim is kept without a date", Subtype.CLAIM_MALFORMED)
-        )
+    if kept.get("date"):
+        leave_out("date", _date_problem(kept["date"]), "without a date")
     statuses = [s.value for s in ClaimStatus]
+    status = kept.get("status", "")
     if status and status not in statuses:
         suggestion = did_you_mean(status, statuses, cutoff=0.6)
-        message = (
-            f"unknown claim status {status!r}{suggestion}; use one of: {', '.join(statuses)}; "
-            "the claim is kept with the default status"
-        )
-        problems.append((message, Subtype.CLAIM_MALFORMED))
-    id_text = id_problem("claim", claim_id) if claim_id else None
-    if id_text is not None:
-        problems.append(
-            (f"{id_text}; the claim is kept with a generated id", Subtype.CLAIM_MALFORMED)
-        )
+        problem = f"unknown claim status {status!r}{suggestion}; use one of: {', '.join(statuses)}"
+        leave_out("status", problem, "with the default status")
+    if kept.get("id"):
+        leave_out("id", id_problem("claim", kept["id"]), "with a generated id")
     for name in LINK_OPTIONS:
-        for target in split_list(options.get(name, "")):
-            link_text = id_problem(f"{name}= claim", target)
-            if link_text is not None:
+        if name not in kept:
+            continue
+        good = []
+        for target in split_list(kept[name]):
+            link_problem = id_problem(f"{name}= claim", target)
+            if link_problem is None:
+                good.append(target)
+            else:
                 problems.append(
-                    (f"{link_text}; the claim is kept without this link", Subtype.CLAIM_MALFORMED)
+                    (
+                        f"{link_problem}; the claim is kept without this link",
+                        Subtype.CLAIM_MALFORMED,
+                    )
                 )
-    topic = options.get("topic", "")
-    topic_text = id_problem("topic", topic) if topic else None
-    if topic_text is not None:
-        problems.append(
-            (f"{topic_text}; the claim is kept without a topic", Subtype.CLAIM_MALFORMED)
-        )
-    return problems, usable
+        kept[name] = ", ".join(good)
+    if kept.get("topic"):
+        leave_out("topic", id_problem("topic", kept["topic"]), "without a topic")
+    return kept, problems
 
 
 def _check_options(options: dict[str, str], location: str) -> dict[str, str] | None:
     """Warn about each wrong option and leave it out; ``None`` when the claim cannot be recorded."""
-    problems, usable = _option_problems(options)
+    kept, problems = _sift_options(options)
     for message, subtype in problems:
         warn(message, subtype, location)
-    if not usable:
-        return None
-    kept = {key: value for key, value in options.items() if key in CLAIM_OPTIONS}
-    if kept.get("date") and _date_problem(kept["date"]) is not None:
-        del kept["date"]
-    if kept.get("status") and kept["status"] not in {s.value for s in ClaimStatus}:
-        del kept["status"]
-    if kept.get("id") and id_problem("claim", kept["id"]) is not None:
-        del kept["id"]
-    for name in LINK_OPTIONS:
-        if name in kept:
-            targets = split_list(kept[name])
-            kept[name] = ", ".join(t for t in targets if id_problem(f"{name}= claim", t) is None)
-    if kept.get("topic") and id_problem("topic", kept["topic"]) is not None:
-        del kept["topic"]
-    return kept
+    return kept if split_list(kept.get("actor", "")) else None
 
 
 def _fill_claim_node(node: nodes.Element, options: dict[str, str]) -> None:

@@ -7,7 +7,7 @@ warning handler sees exactly the warnings the user sees (after ``suppress_warnin
 each into a :class:`Finding`: the toolkit's own warnings carry their message and place as
 :func:`~critical_edition.core.diagnostics.warn` received them (nothing is parsed back out of
 the text); other tools' warnings give their type, subtype and location as Sphinx records them.
-:func:`all_findings` adds the findings of documents that were neither re-read nor re-written,
+:func:`settle_findings` adds the findings of documents that were neither re-read nor re-written,
 carried over from the previous build (a small JSON file next to the doctrees), so that an
 incremental build knows the same problems as a clean one.
 """
@@ -325,7 +325,11 @@ def _store_path(app: Sphinx) -> Path:
     return Path(app.doctreedir) / STORE_NAME
 
 
-def _load_store(app: Sphinx) -> dict[str, dict[str, list[Finding]]]:
+#: The findings kept for the next build: ``{"read": {docname: [...]}, "write": {...}}``.
+CarryOver = dict[str, dict[str, list[Finding]]]
+
+
+def _load_store(app: Sphinx) -> CarryOver:
     try:
         raw = json.loads(_store_path(app).read_text(encoding="utf-8"))
         return {
@@ -342,7 +346,7 @@ def _finding_order(finding: Finding) -> tuple[str, int, str, str]:
     return (finding.file, finding.line or 0, finding.rule, finding.message)
 
 
-def _save_store(app: Sphinx, store: dict[str, dict[str, list[Finding]]]) -> None:
+def _save_store(app: Sphinx, store: CarryOver) -> None:
     data = {
         phase: {
             doc: [asdict(f) for f in sorted(items, key=_finding_order)]
@@ -355,8 +359,12 @@ def _save_store(app: Sphinx, store: dict[str, dict[str, list[Finding]]]) -> None
     atomic.update_text(path, json.dumps(data, ensure_ascii=False, indent=1))
 
 
-def all_findings(app: Sphinx) -> list[Finding]:
-    """This build's findings plus those carried over for untouched documents, sorted."""
+def _carry_over(app: Sphinx) -> tuple[CarryOver, list[Finding]]:
+    """The findings to keep for the next build, by phase and document, and this build's others.
+
+    A finding of a document this build re-read (or re-wrote) replaces what was kept for it; a
+    finding of no document, or of a phase this build did not run for it, is this build's only.
+    """
     state = build_state(app)
     store = _load_store(app)
     found = app.env.found_docs
@@ -378,13 +386,24 @@ def all_findings(app: Sphinx) -> list[Finding]:
             write.setdefault(docname, []).append(finding)
         else:
             fresh.append(finding)
+    return {"read": read, "write": write}, fresh
+
+
+def settle_findings(app: Sphinx) -> list[Finding]:
+    """Every finding that stands, sorted; called once, at the end of a build.
+
+    It has two effects besides: it saves the findings of each document for the next
+    incremental build, and it shows again (as warnings Sphinx counts) the findings of
+    documents this build neither re-read nor re-wrote.
+    """
+    kept, fresh = _carry_over(app)
     # Failing to save only loses the carry-over for the next incremental build.
     with contextlib.suppress(OSError):
-        _save_store(app, {"read": read, "write": write})
+        _save_store(app, kept)
     result = set(fresh)
-    for items in (*read.values(), *write.values()):
+    for items in (*kept["read"].values(), *kept["write"].values()):
         result.update(items)
-    this_build = {finding for finding, _doc, _read in state.findings}
+    this_build = {finding for finding, _doc, _read in build_state(app).findings}
     _replay(app, sorted(result - this_build, key=_finding_order))
     return sorted(result, key=_finding_order)
 

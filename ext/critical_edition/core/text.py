@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 import difflib
+import re
 import unicodedata
 from collections.abc import Iterable
+
+#: The form of an ISO 8601 date of year, month or day precision.
+ISO_DATE_FORM = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
 
 _MONTHS = (
     "January",
@@ -32,6 +37,21 @@ def sort_fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return stripped.casefold().lstrip("[(“\"' ")
+
+
+def iso_date(value: str) -> str | None:
+    """*value* if it is a date of the calendar written ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``.
+
+    ``2021-02-29`` and ``2020-13`` have the form but are no dates: ``None``, as for any other text.
+    """
+    if not ISO_DATE_FORM.fullmatch(value):
+        return None
+    year, month, day = [*(int(part) for part in value.split("-")), 1, 1][:3]
+    try:
+        datetime.date(year, month, day)
+    except ValueError:
+        return None
+    return value
 
 
 def format_date(value: str) -> str:

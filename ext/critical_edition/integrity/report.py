@@ -18,7 +18,7 @@ from critical_edition.claims.domain import edition_claims
 from critical_edition.core import atomic, priorities
 from critical_edition.core.config import get_config
 from critical_edition.core.diagnostics import WARNING_TYPE, Subtype, warn
-from critical_edition.core.findings import Finding, all_counts, all_findings, count
+from critical_edition.core.findings import Finding, all_counts, count, settle_findings
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -225,7 +225,7 @@ def write_report(app: Sphinx, exception: BaseException | None) -> None:
     """
     if exception is not None:
         return
-    found = all_findings(app)
+    found = settle_findings(app)
     sections = summarise(all_counts(app), found)
     logger.info("integrity: %s", summary_line(sections))
     report_dir = get_config(app.config).report_dir

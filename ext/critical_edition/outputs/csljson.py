@@ -16,6 +16,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from critical_edition.bibliography.texmarkup import plain_text
 from critical_edition.core import atomic, priorities
 from critical_edition.core.config import get_config
 from critical_edition.outputs.edition import HTML_BUILDERS
@@ -41,7 +42,7 @@ TYPES = {
     "jurisdiction": "legal_case",
     "misc": "document",
 }
-#: BibLaTeX fields copied as they are into a CSL variable.
+#: BibLaTeX fields copied into a CSL variable: prose with its LaTeX markup decoded, ...
 TEXT_FIELDS = {
     "title": "title",
     "journaltitle": "container-title",
@@ -60,12 +61,19 @@ TEXT_FIELDS = {
     "keywords": "keyword",
     "shorthand": "citation-label",
 }
+#: ... except numbers and identifiers, copied as written (``1--9`` stays ``1--9``).
+VERBATIM_FIELDS = frozenset({"volume", "number", "pages", "doi", "url", "issn", "isbn"})
 ISO_DATE = re.compile(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
 
 
 def plain(value: object) -> str:
-    """A field value without BibTeX's protective braces, on one line."""
+    """A field value without BibTeX's protective braces, on one line: for identifiers."""
     return " ".join(str(value).replace("{", "").replace("}", "").split())
+
+
+def prose(value: object) -> str:
+    """A field value of prose as a reader sees it: LaTeX decoded (``\\&`` is ``&``), one line."""
+    return " ".join(plain_text(str(value)).split())
 
 
 def csl_date(value: str) -> dict[str, Any]:
@@ -79,10 +87,10 @@ def csl_date(value: str) -> dict[str, Any]:
 def csl_name(person: Any) -> dict[str, str]:
     """A pybtex person as a CSL name: an institution (one braced name) as ``literal``."""
     last = " ".join(person.prelast_names + person.last_names)
-    given = plain(" ".join(person.first_names + person.middle_names))
+    given = prose(" ".join(person.first_names + person.middle_names))
     if not given and last.startswith("{") and last.endswith("}"):
-        return {"literal": plain(last)}
-    name = {"family": plain(last)}
+        return {"literal": prose(last)}
+    name = {"family": prose(last)}
     if given:
         name["given"] = given
     return name
@@ -92,7 +100,7 @@ def status_note(fields: Any) -> str:
     """The editors' verification status, confidence and note, as one text."""
     status = plain(fields.get("verification", ""))
     confidence = plain(fields.get("confidence", ""))
-    note = plain(fields.get("note", ""))
+    note = prose(fields.get("note", ""))
     head = f"Verification: {status or 'not recorded'}"
     if confidence:
         head += f" (confidence {confidence})"
@@ -104,7 +112,8 @@ def csl_item(key: str, entry: Any) -> dict[str, Any]:
     fields = entry.fields
     item: dict[str, Any] = {"id": key, "type": TYPES.get(entry.type.lower(), "document")}
     for field_name, variable in TEXT_FIELDS.items():
-        value = plain(fields.get(field_name, ""))
+        as_written = field_name in VERBATIM_FIELDS
+        value = (plain if as_written else prose)(fields.get(field_name, ""))
         if value and variable not in item:
             item[variable] = value
     for role, variable in (("author", "author"), ("editor", "editor")):

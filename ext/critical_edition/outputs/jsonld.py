@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from critical_edition.claims.domain import EditionDomain
 from critical_edition.core import priorities
 from critical_edition.core.model import ActorType, ClaimStatus
-from critical_edition.outputs.csljson import plain
+from critical_edition.outputs.csljson import plain, prose
 from critical_edition.outputs.edition import (
     HTML_BUILDERS,
     Edition,
@@ -100,7 +100,7 @@ def _appearance(source: str, entries: dict[str, Any]) -> dict[str, Any]:
         fields = entry.fields
         doi = plain(fields.get("doi", ""))
         extra = {
-            "name": plain(fields.get("title", "")),
+            "name": prose(fields.get("title", "")),
             "url": plain(fields.get("url", "")),
             "sameAs": f"https://doi.org/{doi}" if doi else "",
         }

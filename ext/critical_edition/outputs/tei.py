@@ -26,7 +26,8 @@ from critical_edition.claims.domain import edition_domain
 from critical_edition.core import atomic
 from critical_edition.core.config import get_config
 from critical_edition.core.model import ActorType, Claim, ClaimStatus
-from critical_edition.outputs.csljson import plain
+from critical_edition.core.text import iso_date
+from critical_edition.outputs.csljson import plain, prose
 from critical_edition.outputs.edition import Edition, edition
 from critical_edition.outputs.tei_text import (
     NAME_ELEMENTS,
@@ -45,7 +46,6 @@ if TYPE_CHECKING:
 
     from sphinx.application import Sphinx
 
-ISO_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 #: What each claim status says, for the taxonomy of the encoding description.
 STATUS_MEANINGS = {
     ClaimStatus.SOURCED: "The authors give a source (a citation or a footnote) for the claim.",
@@ -72,8 +72,8 @@ CORRECTION = (
 
 
 def date_attrs(value: str) -> dict[str, str]:
-    """``@when`` for an ISO 8601 date, nothing for any other text."""
-    return {"when": value} if ISO_DATE.fullmatch(value) else {}
+    """``@when`` for an ISO 8601 date of the calendar, nothing for any other text."""
+    return {"when": value} if iso_date(value) else {}
 
 
 def header(root: ET.Element, info: Edition, app: Sphinx) -> None:
@@ -252,18 +252,18 @@ def bibliography(stand: ET.Element, app: Sphinx) -> None:
         bibl = sub(list_bibl, "bibl", type=entry.type.lower(), **{XML_ID: ncname("bibl", key)})
         for role in ("author", "editor"):
             for person in entry.persons.get(role, []):
-                sub(bibl, role, plain(person))
+                sub(bibl, role, prose(str(person)))
         for name, level in (
             ("title", "a"),
             ("journaltitle", "j"),
             ("journal", "j"),
             ("booktitle", "m"),
         ):
-            if plain(fields.get(name, "")):
-                sub(bibl, "title", plain(fields[name]), level=level)
+            if prose(fields.get(name, "")):
+                sub(bibl, "title", prose(fields[name]), level=level)
         for name in ("publisher", "institution", "organization"):
-            if plain(fields.get(name, "")):
-                sub(bibl, "publisher", plain(fields[name]))
+            if prose(fields.get(name, "")):
+                sub(bibl, "publisher", prose(fields[name]))
         date = plain(fields.get("date", "")) or plain(fields.get("year", ""))
         if date:
             sub(bibl, "date", date, **date_attrs(date))
@@ -279,8 +279,8 @@ def bibliography(stand: ET.Element, app: Sphinx) -> None:
         confidence = plain(fields.get("confidence", ""))
         if confidence:
             note.text += f" (confidence {confidence})"
-        if plain(fields.get("note", "")):
-            note.text += f". {plain(fields['note'])}"
+        if prose(fields.get("note", "")):
+            note.text += f". {prose(fields['note'])}"
 
 
 def claim_details(back: ET.Element, claims: list[Claim], lookups: Lookups) -> None:
