@@ -10,8 +10,8 @@ characters the subset lacks:
 
 Characters kept: printable ASCII, the typographic punctuation the edition uses, and every
 character of the edition's sources (docs/**/*.md and refs.bib). OpenType features kept: kerning,
-ligatures and the figure styles (old-style, lining, proportional, tabular), so that the CSS's
-``font-variant-numeric: oldstyle-nums`` has glyphs to select.
+ligatures and the old-style proportional figures, so that the CSS's ``font-variant-numeric:
+oldstyle-nums proportional-nums`` has glyphs to select.
 """
 
 from __future__ import annotations
@@ -27,12 +27,17 @@ FACES = {
     "EBGaramond12-Regular.otf": "edition-text-regular.woff2",
     "EBGaramond12-Italic.otf": "edition-text-italic.woff2",
 }
-FEATURES = ["kern", "liga", "onum", "lnum", "pnum", "tnum", "ccmp", "locl"]
+#: The text asks for old-style proportional figures (reading.css); lining and tabular figures
+#: (lnum, tnum) are left out: the parts that use them (tables, cards, paragraph numbers) are
+#: set in the theme's sans-serif.
+FEATURES = ["kern", "liga", "onum", "pnum", "ccmp", "locl"]
 
 
 def edition_characters() -> str:
     """Every character of the edition's sources, with ASCII and common punctuation."""
     text = "".join(chr(c) for c in range(0x20, 0x7F)) + "‘’“”–—…·•§¶†‡°×−‹›«»"
+    # The letters of Turkish and Azerbaijani names, whether or not the text has them yet.
+    text += "ÇçĞğİıÖöŞşÜüƏə"
     sources = [*sorted((ROOT / "docs").rglob("*.md")), ROOT / "refs.bib"]
     text += "".join(path.read_text(encoding="utf-8") for path in sources)
     # Letters only need their own glyphs; control and private-use characters are left out.

@@ -949,6 +949,49 @@ def test_paper_page_weight_as_loaded(
         context.close()
 
 
+def test_search_words_are_highlighted_without_loading_sphinx_scripts_everywhere(
+    visit: Visit, edition: support.LocalServer
+) -> None:
+    """A paper page does not load doctools.js and Sphinx's highlighter for itself; opened
+    from the search results (?highlight=…) it loads them, marks the words, and Escape takes
+    the marks away."""
+    plain = visit(edition, "third-parties.html")
+    assert plain.evaluate("[typeof Documentation, typeof SphinxHighlight]") == [
+        "undefined",
+        "undefined",
+    ]
+    page = visit(edition, "third-parties.html?highlight=Lavrov")
+    page.wait_for_selector("span.highlighted")
+    marked = page.evaluate(
+        "[...document.querySelectorAll('span.highlighted')].map(s => s.textContent)"
+    )
+    assert marked and {word.lower() for word in marked} == {"lavrov"}, marked
+    page.locator("article").click(position={"x": 1, "y": 1})
+    page.keyboard.press("Escape")
+    page.wait_for_function("!document.querySelector('span.highlighted')")
+    assert visit.problems() == []
+
+
+def test_sphinx_keys_work_without_doctools(visit: Visit, edition: support.LocalServer) -> None:
+    """The keys doctools.js gave (navigation_with_keys): "/" focuses the search box, Right and
+    Left open the next and previous page; not while typing in the search box."""
+    page = visit(edition, "third-parties.html")
+    page.locator("article").click(position={"x": 1, "y": 1})
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.name") == "q"
+    page.keyboard.press("ArrowRight")  # typing in the box: no page change
+    assert page.url.endswith("third-parties.html")
+    page.evaluate("document.activeElement.blur()")
+    with page.expect_navigation():
+        page.keyboard.press("ArrowRight")
+    assert page.url.endswith("conclusion.html")
+    page.wait_for_selector("html.ed-previews", state="attached")
+    with page.expect_navigation():
+        page.keyboard.press("ArrowLeft")
+    assert page.url.endswith("third-parties.html")
+    assert visit.problems() == []
+
+
 def test_claim_index_reads_on_a_phone(visit: Visit, edition: support.LocalServer) -> None:
     """At 390x844 no column of the claim index is off-screen: each row reads top to bottom."""
     page = visit(edition, "claims.html", phone=True)

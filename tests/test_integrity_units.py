@@ -10,7 +10,7 @@ import pytest
 from critical_edition.bibliography.bibfile import check_bibfiles, split_entries
 from critical_edition.core.diagnostics import Subtype
 from critical_edition.core.findings import categorise
-from critical_edition.core.text import iso_date
+from critical_edition.core.text import did_you_mean, iso_date
 from critical_edition.integrity.citelint import find_citations
 from critical_edition.integrity.report import summarise, summary_line
 from critical_edition.writers import page_assets as assets
@@ -144,7 +144,7 @@ def test_summary_line() -> None:
 
 
 def _blocks_by_character(css: str) -> list[tuple[str, str]]:
-    """The scan ``assets._blocks`` replaced: one character at a time."""
+    """The scan ``page_assets.blocks`` replaced: one character at a time."""
     blocks: list[tuple[str, str]] = []
     start = 0
     while (brace := css.find("{", start)) >= 0:
@@ -171,14 +171,14 @@ def _blocks_by_character(css: str) -> list[tuple[str, str]]:
     ],
 )
 def test_the_css_blocks_are_those_of_the_character_scan(css: str) -> None:
-    assert assets._blocks(css) == _blocks_by_character(css)
+    assert assets.blocks(css) == _blocks_by_character(css)
 
 
 def test_the_badge_extract_of_sphinx_design_is_unchanged() -> None:
     from sphinx_design.extension import STATIC_DIR
 
     css = (Path(STATIC_DIR) / assets.SD_CSS).read_text(encoding="utf-8")
-    assert assets._blocks(css) == _blocks_by_character(css)
+    assert assets.blocks(css) == _blocks_by_character(css)
 
 
 def test_an_output_with_the_same_bytes_is_not_rewritten(tmp_path: Path) -> None:
@@ -210,3 +210,9 @@ def test_an_output_with_the_same_bytes_is_not_rewritten(tmp_path: Path) -> None:
 def test_iso_date_accepts_only_dates_of_the_calendar(value: str, expected: str | None) -> None:
     """Claims, the chronology and the TEI export share one reading of a date."""
     assert iso_date(value) == expected
+
+
+def test_did_you_mean_never_suggests_the_word_itself() -> None:
+    assert did_you_mean("alpha2000", ["alpha2000", "alpha2001"]) == ""
+    assert did_you_mean("Alpha2000", ["alpha2000"]) == " (did you mean 'alpha2000'?)"
+    assert did_you_mean("lavorv", ["lavrov"]) == " (did you mean 'lavrov'?)"

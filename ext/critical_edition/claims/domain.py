@@ -16,13 +16,20 @@ from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from sphinx.domains import ObjType
+from sphinx.util import logging
 
 from critical_edition.core.config import get_config
 from critical_edition.core.model import Actor, Claim
+from critical_edition.core.text import did_you_mean
 from critical_edition.core.xrefs import LocatedXRefRole, RecordDomain
 
 if TYPE_CHECKING:
+    from sphinx.addnodes import pending_xref
+    from sphinx.application import Sphinx
+    from sphinx.domains import Domain
     from sphinx.environment import BuildEnvironment
+
+logger = logging.getLogger(__name__)
 
 
 class EditionDomain(RecordDomain):
@@ -302,6 +309,14 @@ class EditionDomain(RecordDomain):
                 return actor.docname, actor.anchor, actor.name
         return None
 
+    def known_ids(self, typ: str) -> list[str]:
+        """Every id a reference of type *typ* may name (an actor's aliases too), as written."""
+        if typ == "claim":
+            return [claim.id for claim in self.all_claims()]
+        if typ == "actor":
+            return [name for actor in self.actors() for name in (actor.id, *actor.aliases)]
+        return []
+
     def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
         """Claims and actors for the inventory (objects.inv) and the search index.
 
@@ -313,6 +328,23 @@ class EditionDomain(RecordDomain):
             yield actor.id, actor.name, "actor", actor.docname, actor.anchor, 1
         for claim in self.all_claims():
             yield claim.id, claim.id, "claim", claim.docname, f"claim-{claim.id}", -1
+
+
+def warn_dangling(app: Sphinx, domain: Domain | None, node: pending_xref) -> bool | None:
+    """Sphinx's warning for an unknown ``{ed:claim}`` or ``{ed:actor}`` target, with "did you
+    mean" when an id is close; ``warn-missing-reference``.
+
+    The warning keeps Sphinx's type (``ref.claim``, ``ref.actor``), which is how it is
+    suppressed; any other reference is left to Sphinx (``None``).
+    """
+    typ = str(node.get("reftype", ""))
+    if not isinstance(domain, EditionDomain) or typ not in domain.dangling_warnings:
+        return None
+    target = str(node["reftarget"])
+    hint = did_you_mean(target, domain.known_ids(typ))
+    message = domain.dangling_warnings[typ] % {"target": target}
+    logger.warning(f"{message}{hint}", location=node, type="ref", subtype=typ)
+    return True
 
 
 def note_changes(

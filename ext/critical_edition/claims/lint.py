@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from docutils import nodes
 from sphinx.transforms import SphinxTransform
+from sphinxcontrib.bibtex.nodes import bibliography as bibliography_node
 
 from critical_edition.core import nodes as ed
 from critical_edition.core import priorities
@@ -295,6 +296,44 @@ def _hit_line(node: nodes.Text, offset: int) -> int | None:
     return None
 
 
+#: What makes a page one of the toolkit's listing pages (claim index, actor and name registers,
+#: apparatus, chronology, bibliography): the linter leaves these out unless
+#: ``edition_lint_documents`` names them, since their prose describes the text, not quotes it.
+LISTING_NODES: tuple[type[nodes.Element], ...] = (
+    ed.claim_index,
+    ed.disputes_index,
+    ed.actor_entry,
+    ed.apparatus_index,
+    ed.register_entry,
+    ed.register_index,
+    ed.chronology_index,
+    ed.timeline,
+    bibliography_node,
+)
+
+
+def is_listing_page(document: nodes.document) -> bool:
+    """Whether *document* holds one of the toolkit's listings or register entries."""
+    return any(isinstance(node, LISTING_NODES) for node in document.findall(nodes.Element))
+
+
+def lints(
+    docname: str, document: nodes.document, include: Iterable[str], exclude: Iterable[str]
+) -> bool:
+    """Whether the linter reads *docname*.
+
+    *include* is ``edition_lint_documents``: when given, the pages it names; when empty, every
+    page but the listing pages (:func:`is_listing_page`). *exclude*
+    (``edition_lint_exclude_documents``) leaves pages out in both cases.
+    """
+    if any(fnmatch.fnmatch(docname, pattern) for pattern in exclude):
+        return False
+    patterns = tuple(include)
+    if patterns:
+        return any(fnmatch.fnmatch(docname, pattern) for pattern in patterns)
+    return not is_listing_page(document)
+
+
 class LintAttributions(SphinxTransform):
     """Warn about unmarked attributions in the documents the linter covers."""
 
@@ -305,8 +344,12 @@ class LintAttributions(SphinxTransform):
         settings = get_config(self.config)
         if not settings.lint_attributions:
             return
-        patterns = settings.lint_documents
-        if patterns and not any(fnmatch.fnmatch(self.env.docname, p) for p in patterns):
+        if not lints(
+            self.env.docname,
+            self.document,
+            settings.lint_documents,
+            settings.lint_exclude_documents,
+        ):
             return
         for text in list(self.document.findall(nodes.Text)):
             if not _outside_marked_text(text):

@@ -65,8 +65,16 @@ class EditionConfig:
     lint_documents: tuple[str, ...] = _setting(
         (),
         "env",
-        "Glob patterns of the documents the attribution linter reads (e.g. the text's pages); "
-        "empty: every document.",
+        "Glob patterns of the documents the attribution linter reads (e.g. the text's pages). "
+        "Empty: every document except the toolkit's listing pages, those holding a claim "
+        "index, an actor or register entry or list, the apparatus, the chronology or the "
+        "bibliography.",
+    )
+    lint_exclude_documents: tuple[str, ...] = _setting(
+        (),
+        "env",
+        "Glob patterns of documents the attribution linter does not read, even when "
+        "edition_lint_documents names them (an editors' introduction, say). Empty: none.",
     )
     index_documents: tuple[str, ...] = _setting(
         (),

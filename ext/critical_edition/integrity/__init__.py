@@ -9,6 +9,7 @@ from critical_edition.integrity import (
     confine,
     controls,
     footnotes,
+    nesting,
     rawhtml,
     report,
     stale,
@@ -25,6 +26,7 @@ def setup_integrity(app: Sphinx) -> None:
     citelint.register(app)  # author-year citations left as plain text
     controls.register(app)  # invisible bidirectional controls in the sources
     rawhtml.register(app)  # raw HTML in the sources
+    nesting.register(app)  # Markdown nested deeper than the parser reads
     structure.register(app)  # include and toctree cycles
     confine.register(app)  # nothing from outside the source folder
     stale.register(app)  # incremental = clean: stale navigation, removed pages' outputs

@@ -19,6 +19,7 @@ from critical_edition.writers import (
     latex_assets,
     page_assets,
     supplied,
+    theme_css,
 )
 from critical_edition.writers.base import OTHER_FORMATS, NodeVisitors
 
@@ -54,5 +55,7 @@ def setup_writers(app: Sphinx) -> None:
     # builder-inited: CSS and JS for HTML builders only.
     assets.register(app)
     page_assets.register(app)
+    # build-finished: furo's sheets without the rules no page of the site can use.
+    theme_css.register(app)
     # Write phase, EPUB only: tab sets as sections, cards and notes as footnotes.
     epub.register(app)

@@ -5,7 +5,10 @@ minified, and the part of sphinx-design's stylesheet that styles badges is extra
 are written into the output's ``_static`` folder (plain Python, no JavaScript toolchain). At
 ``html-page-context`` each page then drops what it does not use: sphinx-design's full stylesheet
 (replaced by the badge extract when badges are all it shows), its tab script, and the syntax
-highlighting stylesheet on pages without code.
+highlighting stylesheet on pages without code; and every page but the search page leaves out
+Sphinx's doctools.js and search-word highlighter: the toolkit's script does what they do on a
+page (keys) and loads them when there are search words to mark.
+The pages of the reading text load their own pruned copies of the sheets (READING_SHEETS).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from critical_edition.apparatus import passages
 from critical_edition.core import atomic, priorities
 
 if TYPE_CHECKING:
@@ -23,12 +27,32 @@ STATIC = Path(__file__).parent.parent / "static"
 #: The toolkit's stylesheets, merged in this order into CSS_BUNDLE.
 CSS_SOURCES = ("fonts.css", "critical-edition.css", "reading.css", "apparatus.css")
 CSS_BUNDLE = "critical-edition.min.css"
-JS_SOURCES = ("previews.js", "passages.js")
+JS_SOURCES = ("previews.js", "passages.js", "sphinx-scripts.js")
 JS_BUNDLE = "critical-edition.min.js"
 SD_CSS = "sphinx-design.min.css"
 SD_BADGES = "sd-badges.min.css"
 SD_TABS_JS = "design-tabs.js"
 PYGMENTS_CSS = "pygments.css"
+#: Sphinx's page scripts: loaded by the search page; elsewhere static/sphinx-scripts.js does
+#: what they do on a page (keys) and loads them when a page opened from the search results has
+#: words to mark.
+SPHINX_PAGE_JS = ("doctools.js", "sphinx_highlight.js")
+#: The scripts known not to need doctools.js: Sphinx's, furo's, sphinx-design's and the
+#: toolkit's. A page with any other script (another extension's may call doctools.js's
+#: Documentation or _) keeps Sphinx's page scripts.
+KNOWN_SCRIPTS = frozenset(
+    {*SPHINX_PAGE_JS, "documentation_options.js", "scripts/furo.js", SD_TABS_JS, JS_BUNDLE}
+)
+#: The sheets the pages of the reading text (the documents whose paragraphs are numbered) load
+#: instead, each pruned to what those pages use (writers/theme_css.py writes them once every
+#: page is written): the same rules for them, without those of the index, register, chronology
+#: and guide pages. One file each, shared by every page of the text, so it is loaded once.
+READING_SHEETS = {
+    "styles/furo.css": "styles/furo-reading.css",
+    "styles/furo-extensions.css": "styles/furo-extensions-reading.css",
+    CSS_BUNDLE: "critical-edition-reading.min.css",
+    SD_BADGES: "sd-badges-reading.min.css",
+}
 #: sphinx-design classes the badge extract styles: badges and their background colours (the
 #: toolkit's status badges are spans, so the rules for badges that are buttons or links go too).
 BADGE_CLASS = re.compile(r"sd-(badge|sphinx-override|bg-[a-z-]+)")
@@ -73,14 +97,14 @@ def minify_js(js: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _blocks(css: str) -> list[tuple[str, str]]:
+def blocks(css: str) -> list[tuple[str, str]]:
     """The top-level ``prelude{body}`` blocks of minified *css*.
 
     Only the braces are visited (:data:`_BRACE`), not every character. A block left open at
     the end runs to the last character but one (as the character-by-character scan this
     replaces had it: the output is the same for any input).
     """
-    blocks: list[tuple[str, str]] = []
+    found: list[tuple[str, str]] = []
     start = depth = 0
     brace = -1
     for match in _BRACE.finditer(css):
@@ -91,11 +115,11 @@ def _blocks(css: str) -> list[tuple[str, str]]:
         elif depth:
             depth -= 1
             if depth == 0:
-                blocks.append((css[start:brace].strip(), css[brace + 1 : match.start()]))
+                found.append((css[start:brace].strip(), css[brace + 1 : match.start()]))
                 start = match.end()
     if depth:
-        blocks.append((css[start:brace].strip(), css[brace + 1 : max(brace + 1, len(css) - 1)]))
-    return blocks
+        found.append((css[start:brace].strip(), css[brace + 1 : max(brace + 1, len(css) - 1)]))
+    return found
 
 
 def badge_extract(css: str) -> str:
@@ -106,7 +130,7 @@ def badge_extract(css: str) -> str:
     everything else (grids, cards, tabs, animations) is left out.
     """
     kept: list[str] = []
-    for prelude, body in _blocks(css):
+    for prelude, body in blocks(css):
         if prelude == ":root":
             kept.append(f"{prelude}{{{body}}}")
         elif prelude.startswith("@media"):
@@ -156,6 +180,17 @@ def _classes(body: str) -> set[str]:
     return {name for value in _CLASS_ATTRIBUTE.findall(body) for name in value.split()}
 
 
+def writes_reading_sheets(app: Sphinx) -> bool:
+    """Whether this build writes READING_SHEETS: HTML builders with a site, not the EPUB one
+    (its pages are packed with the full sheets, and none is pruned)."""
+    return app.builder.format == "html" and app.builder.name != "epub"
+
+
+def _static_name(asset: Any) -> str:
+    """The name of *asset* in ``_static`` (Sphinx names those files "_static/<name>")."""
+    return str(getattr(asset, "filename", asset)).removeprefix("_static/")
+
+
 def prune_page_assets(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
@@ -166,6 +201,10 @@ def prune_page_assets(
     design = {name for name in classes if name.startswith("sd-")}
     drop: set[str] = set()
     add: list[str] = []
+    scripts = {_static_name(asset) for asset in context["script_files"]}
+    # The search page uses them, a domain index's toggles too, and maybe another's script.
+    if pagename != "search" and "toggler" not in classes and scripts <= KNOWN_SCRIPTS:
+        drop.update(SPHINX_PAGE_JS)
     if not any(name == "highlight" or name.startswith("highlight-") for name in classes):
         drop.add(PYGMENTS_CSS)
     if "sd-tab-set" not in design:
@@ -176,18 +215,28 @@ def prune_page_assets(
             add.append(SD_BADGES)
 
     def kept(asset: Any) -> bool:
-        # Sphinx names the files of html_static_path by their address: "_static/<name>".
-        return str(getattr(asset, "filename", asset)).removeprefix("_static/") not in drop
+        return _static_name(asset) not in drop
+
+    from sphinx.builders.html._assets import _CascadingStyleSheet
 
     css_files = [asset for asset in context["css_files"] if kept(asset)]
     if add:
-        from sphinx.builders.html._assets import _CascadingStyleSheet
-
         # sphinx-design's priority, so that the toolkit's sheet still comes after the extract.
         priority = next(
             (getattr(a, "priority", 500) for a in context["css_files"] if not kept(a)), 500
         )
         css_files += [_CascadingStyleSheet(f"_static/{name}", priority=priority) for name in add]
+    if writes_reading_sheets(app) and passages.is_numbered(app.config, pagename):
+
+        def reading(asset: Any) -> Any:
+            name = _static_name(asset)
+            if name not in READING_SHEETS or not isinstance(asset, _CascadingStyleSheet):
+                return asset
+            return _CascadingStyleSheet(
+                f"_static/{READING_SHEETS[name]}", priority=asset.priority, **asset.attributes
+            )
+
+        css_files = [reading(asset) for asset in css_files]
     context["css_files"] = css_files
     context["script_files"] = [asset for asset in context["script_files"] if kept(asset)]
 

@@ -1,0 +1,259 @@
+"""Theme stylesheet pruning (write phase, build-finished): furo's sheets keep what the site uses.
+
+furo ships one stylesheet for every kind of documentation (API signatures, admonitions of ten
+kinds, tabs, sidebars of many shapes); the edition's pages use a fraction of it. Once every page
+is written, each of :data:`THEME_SHEETS` in the output's ``_static`` folder is rewritten without
+
+* the selectors that name a class no page of the site carries and no shipped script mentions
+  (furo's script adds ``scrolled`` and ``show-back-to-top``; search results are built by a
+  script; the toolkit's scripts add their own states), or an element no page has and no
+  script names (``kbd``, ``dl``): such a selector can match nothing;
+* the custom properties (``--name: value``) that no remaining rule, no other stylesheet of the
+  site, no ``style`` attribute and no script reads through ``var(--name)``, furo's admonition
+  icons among them.
+
+A class or element inside ``:not(…)``, ``:is(…)`` or an attribute selector does not count (a
+missing one can still leave the selector matching), and at-rules other than ``@media`` and
+``@supports`` are kept whole, so the pruning only ever drops rules that cannot apply. Sphinx
+copies the theme's sheets again at every build, so each build prunes the theme's own file for
+its own pages.
+
+The pages of the reading text (the documents whose paragraphs are numbered) load copies of the
+theme's and the toolkit's sheets (``page_assets.READING_SHEETS``), written here with the same
+prunings to what those pages alone use.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from critical_edition.apparatus import passages
+from critical_edition.core import atomic
+from critical_edition.writers.page_assets import (
+    READING_SHEETS,
+    blocks,
+    minify_css,
+    writes_reading_sheets,
+)
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+#: furo's stylesheets, as the output's ``_static`` folder names them.
+THEME_SHEETS = ("styles/furo.css", "styles/furo-extensions.css")
+_CLASS_ATTRIBUTE = re.compile(r'\bclass="([^"]*)"')
+_STYLE_ATTRIBUTE = re.compile(r'\bstyle="([^"]*)"')
+_CLASS_IN_SELECTOR = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
+_WORD = re.compile(r"[\w-]+")
+_VAR = re.compile(r"var\(\s*(--[\w-]+)")
+_CUSTOM_PROPERTY = re.compile(r"\s*(--[\w-]+)\s*:")
+_ELEMENT = re.compile(r"[a-zA-Z][\w-]*")
+_TAG = re.compile(r"<([a-zA-Z][\w-]*)")
+#: Elements every document has, or that the parser adds (tbody), whether or not written.
+IMPLIED_ELEMENTS = frozenset({"html", "head", "body", "tbody"})
+_PROPERTY_NAME = re.compile(r"--[\w-]+")
+_STYLE_BLOCK = re.compile(r"<style>(.*?)</style>", re.DOTALL)
+_LINK = re.compile(r"<link\b[^>]*>")
+_HREF = re.compile(r'\bhref="([^"?#]+)')
+
+
+def _split_top_level(text: str, separator: str) -> list[str]:
+    """*text* split at each *separator* outside parentheses, brackets and quotes."""
+    parts: list[str] = []
+    depth, quote, start = 0, "", 0
+    for index, char in enumerate(text):
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "\"'":
+            quote = char
+        elif char in "([":
+            depth += 1
+        elif char in ")]":
+            depth -= 1
+        elif char == separator and depth == 0:
+            parts.append(text[start:index])
+            start = index + 1
+    parts.append(text[start:])
+    return parts
+
+
+def _outside_parentheses(selector: str) -> str:
+    """*selector* without what ``(…)`` and ``[…]`` hold (a class or element named there need
+    not be on the page for the selector to match)."""
+    outside = "".join(
+        part
+        for index, part in enumerate(re.split(r"(\([^()]*\)|\[[^\]]*\])", selector))
+        if index % 2 == 0
+    )
+    # Nested parentheses: whatever is still inside one is left out too.
+    return re.sub(r"\([^)]*\)?", "", outside)
+
+
+def _required_classes(selector: str) -> set[str]:
+    """The classes an element must carry for *selector* to match it (outside any parentheses)."""
+    return set(_CLASS_IN_SELECTOR.findall(_outside_parentheses(selector)))
+
+
+def _required_elements(selector: str) -> set[str]:
+    """The element names *selector* requires (``dl dt>a`` needs dl, dt and a)."""
+    compounds = re.split(r"[\s>+~]+", _outside_parentheses(selector).strip())
+    return {m.group(0).lower() for part in compounds if (m := _ELEMENT.match(part))}
+
+
+def prune_selectors(css: str, known: set[str], elements: set[str] | None = None) -> str:
+    """Minified *css* without the selectors that need a class outside *known* or, when
+    *elements* is given, an element outside *elements* (the document's own html, head, body
+    and the tbody a parser adds count as present)."""
+    present = None if elements is None else elements | IMPLIED_ELEMENTS
+
+    def kept(selector: str) -> bool:
+        if not _required_classes(selector) <= known:
+            return False
+        return present is None or _required_elements(selector) <= present
+
+    out: list[str] = []
+    for prelude, body in blocks(css):
+        if prelude.startswith(("@media", "@supports")):
+            if inner := prune_selectors(body, known, elements):
+                out.append(f"{prelude}{{{inner}}}")
+        elif prelude.startswith("@"):
+            out.append(f"{prelude}{{{body}}}")
+        else:
+            selectors = [s for s in _split_top_level(prelude, ",") if kept(s)]
+            if selectors:
+                out.append(f"{','.join(selectors)}{{{body}}}")
+    return "".join(out)
+
+
+def _drop_properties(css: str, used: set[str]) -> str:
+    """Minified *css* without the custom properties outside *used* (and rules left empty)."""
+    kept: list[str] = []
+    for prelude, body in blocks(css):
+        if prelude.startswith(("@media", "@supports")):
+            if inner := _drop_properties(body, used):
+                kept.append(f"{prelude}{{{inner}}}")
+        elif prelude.startswith("@"):
+            kept.append(f"{prelude}{{{body}}}")
+        else:
+            declarations = [
+                d
+                for d in _split_top_level(body, ";")
+                if not ((m := _CUSTOM_PROPERTY.match(d)) and m.group(1) not in used)
+            ]
+            if any(d.strip() for d in declarations):
+                kept.append(f"{prelude}{{{';'.join(declarations)}}}")
+    return "".join(kept)
+
+
+def prune_properties(
+    css: str, elsewhere: str, mentioned: set[str] | frozenset[str] = frozenset()
+) -> str:
+    """*css* without the custom properties that neither it nor *elsewhere* reads and that are
+    not *mentioned* (by a script), until none is left (a property may be read only by another
+    unread one)."""
+    while True:
+        pruned = _drop_properties(css, set(_VAR.findall(css + elsewhere)) | mentioned)
+        if pruned == css:
+            return css
+        css = pruned
+
+
+class _Site:
+    """What the pruning reads of the output: the pages' text and the shipped scripts."""
+
+    def __init__(self, outdir: Path) -> None:
+        self.outdir = outdir
+        self.static = outdir / "_static"
+        self.scripts = "".join(
+            path.read_text(encoding="utf-8") for path in sorted(self.static.rglob("*.js"))
+        )
+        self.script_words = set(_WORD.findall(self.scripts))
+        self.script_properties = set(_PROPERTY_NAME.findall(self.scripts))
+
+    def prune(self, pages: list[Path], sheets: dict[Path, str]) -> dict[Path, str]:
+        """Each of *sheets* (path it is written to: its text) pruned to what *pages* can use.
+
+        Custom properties are kept when any sheet the pages load (those being pruned counted
+        as pruned), a ``style`` attribute or block of the pages, or a script reads them.
+        """
+        texts = [path.read_text(encoding="utf-8") for path in pages]
+        known = {n for text in texts for v in _CLASS_ATTRIBUTE.findall(text) for n in v.split()}
+        known |= self.script_words
+        # Elements the pages have, and any word of a script (which may create some).
+        elements = {tag.lower() for text in texts for tag in _TAG.findall(text)}
+        elements |= {word.lower() for word in self.script_words}
+        pruned = {
+            path: prune_selectors(minify_css(css), known, elements) for path, css in sheets.items()
+        }
+        loaded = {
+            (page.parent / href).resolve()
+            for page, text in zip(pages, texts, strict=True)
+            for link in _LINK.findall(text)
+            if 'rel="stylesheet"' in link
+            for href in _HREF.findall(link)
+        }
+        others = [
+            path.read_text(encoding="utf-8")
+            for path in sorted(loaded - {p.resolve() for p in pruned})
+            if path.is_file()
+        ]
+        local = [
+            block
+            for text in texts
+            for block in (*_STYLE_ATTRIBUTE.findall(text), *_STYLE_BLOCK.findall(text))
+        ]
+        result: dict[Path, str] = {}
+        for path, css in pruned.items():
+            elsewhere = "".join(
+                [*others, *local, self.scripts, *(pruned[p] for p in pruned if p != path)]
+            )
+            result[path] = prune_properties(css, elsewhere, self.script_properties)
+        return result
+
+
+def _write(path: Path, text: str) -> None:
+    """Write *text* to *path* unless it holds those bytes already."""
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        atomic.write_text(path, text)
+
+
+def prune_theme_sheets(app: Sphinx, exception: BaseException | None) -> None:
+    """Rewrite furo's sheets without what no page can use, and write the reading text's own
+    copies of the theme's and the toolkit's sheets (``build-finished``)."""
+    if exception is not None or not writes_reading_sheets(app):
+        return
+    site = _Site(Path(app.outdir))
+    # Sphinx copied the theme's sheets and the toolkit wrote its own afresh in this build.
+    originals = {
+        name: (site.static / name).read_text(encoding="utf-8")
+        for name in (*THEME_SHEETS, *READING_SHEETS)
+        if (site.static / name).is_file()
+    }
+    if not any(name in originals for name in THEME_SHEETS):
+        return
+    pages = sorted(site.outdir.rglob("*.html"))
+    theme = {site.static / n: css for n, css in originals.items() if n in THEME_SHEETS}
+    for path, css in site.prune(pages, theme).items():
+        _write(path, css)
+    builder: Any = app.builder
+    reading_pages = [
+        Path(builder.get_outfilename(docname))
+        for docname in sorted(app.env.found_docs)
+        if passages.is_numbered(app.config, docname)
+    ]
+    reading_pages = [path for path in reading_pages if path.is_file()]
+    if reading_pages:
+        reading = {
+            site.static / READING_SHEETS[n]: css
+            for n, css in originals.items()
+            if n in READING_SHEETS
+        }
+        for path, css in site.prune(reading_pages, reading).items():
+            _write(path, css)
+
+
+def register(app: Sphinx) -> None:
+    """Prune the theme's sheets once every page is written."""
+    app.connect("build-finished", prune_theme_sheets)
