@@ -110,6 +110,50 @@ def test_incremental_build_equals_clean_build(make_app: Any, rootdir: Path, tmp_
     assert "Sergey Lavrov" not in two_cards
 
 
+def test_bib_edit_rewrites_the_index_pages_only_for_an_entry_a_claim_cites(
+    make_app: Any, rootdir: Path, tmp_path: Path
+) -> None:
+    srcdir = tmp_path / "src"
+    shutil.copytree(rootdir / "test-claims-incremental", srcdir)
+    bib = srcdir / "refs.bib"
+    # An entry cited in prose only, by no claim.
+    bib.write_text(
+        bib.read_text(encoding="utf-8")
+        + "@misc{brown2019,\n  author = {Brown, Carl},\n  year = {2019},\n"
+        + "  title = {A Chronicle},\n}\n",
+        encoding="utf-8",
+    )
+    edit(
+        srcdir / "one.md",
+        "[^a]: A note.",
+        "A chronicle of the talks: {cite:t}`brown2019`.\n\n[^a]: A note.",
+    )
+
+    def written_by_a_build(builddir: Path) -> set[str]:
+        app = make_app("html", srcdir=srcdir, builddir=builddir)
+        written: set[str] = set()
+        app.connect("doctree-resolved", lambda _app, _tree, docname: written.add(docname))
+        app.build()
+        app.cleanup()
+        assert warnings_of(app) == []
+        return written
+
+    assert {"claims", "register"} <= written_by_a_build(tmp_path / "inc")
+    # The entry no claim cites: the claim index and the register show nothing of it.
+    edit(bib, "title = {A Chronicle}", "title = {A Revised Chronicle}")
+    written = written_by_a_build(tmp_path / "inc")
+    assert "one" in written
+    assert not written & {"claims", "register", "two"}
+    # An entry a claim cites (its author shows in the index's citation): the index is rewritten.
+    edit(bib, "author = {Smith, Anna}", "author = {Smith, Anne}")
+    assert "claims" in written_by_a_build(tmp_path / "inc")
+    clean = build(make_app, srcdir, tmp_path / "clean", freshenv=True)
+    incremental = build(make_app, srcdir, tmp_path / "inc")
+    for page in ("claims", "register", "one", "two", "bib"):
+        assert main_section(incremental, page) == main_section(clean, page), page
+    assert "Anne Smith" in main_section(clean, "claims")
+
+
 # -- no-change rebuild --------------------------------------------------------------------------
 
 

@@ -179,14 +179,14 @@ CASES: dict[str, tuple[str, str]] = {
         "ref.claim",
         (
             "<srcdir>/index.md:10: WARNING: no claim with the id 'praize': see the claim index for "
-            "the ids [ref.claim]"
+            "the ids (did you mean 'praise'?) [ref.claim]"
         ),
     ),
     "claims-warn-ref-missing-actor": (
         "ref.actor",
         (
             "<srcdir>/index.md:9: WARNING: no actor with the id or alias 'lavrof' in the actor "
-            "register [ref.actor]"
+            "register (did you mean 'lavrov'?) [ref.actor]"
         ),
     ),
     "claims-warn-actor-malformed": (

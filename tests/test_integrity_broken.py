@@ -4,8 +4,9 @@ Every ``tests/roots/test-broken-*`` root is copied, checked with ``critical-edit
 (in-process) and must give: exactly the expected warning line (colours stripped, the source
 directory replaced by ``<srcdir>``), a non-zero exit status, no Python traceback, nothing that
 could run script in any output page (parsed), the same finding in the JSON and SARIF reports,
-and sources byte-identical to before. For the .bib roots, the entries after the broken one must
-still be cited (linked in the HTML).
+sources byte-identical to before, and a ``claims.json`` valid against its schema. For the .bib
+roots, the entries after the broken one must still be cited (linked in the HTML). A few roots
+hold input that looks suspect but is valid (expected ``None``): no warning, exit status 0.
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ OUTSIDE_TEXT = "OUTSIDE-SECRET"
 BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 #: root (without ``test-broken-``) -> (the one expected warning, texts the HTML must contain).
-CASES: dict[str, tuple[str, tuple[str, ...]]] = {
+#: ``None`` for a root whose input is valid although it looks suspect: no warning, exit 0.
+CASES: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "bib-bad-archiveurl-data": (
         "<srcdir>/refs.bib:8: WARNING: entry \"gamma2002\" has an archiveurl that is not an absolute http(s) address: 'data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg=='; it is left out of the output until corrected [edition.bib_bad_url]",
         ("Beta, 2001", "Gamma, 2002", 'href="https://example.org/third"'),
@@ -189,6 +191,10 @@ CASES: dict[str, tuple[str, tuple[str, ...]]] = {
         "<srcdir>/index.md:10: WARNING: the claim 'praised-the-talks' cites 'gamma2002', which is no key in the .bib files [edition.claim_unknown_source]",
         (),
     ),
+    "conf-sys-exit": (
+        "<srcdir>/conf.py:9: ERROR: conf.py calls sys.exit(), so Sphinx cannot read the settings: remove the call (nothing is built until then) [edition.conf_error]",
+        (),
+    ),
     "conf-syntax": (
         "<srcdir>/conf.py:9: ERROR: conf.py cannot be read: '(' was never closed; correct the Python syntax at this line (nothing is built until then) [edition.source_unreadable]",
         (),
@@ -212,6 +218,14 @@ CASES: dict[str, tuple[str, tuple[str, ...]]] = {
     "label-duplicate": (
         '<srcdir>/index.md:6: WARNING: Duplicate explicit target name: "intro". [docutils]',
         (),
+    ),
+    "quote-too-deep": (
+        "<srcdir>/index.md:48: WARNING: lists or block quotes are nested here deeper than the Markdown parser reads (20 levels, a list counting two and a quote one), so lines 48-50 are left out of the edition: nest less deeply (at most 9 list levels, or 19 quotes) [edition.nesting_too_deep]",
+        ("quote 19", "Closing words."),
+    ),
+    "raw-html-br": (
+        "<srcdir>/index.md:5: WARNING: raw HTML is not allowed in the edition's sources: '<br />'; use MyST markup or a directive instead (it is shown as plain text meanwhile) [edition.raw_html]",
+        ("the second line,", "the third line."),
     ),
     "raw-html-block": (
         "<srcdir>/index.md:8: WARNING: raw HTML is not allowed in the edition's sources: '<div onclick=\"alert(1)\">Boxed</div>'; use MyST markup or a directive instead (it is shown as plain text meanwhile) [edition.raw_html]",
@@ -277,6 +291,63 @@ CASES: dict[str, tuple[str, tuple[str, ...]]] = {
         "<srcdir>/second.md:3: WARNING: the toctree lists 'index', which contains this page already (a toctree cycle: index > second > index); the entry is left out of the navigation: remove it [edition.toctree_cycle]",
         ("Alpha, 2000",),
     ),
+    "claim-link-javascript": (
+        "<srcdir>/index.md:14: WARNING: Markdown links to javascript: and data: addresses are refused (such a link could run script or carry content of its own) and shown as text, brackets and all; link to an http(s) address or remove the link [edition.link_scheme]",
+        ("The minister praised [the talks](javascript:alert(1))", "[the readout](data:text/html"),
+    ),
+    "conf-import-error": (
+        "<srcdir>/conf.py:5: ERROR: conf.py imports the module 'sphinx_no_such_theme', which is not installed: install it in the edition's environment, or remove the import (nothing is built until then) [edition.conf_error]",
+        (),
+    ),
+    "conf-name-error": (
+        "<srcdir>/conf.py:7: ERROR: conf.py stops with NameError: name 'project_title' is not defined; correct the Python at this line (nothing is built until then) [edition.conf_error]",
+        (),
+    ),
+    "bidi-claim-note": (
+        "<srcdir>/index.md:10: WARNING: the line contains the invisible direction control U+202E, which can make text display in another order than it is stored; it is left out of the output: delete it [edition.bidi_control]",
+        ("praised the talks", "The readout is abridged"),
+    ),
+    "image-data-uri": (
+        "<srcdir>/index.md:8: WARNING: the image 'data:image/png;base64,iVBORw0KGgoAAAANS…' is written into the page as a data: address, which the edition does not publish (no file of the project holds it, and an SVG so given can carry script); it is left out: save the image as a file in the source folder and name that file [edition.image_data_uri]",
+        ("Alpha, 2000", "Beta, 2001", "A map"),
+    ),
+    "list-too-deep": (
+        "<srcdir>/index.md:19: WARNING: lists or block quotes are nested here deeper than the Markdown parser reads (20 levels, a list counting two and a quote one), so lines 19-21 are left out of the edition: nest less deeply (at most 9 list levels, or 19 quotes) [edition.nesting_too_deep]",
+        ("Alpha, 2000", "level 9"),
+    ),
+    "outside-csv-table": (
+        "<srcdir>/index.md:8: WARNING: the table's file '../outside-shared/table.csv' is outside the source folder and is left out of the edition: move the file into the source folder, or list its folder in edition_allowed_outside [edition.outside_source]",
+        ("Alpha, 2000", "Beta, 2001"),
+    ),
+    "outside-csv-url": (
+        "<srcdir>/index.md:8: WARNING: the csv-table directive's :url: 'https://example.invalid/figures.csv' would fetch text from outside the project each time the edition is built; it is left out of the edition: save the text as a file in the source folder and name it with :file: [edition.outside_source]",
+        ("Alpha, 2000", "Beta, 2001"),
+    ),
+    "outside-download": (
+        "<srcdir>/index.md:8: WARNING: the file to download '../outside-shared/table.csv' is outside the source folder and is left out of the edition: move the file into the source folder, or list its folder in edition_allowed_outside [edition.outside_source]",
+        ("Alpha, 2000", "data table", "is kept apart"),
+    ),
+    "outside-raw-file": (
+        "<srcdir>/index.md:8: WARNING: the raw file '../outside-shared/snippet.html' is outside the source folder and is left out of the edition: move the file into the source folder, or list its folder in edition_allowed_outside [edition.outside_source]",
+        ("Alpha, 2000", "Beta, 2001"),
+    ),
+    "role-unknown": (
+        '<srcdir>/index.md:5: WARNING: Unknown interpreted text role "persn". [myst.role_unknown]',
+        (),
+    ),
+    "toctree-missing": (
+        "<srcdir>/index.md:5: WARNING: toctree contains reference to nonexisting document 'chapter-one' [toc.not_readable]",
+        ("Alpha, 2000",),
+    ),
+    "verse-line-breaks": (None, ("the second line,<br />", "the third line.", "Alpha, 2000")),
+    "xref-actor-near": (
+        "<srcdir>/index.md:11: WARNING: no actor with the id or alias 'Russian MFS' in the actor register (did you mean 'Russian MFA'?) [ref.actor]",
+        ("Alpha, 2000",),
+    ),
+    "xref-claim-near": (
+        "<srcdir>/index.md:11: WARNING: no claim with the id 'geneva-prasie': see the claim index for the ids (did you mean 'geneva-praise'?) [ref.claim]",
+        ("praised the talks",),
+    ),
     "xref-doc": ("<srcdir>/index.md:3: WARNING: unknown document: 'no-such-page' [ref.doc]", ()),
     "xref-myst-anchor": (
         "<srcdir>/index.md:3: WARNING: 'myst' cross-reference target not found: 'no-such-anchor' [myst.xref_missing]",
@@ -334,11 +405,14 @@ def run_check(root: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
 def test_one_located_diagnostic(
     root: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Exactly the expected warning, exit status 1, no traceback, sources untouched."""
+    """Exactly the expected warning, exit status 1, no traceback, sources untouched.
+
+    A valid root (expected ``None``): no warning, exit status 0, and an empty report.
+    """
     expected, survivors = CASES[root]
     run = run_check(f"broken-{root}", tmp_path, capsys)
-    assert run.warnings == [expected]
-    assert run.status == 1
+    assert run.warnings == ([expected] if expected else [])
+    assert run.status == (1 if expected else 0)
     assert "Traceback" not in run.output
     assert "Exception occurred" not in run.output
     assert run.sources_after == run.sources_before
@@ -357,6 +431,17 @@ def test_one_located_diagnostic(
     for page in [*(run.outdir / "html").glob("*.html"), *(run.outdir / "html").glob("*.json")]:
         assert not BIDI_CONTROLS.search(page.read_text(encoding="utf-8")), page.name
 
+    # claims.json, where the build wrote one, keeps to the toolkit's own schema.
+    claims_json = run.outdir / "html" / "claims.json"
+    if claims_json.is_file():
+        schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+        jsonschema.validate(json.loads(claims_json.read_text(encoding="utf-8")), schema)
+    report = json.loads((run.outdir / "report" / "integrity.json").read_text(encoding="utf-8"))
+    sarif = json.loads((run.outdir / "report" / "integrity.sarif").read_text(encoding="utf-8"))
+    if expected is None:
+        assert report["findings"] == []
+        assert sarif["runs"][0]["results"] == []
+        return
     # The report lists the same finding, with file, line and rule, in JSON and in SARIF.
     location, _, rest = expected.partition(
         ": ERROR: " if ": ERROR: " in expected else ": WARNING: "
@@ -364,13 +449,11 @@ def test_one_located_diagnostic(
     path, _, line = location.rpartition(":")
     rule = rest[rest.rindex("[") + 1 : -1]
     message = rest[: rest.rindex(" [")]
-    report = json.loads((run.outdir / "report" / "integrity.json").read_text(encoding="utf-8"))
     [finding] = report["findings"]
     assert finding["rule"] == rule
     assert finding["line"] == int(line)
     assert finding["message"].replace(str(run.srcdir), "<srcdir>") == message
     assert finding["file"] == path.removeprefix("<srcdir>/")
-    sarif = json.loads((run.outdir / "report" / "integrity.sarif").read_text(encoding="utf-8"))
     [result] = sarif["runs"][0]["results"]
     assert result["ruleId"] == rule
     physical = result["locations"][0]["physicalLocation"]
@@ -391,8 +474,10 @@ def test_allowed_outside_folder_is_used(tmp_path: Path, capsys: pytest.CaptureFi
     assert run.warnings == []
     assert run.status == 0
     html = (run.outdir / "html" / "index.html").read_text(encoding="utf-8")
-    assert html.count(OUTSIDE_TEXT) == 2  # the included text and the literal include
+    # the included text, the literal include and the table
+    assert html.count(OUTSIDE_TEXT) == 3
     assert list((run.outdir / "html" / "_images").glob("picture*.png"))
+    assert list((run.outdir / "html" / "_downloads").rglob("table.csv"))
 
 
 def test_ids_unique_across_the_edition(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

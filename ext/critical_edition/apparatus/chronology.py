@@ -195,6 +195,8 @@ class FillChronology(ApparatusPostTransform):
     """Replace the ``{chronology}`` placeholder with the timeline and the dated list."""
 
     def run(self, **kwargs: Any) -> None:
+        if not self.may_hold(ed.chronology_index):
+            return
         placeholders = list(self.document.findall(ed.chronology_index))
         if not placeholders:
             return
@@ -202,6 +204,7 @@ class FillChronology(ApparatusPostTransform):
         for placeholder in placeholders:
             self.fromdocname = self.docname_of(placeholder)
             placeholder.replace_self(self.chronology(events))
+        self.tree_changed()
 
     def chronology(self, events: list[Event]) -> list[nodes.Node]:
         if not events:

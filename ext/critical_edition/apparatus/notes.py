@@ -57,6 +57,7 @@ from critical_edition.core.tables import table
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from collections.abc import Set as AbstractSet
 
     from docutils.nodes import Node, system_message
     from sphinx.application import Sphinx
@@ -290,7 +291,7 @@ class BuildEmendationCards(ApparatusPostTransform):
     """Give every emendation its card: what the witness reads, and why it was changed."""
 
     def run(self, **kwargs: Any) -> None:
-        if witness_mode(self.config):
+        if witness_mode(self.config) or not self.may_hold(ed.emendation):
             return
         emendations = list(self.document.findall(ed.emendation))
         if not emendations:
@@ -339,6 +340,8 @@ class NumberNotes(ApparatusPostTransform):
     """
 
     def run(self, **kwargs: Any) -> None:
+        if not self.may_hold(ed.editorial_note, ed.lemma):
+            return
         notes = list(self.document.findall(ed.editorial_note))
         lemmas = list(self.document.findall(ed.lemma))
         if not notes and not lemmas:
@@ -382,6 +385,8 @@ class FillApparatus(ApparatusPostTransform):
     """Replace the ``{apparatus}`` placeholder with the emendations and the notes."""
 
     def run(self, **kwargs: Any) -> None:
+        if not self.may_hold(ed.apparatus_index):
+            return
         for placeholder in list(self.document.findall(ed.apparatus_index)):
             self.fromdocname = self.docname_of(placeholder)
             show = placeholder.get("show", "all")
@@ -391,6 +396,7 @@ class FillApparatus(ApparatusPostTransform):
             if show in ("all", "notes"):
                 result.extend(self.notes())
             placeholder.replace_self(result)
+            self.tree_changed()  # the notes' copies may hold mentions, lemmas, claims
 
     def emendations(self) -> list[nodes.Node]:
         records = self.domain.emendations(scoped=True)
@@ -493,7 +499,7 @@ def _cited_keys(note: nodes.Element) -> tuple[str, ...]:
     return tuple(dict.fromkeys(keys))
 
 
-def check_confidence(notes: list[EditorialNote], keys: set[str]) -> None:
+def check_confidence(notes: list[EditorialNote], keys: AbstractSet[str]) -> None:
     """A note that states a confidence cites an entry of the bibliography."""
     for note in notes:
         stated = CONFIDENCE.search(note.text)

@@ -269,7 +269,7 @@ class LinkMentions(ApparatusPostTransform):
     """Make each mention a link to its register entry; in LaTeX, give it its index entries."""
 
     def run(self, **kwargs: Any) -> None:
-        if witness_mode(self.config):
+        if witness_mode(self.config) or not self.may_hold(ed.mention):
             return
         mentions = list(self.document.findall(ed.mention))
         if not mentions:
@@ -301,6 +301,8 @@ class FillRegisters(ApparatusPostTransform):
     """Append its mentions to every entry (and speaker); fill the ``{register}`` lists."""
 
     def run(self, **kwargs: Any) -> None:
+        if not self.may_hold(ed.register_entry, ed.actor_entry, ed.register_index):
+            return
         entries = list(self.document.findall(ed.register_entry))
         actors = list(self.document.findall(ed.actor_entry))
         placeholders = list(self.document.findall(ed.register_index))
@@ -326,6 +328,8 @@ class FillRegisters(ApparatusPostTransform):
             placeholder.replace_self(
                 self.register(EntityKind(placeholder["entity_kind"]), mentions, resolve)
             )
+        if placeholders:
+            self.tree_changed()
 
     def mentions_by_entity(self, resolve: Resolver) -> dict[tuple[str, str], list[Mention]]:
         """Mentions grouped by the entry they resolve to, in reading order."""

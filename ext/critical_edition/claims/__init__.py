@@ -21,6 +21,8 @@ def setup_claims(app: Sphinx) -> None:
     # env-get-outdated / env-updated: pages built from other pages' claims are rewritten.
     app.connect("env-get-outdated", domain.note_changes)
     app.connect("env-updated", domain.pages_to_rewrite)
+    # warn-missing-reference: an unknown claim or actor id, with "did you mean" when one is close.
+    app.connect("warn-missing-reference", domain.warn_dangling)
     # write-started: corpus-wide checks, emitted by every build (also one that read nothing).
     app.connect("write-started", checks.run_checks)
     # Writing: cards, the claim index and the actor entries (post-transforms).

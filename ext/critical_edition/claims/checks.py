@@ -16,6 +16,8 @@ from critical_edition.core.diagnostics import Subtype, warn
 from critical_edition.core.text import did_you_mean
 
 if TYPE_CHECKING:
+    from collections.abc import Set as AbstractSet
+
     from sphinx.builders import Builder
 
     from critical_edition.claims.domain import EditionDomain
@@ -30,13 +32,25 @@ CONFIDENCE = re.compile(
 )
 
 
-def bib_keys(builder: Builder) -> set[str]:
-    """The keys of every entry of the edition's .bib files (sphinxcontrib-bibtex's parse)."""
+#: The entries the last key set was made from, and that set (see bib_keys).
+_keys_memo: tuple[object, frozenset[str]] | None = None
+
+
+def bib_keys(builder: Builder) -> frozenset[str]:
+    """The keys of every entry of the edition's .bib files (sphinxcontrib-bibtex's parse).
+
+    Made once per parse (the same entries object): every page's claim cards ask, and a new
+    set for each page costs pages x entries.
+    """
+    global _keys_memo  # a one-slot memo, checked by identity
     bibtex = builder.env.get_domain("cite")
     bibdata = getattr(bibtex, "bibdata", None)
     if bibdata is None:
-        return set()
-    return set(bibdata.data.entries.keys())
+        return frozenset()
+    entries = bibdata.data.entries
+    if _keys_memo is None or _keys_memo[0] is not entries:
+        _keys_memo = (entries, frozenset(entries.keys()))
+    return _keys_memo[1]
 
 
 def check_actors(domain: EditionDomain) -> None:
@@ -61,7 +75,7 @@ def check_actors(domain: EditionDomain) -> None:
             seen.setdefault(key, actor.id)
 
 
-def check_claims(domain: EditionDomain, keys: set[str]) -> None:
+def check_claims(domain: EditionDomain, keys: AbstractSet[str]) -> None:
     """Every claim names known actors and sources, and no two claims share an id; a contested or
     corrected claim's evidence, and that of a note stating a confidence, includes an entry of
     the bibliography.

@@ -48,6 +48,8 @@ class FillDisputes(ClaimsPostTransform):
     """Replace each ``{disputes}`` placeholder with the edition's disputed points."""
 
     def run(self, **kwargs: Any) -> None:
+        if not self.may_hold(ed.disputes_index):
+            return
         placeholders = list(self.document.findall(ed.disputes_index))
         if not placeholders:
             return
@@ -67,6 +69,7 @@ class FillDisputes(ClaimsPostTransform):
             for topic, claims in topics.items():
                 result.extend(self.topic_entry(topic, claims, lookup))
             placeholder.replace_self(result)
+        self.tree_changed()
 
     def speakers(self, claim: Claim, lookup: dict[str, Actor]) -> nodes.paragraph:
         paragraph = nodes.paragraph(classes=["ed-dispute-speaker"])

@@ -16,13 +16,21 @@ from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from sphinx.domains import ObjType
+from sphinx.util import logging
 
 from critical_edition.core.config import get_config
 from critical_edition.core.model import Actor, Claim
+from critical_edition.core.text import did_you_mean
 from critical_edition.core.xrefs import LocatedXRefRole, RecordDomain
+from critical_edition.speedups.bibcache import entry_fingerprint
 
 if TYPE_CHECKING:
+    from sphinx.addnodes import pending_xref
+    from sphinx.application import Sphinx
+    from sphinx.domains import Domain
     from sphinx.environment import BuildEnvironment
+
+logger = logging.getLogger(__name__)
 
 
 class EditionDomain(RecordDomain):
@@ -31,8 +39,10 @@ class EditionDomain(RecordDomain):
     name = "ed"
     label = "Critical edition"
     object_types = {  # noqa: RUF012 (Sphinx's API declares these as class attributes)
+        # The names search results give each kind (get_type_name): the register calls actors
+        # speakers.
         "claim": ObjType("claim", "claim"),
-        "actor": ObjType("actor", "actor"),
+        "actor": ObjType("speaker", "actor"),
     }
     roles = {  # noqa: RUF012
         "claim": LocatedXRefRole(warn_dangling=True),
@@ -160,6 +170,19 @@ class EditionDomain(RecordDomain):
             if any(fnmatch.fnmatchcase(claim.docname, pattern) for pattern in patterns)
         ]
 
+    def claim_numbers(self) -> dict[str, int]:
+        """Claim id -> its number in the claim index (reading order, from 1).
+
+        Every page's cards ask for it: built once while the listed claims stay the same
+        (as :meth:`relations`), so a page costs its own claims, not the edition's.
+        """
+        claims = tuple(self.claims())
+        memo = self._numbers_memo
+        if memo is None or memo[0] != claims:
+            numbers = {claim.id: n for n, claim in enumerate(claims, start=1)}
+            memo = self._numbers_memo = (claims, numbers)
+        return memo[1]
+
     def actors(self) -> Iterator[Actor]:
         """Every actor of the register, in a stable order (document order, then docname)."""
         for docname in sorted(self.actors_by_doc):
@@ -168,6 +191,7 @@ class EditionDomain(RecordDomain):
     #: The register the last lookup was built from, and that lookup (see actor_lookup).
     _lookup_memo: tuple[tuple[Actor, ...], dict[str, Actor]] | None = None
     _relations_memo: tuple[tuple[Claim, ...], dict[str, list[tuple[str, Claim]]]] | None = None
+    _numbers_memo: tuple[tuple[Claim, ...], dict[str, int]] | None = None
 
     def actor_lookup(self) -> dict[str, Actor]:
         """Map every actor id and alias (case-insensitive) to its actor; first declaration wins.
@@ -259,18 +283,25 @@ class EditionDomain(RecordDomain):
     def fingerprint_indexes(self) -> str:
         """A digest of everything the claim index and the register's claim lists show.
 
-        Every claim (all its fields, in reading order), the register, the .bib files' state and
-        each formatted citation's place and label (the index cites the claims' sources).
+        Every claim (all its fields, in reading order), the register, the .bib entries the
+        claims cite (their content, not the files' dates: an edit to an entry no claim cites
+        leaves these pages as they are) and each formatted citation's place and label (the
+        index cites the claims' sources).
         """
         digest = hashlib.sha256(self.fingerprint_register().encode())
+        cited: dict[str, None] = {}
         for claim in self.all_claims():
             digest.update(repr(claim).encode())
+            cited.update(dict.fromkeys(s for s in claim.sources if not s.startswith("^")))
+            cited.update(dict.fromkeys(claim.evidence))
         digest.update(repr(sorted(self.footnote_marks_by_doc.items())).encode())
         cite = cast("Any", self.env.get_domain("cite"))
         bibdata = getattr(cite, "bibdata", None)
         if bibdata is not None:
-            files = sorted((str(path), bibfile.mtime) for path, bibfile in bibdata.bibfiles.items())
-            digest.update(repr(files).encode())
+            entries = bibdata.data.entries
+            for key in cited:
+                entry = entries.get(key)
+                digest.update(repr((key, entry_fingerprint(entry) if entry else None)).encode())
         for citation in getattr(cite, "citations", ()):
             where = (citation.key, citation.citation_id, tuple(citation.bibliography_key))
             digest.update(repr((where, citation.formatted_entry.label)).encode())
@@ -302,17 +333,62 @@ class EditionDomain(RecordDomain):
                 return actor.docname, actor.anchor, actor.name
         return None
 
+    def known_ids(self, typ: str) -> list[str]:
+        """Every id a reference of type *typ* may name (an actor's aliases too), as written."""
+        if typ == "claim":
+            return [claim.id for claim in self.all_claims()]
+        if typ == "actor":
+            return [name for actor in self.actors() for name in (actor.id, *actor.aliases)]
+        return []
+
+    def get_type_name(self, type: ObjType, primary: bool = False) -> str:
+        """A kind of object as search results name it: "Claim", "Speaker" (not "Critical
+        edition claim")."""
+        return str(type.lname).capitalize()
+
     def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
         """Claims and actors for the inventory (objects.inv) and the search index.
 
-        Claims have priority -1: in the inventory, but not in the search results, where Sphinx
-        would title each with its bare id. Searching a claim's words finds its page, whose text
-        holds them (the cards' text is left out of the index and of the result snippets).
+        An actor is shown by its name, a claim by its speakers and its words (:func:`claim_title`),
+        never by its id. Claims have priority 2: a search lists them after the pages and
+        speakers it found, as the pages hold the same words in their context.
         """
+        names = {key: actor.name for key, actor in self.actor_lookup().items()}
         for actor in self.actors():
             yield actor.id, actor.name, "actor", actor.docname, actor.anchor, 1
         for claim in self.all_claims():
-            yield claim.id, claim.id, "claim", claim.docname, f"claim-{claim.id}", -1
+            title = claim_title(claim, names)
+            yield claim.id, title, "claim", claim.docname, f"claim-{claim.id}", 2
+
+
+#: The longest quotation of a claim's words in its title (characters, then "…").
+TITLE_WORDS = 90
+
+
+def claim_title(claim: Claim, names: dict[str, str]) -> str:
+    """A claim as a reader recognises it: ``Sergey Lavrov: “the reason behind …”``."""
+    speakers = " and ".join(names.get(actor.casefold(), actor) for actor in claim.actors)
+    words = " ".join(claim.text.split())
+    if len(words) > TITLE_WORDS:
+        words = words[:TITLE_WORDS].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    return f"{speakers}: \u201c{words}\u201d"
+
+
+def warn_dangling(app: Sphinx, domain: Domain | None, node: pending_xref) -> bool | None:
+    """Sphinx's warning for an unknown ``{ed:claim}`` or ``{ed:actor}`` target, with "did you
+    mean" when an id is close; ``warn-missing-reference``.
+
+    The warning keeps Sphinx's type (``ref.claim``, ``ref.actor``), which is how it is
+    suppressed; any other reference is left to Sphinx (``None``).
+    """
+    typ = str(node.get("reftype", ""))
+    if not isinstance(domain, EditionDomain) or typ not in domain.dangling_warnings:
+        return None
+    target = str(node["reftarget"])
+    hint = did_you_mean(target, domain.known_ids(typ))
+    message = domain.dangling_warnings[typ] % {"target": target}
+    logger.warning(f"{message}{hint}", location=node, type="ref", subtype=typ)
+    return True
 
 
 def note_changes(

@@ -71,7 +71,7 @@ class ClaimsPostTransform(EditionPostTransform):
         )
 
     @cached_property
-    def bib_keys(self) -> set[str]:
+    def bib_keys(self) -> frozenset[str]:
         """The keys of the .bib files (as parsed by sphinxcontrib-bibtex)."""
         return bib_keys(self.builder)
 
@@ -129,6 +129,8 @@ class BuildClaimCards(ClaimsPostTransform):
     """Give every claim of the document its card."""
 
     def run(self, **kwargs: Any) -> None:
+        if not self.may_hold(ed.claim, ed.claim_block):
+            return
         claim_nodes = [
             node
             for node in self.document.findall(nodes.Element)
@@ -139,7 +141,7 @@ class BuildClaimCards(ClaimsPostTransform):
         lookup = self.domain.actor_lookup()
         relations = self.domain.relations()
         # The claim's number in the claim index (reading order), which print sets on its card.
-        numbers = {c.id: n for n, c in enumerate(self.domain.claims(), start=1)}
+        numbers = self.domain.claim_numbers()
         # Per document: a LaTeX tree holds every document, each with its own claims and notes.
         footnotes: dict[str, dict[str, str]] = {}
         for fn in self.document.findall(nodes.footnote):
@@ -235,6 +237,8 @@ class FillClaimIndex(ClaimsPostTransform):
     """Replace each claim-index placeholder with counts and tables of every claim."""
 
     def run(self, **kwargs: Any) -> None:
+        if not self.may_hold(ed.claim_index):
+            return
         placeholders = list(self.document.findall(ed.claim_index))
         if not placeholders:
             return
@@ -243,6 +247,7 @@ class FillClaimIndex(ClaimsPostTransform):
         for placeholder in placeholders:
             self.fromdocname = self.docname_of(placeholder)
             placeholder.replace_self(self.index(claims, lookup))
+        self.tree_changed()
 
     def rows(self, claims: list[Claim], lookup: dict[str, Actor]) -> list[list[nodes.Node]]:
         rows: list[list[nodes.Node]] = []
@@ -375,6 +380,8 @@ class FillActorEntries(ClaimsPostTransform):
     """Append to each actor of the register the list of that actor's claims."""
 
     def run(self, **kwargs: Any) -> None:
+        if not self.may_hold(ed.actor_entry):
+            return
         entries = list(self.document.findall(ed.actor_entry))
         if not entries:
             return

@@ -13,6 +13,7 @@ import argparse
 import json
 import sys
 import tempfile
+import traceback
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from pathlib import Path
@@ -64,9 +65,11 @@ def _add_check(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 
 def _conf_problem(conf: Path) -> Finding | None:
-    """Why ``conf.py`` cannot be compiled (a syntax error, a byte UTF-8 lacks); ``None`` if none.
+    """Why ``conf.py`` cannot be read or run; ``None`` if it runs.
 
-    Sphinx stops with a crash report on such a file; the check gives one located diagnostic.
+    A syntax error or a byte UTF-8 lacks, and an error raised while it runs (a name never
+    defined, a module not installed), stop Sphinx with a crash report or a traceback; the
+    check gives one located diagnostic instead.
     """
     data = conf.read_bytes()
     try:
@@ -78,7 +81,7 @@ def _conf_problem(conf: Path) -> Finding | None:
         line = data.count(b"\n", 0, max(data.find(b"\0"), 0)) + 1
         detail = str(error)
     else:
-        return None
+        return _conf_run_problem(conf)
     return Finding(
         file=str(conf),
         line=line,
@@ -86,6 +89,52 @@ def _conf_problem(conf: Path) -> Finding | None:
         subtype=Subtype.SOURCE_UNREADABLE.code,
         message=f"conf.py cannot be read: {detail}; correct the Python syntax at this line "
         "(nothing is built until then)",
+        level="error",
+    )
+
+
+def _conf_run_problem(conf: Path) -> Finding | None:
+    """The error ``conf.py`` raises when Sphinx runs it, located at its line; ``None`` if none.
+
+    conf.py is run as Sphinx runs it (its folder current, ``tags`` defined); what it adds to
+    ``sys.path`` is taken back afterwards, and Sphinx runs it again for the build.
+    """
+    from sphinx.config import eval_config_file
+    from sphinx.errors import ConfigError
+    from sphinx.util.tags import Tags
+
+    saved_path = list(sys.path)
+    try:
+        eval_config_file(conf, Tags())
+    except ConfigError as wrapped:
+        error: BaseException = wrapped.__cause__ or wrapped
+    else:
+        return None
+    finally:
+        sys.path[:] = saved_path
+    frames = [
+        frame
+        for frame in traceback.extract_tb(error.__traceback__)
+        if Path(frame.filename).resolve() == conf.resolve()
+    ]
+    line = frames[-1].lineno if frames and frames[-1].lineno else 1
+    if isinstance(error, SystemExit):
+        message = "conf.py calls sys.exit(), so Sphinx cannot read the settings: remove the call"
+    elif isinstance(error, ModuleNotFoundError):
+        message = (
+            f"conf.py imports the module {error.name!r}, which is not installed: install it in "
+            "the edition's environment, or remove the import"
+        )
+    else:
+        message = (
+            f"conf.py stops with {type(error).__name__}: {error}; correct the Python at this line"
+        )
+    return Finding(
+        file=str(conf),
+        line=line,
+        type=WARNING_TYPE,
+        subtype=Subtype.CONF_ERROR.code,
+        message=f"{message} (nothing is built until then)",
         level="error",
     )
 

@@ -225,6 +225,12 @@ class Subtype(enum.Enum):
         "Use MyST markup or a directive instead; the HTML is shown as escaped text meanwhile. "
         "``edition_allow_raw_html = True`` accepts it.",
     )
+    NESTING_TOO_DEEP = SubtypeInfo(
+        "markup",
+        "Lists or block quotes in a Markdown page are nested deeper than the Markdown parser "
+        "reads (ten list levels, say): it stops there, and the rest of the page is lost.",
+        "Nest less deeply (at most nine list levels); the lines named are left out meanwhile.",
+    )
     INCLUDE_CYCLE = SubtypeInfo(
         "structure",
         "A page includes itself, directly or through the files it includes (an ``include`` cycle).",
@@ -232,11 +238,28 @@ class Subtype(enum.Enum):
     )
     OUTSIDE_SOURCE = SubtypeInfo(
         "structure",
-        "An ``include``, ``literalinclude``, image or figure names a file outside the source "
-        "folder (``../``, an absolute path, a symbolic link), or a page is a symbolic link to "
-        "a file outside it.",
+        "An ``include``, ``literalinclude``, image, figure, ``{download}``, or the ``:file:`` of "
+        "a ``raw`` or ``csv-table`` directive names a file outside the source folder (``../``, "
+        "an absolute path, a symbolic link), such a directive names a ``:url:`` (text fetched "
+        "at each build), or a page is a symbolic link to a file outside it.",
         "Move the file into the source folder, or list its folder in "
-        "``edition_allowed_outside``; it is left out of the edition meanwhile.",
+        "``edition_allowed_outside`` (a ``:url:``'s text: save it as a file in the source "
+        "folder and name it with ``:file:``); it is left out of the edition meanwhile.",
+    )
+    LINK_SCHEME = SubtypeInfo(
+        "markup",
+        "A Markdown link points to a ``javascript:``, ``vbscript:``, ``file:`` or ``data:`` "
+        "address, which the Markdown parser refuses: the link is shown as text, brackets and "
+        "address included.",
+        "Link to an http(s) address (or a page or file of the edition), or write the words "
+        "without a link.",
+    )
+    IMAGE_DATA_URI = SubtypeInfo(
+        "structure",
+        "An image or figure is given as a ``data:`` address, its bytes written into the page "
+        "(no file of the project holds it; an SVG so given can carry script).",
+        "Save the image as a file in the source folder and name that file; the image is left "
+        "out of the edition meanwhile.",
     )
     TOCTREE_CYCLE = SubtypeInfo(
         "structure",
@@ -254,6 +277,13 @@ class Subtype(enum.Enum):
         "A source line contains an invisible bidirectional control (U+202A-U+202E, "
         "U+2066-U+2069), which can make text display in another order than it is stored.",
         "Delete the control character; it is left out of every output meanwhile.",
+    )
+    CONF_ERROR = SubtypeInfo(
+        "config",
+        "``conf.py`` raises an error when it runs: a name never defined, a module that is not "
+        "installed, a call of ``sys.exit()`` (reported by ``critical-edition check``).",
+        "Correct the line named, or install the module in the edition's environment; nothing "
+        "is built until then.",
     )
     REPORT_UNWRITABLE = SubtypeInfo(
         "config",

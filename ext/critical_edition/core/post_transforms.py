@@ -9,6 +9,7 @@ into one tree before post-transforming it. It also lays out the lines of the car
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+from weakref import WeakKeyDictionary
 
 from docutils import nodes
 from sphinx import addnodes
@@ -21,8 +22,32 @@ if TYPE_CHECKING:
     from sphinx.builders import Builder
 
 
+#: Per document being written: the classes of the elements it held when a toolkit
+#: post-transform first asked (see EditionPostTransform.may_hold).
+_census: WeakKeyDictionary[nodes.document, frozenset[type]] = WeakKeyDictionary()
+
+
 class EditionPostTransform(SphinxPostTransform):
     """Base of the toolkit's post-transforms."""
+
+    def may_hold(self, *kinds: type[nodes.Element]) -> bool:
+        """Whether the document may hold an element of one of *kinds*.
+
+        The toolkit's post-transforms each look for their own nodes, and a walk of the whole
+        tree per transform and page made a tenth of the toolkit's cost at 50x the paper: one
+        walk per document answers them all. Only directives and roles of the read phase make
+        the toolkit's nodes; a transform that puts new content in (a placeholder filled with
+        copies of notes, say) calls :meth:`tree_changed`, and the next question walks again.
+        """
+        present = _census.get(self.document)
+        if present is None:
+            present = frozenset(type(node) for node in self.document.findall(nodes.Element))
+            _census[self.document] = present
+        return any(issubclass(kind, kinds) for kind in present)
+
+    def tree_changed(self) -> None:
+        """Forget what the document held (content was added that may hold the toolkit's nodes)."""
+        _census.pop(self.document, None)
 
     #: The document the nodes being built will stand in, when it is not the one transformed:
     #: LaTeX assembles every document into one tree and post-transforms it as the root document.

@@ -75,5 +75,9 @@ def did_you_mean(word: str, choices: Iterable[str], *, cutoff: float = 0.8) -> s
     the same year share many characters without being the one meant.
     """
     written = {choice.casefold(): choice for choice in choices}
+    if written.get(word.casefold()) == word:
+        # The word is one of the choices: the problem is elsewhere (a missing bibliography
+        # directive, say), and "did you mean" itself would mislead.
+        return ""
     close = difflib.get_close_matches(word.casefold(), list(written), n=1, cutoff=cutoff)
     return f" (did you mean {written[close[0]]!r}?)" if close else ""

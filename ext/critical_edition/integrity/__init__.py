@@ -9,8 +9,10 @@ from critical_edition.integrity import (
     confine,
     controls,
     footnotes,
+    nesting,
     rawhtml,
     report,
+    scripturls,
     stale,
     structure,
 )
@@ -25,6 +27,8 @@ def setup_integrity(app: Sphinx) -> None:
     citelint.register(app)  # author-year citations left as plain text
     controls.register(app)  # invisible bidirectional controls in the sources
     rawhtml.register(app)  # raw HTML in the sources
+    scripturls.register(app)  # Markdown links to javascript: and the like
+    nesting.register(app)  # Markdown nested deeper than the parser reads
     structure.register(app)  # include and toctree cycles
     confine.register(app)  # nothing from outside the source folder
     stale.register(app)  # incremental = clean: stale navigation, removed pages' outputs

@@ -27,17 +27,33 @@ def _excerpt(text: str, limit: int = 60) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
+def _is_line_break(raw: nodes.raw) -> bool:
+    """Whether *raw* is MyST's own hard line break (a trailing backslash or two spaces).
+
+    MyST writes such a break, as in verse, as the pair ``<br />`` (HTML) and ``\\\\``
+    (LaTeX); HTML typed in the page has no LaTeX twin.
+    """
+    following = raw.next_node(descend=False, siblings=True)
+    return (
+        raw.astext() == "<br />\n"
+        and isinstance(following, nodes.raw)
+        and following.get("format") == "latex"
+        and following.astext() == "\\\\\n"
+    )
+
+
 def check_raw_html(app: Sphinx, doctree: nodes.document) -> None:
     """Report raw HTML nodes and replace them by literal text; ``doctree-read``.
 
     Inline HTML is reported once per paragraph (an element and its closing tag are one
-    problem, not two); each HTML block once.
+    problem, not two); each HTML block once. MyST's hard line breaks are no raw HTML typed
+    by anyone and are left as they are.
     """
     if get_config(app.config).allow_raw_html:
         return
     reported: set[int] = set()
     for raw in list(doctree.findall(nodes.raw)):
-        if "html" not in raw.get("format", "").split():
+        if "html" not in raw.get("format", "").split() or _is_line_break(raw):
             continue
         parent = raw.parent
         inline = isinstance(parent, nodes.TextElement)
@@ -47,7 +63,9 @@ def check_raw_html(app: Sphinx, doctree: nodes.document) -> None:
                 others = sum(
                     1
                     for sibling in parent.findall(nodes.raw)
-                    if sibling is not raw and "html" in sibling.get("format", "").split()
+                    if sibling is not raw
+                    and "html" in sibling.get("format", "").split()
+                    and not _is_line_break(sibling)
                 )
             else:
                 others = 0

@@ -169,6 +169,22 @@ def claim_nodes(
     return result
 
 
+#: The parsed entries the last key map was made from, and that map (see _entries).
+_entries_memo: tuple[object, dict[str, Any]] | None = None
+
+
+def _entries(bibdata: Any) -> dict[str, Any]:
+    """The .bib entries by key as written, made once per parse of the .bib files (a copy for
+    every page with claims cost pages x entries)."""
+    global _entries_memo  # a one-slot memo, checked by identity
+    if bibdata is None:
+        return {}
+    parsed = bibdata.data.entries
+    if _entries_memo is None or _entries_memo[0] is not parsed:
+        _entries_memo = (parsed, dict(parsed))
+    return _entries_memo[1]
+
+
 def page_graph(app: Sphinx, pagename: str) -> dict[str, Any]:
     """The JSON-LD of one page: the edition, the page's claims in reading order, then their
     speakers (each once)."""
@@ -182,8 +198,7 @@ def page_graph(app: Sphinx, pagename: str) -> dict[str, Any]:
             return f"{page_address(app, info, pagename, actor.docname)}#{actor.anchor}"
 
         speakers = Speakers(domain.actor_lookup(), register_entry)
-        bibdata = app.env.domains["cite"].data.get("bibdata")
-        entries = dict(bibdata.data.entries) if bibdata is not None else {}
+        entries = _entries(app.env.domains["cite"].data.get("bibdata"))
         page = page_address(app, info, pagename, pagename)
         for claim in claims:
             graph.extend(claim_nodes(claim, page, info, speakers, entries))
