@@ -74,15 +74,18 @@ def test_html_numbers_only_the_witness_paragraphs(rootdir: Path, tmp_path: Path)
     third = numbers[2]
     assert third["href"] == "#p-text-3"
     assert third["aria-label"] == "Paragraph 3"
-    assert (
-        third["data-citation"] == "A test edition, version 2.1, \u201cThe text\u201d, \u00b6\u00a03"
-    )
+    assert third["data-passage"] == "3"
+    # The page's part of every paragraph's citation, once; the script adds ", ¶ N".
+    assert not soup.select("[data-citation]")
+    citation = soup.select('meta[name="ed-passage-citation"]')
+    assert [m["content"] for m in citation] == ["A test edition, version 2.1, \u201cThe text\u201d"]
     assert third.find_parent("p")["id"] == "p-text-3"  # type: ignore[index]
     # Supplied text, the editorial note, the footnote and the admonition are not numbered.
     for skipped in soup.select(".ed-supplied p, .ed-margin p, aside.footnote p, .admonition p"):
         assert "ed-passage" not in (skipped.get("class") or []), skipped
     # The guide is not a numbered page; the script that adds "cite" is on every page.
     assert _passages(app, "guide") == {}
+    assert 'name="ed-passage-citation"' not in (app.outdir / "guide.html").read_text("utf-8")
     # passages.js is merged into the toolkit's one script (writers/page_assets.py).
     assert "critical-edition.min.js" in (app.outdir / "guide.html").read_text(encoding="utf-8")
     bundle = (app.outdir / "_static" / "critical-edition.min.js").read_text(encoding="utf-8")
@@ -91,6 +94,7 @@ def test_html_numbers_only_the_witness_paragraphs(rootdir: Path, tmp_path: Path)
 
 def test_citation_leaves_out_what_is_not_known() -> None:
     assert passage_citation("Edition", "", "", 2) == "Edition, \u00b6\u00a02"
+    assert passage_citation("Edition", "1.0", "Text") == "Edition, version 1.0, \u201cText\u201d"
 
 
 def test_anchors_stay_when_the_apparatus_changes(rootdir: Path, tmp_path: Path) -> None:

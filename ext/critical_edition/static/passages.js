@@ -1,10 +1,11 @@
 /* critical_edition: "cite this passage" beside each numbered paragraph.
 
    apparatus/passages.py numbers the witness's paragraphs; each starts with a small link to
-   itself, "¶ 3" (class ed-passage-number), whose data-citation holds the citation without its
-   address: the edition, its version, the page and the paragraph. This script adds after each
-   link a small button that copies that citation followed by the passage's address (this
-   page's address with the paragraph's anchor). Without the script the number and its link
+   itself, "¶ 3" (class ed-passage-number, data-passage="3"). The page's part of the citation
+   (the edition, its version and the page) is written once, in <meta name="ed-passage-citation">
+   (writers/apparatus.py). This script adds after each link a small button that copies that
+   citation with the paragraph's number, followed by the passage's address (this page's
+   address with the paragraph's anchor). Without the script the number and its link
    stay; nothing else depends on it.
 
    The button is a real <button> with an accessible name ("Cite paragraph 3"); what happened
@@ -14,7 +15,8 @@
 (() => {
   "use strict";
 
-  const LINKS = 'a.ed-passage-number[href^="#"][data-citation]';
+  const LINKS = 'a.ed-passage-number[href^="#"][data-passage]';
+  const PAGE = 'meta[name="ed-passage-citation"]';
   let status = null;
 
   function announce(text) {
@@ -35,7 +37,8 @@
   function citationOf(link) {
     const url = new URL(document.baseURI);
     url.hash = link.getAttribute("href").slice(1);
-    return `${link.dataset.citation}, ${url.href}`;
+    const parts = [document.querySelector(PAGE)?.content, `\u00b6\u00a0${link.dataset.passage}`];
+    return [...parts.filter(Boolean), url.href].join(", ");
   }
 
   async function copy(link, button) {
@@ -51,6 +54,7 @@
   }
 
   function addButtons() {
+    if (!document.querySelector(PAGE)) return;
     for (const link of document.querySelectorAll(LINKS)) {
       if (link.nextElementSibling?.classList.contains("ed-passage-cite")) continue;
       const button = document.createElement("button");

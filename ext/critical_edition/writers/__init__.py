@@ -56,6 +56,8 @@ def setup_writers(app: Sphinx) -> None:
     # builder-inited: CSS and JS for HTML builders only.
     assets.register(app)
     page_assets.register(app)
+    # html-page-context: a numbered page's passage citation, once in its head.
+    apparatus.register(app)
     # build-finished: furo's sheets without the rules no page of the site can use.
     theme_css.register(app)
     # build-finished: the pages without the theme's unused icons and their indentation.

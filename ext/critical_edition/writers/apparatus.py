@@ -11,15 +11,20 @@ prints the edition's reading and the notes indented.
 
 from __future__ import annotations
 
-from typing import Any
+import html
+from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 
 from critical_edition.apparatus.domain import NoteKind
 from critical_edition.core import nodes as ed
+from critical_edition.core import priorities
 from critical_edition.writers.base import NO_SNIPPET, NodeVisitors, passthrough, skip
 from critical_edition.writers.epub import EPUB_BUILDERS
 from critical_edition.writers.latex import render_children
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
 
 
 def _close_span(self: Any, node: nodes.Node) -> None:
@@ -235,30 +240,54 @@ def visit_bib_status_latex(self: Any, node: nodes.Element) -> None:
 # --- Citable passages ---------------------------------------------------------------------------
 
 
-def passage_citation(project: str, release: str, page: str, number: int) -> str:
-    """The citation of a passage, without its address (the page's script adds it)."""
+def passage_citation(project: str, release: str, page: str, number: int | None = None) -> str:
+    """The citation of a passage, without its address (the page's script adds it).
+
+    Without *number*, the page's part alone: what every paragraph of the page shares.
+    """
     parts = [project]
     if release:
         parts.append(f"version {release}")
     if page:
         parts.append(f"\u201c{page}\u201d")
-    parts.append(f"\u00b6\u00a0{number}")
+    if number is not None:
+        parts.append(f"\u00b6\u00a0{number}")
     return ", ".join(p for p in parts if p)
 
 
-def visit_passage_number_html(self: Any, node: nodes.Element) -> None:
-    """A small link to the paragraph, ``¶ 3``; static/passages.js adds a 'cite' button."""
-    number = int(node["number"])
-    docname = self.builder.current_docname
-    title = self.builder.env.titles.get(docname)
+#: The <meta> name of a numbered page's citation; static/passages.js adds ", ¶ N" to it.
+CITATION_META = "ed-passage-citation"
+
+
+def add_passage_citation(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """Write a numbered page's part of its passages' citations once, in a ``<meta>``.
+
+    Every paragraph's citation is this text followed by ``, ¶ N``: static/passages.js composes
+    it from the meta and the paragraph's ``data-passage``, so the page does not repeat it.
+    """
+    if app.builder.name in EPUB_BUILDERS or doctree is None:
+        return  # a reading system runs no script of a book: nothing would read it
+    if next(doctree.findall(ed.passage_number), None) is None:
+        return
+    title = app.env.titles.get(pagename)
     citation = passage_citation(
-        self.config.project, self.config.release, title.astext() if title else "", number
+        app.config.project, app.config.release, title.astext() if title else ""
     )
-    attributes = {
-        "data-passage": str(number),
-        "data-citation": citation,
-        "aria-label": f"Paragraph {number}",
-    }
+    context["metatags"] = (
+        context.get("metatags", "")
+        + f'\n<meta name="{CITATION_META}" content="{html.escape(citation)}" />'
+    )
+
+
+def visit_passage_number_html(self: Any, node: nodes.Element) -> None:
+    """A small link to the paragraph, ``¶ 3``; static/passages.js adds a 'cite' button.
+
+    The citation's text is the page's (:func:`add_passage_citation`), with the number.
+    """
+    number = int(node["number"])
+    attributes = {"data-passage": str(number), "aria-label": f"Paragraph {number}"}
     anchor = node.get("anchor", "")
     if anchor:
         self.body.append(
@@ -322,3 +351,8 @@ VISITORS: dict[type[nodes.Element], NodeVisitors] = {
     ed.register_index: NodeVisitors(html=(skip, None), latex=(skip, None), keep_children=False),
     ed.chronology_index: NodeVisitors(html=(skip, None), latex=(skip, None), keep_children=False),
 }
+
+
+def register(app: Sphinx) -> None:
+    """Write a numbered page's citation once, in its head, with the page's other metadata."""
+    app.connect("html-page-context", add_passage_citation, priority=priorities.PAGE_METADATA)
