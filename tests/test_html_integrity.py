@@ -345,6 +345,19 @@ def test_every_icon_a_page_uses_is_on_it_and_no_other(site: Path) -> None:
         assert symbols <= used, (page, symbols - used)
 
 
+def test_code_colours_only_on_pages_with_code(site: Path) -> None:
+    """furo's code-colour block stays where a page has a code block (writers/page_markup.py)."""
+    checked = list(support.text_pages(site))
+    assert checked, "nothing to check: the loop below would pass vacuously"
+    with_code = 0
+    for page in checked:
+        html = page.read_text(encoding="utf-8")
+        has_code = "<pre" in html
+        with_code += has_code
+        assert ("--color-code-background" in html) == has_code, page
+    assert with_code, "no page with code: the guide's examples should be one"
+
+
 # -- Page weight -------------------------------------------------------------------------------
 
 #: Files only the pages that use them may load: sphinx-design's full stylesheet and its tab

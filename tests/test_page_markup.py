@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from critical_edition.writers.page_assets import minify_js
-from critical_edition.writers.page_markup import slim, without_indentation, without_unused_symbols
+from critical_edition.writers.page_markup import (
+    slim,
+    without_code_colours,
+    without_indentation,
+    without_unused_symbols,
+)
 
 SPRITE = (
     '<svg style="display: none;">\n'
@@ -42,6 +47,29 @@ def test_indentation_goes_but_not_inside_pre_code_script_or_text() -> None:
         "<script>\n    let s = `\n    kept`;\n</script>\n"
         '<a title="one\n    two">z</a>\n</div>'
     )
+
+
+#: furo's code-colour block, as its template writes it.
+CODE_COLOURS = (
+    "<style>\n  body {\n    --color-code-background: #f2f2f2;\n"
+    "  --color-code-foreground: #1e1e1e;\n  \n  }\n  @media not print {\n"
+    '    body[data-theme="dark"] {\n      --color-code-background: #202020;\n'
+    "  --color-code-foreground: #d0d0d0;\n    }\n  }\n</style>\n"
+)
+
+
+def test_code_colours_go_only_from_pages_without_code() -> None:
+    other = "<style>body { --color-brand-primary: red; }</style>"
+    page = f"<head>{CODE_COLOURS}{other}</head><body><p>words</p></body>"
+    assert without_code_colours(page) == f"<head>{other}</head><body><p>words</p></body>"
+    # A code block, highlighted or literal, keeps the colours.
+    for code in ('<div class="highlight"><pre>x = 1</pre></div>', "<pre>literal</pre>"):
+        with_code = f"<head>{CODE_COLOURS}</head><body>{code}</body>"
+        assert without_code_colours(with_code) == with_code
+    # A <style> block that sets anything else, or nothing, stays.
+    mixed = "<style>body { --color-code-background: #fff; color: red; --x: 1 }</style>"
+    assert without_code_colours(mixed) == mixed
+    assert without_code_colours("<style></style>") == "<style></style>"
 
 
 def test_the_rewrite_is_idempotent() -> None:

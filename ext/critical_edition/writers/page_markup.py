@@ -1,7 +1,10 @@
 """Page markup (write phase, build-finished): the written HTML pages, lighter by what nobody sees.
 
-Two rewrites of each page of an HTML site, once every page is written:
+Three rewrites of each page of an HTML site, once every page is written:
 
+- furo's ``<style>`` block of code colours (``--color-code-background`` and
+  ``--color-code-foreground``, light and dark) goes from a page without a ``<pre>`` (code
+  blocks, highlighted or literal): nothing else on such a page reads those two properties;
 - the theme's SVG icon set (furo writes all its ``<symbol>`` elements into every page) keeps
   only the symbols the page refers to (``href="#svg-…"``, ``xlink:href``, ``url(#…)``);
 - the indentation the templates put at the start of lines, next to a tag, goes: a line break
@@ -27,6 +30,10 @@ if TYPE_CHECKING:
 
 _SYMBOL = re.compile(r'<symbol\b[^>]*?\bid="([^"]+)"[^>]*>.*?</symbol>\s*', re.DOTALL)
 _REFERENCE = re.compile(r'(?:href="#|url\(#)([^")]+)')
+_STYLE = re.compile(r"<style>(.*?)</style>\s*", re.DOTALL)
+_CUSTOM_PROPERTY = re.compile(r"--[\w-]+(?=\s*:)")
+#: The only properties furo's code-colour block sets.
+_CODE_COLOURS = {"--color-code-background", "--color-code-foreground"}
 #: Elements whose whitespace may be significant (or is not markup): left untouched.
 _KEEP = re.compile(r"<(pre|textarea|code|script|style)\b.*?</\1>", re.DOTALL | re.IGNORECASE)
 #: A line's indentation after a tag or before one (never inside an attribute's text).
@@ -51,6 +58,21 @@ def without_unused_symbols(html: str) -> str:
     return _SYMBOL.sub(lambda match: match[0] if match[1] in used else "", html)
 
 
+def without_code_colours(html: str) -> str:
+    """*html* without furo's code-colour ``<style>`` block, if it has no ``<pre>``.
+
+    Only a block that sets the two code colours and nothing else is taken out.
+    """
+    if "<pre" in html:
+        return html
+
+    def drop(match: re.Match[str]) -> str:
+        properties = set(_CUSTOM_PROPERTY.findall(match[1]))
+        return "" if properties and properties <= _CODE_COLOURS else match[0]
+
+    return _STYLE.sub(drop, html)
+
+
 def without_indentation(html: str) -> str:
     """*html* without the spaces and tabs that start its lines, outside the elements of
     ``_KEEP``."""
@@ -65,8 +87,8 @@ def without_indentation(html: str) -> str:
 
 
 def slim(html: str) -> str:
-    """Both rewrites of one page."""
-    return without_indentation(without_unused_symbols(html))
+    """The three rewrites of one page."""
+    return without_indentation(without_unused_symbols(without_code_colours(html)))
 
 
 def _pages(outdir: Path) -> list[Path]:
