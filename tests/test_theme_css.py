@@ -157,3 +157,21 @@ def test_the_reading_text_loads_its_own_copies_with_every_rule_it_uses(
         assert missing == [], (copy, missing)
         judged += count
     assert judged > 50, judged
+
+
+def test_minify_css_drops_only_meaningless_spaces() -> None:
+    """Spaces around ``{ } ; , >`` and after ``:`` go; strings, ``url()`` and the spaces that
+    carry meaning (a descendant combinator, ``calc()``, an empty custom property) stay."""
+    css = (
+        "/* a comment */ nav  >  a , p :is(b) { color : red ; margin: 0 auto ;\n"
+        "  content: \"a  ;}  b: c\" ; quotes: 'x , y';\n"
+        '  background: url( pic\\ ture.png ) , url("x y.png") ; --empty: ;\n'
+        "  width: calc(1px + 2em) }\n"
+        "@media (max-width: 10em) { article :is(h1) { margin: 0 } }\n"
+    )
+    assert minify_css(css) == (
+        "nav>a,p :is(b){color :red;margin:0 auto;content:\"a  ;}  b: c\";quotes:'x , y';"
+        'background:url( pic\\ ture.png ),url("x y.png");--empty: ;width:calc(1px + 2em)}'
+        "@media (max-width:10em){article :is(h1){margin:0}}"
+    )
+    assert minify_css(minify_css(css)) == minify_css(css)

@@ -63,7 +63,16 @@ _LINK_OR_BUTTON = re.compile(r"(^|[\s>+~])(a|button)\.")
 _SD_CLASS = re.compile(r"\.(sd-[A-Za-z0-9_-]+)")
 _CLASS_ATTRIBUTE = re.compile(r'class="([^"]*)"')
 _BRACE = re.compile(r"[{}]")
-_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+#: What :func:`minify_css` copies as it is (strings, an unquoted ``url()``) or drops (comments).
+_CSS_VERBATIM = re.compile(
+    r"""
+    "(?:[^"\\\n]|\\.)*"            # a string in double quotes
+    | '(?:[^'\\\n]|\\.)*'          # ... or single ones
+    | url\(\s*[^\s"')][^)]*\)       # an unquoted url()
+    | /\*.*?\*/                     # a comment
+    """,
+    re.DOTALL | re.VERBOSE,
+)
 #: Applies the remembered reading mode (previews.js: MODES, MODE_KEY) to ``<html>`` while the
 #: head is read, before anything is painted; furo writes the page's scripts at the end of the
 #: body, too late for that. Storage refused (a privacy setting): the default mode.
@@ -74,16 +83,33 @@ READING_MODE_SCRIPT = (
 )
 
 
+def _minify_css_text(css: str) -> str:
+    """One stretch of CSS outside strings, ``url()`` and comments, without meaningless spaces."""
+    css = re.sub(r"\s+", " ", css)
+    # ``--x: ;`` (an empty custom property) keeps its one space: older browsers need it.
+    css = re.sub(r"(?<!:)\s+(?=[{};,>])", "", css)
+    css = re.sub(r"([{};,>])\s+", r"\1", css)
+    # After a colon, never before one: ``a :hover`` is a descendant.
+    css = re.sub(r":\s+(?=[^\s;}]|$)", ":", css)
+    return css.replace(";}", "}")
+
+
 def minify_css(css: str) -> str:
     """*css* without comments and the spaces that carry no meaning.
 
-    Spaces are removed only around ``{ } ; ,`` (and runs of whitespace become one space):
-    elsewhere a space can be a descendant combinator (``article :is(h1)``).
+    Spaces are removed around ``{ } ; , >`` and after ``:``, and runs of whitespace become
+    one space; elsewhere a space can be a descendant combinator (``article :is(h1)``) or part
+    of a value (``calc(1px + 2em)``). Strings and ``url()`` are copied as they are.
     """
-    css = _CSS_COMMENT.sub("", css)
-    css = re.sub(r"\s+", " ", css)
-    css = re.sub(r"\s*([{};,])\s*", r"\1", css)
-    return css.replace(";}", "}").strip()
+    parts: list[str] = []
+    start = 0
+    for match in _CSS_VERBATIM.finditer(css):
+        parts.append(_minify_css_text(css[start : match.start()]))
+        if not match[0].startswith("/*"):
+            parts.append(match[0])
+        start = match.end()
+    parts.append(_minify_css_text(css[start:]))
+    return "".join(parts).strip()
 
 
 #: Characters that run together into one identifier, keyword or number.
