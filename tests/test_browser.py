@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+import urllib.request
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -223,6 +224,46 @@ def test_card_on_hover_and_keyboard_focus(
     page.keyboard.press("Tab")
     assert page.evaluate(focused) != anchor
     expect(card).to_be_hidden()
+    assert visit.problems() == []
+
+
+@pytest.mark.parametrize("phone", [False, True])
+def test_claim_card_permalink_arrives_with_the_card(
+    visit: Visit, edition: support.LocalServer, phone: bool
+) -> None:
+    """The card's last line, "Claim: Link to this claim", is the script's (static/previews.js):
+    absent from the page as written, there once the card is shown, once, linking to the claim.
+    """
+    page, mark, card, _ = open_mark(visit, edition, "claim", phone=phone)
+    anchor = mark.get_attribute("id")
+    permalink = card.locator(":scope > a.ed-claim-permalink")
+    written = urllib.request.urlopen(page.url).read().decode("utf-8")
+    assert "ed-claim-permalink" not in written
+    expect(permalink).to_have_count(0)
+    for _ in range(2):  # shown twice, one line
+        if phone:
+            mark.tap()  # opens; a second tap closes it
+        else:
+            mark.hover()
+        expect(card).to_be_visible()
+        expect(permalink).to_have_count(1)
+        if phone:
+            mark.tap()
+        else:
+            page.mouse.move(1, 1)
+        expect(card).to_be_hidden()
+    if phone:
+        mark.tap()
+    else:
+        mark.hover()
+    expect(permalink).to_have_text("Link to this claim")
+    assert permalink.get_attribute("href") == f"#{anchor}"
+    assert permalink.get_attribute("class") == "ed-claim-permalink reference internal"
+    # The same line as the others: a separator, a bare <b> label, a space, the link.
+    tail = card.evaluate(
+        "(c) => [...c.childNodes].slice(-4).map((n) => n.outerHTML ?? n.textContent)"
+    )
+    assert tail[:3] == ['<span class="ed-card-sep">; </span>', "<b>Claim</b>", " "], tail
     assert visit.problems() == []
 
 

@@ -223,13 +223,9 @@ class BuildClaimCards(ClaimsPostTransform):
                 ]
             self.add_card_line(card, "Editors' note", *note)
         self.add_related(card, related or [], lookup)
-        if self.output_format == "html":
-            # A permalink helps on screen; in print it only crowds the margin. The id is
-            # the editors' handle, not the reader's: it stays out of the card.
-            permalink = nodes.reference(
-                "", "Link to this claim", refid=f"claim-{claim.id}", classes=["ed-claim-permalink"]
-            )
-            self.add_card_line(card, "Claim", permalink)
+        # A permalink helps on screen; in print it only crowds the margin. A web page's
+        # script adds it to a card when the card is first shown (static/previews.js), not to
+        # every card of the page; an EPUB's note has it (writers/epub.py).
         return card
 
 

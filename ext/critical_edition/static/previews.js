@@ -323,6 +323,25 @@
     return null;
   }
 
+  // A claim card's last line, "Claim: Link to this claim", is written here when the card is
+  // first shown, not into every card of the page; without the script the claim keeps its id,
+  // an anchor to link to.
+  function addPermalink(mark) {
+    const card = cardOf(mark);
+    if (!mark.id || !card?.matches(".ed-claim-card")) return;
+    if (card.querySelector(":scope > .ed-claim-permalink")) return;
+    const separator = document.createElement("span");
+    separator.className = "ed-card-sep";
+    separator.textContent = "; ";
+    const label = document.createElement("b");
+    label.textContent = "Claim";
+    const link = document.createElement("a");
+    link.className = "ed-claim-permalink reference internal";
+    link.setAttribute("href", `#${mark.id}`);
+    link.textContent = "Link to this claim";
+    card.append(separator, label, " ", link);
+  }
+
   const MARGIN = 8; // px kept between a card and the window's edges
 
   // A card opens below its mark, moved sideways to stay inside the window; when the window
@@ -331,6 +350,7 @@
   // docked at the bottom of the screen (critical-edition.css): the page scrolls so that the
   // mark stays in sight above it.
   function fitCard(mark) {
+    addPermalink(mark);
     const card = cardOf(mark);
     if (!card) return;
     card.style.removeProperty("--ed-card-shift");

@@ -20,6 +20,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from critical_edition.core import nodes as ed
 from critical_edition.core import priorities
+from critical_edition.core.post_transforms import EditionPostTransform
 from critical_edition.writers.base import NodeVisitors, skip
 
 if TYPE_CHECKING:
@@ -100,6 +101,11 @@ class NotesAsFootnotes(SphinxPostTransform):
             if card is None or block is None or not claim["ids"]:
                 continue
             refid = card["ids"][0] if card["ids"] else f"{claim['ids'][0]}-card"
+            # The note's way back to its claim (a web page's script adds the same line).
+            permalink = nodes.reference(
+                "", "Link to this claim", refid=claim["ids"][0], classes=["ed-claim-permalink"]
+            )
+            EditionPostTransform.add_card_line(card, "Claim", permalink)
             number = str(claim.get("number", ""))
             label = f"Claim {number}" if number else "Claim"
             paragraph = nodes.paragraph("", "", nodes.strong(label, label), nodes.Text(" "))
