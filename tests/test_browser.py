@@ -258,7 +258,7 @@ def test_claim_card_permalink_arrives_with_the_card(
         mark.hover()
     expect(permalink).to_have_text("Link to this claim")
     assert permalink.get_attribute("href") == f"#{anchor}"
-    assert permalink.get_attribute("class") == "ed-claim-permalink reference internal"
+    assert permalink.get_attribute("class") == "ed-claim-permalink"
     # The same line as the others: a separator, a bare <b> label, a space, the link.
     tail = card.evaluate(
         "(c) => [...c.childNodes].slice(-4).map((n) => n.outerHTML ?? n.textContent)"

@@ -557,3 +557,13 @@ def test_hostile_input_is_never_live(hostile: list[BeautifulSoup]) -> None:
                 for item in values:
                     if name in {"href", "src", "action", "formaction"}:
                         assert not item.strip().lower().startswith("javascript:"), tag
+
+
+def test_links_in_cards_carry_no_sphinx_classes(index: BeautifulSoup) -> None:
+    """Nothing reads ``reference internal`` inside a card (writers/html.close_card); links
+    elsewhere keep the classes Sphinx gives them."""
+    in_cards = index.select(".ed-claim-card a[href]")
+    assert in_cards, "no link in a card: the check below would pass vacuously"
+    assert all(a.get("class") is None for a in in_cards), in_cards
+    outside = [a for a in index.select("a[href]") if not a.find_parent(class_="ed-claim-card")]
+    assert any(a.get("class") == ["reference", "internal"] for a in outside)

@@ -336,7 +336,7 @@
     const label = document.createElement("b");
     label.textContent = "Claim";
     const link = document.createElement("a");
-    link.className = "ed-claim-permalink reference internal";
+    link.className = "ed-claim-permalink";
     link.setAttribute("href", `#${mark.id}`);
     link.textContent = "Link to this claim";
     card.append(separator, label, " ", link);

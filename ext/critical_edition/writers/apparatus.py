@@ -19,8 +19,9 @@ from docutils import nodes
 from critical_edition.apparatus.domain import NoteKind
 from critical_edition.core import nodes as ed
 from critical_edition.core import priorities
-from critical_edition.writers.base import NO_SNIPPET, NodeVisitors, passthrough, skip
+from critical_edition.writers.base import NodeVisitors, passthrough, skip
 from critical_edition.writers.epub import EPUB_BUILDERS
+from critical_edition.writers.html import close_card, open_card
 from critical_edition.writers.latex import render_children
 
 if TYPE_CHECKING:
@@ -54,9 +55,7 @@ def visit_emendation_html(self: Any, node: nodes.Element) -> None:
 
 
 def visit_emendation_card_html(self: Any, node: nodes.Element) -> None:
-    self.body.append(
-        self.starttag(node, "span", "", CLASS="ed-emendation-card", role="tooltip", **NO_SNIPPET)
-    )
+    open_card(self, node, "ed-emendation-card")
 
 
 def visit_emendation_latex(self: Any, node: nodes.Element) -> None:
@@ -313,7 +312,7 @@ VISITORS: dict[type[nodes.Element], NodeVisitors] = {
         latex=(visit_emendation_latex, depart_emendation_latex),
     ),
     ed.emendation_card: NodeVisitors(
-        html=(visit_emendation_card_html, _close_span), latex=(skip, None), keep_children=False
+        html=(visit_emendation_card_html, close_card), latex=(skip, None), keep_children=False
     ),
     ed.editorial_note: NodeVisitors(
         html=(visit_editorial_note_html, depart_editorial_note_html),

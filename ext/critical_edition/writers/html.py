@@ -6,6 +6,7 @@ into markup by hand (a card label's ``<b>`` has no attribute; its words are a te
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from docutils import nodes
@@ -22,6 +23,27 @@ def _claim_attributes(node: nodes.Element) -> dict[str, str]:
         "aria-describedby": f"{anchor}-card",
         "data-actors": " ".join(node.get("actors", [])),
     }
+
+
+#: An internal link's classes as Sphinx writes them. Inside a card no sheet or script reads
+#: them (furo styles ``.reference`` only in its sidebar and contents, previews.js leaves links
+#: in cards alone), and a busy page has dozens of card links: they go.
+_CARD_LINK_CLASSES = re.compile(r'(<a\b[^>]*?) class="reference internal"')
+#: The translator's attribute that remembers where each open card's markup starts.
+_CARD_STARTS = "_edition_card_starts"
+
+
+def open_card(self: Any, node: nodes.Element, classes: str) -> None:
+    """Open a card (a ``<span role="tooltip">``), noting where its markup starts."""
+    self.__dict__.setdefault(_CARD_STARTS, []).append(len(self.body))
+    self.body.append(self.starttag(node, "span", "", CLASS=classes, role="tooltip", **NO_SNIPPET))
+
+
+def close_card(self: Any, node: nodes.Element) -> None:
+    """Close the card opened last; its links lose the classes nothing reads in a card."""
+    start = self.__dict__[_CARD_STARTS].pop()
+    self.body[start:] = [_CARD_LINK_CLASSES.sub(r"\1", part) for part in self.body[start:]]
+    self.body.append("</span>")
 
 
 def visit_claim(self: Any, node: nodes.Element) -> None:
@@ -43,13 +65,11 @@ def depart_claim_block(self: Any, node: nodes.Element) -> None:
 
 
 def visit_claim_card(self: Any, node: nodes.Element) -> None:
-    self.body.append(
-        self.starttag(node, "span", "", CLASS="ed-claim-card", role="tooltip", **NO_SNIPPET)
-    )
+    open_card(self, node, "ed-claim-card")
 
 
 def depart_claim_card(self: Any, node: nodes.Element) -> None:
-    self.body.append("</span>")
+    close_card(self, node)
 
 
 def visit_actor_entry(self: Any, node: nodes.Element) -> None:
