@@ -97,7 +97,7 @@ def test_hostile_values_stay_inert_in_the_jsonld(data_app: SphinxTestApp) -> Non
     assert claim["text"] == 'He said it </script><script>alert(1)</script> "quoted"'
     by_id = {node["@id"]: node for node in graph}
     assert by_id[claim["author"][0]["@id"]]["name"] == 'Evil </script>"'
-    stated = next(node for node in graph if node.get("identifier") == "stated")
+    stated = next(node for node in graph if node["@id"].endswith("#claim-stated"))
     assert stated["author"] == [{"@id": "register.html#actor-org"}]
     assert by_id["register.html#actor-org"] == {
         "@id": "register.html#actor-org",

@@ -136,13 +136,13 @@ def claim_nodes(
 ) -> list[dict[str, Any]]:
     """A claim as a Claim, and a ClaimReview when the editors contest or correct it.
 
-    The claim's ``@id`` is its address on the page, so it carries no ``url`` repeating it.
+    The claim's ``@id`` is its address on the page, ``<page>#claim-<id>``, so it carries no
+    ``url`` and no ``identifier`` repeating it: the claim's id is what follows ``#claim-``.
     """
     claim_id = f"{page}#claim-{claim.id}"
     node: dict[str, Any] = {
         "@type": "Claim",
         "@id": claim_id,
-        "identifier": claim.id,
         "text": claim.text,
         "author": [speakers.reference(actor) for actor in claim.actors],
     }
