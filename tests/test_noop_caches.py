@@ -1,5 +1,6 @@
 """The caches of a rebuild with nothing changed (issue 20): furo's pruned sheets
-(writers/theme_css.py) and the CSL-JSON (outputs/csljson.py).
+(writers/theme_css.py), the CSL-JSON (outputs/csljson.py), Sphinx's general index and search
+page (writers/index_pages.py).
 
 Each is used only while a digest of everything its work reads holds, gives the output of the
 work itself byte for byte, is redone after a change of its inputs or of the toolkit's code, and
@@ -14,19 +15,23 @@ from typing import Any
 import pytest
 from critical_edition.integrity import stale
 from critical_edition.outputs import csljson
-from critical_edition.writers import theme_css
+from critical_edition.writers import index_pages, theme_css
 from helpers import copy_edition, edit
 from pybtex.database import Entry, Person
 from sphinx.testing.util import SphinxTestApp
 from test_integrity_incremental import output_files
 
 
-def build(srcdir: Path, builddir: Path) -> None:
+def build(srcdir: Path, builddir: Path) -> set[str]:
+    """Build; the pages rendered (given to ``html-page-context``)."""
     app = SphinxTestApp("html", srcdir=srcdir, builddir=builddir)
+    rendered: set[str] = set()
+    app.connect("html-page-context", lambda _app, name, *_: rendered.add(name))
     try:
         app.build()
     finally:
         app.cleanup()
+    return rendered
 
 
 @pytest.fixture
@@ -58,19 +63,37 @@ def test_a_rebuild_uses_the_caches_and_writes_the_same_bytes_as_without(
     assert (cached / "doctrees" / theme_css.CACHE_FILE).is_file()
     assert (cached / "doctrees" / csljson.CACHE_FILE).is_file()
     first = output_files(cached / "html")
-    build(srcdir, cached)
+    assert build(srcdir, cached) == set(), "nothing changed: no page is rendered"
     assert work == {"css": 1, "csl": 1}, "nothing changed: neither is worked out again"
     assert output_files(cached / "html") == first
 
-    monkeypatch.setenv(theme_css.SWITCH, "0")
-    monkeypatch.setenv(csljson.SWITCH, "0")
+    for switch in (theme_css.SWITCH, csljson.SWITCH, index_pages.SWITCH):
+        monkeypatch.setenv(switch, "0")
     stock = tmp_path / "stock"
     build(srcdir, stock)
-    build(srcdir, stock)
+    assert build(srcdir, stock) == {"genindex", "search"}, "Sphinx renders them in every build"
     assert work == {"css": 3, "csl": 3}, "switched off: worked out in every build"
-    assert not (stock / "doctrees" / theme_css.CACHE_FILE).exists()
-    assert not (stock / "doctrees" / csljson.CACHE_FILE).exists()
+    for name in (theme_css.CACHE_FILE, csljson.CACHE_FILE, index_pages.STATE_FILE):
+        assert not (stock / "doctrees" / name).exists()
     assert output_files(stock / "html") == first
+
+
+def test_the_index_pages_are_rendered_again_when_anything_changed(tmp_path: Path) -> None:
+    srcdir = copy_edition(tmp_path)
+    builddir = tmp_path / "_build"
+    build(srcdir, builddir)
+    genindex = builddir / "html" / "genindex.html"
+    written = genindex.read_bytes()
+    # A file changed since the last build is written again.
+    genindex.write_bytes(b"changed by hand")
+    assert build(srcdir, builddir) == {"genindex"}
+    assert genindex.read_bytes() == written
+    # A static file changed: the pages name its checksum.
+    (builddir / "html" / "_static" / "extra.txt").write_text("new", encoding="utf-8")
+    assert build(srcdir, builddir) == {"genindex", "search"}
+    # A page written: its words and titles may be in them.
+    edit(srcdir / "abstract.md", "been one of the major challenges", "been one of the main")
+    assert build(srcdir, builddir) == {"abstract", "genindex", "search"}
 
 
 def test_a_changed_input_or_toolkit_redoes_the_work(

@@ -16,6 +16,7 @@ from critical_edition.writers import (
     assets,
     claims,
     epub,
+    index_pages,
     latex_assets,
     page_assets,
     supplied,
@@ -57,5 +58,7 @@ def setup_writers(app: Sphinx) -> None:
     page_assets.register(app)
     # build-finished: furo's sheets without the rules no page of the site can use.
     theme_css.register(app)
+    # Write phase: Sphinx's general index and search page left as they are when nothing changed.
+    index_pages.register(app)
     # Write phase, EPUB only: tab sets as sections, cards and notes as footnotes.
     epub.register(app)
