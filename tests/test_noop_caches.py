@@ -4,7 +4,7 @@ page (writers/index_pages.py).
 
 Each is used only while a digest of everything its work reads holds, gives the output of the
 work itself byte for byte, is redone after a change of its inputs or of the toolkit's code, and
-has a switch that turns it off.
+has a switch that turns it off. Last, the garbage collector's pause (speedups/collector.py).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from critical_edition.integrity import stale
 from critical_edition.outputs import csljson
+from critical_edition.speedups import collector
 from critical_edition.writers import index_pages, theme_css
 from helpers import copy_edition, edit
 from pybtex.database import Entry, Person
@@ -131,3 +132,18 @@ def test_the_entries_digest_follows_what_the_conversion_reads() -> None:
     renamed = Entry("book", fields={"title": "An Account", "year": "2020"})
     renamed.add_person(Person("Ergun, Ayse"), "author")
     assert csljson.entries_digest({"ergun2020": renamed}) != base
+
+
+def test_the_collector_is_paused_once_per_process_unless_switched_off(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    frozen: list[bool] = []
+    monkeypatch.setattr(collector.gc, "freeze", lambda: frozen.append(True))
+    monkeypatch.setattr(collector, "_done", [])
+    monkeypatch.setenv(collector.SWITCH, "0")
+    collector.freeze(Any, Any)
+    assert frozen == []
+    monkeypatch.delenv(collector.SWITCH)
+    collector.freeze(Any, Any)
+    collector.freeze(Any, Any)
+    assert frozen == [True]
