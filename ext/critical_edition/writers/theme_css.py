@@ -31,6 +31,7 @@ the work. Set ``CRITICAL_EDITION_CSSCACHE=0`` to prune in every build.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -186,11 +187,23 @@ class _Site:
         #: What the pruning writes: never read as one of the sheets the pages load (a fresh
         #: build has none of them yet, a rebuild has the last build's).
         self.outputs = {(self.static / name).resolve() for name in READING_SHEETS.values()}
-        self.scripts = "".join(
+
+    @functools.cached_property
+    def scripts(self) -> str:
+        """Every shipped script's text (read when pruning, not when the cache answers)."""
+        return "".join(
             path.read_text(encoding="utf-8") for path in sorted(self.static.rglob("*.js"))
         )
-        self.script_words = set(_WORD.findall(self.scripts))
-        self.script_properties = set(_PROPERTY_NAME.findall(self.scripts))
+
+    @functools.cached_property
+    def script_words(self) -> set[str]:
+        """Every word of the scripts (a class or element a script may add)."""
+        return set(_WORD.findall(self.scripts))
+
+    @functools.cached_property
+    def script_properties(self) -> set[str]:
+        """Every custom property a script names."""
+        return set(_PROPERTY_NAME.findall(self.scripts))
 
     def prune(self, pages: list[Path], sheets: dict[Path, str]) -> dict[Path, str]:
         """Each of *sheets* (path it is written to: its text) pruned to what *pages* can use.
@@ -279,10 +292,13 @@ def inputs_digest(app: Sphinx, site: _Site) -> str:
     """A digest of everything :func:`pruned_sheets` reads: each page, script and stylesheet of
     the output but the pruning's own copies, the reading text's pages, the toolkit's code."""
     digest = hashlib.sha256(stale.code_stamp().encode("ascii"))
+    outputs = {f"_static/{name}" for name in READING_SHEETS.values()}
     files = sorted(
         path
         for path in site.outdir.rglob("*")
-        if path.suffix in _READ_SUFFIXES and path.resolve() not in site.outputs and path.is_file()
+        if path.suffix in _READ_SUFFIXES
+        and path.relative_to(site.outdir).as_posix() not in outputs
+        and path.is_file()
     )
     for path in files:
         data = path.read_bytes()
