@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import re
@@ -12,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 from sphinx.testing.util import SphinxTestApp
 from sphinx.util.console import strip_escape_sequences
 
@@ -128,9 +129,17 @@ def check_page_graph(graph: dict[str, Any], claims: list[dict[str, Any]]) -> Non
     found = [node for node in nodes if node["@type"] == "Claim"]
     reviews = [node for node in nodes if node["@type"] == "ClaimReview"]
     assert [node["identifier"] for node in found] == [claim["id"] for claim in claims]
+    # Speakers are nodes of their own, each once; a claim names them by @id (a speaker the
+    # register lacks stays inline) and no reference dangles.
+    speakers = [node for node in nodes if node["@type"] in {"Person", "Organization"}]
+    by_id = {node["@id"]: node for node in speakers}
+    assert len(by_id) == len(speakers)
+    assert all("#actor-" in node_id for node_id in by_id)
     for node, claim in zip(found, claims, strict=True):
         assert node["text"] == claim["text"]
-        assert [author["name"] for author in node["author"]] == claim["actors"]
+        assert "url" not in node  # the @id is the claim's address
+        authors = [by_id[a["@id"]] if set(a) == {"@id"} else a for a in node["author"]]
+        assert [author["name"] for author in authors] == claim["actors"]
         assert node.get("datePublished") == claim["date"] or (
             claim["date"] is None and "datePublished" not in node
         )
@@ -198,6 +207,25 @@ def live_markup(outdir: Path) -> list[str]:
                 ):
                     problems.append(f"{where}: the URL {attribute}={text[:60]!r}")
     return problems
+
+
+def card_lines(card: Tag) -> list[tuple[str, Tag]]:
+    """The lines of a claim's or an emendation's card: (label, the line as a fragment).
+
+    A card is one run of text: each line is a ``<b>`` label and what follows it up to the
+    next ``ed-card-sep`` separator (``; ``), which the stylesheet turns into a line break.
+    The fragment (a ``<span>`` holding copies of the line's nodes, label excluded) can be
+    searched like the card.
+    """
+    lines: list[tuple[str, Tag]] = []
+    for child in card.children:
+        if isinstance(child, Tag) and child.name == "b":
+            lines.append((child.get_text(), BeautifulSoup("<span></span>", "html.parser").span))
+        elif isinstance(child, Tag) and "ed-card-sep" in (child.get("class") or []):
+            continue
+        elif lines:
+            lines[-1][1].append(copy.copy(child))
+    return lines
 
 
 def page_assets(html_path: Path) -> dict[Path, int]:

@@ -166,7 +166,7 @@ def open_mark(
     """
     if kind == "claim":
         record = claim_record(server)
-        path, selector = record["page"], f'[data-claim-id="{CLAIM}"]'
+        path, selector = record["page"], f'[id="claim-{CLAIM}"]'
     else:
         path = first_page_with(root_of(server), r'class="ed-emendation ed-emendation-sub"')
         selector = ".ed-emendation-sub:has(> .ed-emendation-card)"
@@ -327,7 +327,7 @@ def test_card_of_the_last_claim_in_the_window_lies_inside_it(
     page = visit(edition, claim_record(edition)["page"])
     # The last claim whose words are all in the window, with the page scrolled so that one
     # sits on the window's last lines.
-    claim = page.locator(f'[data-claim-id="{CLAIM}"]')
+    claim = page.locator(f'[id="claim-{CLAIM}"]')
     claim.evaluate(
         """(el) => {
           const box = el.getBoundingClientRect();
@@ -354,7 +354,7 @@ def test_card_of_the_last_claim_in_the_window_lies_inside_it(
 def test_phone_sheet_keeps_the_claim_in_sight(visit: Visit, edition: support.LocalServer) -> None:
     """On a phone the card is a sheet below the tapped claim, with a close button and Escape."""
     page = visit(edition, claim_record(edition)["page"], phone=True)
-    claim = page.locator(f'[data-claim-id="{CLAIM}"]')
+    claim = page.locator(f'[id="claim-{CLAIM}"]')
     card = claim.locator(":scope > .ed-claim-card")
     # The claim low on the screen, where the sheet will open.
     claim.evaluate(
@@ -390,7 +390,7 @@ def test_phone_sheet_keeps_the_claim_in_sight(visit: Visit, edition: support.Loc
 def test_claim_block_card_and_inline_links(visit: Visit, example: support.LocalServer) -> None:
     # The edition has no claim block (yet); the example has one, and an ed:claim reference.
     page = visit(example, "index.html")
-    block = page.locator(".ed-claim-block[data-claim-id]").first
+    block = page.locator(".ed-claim-block[id]").first
     card = block.locator(":scope > .ed-claim-card")
     block.hover()
     expect(card).to_be_visible()
@@ -434,7 +434,7 @@ def test_reading_control_hides_shows_and_is_remembered(
     page = visit(edition, record["page"])
     control = page.locator("fieldset.ed-reading")
     expect(control).to_be_visible()
-    claim = page.locator(f'[data-claim-id="{CLAIM}"]')
+    claim = page.locator(f'[id="claim-{CLAIM}"]')
     card = claim.locator(":scope > .ed-claim-card")
 
     # Marked (the default): half brackets, no underline, focusable; the card opens.
@@ -448,7 +448,7 @@ def test_reading_control_hides_shows_and_is_remembered(
     look = claim.evaluate(CLAIM_LOOK)
     assert look["line"] == "underline" and look["style"] in ("dotted", "dashed"), look
     styles = page.evaluate(
-        """() => [...document.querySelectorAll(".ed-claim[data-claim-id]")]
+        """() => [...document.querySelectorAll(".ed-claim[id]")]
             .map((el) => getComputedStyle(el).textDecorationStyle)"""
     )
     assert not {"wavy", "double"} & set(styles), styles
@@ -492,7 +492,8 @@ def test_reading_control_on_every_page(visit: Visit, edition: support.LocalServe
     root = root_of(edition)
     paths = [p.relative_to(root).as_posix() for p in support.html_pages(root)]
     paths = [path for path in paths if path != "search.html"]
-    with_claims = [path for path in paths if 'data-claim-id="' in (root / path).read_text("utf-8")]
+    mark = re.compile(r'class="ed-claim(-block)?[ "][^>]*\bid="claim-')
+    with_claims = [path for path in paths if mark.search((root / path).read_text("utf-8"))]
     page = visit(edition, paths[0])
     for path in paths:
         page.goto(edition.url(path))
@@ -501,9 +502,7 @@ def test_reading_control_on_every_page(visit: Visit, edition: support.LocalServe
         expect(control).to_have_count(1)
         expect(control.get_by_text("Key to the marks")).to_be_visible()
         has_button = control.locator(".ed-next-claim").count() == 1
-        marked = (
-            page.locator(".ed-claim[data-claim-id], .ed-claim-block[data-claim-id]").count() > 0
-        )
+        marked = page.locator(".ed-claim[id], .ed-claim-block[id]").count() > 0
         assert has_button == marked, (path, has_button, marked)
         if not marked:
             expect(control).to_contain_text("none marked on this page")
@@ -527,7 +526,7 @@ def test_reading_control_on_every_page(visit: Visit, edition: support.LocalServe
 FIRST_PAINT_PROBE = """
 document.addEventListener("readystatechange", () => {
   if (document.readyState !== "interactive") return;
-  const claim = document.querySelector(".ed-claim[data-claim-id]");
+  const claim = document.querySelector(".ed-claim[id]");
   window.edFirstLook = claim && {
     mode: document.documentElement.dataset.edClaims || null,
     before: getComputedStyle(claim, "::before").content,
@@ -575,11 +574,11 @@ def test_skip_link_and_claim_keys_on_every_page_with_claims(
     paths = [
         p.relative_to(root).as_posix()
         for p in support.text_pages(root)
-        if re.search(r'class="ed-claim[ "][^>]*data-claim-id=', p.read_text(encoding="utf-8"))
+        if re.search(r'class="ed-claim[ "][^>]*\bid="claim-', p.read_text(encoding="utf-8"))
     ]
     assert len(paths) >= 3, paths
     page = visit(edition, paths[0])
-    focused = "document.activeElement.dataset.claimId || null"
+    focused = "document.activeElement.id || null"
     for path in paths:
         page.goto(edition.url(path))
         page.wait_for_selector("html.ed-previews", state="attached")
@@ -592,9 +591,9 @@ def test_skip_link_and_claim_keys_on_every_page_with_claims(
         page.locator(".ed-reading .ed-next-claim").click()
         # The claims shown (the guide keeps its examples in tabs: the button opened the first).
         ids = page.evaluate(
-            """() => [...document.querySelectorAll(".ed-claim[data-claim-id]")]
+            """() => [...document.querySelectorAll(".ed-claim[id]")]
                 .filter((claim) => claim.getClientRects().length)
-                .map((claim) => claim.dataset.claimId)"""
+                .map((claim) => claim.id)"""
         )
         first = page.evaluate(focused)
         assert first in ids, (path, first)
@@ -602,7 +601,7 @@ def test_skip_link_and_claim_keys_on_every_page_with_claims(
             following = ids[ids.index(first) + 1]
             page.keyboard.press("n")
             assert page.evaluate(focused) == following, path
-            expect(page.locator(f'[data-claim-id="{following}"]')).to_be_in_viewport()
+            expect(page.locator(f'[id="{following}"]')).to_be_in_viewport()
             page.keyboard.press("p")
             assert page.evaluate(focused) == first, path
     assert visit.problems() == []
@@ -610,9 +609,9 @@ def test_skip_link_and_claim_keys_on_every_page_with_claims(
 
 def test_next_and_previous_claim(visit: Visit, edition: support.LocalServer) -> None:
     page = visit(edition, claim_record(edition)["page"])
-    claims = page.locator(".ed-claim[data-claim-id]")
-    ids = [claims.nth(i).get_attribute("data-claim-id") for i in range(3)]
-    focused = "document.activeElement.dataset.claimId"
+    claims = page.locator(".ed-claim[id]")
+    ids = [claims.nth(i).get_attribute("id") for i in range(3)]
+    focused = "document.activeElement.id"
     page.locator(".ed-reading .ed-next-claim").click()
     assert page.evaluate(focused) == ids[0]
     page.keyboard.press("n")
@@ -632,7 +631,7 @@ def test_claim_marks_contrast(visit: Visit, edition: support.LocalServer, scheme
     for mode in ("marked", "by status"):
         page.locator("fieldset.ed-reading").get_by_label(mode).check()
         marks = page.evaluate(
-            """() => [...document.querySelectorAll(".ed-claim[data-claim-id]")].flatMap((el) => [
+            """() => [...document.querySelectorAll(".ed-claim[id]")].flatMap((el) => [
                 getComputedStyle(el, "::before").color,
                 getComputedStyle(el, "::after").color,
                 getComputedStyle(el).textDecorationColor,
@@ -830,7 +829,7 @@ def test_previews_cause_no_layout_shift(
     )
     hovered = 0
     for selector in (
-        f'[data-claim-id="{CLAIM}"]',
+        f'[id="claim-{CLAIM}"]',
         ".ed-emendation[tabindex]",
         'a[data-ed-preview="citation"]',
         'a[data-ed-preview="footnote"]',
@@ -884,7 +883,7 @@ def test_search_finds_a_name(visit: Visit, edition: support.LocalServer) -> None
     page.wait_for_load_state("load")
     target = page.locator(f"#{href.split('#', 1)[1]}")
     expect(target).to_be_in_viewport()
-    expect(target).to_have_attribute("data-claim-id", re.compile("."))
+    expect(target).to_have_class(re.compile(r"(^|\s)ed-claim(-block)?(\s|$)"))
     page.go_back()
     expect(page.locator("#search-results .search-summary")).to_contain_text("found")
     page.wait_for_load_state("networkidle")  # the excerpts' fetches, as above
@@ -1075,7 +1074,7 @@ def test_screenshots(visit: Visit, edition: support.LocalServer, phone: bool) ->
         assert overflow <= 1, f"{path} overflows sideways by {overflow}px at {size} width"
         support.screenshot(page, f"{size}-{name}")
     page = visit(edition, claim_record(edition)["page"], phone=phone)
-    claim = page.locator(f'[data-claim-id="{CLAIM}"]')
+    claim = page.locator(f'[id="claim-{CLAIM}"]')
     claim.scroll_into_view_if_needed()
     if phone:
         claim.tap()

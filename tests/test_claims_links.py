@@ -12,6 +12,7 @@ import json
 import shutil
 from typing import TYPE_CHECKING, Any
 
+import helpers
 import jsonschema
 import pytest
 from bs4 import BeautifulSoup, Tag
@@ -62,8 +63,7 @@ def card_lines(app: SphinxTestApp, name: str, claim_id: str) -> dict[str, list[t
     card = page(app, name).find(id=f"claim-{claim_id}-card")
     assert isinstance(card, Tag)
     lines: dict[str, list[tuple[str, str]]] = {}
-    for line in card.select(".ed-card-line"):
-        label = line.select_one(".ed-card-label").get_text()
+    for label, line in helpers.card_lines(card):
         links = [
             (" ".join(a.get_text().split()), str(a["href"]))
             for a in line.find_all("a")

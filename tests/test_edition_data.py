@@ -95,12 +95,17 @@ def test_hostile_values_stay_inert_in_the_jsonld(data_app: SphinxTestApp) -> Non
     assert review["reviewBody"] == 'Wrong </script><!-- "x" & y'
     claim = next(node for node in graph if node["@type"] == "Claim")
     assert claim["text"] == 'He said it </script><script>alert(1)</script> "quoted"'
-    assert claim["author"][0]["name"] == 'Evil </script>"'
+    by_id = {node["@id"]: node for node in graph}
+    assert by_id[claim["author"][0]["@id"]]["name"] == 'Evil </script>"'
     stated = next(node for node in graph if node.get("identifier") == "stated")
-    assert stated["author"] == [
-        {"@type": "Organization", "name": "The Org & Co", "identifier": "org"}
-        | {"description": "An organisation."}
-    ]
+    assert stated["author"] == [{"@id": "register.html#actor-org"}]
+    assert by_id["register.html#actor-org"] == {
+        "@id": "register.html#actor-org",
+        "@type": "Organization",
+        "name": "The Org & Co",
+        "identifier": "org",
+        "description": "An organisation.",
+    }
     assert stated["appearance"] == [
         {
             "@type": "CreativeWork",

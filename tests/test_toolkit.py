@@ -129,7 +129,7 @@ def test_new_edition_html_has_claim_card_citation_and_footnote(edition: QuickSta
     soup = edition.soup("text")
     claim = _claim(soup)
     assert claim["data-actors"] == "minister"
-    assert claim["data-status"] == "sourced"
+    assert "ed-status-sourced" in claim["class"]
     card = claim.select_one('[role="tooltip"]')
     assert card is not None
     assert "The Minister of Transport" in card.get_text()

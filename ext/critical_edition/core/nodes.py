@@ -31,6 +31,18 @@ class claim_card(nodes.inline):
     """
 
 
+class card_line(nodes.inline):
+    """One line of a claim's or an emendation's card: a separator (``; ``, every line but the
+    first), a :class:`card_label`, a space, the line's content. HTML writes no element of its
+    own for it (the card's separators break its lines); LaTeX keeps ``\\DUrole{ed-card-line}``.
+    """
+
+
+class card_label(nodes.inline):
+    """The label of a card line ("Said by", "Source" ...): ``<b>`` in HTML, styled by the
+    card's stylesheet; ``\\DUrole{ed-card-label}`` in LaTeX."""
+
+
 class claim_index(nodes.General, nodes.Element):
     """Placeholder for the table of every claim, filled after all documents are read."""
 

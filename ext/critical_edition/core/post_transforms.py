@@ -16,6 +16,8 @@ from sphinx import addnodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.nodes import make_refnode
 
+from critical_edition.core import nodes as ed
+
 if TYPE_CHECKING:
     from sphinx.builders import Builder
 
@@ -95,13 +97,14 @@ class EditionPostTransform(SphinxPostTransform):
     def add_card_line(card: nodes.Element, label: str, *content: nodes.Node) -> None:
         """Append to *card* (a claim's or an emendation's) one line: its label, then *content*.
 
-        Every line but the first starts with a separator for formats that run the lines
-        together (LaTeX, plain text); the HTML card shows one line per item and hides it.
+        Every line but the first starts with a separator, so that the lines read as one run
+        of text ("Said by X; Verb ..."); the HTML card breaks its lines at the separators and
+        hides them from the eye (a screen reader still reads them).
         """
-        line = nodes.inline("", "", classes=["ed-card-line"])
+        line = ed.card_line("", "", classes=["ed-card-line"])
         if card.children:
             line += nodes.inline("; ", "; ", classes=["ed-card-sep"])
-        line += nodes.inline(label, label, classes=["ed-card-label"])
+        line += ed.card_label(label, label, classes=["ed-card-label"])
         line += nodes.Text(" ")
         line.extend(content)
         card += line

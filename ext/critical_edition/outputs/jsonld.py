@@ -5,7 +5,10 @@ Each page carries one ``<script type="application/ld+json">`` block with an ``@g
 - the edition as a ``ScholarlyArticle``, ``isBasedOn`` the edited text (its DOI), with the
   editors, the date, the licence and the copyright notice the configuration gives;
 - each of the edition's claims on the page (those ``claims.json`` lists) as a ``Claim``: the
-  speakers as ``author``, the claim's date as ``datePublished``, its sources as ``appearance``;
+  speakers as ``author`` (by ``@id``), the claim's date as ``datePublished``, its sources as
+  ``appearance``;
+- each speaker of those claims once, as a ``Person`` or ``Organization`` whose ``@id`` is its
+  entry in the actor register (a speaker the register lacks stays inline, a ``Thing``);
 - each claim the editors contest or correct as a ``ClaimReview`` by the editors, the status as
   the rating's ``alternateName`` and the editors' note as ``reviewBody``.
 
@@ -30,6 +33,8 @@ from critical_edition.outputs.edition import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from docutils import nodes
     from sphinx.application import Sphinx
 
@@ -84,12 +89,26 @@ def edition_node(app: Sphinx, info: Edition, pagename: str) -> dict[str, Any]:
     return node
 
 
-def _speaker(actor_id: str, actors: dict[str, Actor]) -> dict[str, Any]:
-    actor = actors.get(actor_id.casefold())
-    if actor is None:
-        return _agent(actor_id, "Thing")
-    kind = "Person" if actor.type is ActorType.PERSON else "Organization"
-    return _agent(actor.name, kind, identifier=actor.id, description=actor.description)
+class Speakers:
+    """The speakers of one page's claims: each registered actor becomes one node of the graph
+    (``@id`` its register entry) that claims point to; an unregistered name stays inline."""
+
+    def __init__(self, actors: dict[str, Actor], address: Callable[[Actor], str]) -> None:
+        self.actors = actors
+        self.address = address
+        self.nodes: dict[str, dict[str, Any]] = {}
+
+    def reference(self, actor_id: str) -> dict[str, Any]:
+        """The claim's ``author`` entry for *actor_id*: a reference, or an inline ``Thing``."""
+        actor = self.actors.get(actor_id.casefold())
+        if actor is None:
+            return _agent(actor_id, "Thing")
+        node_id = self.address(actor)
+        if node_id not in self.nodes:
+            kind = "Person" if actor.type is ActorType.PERSON else "Organization"
+            node = _agent(actor.name, kind, identifier=actor.id, description=actor.description)
+            self.nodes[node_id] = {"@id": node_id, **node}
+        return {"@id": node_id}
 
 
 def _appearance(source: str, entries: dict[str, Any]) -> dict[str, Any]:
@@ -112,18 +131,20 @@ def claim_nodes(
     claim: Claim,
     page: str,
     info: Edition,
-    actors: dict[str, Actor],
+    speakers: Speakers,
     entries: dict[str, Any],
 ) -> list[dict[str, Any]]:
-    """A claim as a Claim, and a ClaimReview when the editors contest or correct it."""
+    """A claim as a Claim, and a ClaimReview when the editors contest or correct it.
+
+    The claim's ``@id`` is its address on the page, so it carries no ``url`` repeating it.
+    """
     claim_id = f"{page}#claim-{claim.id}"
     node: dict[str, Any] = {
         "@type": "Claim",
         "@id": claim_id,
-        "url": claim_id,
         "identifier": claim.id,
         "text": claim.text,
-        "author": [_speaker(actor, actors) for actor in claim.actors],
+        "author": [speakers.reference(actor) for actor in claim.actors],
     }
     if claim.date:
         node["datePublished"] = claim.date
@@ -165,17 +186,23 @@ def _entries(bibdata: Any) -> dict[str, Any]:
 
 
 def page_graph(app: Sphinx, pagename: str) -> dict[str, Any]:
-    """The JSON-LD of one page: the edition, then the page's claims in reading order."""
+    """The JSON-LD of one page: the edition, the page's claims in reading order, then their
+    speakers (each once)."""
     info = edition(app)
     graph = [edition_node(app, info, pagename)]
     domain = app.env.domains.get("ed")
     claims = domain.claims_of(pagename) if isinstance(domain, EditionDomain) else []
     if claims and isinstance(domain, EditionDomain):
-        actors = domain.actor_lookup()
+
+        def register_entry(actor: Actor) -> str:
+            return f"{page_address(app, info, pagename, actor.docname)}#{actor.anchor}"
+
+        speakers = Speakers(domain.actor_lookup(), register_entry)
         entries = _entries(app.env.domains["cite"].data.get("bibdata"))
         page = page_address(app, info, pagename, pagename)
         for claim in claims:
-            graph.extend(claim_nodes(claim, page, info, actors, entries))
+            graph.extend(claim_nodes(claim, page, info, speakers, entries))
+        graph.extend(speakers.nodes.values())
     return {"@context": SCHEMA, "@graph": graph}
 
 
@@ -193,7 +220,7 @@ def add_jsonld(
     if app.builder.name not in HTML_BUILDERS:
         return
     block = script_json(page_graph(app, pagename))
-    script = f'<script type="application/ld+json">\n{block}\n</script>\n'
+    script = f'<script type="application/ld+json">{block}</script>\n'
     context["metatags"] = context.get("metatags", "") + script
 
 

@@ -23,7 +23,8 @@
   "use strict";
 
   const ARTICLE = 'article[role="main"]';
-  const CLAIMS = ".ed-claim[data-claim-id], .ed-claim-block[data-claim-id]";
+  // A claim's id is "claim-" and the claim's own id (copies in a preview lose theirs).
+  const CLAIMS = ".ed-claim[id], .ed-claim-block[id]";
   // Marks in the text that open a card of their own (a child of the mark), and those cards.
   const MARKS = `${CLAIMS}, .ed-emendation`;
   const CARDS = ".ed-claim-card, .ed-emendation-card";

@@ -19,6 +19,7 @@ from critical_edition.writers import (
     index_pages,
     latex_assets,
     page_assets,
+    page_markup,
     supplied,
     theme_css,
 )
@@ -58,6 +59,8 @@ def setup_writers(app: Sphinx) -> None:
     page_assets.register(app)
     # build-finished: furo's sheets without the rules no page of the site can use.
     theme_css.register(app)
+    # build-finished: the pages without the theme's unused icons and their indentation.
+    page_markup.register(app)
     # Write phase: Sphinx's general index and search page left as they are when nothing changed.
     index_pages.register(app)
     # Write phase, EPUB only: tab sets as sections, cards and notes as footnotes.

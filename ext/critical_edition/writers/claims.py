@@ -23,6 +23,15 @@ VISITORS: dict[type[nodes.Element], NodeVisitors] = {
         latex=(latex.visit_claim_card, latex.depart_claim_card),
         keep_children=False,
     ),
+    # A card's lines: one run of text in HTML (see html.visit_card_label), roles in LaTeX.
+    ed.card_line: NodeVisitors(
+        html=(passthrough, passthrough),
+        latex=(latex.visit_role, latex.depart_role),
+    ),
+    ed.card_label: NodeVisitors(
+        html=(html.visit_card_label, html.depart_card_label),
+        latex=(latex.visit_role, latex.depart_role),
+    ),
     ed.actor_entry: NodeVisitors(
         html=(html.visit_actor_entry, html.depart_actor_entry),
         latex=(latex.visit_actor_entry, latex.depart_actor_entry),

@@ -63,6 +63,15 @@ def depart_claim(self: Any, node: nodes.Element) -> None:
     pass
 
 
+def visit_role(self: Any, node: nodes.Element) -> None:
+    """An inline node of the toolkit as Sphinx writes any classed inline: ``\\DUrole``."""
+    self.visit_inline(node)
+
+
+def depart_role(self: Any, node: nodes.Element) -> None:
+    self.depart_inline(node)
+
+
 def visit_claim_card(self: Any, node: nodes.Element) -> None:
     if node.get(PRINTED):
         self.body.append(r"\edClaimEnd{}")

@@ -86,26 +86,127 @@ def minify_css(css: str) -> str:
     return css.replace(";}", "}").strip()
 
 
-def minify_js(js: str) -> str:
-    """*js* without comment lines, indentation and blank lines (nothing inside a line changes).
+#: Characters that run together into one identifier, keyword or number.
+_WORD = re.compile(r"[A-Za-z0-9_$\\]+")
+#: After these tokens a ``/`` opens a regular expression; after any other, it divides.
+_BEFORE_REGEX = frozenset(
+    {*"(,=:[!&|?{};+-*%<>~^", "return", "typeof", "case", "do", "else", "in", "of", "new"}
+    | {"delete", "void", "throw", "instanceof", "yield", "await"}
+)
 
-    Conservative by design: a line is dropped only when it is wholly a ``//`` comment or part of
-    a ``/* */`` comment that starts a line, so no string or regular expression is touched.
+
+def _quoted_end(js: str, start: int) -> int:
+    """The index after the string literal that opens at *start* (``'`` or ``"``)."""
+    quote, i = js[start], start + 1
+    while i < len(js) and js[i] != quote:
+        i += 2 if js[i] == "\\" else 1
+    return i + 1
+
+
+def _regex_end(js: str, start: int) -> int:
+    """The index after the regular expression literal (with its flags) opening at *start*."""
+    i, in_class = start + 1, False
+    while i < len(js) and (in_class or js[i] != "/"):
+        if js[i] == "\\":
+            i += 1
+        elif js[i] in "[]":
+            in_class = js[i] == "["
+        i += 1
+    i += 1
+    while i < len(js) and js[i].isalpha():
+        i += 1
+    return i
+
+
+def _template_end(js: str, start: int) -> int:
+    """The index after the template literal opening at *start*, ``${…}`` parts included."""
+    i = start + 1
+    while i < len(js) and js[i] != "`":
+        if js[i] == "\\":
+            i += 2
+        elif js.startswith("${", i):
+            i = _code_end(js, i + 2)
+        else:
+            i += 1
+    return i + 1
+
+
+def _code_end(js: str, i: int) -> int:
+    """The index after the ``}`` that closes a template's ``${`` part, which starts at *i*."""
+    depth = 1
+    while i < len(js):
+        char = js[i]
+        if char in "'\"":
+            i = _quoted_end(js, i)
+            continue
+        if char == "`":
+            i = _template_end(js, i)
+            continue
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        i += 1
+        if depth == 0:
+            break
+    return i
+
+
+def minify_js(js: str) -> str:
+    """*js* without comments and the whitespace that carries no meaning.
+
+    The script is read as tokens: string, template and regular-expression literals are copied
+    as they are; comments go; a space stays only between two tokens that would otherwise run
+    together (``return x``, ``a + +b``). A line break stays wherever one was, so that automatic
+    semicolon insertion reads the script as before, except after ``{``, ``;`` and ``,`` and
+    before ``}``, where no semicolon can be inserted or one is inserted anyway.
     """
-    lines: list[str] = []
-    in_comment = False
-    for raw in js.splitlines():
-        line = raw.strip()
-        if in_comment:
-            in_comment = "*/" not in line
-            continue
-        if line.startswith("/*"):
-            in_comment = "*/" not in line
-            continue
-        if not line or line.startswith("//"):
-            continue
-        lines.append(line)
-    return "\n".join(lines) + "\n"
+    out: list[str] = []
+    gap = ""  # the whitespace since the last token: "", " " or "\n"
+    last = ""  # the last token, to tell a regular expression from a division
+
+    def emit(token: str) -> None:
+        nonlocal gap, last
+        if out and gap:
+            before = out[-1][-1]
+            if gap == "\n" and before not in "{;," and token != "}":
+                out.append("\n")
+            elif (_WORD.fullmatch(before) and _WORD.match(token)) or (
+                before in "+-" and token[0] == before
+            ):
+                out.append(" ")
+        out.append(token)
+        gap, last = "", token
+
+    i = 0
+    while i < len(js):
+        char = js[i]
+        if char.isspace():
+            gap = "\n" if char == "\n" or gap == "\n" else " "
+            i += 1
+        elif js.startswith("//", i):
+            end = js.find("\n", i)
+            i = len(js) if end < 0 else end
+        elif js.startswith("/*", i):
+            end = js.find("*/", i + 2)
+            i = len(js) if end < 0 else end + 2
+            gap = gap or " "
+        elif char in "'\"":
+            end = _quoted_end(js, i)
+            emit(js[i:end])
+            i = end
+        elif char == "`":
+            end = _template_end(js, i)
+            emit(js[i:end])
+            i = end
+        elif char == "/" and (not last or last in _BEFORE_REGEX):
+            end = _regex_end(js, i)
+            emit(js[i:end])
+            i = end
+        elif word := _WORD.match(js, i):
+            emit(word[0])
+            i = word.end()
+        else:
+            emit(char)
+            i += 1
+    return "".join(out) + "\n"
 
 
 def blocks(css: str) -> list[tuple[str, str]]:

@@ -1,0 +1,93 @@
+"""Page markup (write phase, build-finished): the written HTML pages, lighter by what nobody sees.
+
+Two rewrites of each page of an HTML site, once every page is written:
+
+- the theme's SVG icon set (furo writes all its ``<symbol>`` elements into every page) keeps
+  only the symbols the page refers to (``href="#svg-…"``, ``xlink:href``, ``url(#…)``);
+- the indentation the templates put at the start of lines, next to a tag, goes: a line break
+  followed by spaces is one space wherever whitespace collapses, so the break alone is kept. ``<pre>``,
+  ``<textarea>``, ``<code>``, ``<script>`` and ``<style>`` elements are left as they are.
+
+Both are idempotent, so an incremental build may rewrite a page already rewritten; a page is
+written only when its bytes change. The EPUB builder packs its pages before the build ends
+and is left alone.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from critical_edition.core import atomic
+from critical_edition.writers.page_assets import writes_reading_sheets
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+_SYMBOL = re.compile(r'<symbol\b[^>]*?\bid="([^"]+)"[^>]*>.*?</symbol>\s*', re.DOTALL)
+_REFERENCE = re.compile(r'(?:href="#|url\(#)([^")]+)')
+#: Elements whose whitespace may be significant (or is not markup): left untouched.
+_KEEP = re.compile(r"<(pre|textarea|code|script|style)\b.*?</\1>", re.DOTALL | re.IGNORECASE)
+#: A line's indentation after a tag or before one (never inside an attribute's text).
+_INDENT = re.compile(r"(?<=>)\n[ \t]+|\n[ \t]+(?=<)")
+#: Folders of the output that hold no page of the site.
+_NOT_PAGES = {"_static", "_sources", "_images", "_downloads"}
+
+
+def without_unused_symbols(html: str) -> str:
+    """*html* without the ``<symbol>`` elements nothing in it refers to."""
+    if "<symbol" not in html:
+        return html
+    outside = _SYMBOL.sub("", html)
+    used = set(_REFERENCE.findall(outside))
+    # A kept symbol may itself use another (none of furo's does, but a theme's might).
+    used |= {
+        ref
+        for match in _SYMBOL.finditer(html)
+        if match[1] in used
+        for ref in _REFERENCE.findall(match[0])
+    }
+    return _SYMBOL.sub(lambda match: match[0] if match[1] in used else "", html)
+
+
+def without_indentation(html: str) -> str:
+    """*html* without the spaces and tabs that start its lines, outside the elements of
+    ``_KEEP``."""
+    parts: list[str] = []
+    start = 0
+    for match in _KEEP.finditer(html):
+        parts.append(_INDENT.sub("\n", html[start : match.start()]))
+        parts.append(match[0])
+        start = match.end()
+    parts.append(_INDENT.sub("\n", html[start:]))
+    return "".join(parts)
+
+
+def slim(html: str) -> str:
+    """Both rewrites of one page."""
+    return without_indentation(without_unused_symbols(html))
+
+
+def _pages(outdir: Path) -> list[Path]:
+    return [
+        path
+        for path in sorted(outdir.rglob("*.html"))
+        if not _NOT_PAGES & set(path.relative_to(outdir).parts[:-1])
+    ]
+
+
+def slim_pages(app: Sphinx, exception: BaseException | None) -> None:
+    """Rewrite every HTML page of the site (``build-finished``)."""
+    if exception is not None or not writes_reading_sheets(app):
+        return
+    for path in _pages(Path(app.outdir)):
+        html = path.read_text(encoding="utf-8")
+        slimmer = slim(html)
+        if slimmer != html:
+            atomic.write_text(path, slimmer)
+
+
+def register(app: Sphinx) -> None:
+    """Slim the pages once every page is written."""
+    app.connect("build-finished", slim_pages)
