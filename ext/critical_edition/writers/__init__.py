@@ -57,10 +57,11 @@ def setup_writers(app: Sphinx) -> None:
     # builder-inited: CSS and JS for HTML builders only.
     assets.register(app)
     page_assets.register(app)
+    # build-finished: the pages without the theme's unused icons and their indentation; first,
+    # so that the sheets are pruned for the pages as they stay (in a rebuild, as in a clean one).
+    page_markup.register(app)
     # build-finished: furo's sheets without the rules no page of the site can use.
     theme_css.register(app)
-    # build-finished: the pages without the theme's unused icons and their indentation.
-    page_markup.register(app)
     # Write phase: Sphinx's general index and search page left as they are when nothing changed.
     index_pages.register(app)
     # Write phase, EPUB only: tab sets as sections, cards and notes as footnotes.

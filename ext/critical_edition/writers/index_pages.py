@@ -12,7 +12,8 @@ the last build is left as it is:
   (the index entries), every document's read date, the configuration's and tags' hashes,
   every loaded extension's version, the files of ``_static`` (the page names their
   checksums; not the reading text's sheets, written after every page) and the toolkit's code;
-* the file still holds the bytes the last rendering wrote.
+* the file still holds the bytes the last build left in it (taken at the end of the build,
+  after the toolkit's rewrites of the pages).
 
 The digests are kept in the doctree directory. Set ``CRITICAL_EDITION_SKIP_UNCHANGED_PAGES=0``
 to render both pages in every build, as Sphinx does.
@@ -25,7 +26,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from critical_edition.core import atomic
+from critical_edition.core import atomic, priorities
 from critical_edition.integrity import stale
 from critical_edition.speedups.versions import switched_on
 from critical_edition.writers.page_assets import READING_SHEETS
@@ -76,6 +77,8 @@ class _Pages:
         except (OSError, ValueError):
             stored = {}
         self.stored: dict[str, Any] = stored if isinstance(stored, dict) else {}
+        #: The pages rendered in this build, and their files.
+        self.rendered: dict[str, Path] = {}
         # The builder's own methods, then this object's in their place (on this builder only).
         self.handle_page = getattr(self.builder, "handle_page")  # noqa: B009
         self.write_documents = getattr(self.builder, "write_documents")  # noqa: B009
@@ -146,7 +149,16 @@ class _Pages:
         if digest is None:
             self.stored.pop(pagename, None)
         else:
-            self.stored[pagename] = {"inputs": digest, "output": _file_digest(outfile)}
+            self.stored[pagename] = {"inputs": digest, "output": None}
+            self.rendered[pagename] = outfile
+
+    def record(self, app: Sphinx, exception: BaseException | None) -> None:
+        """Keep the digests of the pages rendered in this build, with the bytes their files
+        end the build with (``build-finished``, after every rewrite of the pages)."""
+        if exception is not None:
+            return
+        for pagename, outfile in self.rendered.items():
+            self.stored[pagename]["output"] = _file_digest(outfile)
         atomic.update_text(self.path, json.dumps(self.stored, sort_keys=True))
 
 
@@ -156,7 +168,8 @@ def watch(app: Sphinx) -> None:
         return
     if not callable(getattr(app.builder, "handle_page", None)):
         return
-    _Pages(app)
+    pages = _Pages(app)
+    app.connect("build-finished", pages.record, priority=priorities.RECORD_INDEX_PAGES)
 
 
 def register(app: Sphinx) -> None:
