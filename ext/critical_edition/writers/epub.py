@@ -45,9 +45,16 @@ class TabsAsSections(SphinxPostTransform):
 
     def run(self, **kwargs: Any) -> None:
         for box in list(self.document.findall(nodes.container)):
-            if CLAIM_FILTER_CLASS in box["classes"]:
-                kept = [c for c in box.children if not isinstance(c, sd_tab_input | sd_tab_label)]
-                box.replace_self(kept)
+            if CLAIM_FILTER_CLASS in box["classes"] and box.parent is not None:
+                # Its panel's content (the table), without the filter's classes or ids, which
+                # replace_self would give it.
+                kept = [
+                    part
+                    for child in box.children
+                    if not isinstance(child, sd_tab_input | sd_tab_label)
+                    for part in child.children
+                ]
+                box.parent.replace(box, kept)
         for tab_set in list(self.document.findall(nodes.Element)):
             if not _component(tab_set, "tab-set"):
                 continue
