@@ -188,6 +188,36 @@ def test_the_memo_answers_what_pybtex_answers(group: str, name: str) -> None:
         assert found is expected
 
 
+@pytest.mark.parametrize(
+    ("group", "name"),
+    [
+        ("pybtex.style.formatting", "plain"),
+        ("pybtex.style.formatting", "edition"),
+        ("pybtex.backends", "text"),
+        ("sphinxcontrib.bibtex.style.referencing", "foot"),
+        ("pygments.styles", None),
+    ],
+)
+def test_the_entry_point_scan_selects_what_importlib_selects(group: str, name: str | None) -> None:
+    params = {"group": group} if name is None else {"group": group, "name": name}
+    expected = bibcache._original_entry_points(**params)
+    assert list(bibcache.entry_points(**params)) == list(expected)
+
+
+def test_the_upstream_lookups_still_call_entry_points_by_their_modules_name() -> None:
+    from sphinxcontrib.bibtex import plugin as bibtex_plugin
+
+    assert "entry_points(group=search_group, name=name)" in inspect.getsource(
+        pybtex.plugin._load_entry_point
+    )
+    assert "entry_points(group=plugin_group, name=name)" in inspect.getsource(
+        pybtex.plugin.register_plugin
+    )
+    assert "entry_points(group=group, name=name)" in inspect.getsource(bibtex_plugin._entry_points)
+    bibcache.install()
+    assert pybtex.plugin.entry_points is bibtex_plugin.entry_points is bibcache.entry_points
+
+
 def test_the_memo_sees_plugins_registered_later() -> None:
     class First(pybtex.style.formatting.BaseStyle):  # type: ignore[misc]
         pass
@@ -258,6 +288,7 @@ def test_cached_output_equals_stock_output(
     finally:
         monkeypatch.delenv(bibcache.SWITCH)
     assert pybtex.plugin.find_plugin is bibcache._original_find_plugin
+    assert pybtex.plugin.entry_points is bibcache._original_entry_points
     assert not (stock.doctreedir / bibcache.CACHE_NAME).exists()
     assert warnings_of(clean) == warnings_of(stock) == []
     assert outputs(clean) == outputs(stock)

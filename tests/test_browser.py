@@ -486,6 +486,128 @@ def test_reading_control_hides_shows_and_is_remembered(
     assert visit.problems() == []
 
 
+def test_reading_control_on_every_page(visit: Visit, edition: support.LocalServer) -> None:
+    """Every page but the search page has the control and its key; a page without claims says
+    so and offers no way to go to them; the choice made there holds on the paper's pages."""
+    root = root_of(edition)
+    paths = [p.relative_to(root).as_posix() for p in support.html_pages(root)]
+    paths = [path for path in paths if path != "search.html"]
+    with_claims = [path for path in paths if 'data-claim-id="' in (root / path).read_text("utf-8")]
+    page = visit(edition, paths[0])
+    for path in paths:
+        page.goto(edition.url(path))
+        page.wait_for_selector("html.ed-previews", state="attached")
+        control = page.locator("fieldset.ed-reading")
+        expect(control).to_have_count(1)
+        expect(control.get_by_text("Key to the marks")).to_be_visible()
+        has_button = control.locator(".ed-next-claim").count() == 1
+        marked = (
+            page.locator(".ed-claim[data-claim-id], .ed-claim-block[data-claim-id]").count() > 0
+        )
+        assert has_button == marked, (path, has_button, marked)
+        if not marked:
+            expect(control).to_contain_text("none marked on this page")
+    assert with_claims, "no page with claims"
+    page.goto(edition.url("claims.html"))
+    page.wait_for_selector("html.ed-previews", state="attached")
+    page.locator("fieldset.ed-reading").get_by_label("by status").check()
+    page.goto(edition.url(claim_record(edition)["page"]))
+    page.wait_for_selector("html.ed-previews", state="attached")
+    assert page.evaluate("document.documentElement.dataset.edClaims") == "status"
+    expect(page.locator("fieldset.ed-reading").get_by_label("by status")).to_be_checked()
+    page.goto(edition.url("search.html?q=Lavrov"))
+    page.wait_for_selector("html.ed-previews", state="attached")
+    expect(page.locator("fieldset.ed-reading")).to_have_count(0)
+    page.wait_for_load_state("networkidle")
+    assert visit.problems() == []
+
+
+#: Run before any script of the page: when the parser has read the whole page (readyState
+#: "interactive", before the page's deferred scripts run), note how the first claim looks.
+FIRST_PAINT_PROBE = """
+document.addEventListener("readystatechange", () => {
+  if (document.readyState !== "interactive") return;
+  const claim = document.querySelector(".ed-claim[data-claim-id]");
+  window.edFirstLook = claim && {
+    mode: document.documentElement.dataset.edClaims || null,
+    before: getComputedStyle(claim, "::before").content,
+    line: getComputedStyle(claim).textDecorationLine,
+  };
+});
+"""
+
+
+def test_hidden_mode_shows_no_mark_before_the_first_paint(
+    visit: Visit, edition: support.LocalServer
+) -> None:
+    """With "hidden" remembered, a page with claims is plain text from the start: the head
+    script applied the mode before the parser reached the text (no flash of marks)."""
+    path = claim_record(edition)["page"]
+    page = visit(edition, "index.html")
+    page.evaluate("localStorage.setItem('ed-claims', 'hidden')")
+    page.add_init_script(FIRST_PAINT_PROBE)
+    page.goto(edition.url(path))
+    page.wait_for_selector("html.ed-previews", state="attached")
+    look = page.evaluate("window.edFirstLook")
+    assert look == {"mode": "hidden", "before": "none", "line": "none"}, look
+    # The probe does see marks when the head script is missing (the mode comes later, from the
+    # deferred script): it measures the moment that matters.
+    page.route(
+        edition.url(path),
+        lambda route: route.fulfill(
+            response=(response := route.fetch()),
+            body=re.sub(r"<script>try\{var m=localStorage[^<]*</script>", "", response.text()),
+        ),
+    )
+    page.goto(edition.url(path))
+    page.wait_for_selector("html.ed-previews", state="attached")
+    assert page.evaluate("window.edFirstLook")["before"] not in ("none", "normal")
+    assert page.evaluate("document.documentElement.dataset.edClaims") == "hidden"
+    assert visit.problems() == []
+
+
+def test_skip_link_and_claim_keys_on_every_page_with_claims(
+    visit: Visit, edition: support.LocalServer
+) -> None:
+    """On each page with claims: the first Tab reaches "Skip to content", which leads to the
+    text; "Go to the claims" focuses a claim, and N and P step through them."""
+    root = root_of(edition)
+    paths = [
+        p.relative_to(root).as_posix()
+        for p in support.text_pages(root)
+        if re.search(r'class="ed-claim[ "][^>]*data-claim-id=', p.read_text(encoding="utf-8"))
+    ]
+    assert len(paths) >= 3, paths
+    page = visit(edition, paths[0])
+    focused = "document.activeElement.dataset.claimId || null"
+    for path in paths:
+        page.goto(edition.url(path))
+        page.wait_for_selector("html.ed-previews", state="attached")
+        page.keyboard.press("Tab")
+        skip = page.evaluate("document.activeElement.textContent.trim()")
+        assert skip == "Skip to content", (path, skip)
+        page.keyboard.press("Enter")
+        page.wait_for_function("location.hash === '#furo-main-content'")
+        expect(page.locator("#furo-main-content")).to_be_in_viewport()
+        page.locator(".ed-reading .ed-next-claim").click()
+        # The claims shown (the guide keeps its examples in tabs: the button opened the first).
+        ids = page.evaluate(
+            """() => [...document.querySelectorAll(".ed-claim[data-claim-id]")]
+                .filter((claim) => claim.getClientRects().length)
+                .map((claim) => claim.dataset.claimId)"""
+        )
+        first = page.evaluate(focused)
+        assert first in ids, (path, first)
+        if ids.index(first) + 1 < len(ids):
+            following = ids[ids.index(first) + 1]
+            page.keyboard.press("n")
+            assert page.evaluate(focused) == following, path
+            expect(page.locator(f'[data-claim-id="{following}"]')).to_be_in_viewport()
+            page.keyboard.press("p")
+            assert page.evaluate(focused) == first, path
+    assert visit.problems() == []
+
+
 def test_next_and_previous_claim(visit: Visit, edition: support.LocalServer) -> None:
     page = visit(edition, claim_record(edition)["page"])
     claims = page.locator(".ed-claim[data-claim-id]")
@@ -749,8 +871,26 @@ def test_search_finds_a_name(visit: Visit, edition: support.LocalServer) -> None
     assert page.evaluate("(html) => Search.htmlToText(html)", sample).strip() == "Text"
     for excerpt in page.locator("#search-results p.context").all_inner_texts():
         assert "Said by" not in excerpt and "Link to this claim" not in excerpt, excerpt
-    results.first.click()
+    # Claims are listed by their speaker and words, the speaker by name; each leads to itself.
+    items = [normalise(t) for t in page.locator("#search-results ul.search li").all_inner_texts()]
+    said = [t for t in items if t.startswith("Sergey Lavrov: \u201c") and "(Claim, in " in t]
+    assert said, items
+    assert not [t for t in items if "Critical edition" in t], items
+    speaker = page.locator("#search-results ul.search li a", has_text=re.compile("^Sergey Lavrov$"))
+    assert speaker.get_attribute("href").endswith("#actor-lavrov")
+    claim = page.locator("#search-results ul.search li a", has_text="Sergey Lavrov: \u201c").first
+    href = claim.get_attribute("href")
+    claim.click()
     page.wait_for_load_state("load")
+    target = page.locator(f"#{href.split('#', 1)[1]}")
+    expect(target).to_be_in_viewport()
+    expect(target).to_have_attribute("data-claim-id", re.compile("."))
+    page.go_back()
+    expect(page.locator("#search-results .search-summary")).to_contain_text("found")
+    page.wait_for_load_state("networkidle")  # the excerpts' fetches, as above
+    speaker.click()
+    page.wait_for_load_state("load")
+    expect(page.locator("#actor-lavrov")).to_be_in_viewport()
     expect(page.locator('article[role="main"]')).to_contain_text("Lavrov")
     assert visit.problems() == []
 
@@ -841,8 +981,50 @@ def test_edition_notes_sit_in_the_margin(visit: Visit, edition: support.LocalSer
     for note in notes:
         assert note["left"] >= note["textRight"] - 1, note
         assert note["right"] <= note["articleRight"] + 1, note
+    # At 1440px a note's lines hold about 40 characters (they held ~25 in an 11rem column).
+    per_line = page.evaluate(
+        """() => [...document.querySelectorAll(".ed-margin p")].map((p) => {
+            const range = document.createRange();
+            range.selectNodeContents(p);
+            const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+            // Paragraphs of three lines or more: a short last line weighs little there.
+            return lines.size >= 3 ? p.textContent.trim().length / lines.size : null;
+        }).filter((n) => n !== null)"""
+    )
+    assert per_line and min(per_line) >= 32, per_line
     page.locator(".ed-margin").first.scroll_into_view_if_needed()
     support.screenshot(page, "desktop-edition-notes")
+    assert visit.problems() == []
+
+
+def test_lemma_inside_a_claim_keeps_its_own_line(
+    visit: Visit, edition: support.LocalServer
+) -> None:
+    """A lemma's dotted line sits below a claim's status underline, in another colour, and
+    neither runs under the note's mark ("ed. N")."""
+    path = first_page_with(
+        root_of(edition), r'class="ed-claim[^"]*"[^>]*>[^<]*<span class="ed-lemma'
+    )
+    page = visit(edition, path)
+    page.locator("fieldset.ed-reading").get_by_label("by status").check()
+    look = page.evaluate(
+        """() => {
+            const lemma = document.querySelector(".ed-claim .ed-lemma");
+            const claim = lemma.closest(".ed-claim");
+            const px = (el) => parseFloat(getComputedStyle(el).textUnderlineOffset);
+            return {
+                lemma: px(lemma), claim: px(claim),
+                lemmaColour: getComputedStyle(lemma).textDecorationColor,
+                claimColour: getComputedStyle(claim).textDecorationColor,
+                mark: getComputedStyle(lemma.querySelector(".ed-note-mark")).display,
+            };
+        }"""
+    )
+    assert look["lemma"] >= look["claim"] + 3, look
+    assert look["lemmaColour"] != look["claimColour"], look
+    assert look["mark"] == "inline-block", look
+    page.locator(".ed-claim .ed-lemma").first.scroll_into_view_if_needed()
+    support.screenshot(page, "desktop-lemma-in-claim")
     assert visit.problems() == []
 
 

@@ -163,20 +163,65 @@ def test_no_internal_id_reaches_a_reader(site: Path) -> None:
             for x in sorted(labels)
             if f"footnote {x}" in text
         ]
-    script = (site / "searchindex.js").read_text(encoding="utf-8")
-    index = json.loads(script[script.index("(") + 1 : script.rindex(")")])
-    titles = [str(entry[4]) for entries in index["objects"].values() for entry in entries]
+    index = search_index(site)
+    titles = [title for *_, title in search_objects(index)]
     titles += [str(title) for title in index["titles"]]
     problems += [f"searchindex.js: an entry titled {t!r}" for t in titles if t in ids | labels]
-    # Claims and editorial notes would be titled by their ids: they are found by their words.
-    by_id = {"ed:claim", "apparatus:note"}
-    kinds = {int(k) for k, name in index["objtypes"].items() if name in by_id}
+    # Editorial notes would be titled by their ids: they are found by their words.
+    notes = {int(k) for k, name in index["objtypes"].items() if name == "apparatus:note"}
     problems += [
-        f"searchindex.js: {index['objtypes'][str(entry[1])]} {entry[4]!r}"
-        for entries in index["objects"].values()
-        for entry in entries
-        if entry[1] in kinds
+        f"searchindex.js: note {title!r}"
+        for _, kind, _, title in search_objects(index)
+        if kind in notes
     ]
+    # A claim is titled by its speakers and its words: 'Sergey Lavrov: “in early August …”'.
+    claim_kind = {int(k) for k, name in index["objtypes"].items() if name == "ed:claim"}
+    actor_kind = {int(k) for k, name in index["objtypes"].items() if name == "ed:actor"}
+    speakers = {str(name) for claim in claims for name in claim["actors"]}
+    speakers |= {title for _, kind, _, title in search_objects(index) if kind in actor_kind}
+    problems += [
+        f"searchindex.js: claim titled {title!r}"
+        for _, kind, _, title in search_objects(index)
+        if kind in claim_kind
+        and not (": \u201c" in title and title.split(": \u201c")[0].split(" and ")[0] in speakers)
+    ]
+    assert problems == [], "\n".join(problems)
+
+
+def search_index(site: Path) -> dict[str, Any]:
+    """The data of *site*'s searchindex.js."""
+    script = (site / "searchindex.js").read_text(encoding="utf-8")
+    data: dict[str, Any] = json.loads(script[script.index("(") + 1 : script.rindex(")")])
+    return data
+
+
+def search_objects(index: dict[str, Any]) -> list[tuple[int, int, str, str]]:
+    """(document, type, anchor, title) of each object, the anchor as Sphinx's searchtools.js
+    makes it: "" stands for the title, "-" for "<type>-<title>"."""
+    objects = []
+    for prefix, entries in index["objects"].items():
+        for doc, kind, _priority, anchor, name in entries:
+            title = f"{prefix}.{name}" if prefix else str(name)
+            if anchor == "":
+                anchor = title
+            elif anchor == "-":
+                anchor = f"{index['objnames'][str(kind)][1]}-{title}"
+            objects.append((int(doc), int(kind), str(anchor), title))
+    return objects
+
+
+def test_search_results_lead_to_their_anchors(site: Path) -> None:
+    """Every object the search page can list (speakers, claims, register entries) links to an
+    id that exists on its page."""
+    index = search_index(site)
+    problems = []
+    ids: dict[int, frozenset[str]] = {}
+    for doc, kind, anchor, title in search_objects(index):
+        if doc not in ids:
+            ids[doc] = _parse(site / f"{index['docnames'][doc]}.html").ids
+        if anchor not in ids[doc]:
+            name = index["objtypes"][str(kind)]
+            problems.append(f"{name} {title!r}: no id {anchor!r} in {index['docnames'][doc]}")
     assert problems == [], "\n".join(problems)
 
 

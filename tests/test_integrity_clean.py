@@ -78,6 +78,7 @@ def test_report_lists_every_finding(tmp_path: Path, capsys: pytest.CaptureFixtur
     rules = [(f["file"], f["line"], f["rule"]) for f in report["findings"]]
     assert rules == [
         ("index.md", 6, "edition.raw_html"),
+        ("index.md", 9, "edition.link_scheme"),
         ("index.md", 12, "edition.raw_html"),
         ("index.md", 13, "edition.raw_html"),
         ("refs.bib", 1, "edition.bib_bad_doi"),
@@ -85,12 +86,17 @@ def test_report_lists_every_finding(tmp_path: Path, capsys: pytest.CaptureFixtur
         ("refs.bib", 1, "edition.bib_bad_url"),
         ("refs.bib", 11, "edition.bib_bad_url"),
     ]
-    assert report["summary"].endswith("; 7 problems")
+    assert report["summary"].endswith("; 8 problems")
     sarif = json.loads((tmp_path / "out" / "report" / "integrity.sarif").read_text("utf-8"))
     run = sarif["runs"][0]
-    assert len(run["results"]) == 7
+    assert len(run["results"]) == 8
     described = {rule["id"]: rule for rule in run["tool"]["driver"]["rules"]}
-    assert set(described) == {"edition.raw_html", "edition.bib_bad_doi", "edition.bib_bad_url"}
+    assert set(described) == {
+        "edition.raw_html",
+        "edition.link_scheme",
+        "edition.bib_bad_doi",
+        "edition.bib_bad_url",
+    }
     assert described["edition.raw_html"]["properties"]["category"] == "markup"
     for result in run["results"]:
         assert described[result["ruleId"]] is run["tool"]["driver"]["rules"][result["ruleIndex"]]

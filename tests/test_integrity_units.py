@@ -1,5 +1,6 @@
 """Unit tests of the integrity checks' pure parts: the .bib splitter and reader, the citation
-lint's pattern, and the report's categories and summary line. No Sphinx build."""
+lint's pattern, the report's categories and summary line, the page assets' CSS scan and the
+write that leaves an unchanged output alone. No Sphinx build."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from critical_edition.core.findings import categorise
 from critical_edition.core.text import did_you_mean, iso_date
 from critical_edition.integrity.citelint import find_citations
 from critical_edition.integrity.report import summarise, summary_line
+from critical_edition.writers import page_assets as assets
 
 ALPHA = "@article{alpha,\n  author = {Alpha, Ann},\n  title = {A},\n  journal = {J},\n  year = 2000\n}\n"
 BETA = "@misc{beta,\n  author = {Beta, Bob},\n  title = {B},\n  year = {2001}\n}\n"
@@ -139,6 +141,56 @@ def test_summary_line() -> None:
         "citations 14 linked / 0 missing / 0 unused; footnotes 9 / 0 dangling / 0 unreferenced; "
         "claims 48 / 6 unsourced; cross-references 120 / 0 unresolved; 0 problems"
     )
+
+
+def _blocks_by_character(css: str) -> list[tuple[str, str]]:
+    """The scan ``page_assets.blocks`` replaced: one character at a time."""
+    blocks: list[tuple[str, str]] = []
+    start = 0
+    while (brace := css.find("{", start)) >= 0:
+        depth, end = 1, brace + 1
+        while depth and end < len(css):
+            depth += {"{": 1, "}": -1}.get(css[end], 0)
+            end += 1
+        blocks.append((css[start:brace].strip(), css[brace + 1 : end - 1]))
+        start = end
+    return blocks
+
+
+@pytest.mark.parametrize(
+    "css",
+    [
+        "",
+        "a{b:c}",
+        ":root{--x:1}@media (x){.sd-badge{a:b}.sd-card{c:d}}.sd-badge,.sd-card{e:f}",
+        "a{b}}c{d}",
+        "a{b{c}",
+        "a{",
+        "{}{}x",
+        "a}b{c}",
+    ],
+)
+def test_the_css_blocks_are_those_of_the_character_scan(css: str) -> None:
+    assert assets.blocks(css) == _blocks_by_character(css)
+
+
+def test_the_badge_extract_of_sphinx_design_is_unchanged() -> None:
+    from sphinx_design.extension import STATIC_DIR
+
+    css = (Path(STATIC_DIR) / assets.SD_CSS).read_text(encoding="utf-8")
+    assert assets.blocks(css) == _blocks_by_character(css)
+
+
+def test_an_output_with_the_same_bytes_is_not_rewritten(tmp_path: Path) -> None:
+    from critical_edition.core import atomic
+
+    path = tmp_path / "claims.json"
+    assert atomic.update_text(path, "[1]\n")
+    written = path.stat().st_mtime_ns
+    assert not atomic.update_text(path, "[1]\n")
+    assert path.stat().st_mtime_ns == written
+    assert atomic.update_text(path, "[2]\n")
+    assert path.read_text(encoding="utf-8") == "[2]\n"
 
 
 @pytest.mark.parametrize(

@@ -23,6 +23,7 @@ from sphinx.domains import ObjType
 from critical_edition.claims.domain import edition_domain
 from critical_edition.core.config import get_config
 from critical_edition.core.xrefs import LocatedXRefRole, RecordDomain
+from critical_edition.speedups.versions import switched_on
 
 if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
@@ -198,7 +199,7 @@ class ApparatusDomain(RecordDomain):
         "entry": LocatedXRefRole(warn_dangling=True),
     }
     #: Bump when the stored layout changes.
-    data_version = 2  # 2: EditorialNote.cites
+    data_version = 3  # 2: EditorialNote.cites; 3: record_digests for citing_docs
     initial_data: ClassVar[dict[str, Any]] = {
         **{key: {} for key in RECORD_KEYS},
         # docname -> ids of the citation references that stand in editorial matter
@@ -207,8 +208,9 @@ class ApparatusDomain(RecordDomain):
         "placeholders": {},
         # digest of what other pages show of each document's records (see fingerprint)
         "fingerprint": "",
-        # documents citing a bibliography entry at the last build (the bibliography's backlinks)
-        "citing_docs": [],
+        # docname -> digest of what the pages built from every page show of it (see
+        # pages_to_rewrite), at the last build
+        "record_digests": {},
     }
     dangling_warnings = {  # noqa: RUF012
         "note": "no editorial note with the id %(target)r",
@@ -447,6 +449,11 @@ class ApparatusDomain(RecordDomain):
                 return entity.docname, entity.anchor, entity.name
         return None
 
+    def get_type_name(self, type: ObjType, primary: bool = False) -> str:
+        """A kind of object as search results name it: "Register entry" (not "Critical
+        apparatus register entry")."""
+        return str(type.lname).capitalize()
+
     def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
         """Notes and register entries for the inventory (objects.inv) and the search index.
 
@@ -497,23 +504,35 @@ def pages_to_rewrite(app: object, env: BuildEnvironment) -> list[str]:
     """Pages whose output depends on other pages' apparatus records (``env-updated``).
 
     Placeholder pages (apparatus, registers, chronology) and bibliography pages are rewritten
-    when a document that holds apparatus records (or held them), or that cites the bibliography
-    (or did), was re-read or removed: a build that read nothing, or only pages without
-    apparatus and citations, rewrites none of them. When note numbers or register names
-    changed, so are the pages with lemmas or mentions, which show them.
+    when what they show of a document re-read or removed by this build changed: its records
+    (notes, emendations, lemmas, mentions, events, entries, placeholders, editorial citations),
+    its claims (the backlinks tell the editors' citations from the authors') or its citations
+    (:func:`shown_of`). A build that read nothing, or a prose edit outside all of these,
+    rewrites none of them. With ``CRITICAL_EDITION_PRECISE_REWRITES=0`` they are rewritten
+    whenever a document that holds (or held) records or citations is re-read or removed.
+    When note numbers or register names changed, so are the pages with lemmas or mentions,
+    which show them.
     """
     domain = apparatus_domain(env)
     if not domain.touched:
         return []
     bibtex = cast("Any", env.get_domain("cite"))
-    citing = sorted({ref.docname for ref in getattr(bibtex, "citation_refs", [])})
-    cited_before = set(domain.data.get("citing_docs", []))
-    domain.data["citing_docs"] = citing
-    shown_elsewhere = (
-        domain.touched_with_records
-        | {doc for doc in domain.touched if domain.has_records(doc)}
-        | (domain.touched & (cited_before | set(citing)))
-    )
+    refs = getattr(bibtex, "citation_refs", [])
+    digests: dict[str, str] = domain.data.setdefault("record_digests", {})
+    shown_elsewhere: set[str] = set()
+    for docname in sorted(domain.touched):
+        digest = shown_of(domain, docname, refs)
+        if digests.get(docname, _NOTHING_SHOWN) != digest:
+            shown_elsewhere.add(docname)
+        if digest == _NOTHING_SHOWN:
+            digests.pop(docname, None)
+        else:
+            digests[docname] = digest
+    if not switched_on(PRECISE_REWRITES):
+        citing = {ref.docname for ref in refs}
+        shown_elsewhere |= domain.touched_with_records | {
+            doc for doc in domain.touched if domain.has_records(doc) or doc in citing
+        }
     pages: set[str] = set()
     if shown_elsewhere:
         pages.update(domain.placeholders)
@@ -524,6 +543,38 @@ def pages_to_rewrite(app: object, env: BuildEnvironment) -> list[str]:
         for key in ("emendations", "lemmas", "mentions", "events"):
             pages.update(docname for docname, records in domain.data[key].items() if records)
     return sorted(pages & set(env.found_docs))
+
+
+#: Set to ``0`` to rewrite the pages built from every page's records after any edit to a page
+#: with records or citations, and every toctree parent of a rewritten page (Sphinx's rule),
+#: instead of only the pages whose output changes.
+PRECISE_REWRITES = "CRITICAL_EDITION_PRECISE_REWRITES"
+
+
+def _stable(value: Any) -> Any:
+    """*value* with its sets sorted, so that its ``repr`` is the same in every process."""
+    if isinstance(value, (set, frozenset)):
+        return sorted(value)
+    return value
+
+
+def shown_of(domain: ApparatusDomain, docname: str, refs: list[Any]) -> str:
+    """A digest of what the pages built from every page show of *docname*.
+
+    Its apparatus records (each a frozen record of plain values, line numbers included so
+    that the warnings written with the pages stay right), its claims and its citation
+    references; the digest of a document without any is :data:`_NOTHING_SHOWN`.
+    """
+    parts = [_stable(domain.data[key].get(docname)) for key in domain.per_document_keys]
+    parts.append(domain.edition.claims_by_doc.get(docname))
+    parts.append([ref for ref in refs if ref.docname == docname])
+    if not any(parts):
+        return _NOTHING_SHOWN
+    return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+
+
+#: The digest of a document that no page built from every page shows anything of.
+_NOTHING_SHOWN = ""
 
 
 def apparatus_domain(env: BuildEnvironment) -> ApparatusDomain:

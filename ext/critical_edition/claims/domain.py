@@ -39,8 +39,10 @@ class EditionDomain(RecordDomain):
     name = "ed"
     label = "Critical edition"
     object_types = {  # noqa: RUF012 (Sphinx's API declares these as class attributes)
+        # The names search results give each kind (get_type_name): the register calls actors
+        # speakers.
         "claim": ObjType("claim", "claim"),
-        "actor": ObjType("actor", "actor"),
+        "actor": ObjType("speaker", "actor"),
     }
     roles = {  # noqa: RUF012
         "claim": LocatedXRefRole(warn_dangling=True),
@@ -339,17 +341,37 @@ class EditionDomain(RecordDomain):
             return [name for actor in self.actors() for name in (actor.id, *actor.aliases)]
         return []
 
+    def get_type_name(self, type: ObjType, primary: bool = False) -> str:
+        """A kind of object as search results name it: "Claim", "Speaker" (not "Critical
+        edition claim")."""
+        return str(type.lname).capitalize()
+
     def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
         """Claims and actors for the inventory (objects.inv) and the search index.
 
-        Claims have priority -1: in the inventory, but not in the search results, where Sphinx
-        would title each with its bare id. Searching a claim's words finds its page, whose text
-        holds them (the cards' text is left out of the index and of the result snippets).
+        An actor is shown by its name, a claim by its speakers and its words (:func:`claim_title`),
+        never by its id. Claims have priority 2: a search lists them after the pages and
+        speakers it found, as the pages hold the same words in their context.
         """
+        names = {key: actor.name for key, actor in self.actor_lookup().items()}
         for actor in self.actors():
             yield actor.id, actor.name, "actor", actor.docname, actor.anchor, 1
         for claim in self.all_claims():
-            yield claim.id, claim.id, "claim", claim.docname, f"claim-{claim.id}", -1
+            title = claim_title(claim, names)
+            yield claim.id, title, "claim", claim.docname, f"claim-{claim.id}", 2
+
+
+#: The longest quotation of a claim's words in its title (characters, then "…").
+TITLE_WORDS = 90
+
+
+def claim_title(claim: Claim, names: dict[str, str]) -> str:
+    """A claim as a reader recognises it: ``Sergey Lavrov: “the reason behind …”``."""
+    speakers = " and ".join(names.get(actor.casefold(), actor) for actor in claim.actors)
+    words = " ".join(claim.text.split())
+    if len(words) > TITLE_WORDS:
+        words = words[:TITLE_WORDS].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    return f"{speakers}: \u201c{words}\u201d"
 
 
 def warn_dangling(app: Sphinx, domain: Domain | None, node: pending_xref) -> bool | None:

@@ -36,3 +36,20 @@ def write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
 def write_text(path: str | os.PathLike[str], text: str, encoding: str = "utf-8") -> None:
     """Write *text* to *path* atomically (:func:`write_bytes`)."""
     write_bytes(path, text.encode(encoding))
+
+
+def update_text(path: str | os.PathLike[str], text: str, encoding: str = "utf-8") -> bool:
+    """Write *text* to *path* atomically unless the file already holds exactly these bytes.
+
+    An output that a rebuild leaves as it was keeps its date (a live-reloading server or a
+    sync sees no change) and costs no write. Returns whether the file was written.
+    """
+    data = text.encode(encoding)
+    target = Path(path)
+    try:
+        if target.stat().st_size == len(data) and target.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    write_bytes(target, data)
+    return True

@@ -356,7 +356,7 @@ def _save_store(app: Sphinx, store: CarryOver) -> None:
     }
     path = _store_path(app)
     path.parent.mkdir(parents=True, exist_ok=True)
-    atomic.write_text(path, json.dumps(data, ensure_ascii=False, indent=1))
+    atomic.update_text(path, json.dumps(data, ensure_ascii=False, indent=1))
 
 
 def _carry_over(app: Sphinx) -> tuple[CarryOver, list[Finding]]:

@@ -215,7 +215,7 @@ def write_files(
         (SARIF_NAME, build_sarif(root, found)),
     ):
         text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-        atomic.write_text(target / name, text)
+        atomic.update_text(target / name, text)
 
 
 def write_report(app: Sphinx, exception: BaseException | None) -> None:

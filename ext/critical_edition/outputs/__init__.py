@@ -1,14 +1,23 @@
 """Outputs (read phase, write phase, build-finished): reference tables, claims.json, metadata.
 
 The edition as data: claims.json, schema.org JSON-LD and reference-manager tags in the HTML
-pages, and the bibliography as CSL-JSON.
+pages, and the bibliography as CSL-JSON; the search index's entries for the edition's objects.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from critical_edition.outputs import claims_json, csljson, edition, jsonld, meta, reference, tei
+from critical_edition.outputs import (
+    claims_json,
+    csljson,
+    edition,
+    jsonld,
+    meta,
+    reference,
+    search,
+    tei,
+)
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -24,3 +33,4 @@ def setup_outputs(app: Sphinx) -> None:
     meta.register(app)
     csljson.register(app)
     tei.register(app)
+    search.register(app)

@@ -68,4 +68,4 @@ def write_claims_json(app: Sphinx, exception: BaseException | None) -> None:
     if app.builder.name not in {"html", "dirhtml", "singlehtml"}:
         return
     text = json.dumps(claims_as_json(app), ensure_ascii=False, indent=2, sort_keys=True)
-    atomic.write_text(Path(app.outdir, filename), text + "\n")
+    atomic.update_text(Path(app.outdir, filename), text + "\n")

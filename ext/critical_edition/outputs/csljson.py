@@ -144,7 +144,7 @@ def write_csl_json(app: Sphinx, exception: BaseException | None) -> None:
     if exception is not None or not filename or app.builder.name not in HTML_BUILDERS:
         return
     text = json.dumps(csl_items(app), ensure_ascii=False, indent=2)
-    atomic.write_text(Path(app.outdir, filename), text + "\n")
+    atomic.update_text(Path(app.outdir, filename), text + "\n")
 
 
 def link_from_bibliography(

@@ -8,15 +8,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from critical_edition.speedups import bibcache, navigation
+from critical_edition.speedups import bibcache, navigation, templates
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
 
 def setup_speedups(app: Sphinx) -> None:
-    """Install the bibliography cache and the navigation cache."""
+    """Install the bibliography cache, the template cache and the navigation cache."""
     bibcache.register(app)
+    templates.register(app)
     # The navigation cache is also an extension of its own (any furo site may list it):
     # loaded through Sphinx so that listing it as well registers it once.
     app.setup_extension(navigation.__name__)

@@ -11,6 +11,9 @@ sphinxcontrib-bibtex 2.7 and pybtex 0.26 repeat costly work on every build:
   remembers each answer. The plugins registered at run time (``pybtex.plugin.register_plugin``,
   which the edition's styles use) are part of the memo's key, so registering or replacing one
   is seen at once; only a distribution installed while a build runs would go unnoticed.
+  The lookups that still reach the entry points (pybtex's ``register_plugin`` and first
+  lookups, sphinxcontrib-bibtex's referencing styles) select from one scan per process
+  (:func:`entry_points`) instead of scanning for each.
 * **Formatting.** At ``env-updated`` sphinxcontrib-bibtex formats every entry of every
   bibliography again (twice, with tooltips on), even when nothing changed. The formatting
   styles found through the memo are given a ``format_entry`` that looks the result up by
@@ -50,6 +53,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import importlib.metadata
 import pickle
 import sys
 from importlib.metadata import PackageNotFoundError, version
@@ -59,6 +63,7 @@ from typing import TYPE_CHECKING, Any
 import pybtex.plugin
 import pybtex.style.formatting
 from sphinxcontrib.bibtex import domain as bibtex_domain
+from sphinxcontrib.bibtex import plugin as bibtex_plugin
 from sphinxcontrib.bibtex.citation_target import parse_citation_targets
 
 from critical_edition.core import atomic, priorities
@@ -79,6 +84,9 @@ CACHE_VERSION = 1
 #: time by sphinxcontrib-bibtex and by ``Text.render_as``) and the name imported by the
 #: formatting styles' ``__init__`` (names, labels and sorting styles).
 PATCHED_MODULES = (pybtex.plugin, pybtex.style.formatting)
+#: The modules whose ``entry_points`` (imported from ``importlib.metadata``) is replaced by
+#: :func:`entry_points`.
+ENTRY_POINT_MODULES = (pybtex.plugin, bibtex_plugin)
 
 
 def enabled() -> bool:
@@ -92,6 +100,27 @@ def enabled() -> bool:
 # -- the plugin memo -------------------------------------------------------------------------
 
 _original_find_plugin: Callable[..., Any] = pybtex.plugin.find_plugin
+_original_entry_points: Callable[..., importlib.metadata.EntryPoints] = (
+    importlib.metadata.entry_points
+)
+
+
+@functools.cache
+def _all_entry_points() -> importlib.metadata.EntryPoints:
+    """Every entry point of the installed distributions: one scan per process."""
+    return _original_entry_points()
+
+
+def entry_points(**params: Any) -> importlib.metadata.EntryPoints:
+    """``importlib.metadata.entry_points(**params)``, selected from one scan per process.
+
+    The standard library's function scans every distribution on each call and then selects
+    (``EntryPoints.select``) the same way; the distributions installed do not change while a
+    build runs.
+    """
+    return _all_entry_points().select(**params)
+
+
 _found: dict[tuple[Any, ...], type] = {}
 
 
@@ -127,6 +156,9 @@ def install() -> None:
     for module in PATCHED_MODULES:
         if module.find_plugin is _original_find_plugin:
             module.find_plugin = find_plugin
+    for module in ENTRY_POINT_MODULES:
+        if module.entry_points is _original_entry_points:
+            setattr(module, "entry_points", entry_points)  # noqa: B010
     setattr(bibtex_domain.BibtexDomain, "get_filtered_entries", get_filtered_entries)  # noqa: B010
     setattr(bibtex_domain.BibtexDomain, "resolve_xref", resolve_xref)  # noqa: B010
 
@@ -136,11 +168,15 @@ def uninstall() -> None:
     for module in PATCHED_MODULES:
         if module.find_plugin is find_plugin:
             module.find_plugin = _original_find_plugin
+    for module in ENTRY_POINT_MODULES:
+        if module.entry_points is entry_points:
+            setattr(module, "entry_points", _original_entry_points)  # noqa: B010
     setattr(  # noqa: B010
         bibtex_domain.BibtexDomain, "get_filtered_entries", _original_get_filtered_entries
     )
     setattr(bibtex_domain.BibtexDomain, "resolve_xref", _original_resolve_xref)  # noqa: B010
     _found.clear()
+    _all_entry_points.cache_clear()
 
 
 # -- the filter ------------------------------------------------------------------------------

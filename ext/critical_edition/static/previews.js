@@ -559,17 +559,28 @@
     goToClaim(next);
   }
 
+  // The first claim not above the window; when every claim sits in a closed tab (the guide's
+  // "Rendered" examples), the tab of the first one is opened.
   function firstClaimInView() {
-    const claims = visibleClaims();
+    let claims = visibleClaims();
+    if (!claims.length && document.documentElement.dataset.edClaims !== "hidden") {
+      const tab = document.querySelector(CLAIMS)?.closest(".sd-tab-content");
+      const input = tab?.previousElementSibling?.previousElementSibling;
+      if (input && input.matches("input[type=radio]")) input.checked = true;
+      claims = visibleClaims();
+    }
     return claims.find((claim) => claim.getBoundingClientRect().bottom > 0) || claims[0];
   }
 
+  // The control stands under the title of every page but the search page: the choice is the
+  // reader's for the whole edition. Where the page marks no claim it says so, and offers no
+  // way to go to the claims.
   function readingControl() {
-    if (!document.querySelector(CLAIMS)) return;
     const article = document.querySelector(ARTICLE);
-    if (!article) return;
+    if (!article || document.getElementById("search-results")) return;
+    const hasClaims = document.querySelector(CLAIMS) !== null;
     const box = document.createElement("fieldset");
-    box.className = "ed-reading";
+    box.className = hasClaims ? "ed-reading" : "ed-reading ed-reading-none";
     const legend = document.createElement("legend");
     legend.textContent = "Claims";
     box.append(legend);
@@ -593,13 +604,20 @@
       label.append(input, text);
       box.append(label);
     }
-    const next = document.createElement("button");
-    next.type = "button";
-    next.className = "ed-next-claim";
-    next.textContent = "Go to the claims";
-    next.title = "Then N: next claim, P: previous claim";
-    next.addEventListener("click", () => goToClaim(firstClaimInView()));
-    box.append(next);
+    if (hasClaims) {
+      const next = document.createElement("button");
+      next.type = "button";
+      next.className = "ed-next-claim";
+      next.textContent = "Go to the claims";
+      next.title = "Then N: next claim, P: previous claim";
+      next.addEventListener("click", () => goToClaim(firstClaimInView()));
+      box.append(next);
+    } else {
+      const none = document.createElement("span");
+      none.className = "ed-reading-note";
+      none.textContent = "(none marked on this page; the choice holds on every page)";
+      box.append(none);
+    }
     const details = document.createElement("details");
     const summary = document.createElement("summary");
     summary.textContent = "Key to the marks";
@@ -617,7 +635,8 @@
     applyMode(mode);
   }
 
-  // Before the first paint where possible: the mode is set as soon as this script runs.
+  // A one-line script in the page's head (writers/page_assets.py) sets the mode before the
+  // first paint; this repeats it for pages without that script (an EPUB, another theme).
   document.documentElement.dataset.edClaims = storedMode();
 
   // Sphinx's search page shows a snippet of each page found, taken from the page's text: the

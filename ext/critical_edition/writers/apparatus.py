@@ -17,7 +17,7 @@ from docutils import nodes
 
 from critical_edition.apparatus.domain import NoteKind
 from critical_edition.core import nodes as ed
-from critical_edition.writers.base import NodeVisitors, passthrough, skip
+from critical_edition.writers.base import NO_SNIPPET, NodeVisitors, passthrough, skip
 from critical_edition.writers.epub import EPUB_BUILDERS
 from critical_edition.writers.latex import render_children
 
@@ -49,7 +49,9 @@ def visit_emendation_html(self: Any, node: nodes.Element) -> None:
 
 
 def visit_emendation_card_html(self: Any, node: nodes.Element) -> None:
-    self.body.append(self.starttag(node, "span", "", CLASS="ed-emendation-card", role="tooltip"))
+    self.body.append(
+        self.starttag(node, "span", "", CLASS="ed-emendation-card", role="tooltip", **NO_SNIPPET)
+    )
 
 
 def visit_emendation_latex(self: Any, node: nodes.Element) -> None:

@@ -49,3 +49,8 @@ class NodeVisitors:
 
 #: The builder formats that get :meth:`NodeVisitors.fallback` (plain text unless it has its own).
 OTHER_FORMATS = ("man", "texinfo", "xml", "pseudoxml")
+
+
+#: On a card: web search engines leave its words out of the page's snippet, as Sphinx's search
+#: page does (the cards carry "no-search" for its index; previews.js drops them from excerpts).
+NO_SNIPPET = {"data-nosnippet": ""}

@@ -10,6 +10,8 @@ from typing import Any
 
 from docutils import nodes
 
+from critical_edition.writers.base import NO_SNIPPET
+
 
 def _claim_attributes(node: nodes.Element) -> dict[str, str]:
     anchor = node["ids"][0] if node["ids"] else ""
@@ -41,7 +43,9 @@ def depart_claim_block(self: Any, node: nodes.Element) -> None:
 
 
 def visit_claim_card(self: Any, node: nodes.Element) -> None:
-    self.body.append(self.starttag(node, "span", "", CLASS="ed-claim-card", role="tooltip"))
+    self.body.append(
+        self.starttag(node, "span", "", CLASS="ed-claim-card", role="tooltip", **NO_SNIPPET)
+    )
 
 
 def depart_claim_card(self: Any, node: nodes.Element) -> None:

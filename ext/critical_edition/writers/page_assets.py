@@ -9,6 +9,8 @@ highlighting stylesheet on pages without code; and every page but the search pag
 Sphinx's doctools.js and search-word highlighter: the toolkit's script does what they do on a
 page (keys) and loads them when there are search words to mark.
 The pages of the reading text load their own pruned copies of the sheets (READING_SHEETS).
+Each page's head gets the one-line script that applies the reader's remembered way of marking
+claims before the first paint (no flash of marks on a page read with claims hidden).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from critical_edition.apparatus import passages
 from critical_edition.core import atomic, priorities
+from critical_edition.writers.epub import EPUB_BUILDERS
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -59,7 +62,16 @@ BADGE_CLASS = re.compile(r"sd-(badge|sphinx-override|bg-[a-z-]+)")
 _LINK_OR_BUTTON = re.compile(r"(^|[\s>+~])(a|button)\.")
 _SD_CLASS = re.compile(r"\.(sd-[A-Za-z0-9_-]+)")
 _CLASS_ATTRIBUTE = re.compile(r'class="([^"]*)"')
+_BRACE = re.compile(r"[{}]")
 _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+#: Applies the remembered reading mode (previews.js: MODES, MODE_KEY) to ``<html>`` while the
+#: head is read, before anything is painted; furo writes the page's scripts at the end of the
+#: body, too late for that. Storage refused (a privacy setting): the default mode.
+READING_MODE_SCRIPT = (
+    '<script>try{var m=localStorage.getItem("ed-claims");'
+    'document.documentElement.dataset.edClaims=/^(all|status|hidden)$/.test(m)?m:"all"}'
+    "catch(e){}</script>\n"
+)
 
 
 def minify_css(css: str) -> str:
@@ -97,17 +109,28 @@ def minify_js(js: str) -> str:
 
 
 def blocks(css: str) -> list[tuple[str, str]]:
-    """The top-level ``prelude{body}`` blocks of minified *css*."""
-    blocks: list[tuple[str, str]] = []
-    start = 0
-    while (brace := css.find("{", start)) >= 0:
-        depth, end = 1, brace + 1
-        while depth and end < len(css):
-            depth += {"{": 1, "}": -1}.get(css[end], 0)
-            end += 1
-        blocks.append((css[start:brace].strip(), css[brace + 1 : end - 1]))
-        start = end
-    return blocks
+    """The top-level ``prelude{body}`` blocks of minified *css*.
+
+    Only the braces are visited (:data:`_BRACE`), not every character. A block left open at
+    the end runs to the last character but one (as the character-by-character scan this
+    replaces had it: the output is the same for any input).
+    """
+    found: list[tuple[str, str]] = []
+    start = depth = 0
+    brace = -1
+    for match in _BRACE.finditer(css):
+        if match[0] == "{":
+            if depth == 0:
+                brace = match.start()
+            depth += 1
+        elif depth:
+            depth -= 1
+            if depth == 0:
+                found.append((css[start:brace].strip(), css[brace + 1 : match.start()]))
+                start = match.end()
+    if depth:
+        found.append((css[start:brace].strip(), css[brace + 1 : max(brace + 1, len(css) - 1)]))
+    return found
 
 
 def badge_extract(css: str) -> str:
@@ -230,7 +253,20 @@ def prune_page_assets(
     context["script_files"] = [asset for asset in context["script_files"] if kept(asset)]
 
 
+def reading_mode_first(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """Put :data:`READING_MODE_SCRIPT` in the page's head (``metatags``, read first by themes).
+
+    Not in an EPUB: a reading system runs no script of a book that does not declare one.
+    """
+    if app.builder.name in EPUB_BUILDERS:
+        return
+    context["metatags"] = READING_MODE_SCRIPT + context.get("metatags", "")
+
+
 def register(app: Sphinx) -> None:
-    """Register the bundles and the per-page pruning."""
+    """Register the bundles, the per-page pruning and the reading mode's head script."""
     app.connect("builder-inited", write_bundles)
     app.connect("html-page-context", prune_page_assets, priority=priorities.PAGE_ASSETS)
+    app.connect("html-page-context", reading_mode_first, priority=priorities.PAGE_ASSETS)
