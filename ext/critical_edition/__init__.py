@@ -39,8 +39,10 @@ _moved.install()
 def setup(app: Sphinx) -> ExtensionMetadata:
     """Register the toolkit, concern by concern, in the order of the build's phases."""
     setup_core(app)  # the stack (MyST, sphinx-design, sphinxcontrib-bibtex) and the settings
-    setup_bibliography(app)  # builder-inited: .bib checks and styles; badges when writing
+    # Before the styles are registered: pybtex scans every installed package's entry points at
+    # each registration, once per process with the bibliography cache's memo in place.
     setup_speedups(app)  # the bibliography and navigation caches
+    setup_bibliography(app)  # builder-inited: .bib checks and styles; badges when writing
     setup_claims(app)  # read: claims and actors; write-started: checks; write: cards, index
     setup_apparatus(app)  # read: emendations, notes, registers, dates; write: their pages
     setup_integrity(app)  # read: footnotes, citations, raw HTML; build-finished: the report

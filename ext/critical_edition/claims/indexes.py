@@ -2,10 +2,11 @@
 
 Write phase, per output document, before references are resolved. Each claim gets its card
 (actors, verb, date, sources, status, note) built from the domain's record; the claim index
-placeholder becomes a summary with counts and tables (tabs per status in HTML); each actor
-entry of the register gets the list of that actor's claims. Everything is built from standard
-docutils nodes and sphinx-design components, so every builder can render it; citations in the
-cards are ``pending_xref`` nodes that sphinxcontrib-bibtex resolves like any other.
+placeholder becomes a summary with counts and a table of every claim (in HTML under a status
+filter that looks like sphinx-design's tabs); each actor entry of the register gets the list of
+that actor's claims. Everything is built from standard docutils nodes and sphinx-design's
+nodes and classes, so every builder can render it; citations in the cards are ``pending_xref``
+nodes that sphinxcontrib-bibtex resolves like any other.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from docutils import nodes
 from sphinx import addnodes
 from sphinx_design.badges_buttons import create_bdg_classes
-from sphinx_design.shared import create_component
+from sphinx_design.tabs import sd_tab_input, sd_tab_label
 
 from critical_edition.claims.checks import bib_keys
 from critical_edition.claims.domain import edition_domain
@@ -43,6 +44,10 @@ STATUS_COLOURS = {
 }
 
 
+#: The class of the claim index's status filter in HTML (an EPUB keeps only its table).
+CLAIM_FILTER_CLASS = "ed-claim-filter"
+
+
 def status_badge(status: ClaimStatus, text: str = "") -> ed.claim_status:
     """A label naming a claim status: a sphinx-design badge in HTML, ``\\edStatus`` in LaTeX."""
     classes = [*create_bdg_classes(STATUS_COLOURS[status], outline=False), "ed-status-badge"]
@@ -55,7 +60,7 @@ class ClaimsPostTransform(EditionPostTransform):
 
     # Priority 5: before Sphinx's ReferencesResolver (10), so the citation references put into
     # cards and indexes are resolved by sphinxcontrib-bibtex like the ones in the text, and
-    # before sphinx-design turns tab-set containers into HTML (200).
+    # before sphinx-design's post-transforms (200).
     default_priority = priorities.CLAIM_CARDS
 
     @property
@@ -113,7 +118,7 @@ class ClaimsPostTransform(EditionPostTransform):
         if footnotes is not None and label in footnotes:
             return nodes.reference(text, text, refid=footnotes[label], internal=True)
         if footnotes is None and footnote_id and self.output_format == "html":
-            return self.link(docname, footnote_id, nodes.inline(text, text))
+            return self.link(docname, footnote_id, nodes.Text(text))
         return nodes.inline(text, text)
 
     def joined(self, items: list[nodes.Node], separator: str = ", ") -> list[nodes.Node]:
@@ -240,18 +245,24 @@ class FillClaimIndex(ClaimsPostTransform):
             return
         claims = self.domain.claims()
         lookup = self.domain.actor_lookup()
-        for placeholder in placeholders:
+        for position, placeholder in enumerate(placeholders):
             self.fromdocname = self.docname_of(placeholder)
-            placeholder.replace_self(self.index(claims, lookup))
+            placeholder.replace_self(self.index(claims, lookup, f"ed-claim-filter-{position}"))
         self.tree_changed()
 
+    def row_actor(self, actor_id: str, lookup: dict[str, Actor]) -> nodes.Node:
+        """A speaker in a row: a link holding the name itself (no wrapper: thousands of rows)."""
+        actor = lookup.get(actor_id.casefold())
+        if actor is None:
+            return nodes.inline(actor_id, actor_id, classes=["ed-actor-unknown"])
+        return self.link(actor.docname, actor.anchor, nodes.Text(actor.name), actor.description)
+
     def rows(self, claims: list[Claim], lookup: dict[str, Actor]) -> list[list[nodes.Node]]:
+        """One row per claim, numbered in reading order (the number its card shows in print)."""
         rows: list[list[nodes.Node]] = []
         for number, claim in enumerate(claims, start=1):
             text = nodes.paragraph()
-            text += self.link(
-                claim.docname, f"claim-{claim.id}", nodes.inline(claim.text, claim.text)
-            )
+            text += self.link(claim.docname, f"claim-{claim.id}", nodes.Text(claim.text))
             if claim.section:
                 text += nodes.Text(" ")
                 text += nodes.inline(
@@ -265,7 +276,7 @@ class FillClaimIndex(ClaimsPostTransform):
             source_cell = nodes.paragraph()
             source_cell.extend(sources)
             actor_cell = nodes.paragraph()
-            actor_cell.extend(self.joined([self.actor_link(a, lookup) for a in claim.actors]))
+            actor_cell.extend(self.joined([self.row_actor(a, lookup) for a in claim.actors]))
             rows.append(
                 [
                     nodes.Text(str(number)),
@@ -284,7 +295,47 @@ class FillClaimIndex(ClaimsPostTransform):
             self.rows(claims, lookup),
             [4, 46, 16, 10, 12, 12],
             classes=["ed-claim-table"],
+            row_classes=[[f"ed-row-{claim.status.value}"] for claim in claims],
         )
+
+    def claims_filter(
+        self, claims: list[Claim], lookup: dict[str, Actor], counts: Counter[ClaimStatus], base: str
+    ) -> nodes.container:
+        """The HTML index: one table of every claim under a status filter that needs no script.
+
+        It is sphinx-design's tab look (``sd-tab-set``: a radio input and its label per choice,
+        "All" then each status present, with counts) over one table instead of one panel per
+        tab: the stylesheet hides the rows of the other statuses while a status is checked
+        (critical-edition.css, "claim index filter"). Without the stylesheet every row shows;
+        an EPUB keeps the table alone (writers/epub.py). Each claim is in the page once.
+        """
+        filter_box = nodes.container(classes=["sd-tab-set", CLAIM_FILTER_CLASS])
+        table_id = f"{base}-rows"
+        choices = [("all", "All", len(claims))] + [
+            (status.value, status.value.capitalize(), counts[status])
+            for status in ClaimStatus
+            if counts[status]
+        ]
+        for position, (value, label, count) in enumerate(choices):
+            input_id = f"{base}-{value}"
+            filter_box += sd_tab_input(
+                "",
+                id=input_id,
+                set_id=base,
+                type="radio",
+                checked=position == 0,
+                classes=[f"ed-show-{value}"],
+            )
+            title = f"{label} ({count})"
+            filter_box += sd_tab_label(
+                title, title, input_id=input_id, aria_controls=table_id, classes=["sd-tab-label"]
+            )
+        # The panel under the labels, as sphinx-design's tab content is (its own class: that
+        # one is hidden unless its own tab is checked).
+        filter_box += nodes.container(
+            "", self.claims_table(claims, lookup), ids=[table_id], classes=["ed-claim-rows"]
+        )
+        return filter_box
 
     def claims_list(self, claims: list[Claim], lookup: dict[str, Actor]) -> nodes.container:
         """The index for print: a numbered list as wide as the text block, not a six-column table.
@@ -325,7 +376,7 @@ class FillClaimIndex(ClaimsPostTransform):
             items += nodes.list_item("", paragraph, details)
         return nodes.container("", items, classes=["ed-claim-list"])
 
-    def index(self, claims: list[Claim], lookup: dict[str, Actor]) -> list[nodes.Node]:
+    def index(self, claims: list[Claim], lookup: dict[str, Actor], base: str) -> list[nodes.Node]:
         counts = Counter(claim.status for claim in claims)
         summary = nodes.paragraph(classes=["ed-claim-summary"])
         summary += nodes.strong(f"{len(claims)} claims", f"{len(claims)} claims")
@@ -337,21 +388,7 @@ class FillClaimIndex(ClaimsPostTransform):
         summary += nodes.Text(".")
         result: list[nodes.Node] = [summary]
         if self.output_format == "html":
-            tabs = create_component("tab-set", classes=["sd-tab-set", "ed-claim-tabs"])
-            groups = [("All", claims)] + [
-                (status.value.capitalize(), [c for c in claims if c.status is status])
-                for status in ClaimStatus
-                if counts[status]
-            ]
-            for position, (label, subset) in enumerate(groups):
-                item = create_component("tab-item", classes=["sd-tab-item"], selected=position == 0)
-                title = f"{label} ({len(subset)})"
-                item += nodes.rubric(title, title, classes=["sd-tab-label"])
-                content = create_component("tab-content", classes=["sd-tab-content"])
-                content += self.claims_table(subset, lookup)
-                item += content
-                tabs += item
-            result.append(tabs)
+            result.append(self.claims_filter(claims, lookup, counts, base))
         elif self.output_format == "latex":
             result.append(self.claims_list(claims, lookup))
         else:

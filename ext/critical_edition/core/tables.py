@@ -19,6 +19,7 @@ def table(
     *,
     classes: Sequence[str] = (),
     row_ids: Sequence[str] | None = None,
+    row_classes: Sequence[Sequence[str]] | None = None,
 ) -> nodes.table:
     """A table with a header row and one node per cell.
 
@@ -27,6 +28,7 @@ def table(
     :param widths: the relative width of each column.
     :param classes: the table's classes.
     :param row_ids: an anchor per body row, to link to rows.
+    :param row_classes: classes per body row (the claim index filters its rows by them).
     """
     result = nodes.table(classes=[*classes, "colwidths-given"])
     group = nodes.tgroup(cols=len(headers))
@@ -39,7 +41,10 @@ def table(
     group += nodes.thead("", head)
     body = nodes.tbody()
     for position, cells in enumerate(rows):
-        row = nodes.row(ids=[row_ids[position]] if row_ids else [])
+        row = nodes.row(
+            ids=[row_ids[position]] if row_ids else [],
+            classes=list(row_classes[position]) if row_classes else [],
+        )
         for cell in cells:
             inline = isinstance(cell, nodes.Inline | nodes.Text)  # text, a link, a badge...
             row += nodes.entry("", nodes.paragraph("", "", cell) if inline else cell)

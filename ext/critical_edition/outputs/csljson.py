@@ -5,10 +5,16 @@ One item per entry of the ``.bib`` files, in the files' order, written next to t
 (:data:`TYPES`, :func:`csl_item`); the editors' verification status, confidence and note go
 into the item's ``note``, since CSL has no variable of its own for them. A field the entry does
 not have is left out; nothing is guessed.
+
+Decoding the entries' LaTeX is most of a rebuild's cost here when no entry changed; the file's
+text is kept in the doctree directory under a digest of every entry as read (key, type, fields,
+names), the toolkit's code and the decoder's version, and used while that digest holds. Set
+``CRITICAL_EDITION_CSLCACHE=0`` to convert every entry in every build.
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import posixpath
@@ -19,11 +25,19 @@ from typing import TYPE_CHECKING, Any
 from critical_edition.bibliography.texmarkup import plain_text
 from critical_edition.core import atomic, priorities
 from critical_edition.core.config import get_config
+from critical_edition.integrity import stale
 from critical_edition.outputs.edition import HTML_BUILDERS
+from critical_edition.speedups.bibcache import entry_fingerprint
+from critical_edition.speedups.versions import switched_on
 
 if TYPE_CHECKING:
     from docutils import nodes
     from sphinx.application import Sphinx
+
+#: Set to ``0`` to convert every entry in every build, without the cache.
+SWITCH = "CRITICAL_EDITION_CSLCACHE"
+#: The cache of the file's text, in the doctree directory.
+CACHE_FILE = "critical_edition_csljson.json"
 
 #: BibLaTeX (and BibTeX) entry types and the CSL type of each; any other is a ``document``.
 TYPES = {
@@ -130,12 +144,49 @@ def csl_item(key: str, entry: Any) -> dict[str, Any]:
     return item
 
 
+def _entries(app: Sphinx) -> dict[str, Any]:
+    """The entries of the edition's .bib files (key: pybtex entry), in the files' order."""
+    bibdata = app.env.domains["cite"].data.get("bibdata")
+    return {} if bibdata is None else dict(bibdata.data.entries.items())
+
+
 def csl_items(app: Sphinx) -> list[dict[str, Any]]:
     """Every entry of the edition's .bib files as CSL-JSON items, in the files' order."""
-    bibdata = app.env.domains["cite"].data.get("bibdata")
-    if bibdata is None:
-        return []
-    return [csl_item(key, entry) for key, entry in bibdata.data.entries.items()]
+    return [csl_item(key, entry) for key, entry in _entries(app).items()]
+
+
+def csl_text(entries: dict[str, Any]) -> str:
+    """The CSL-JSON file's text for *entries*."""
+    items = [csl_item(key, entry) for key, entry in entries.items()]
+    return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+
+
+def entries_digest(entries: dict[str, Any]) -> str:
+    """A digest of all :func:`csl_text` reads of *entries*, and of the code that converts them."""
+    from importlib.metadata import version
+
+    digest = hashlib.sha256(stale.code_stamp().encode("ascii"))
+    digest.update(f"latexcodec {version('latexcodec')}\n".encode())
+    for key, entry in entries.items():
+        digest.update(f"{len(key)}:{key}:{entry_fingerprint(entry)}\n".encode())
+    return digest.hexdigest()
+
+
+def _cached_text(app: Sphinx, entries: dict[str, Any]) -> str:
+    """:func:`csl_text`, from the cache when its digest holds (and stored there)."""
+    if not switched_on(SWITCH):
+        return csl_text(entries)
+    cache = Path(app.doctreedir) / CACHE_FILE
+    digest = entries_digest(entries)
+    try:
+        stored = json.loads(cache.read_text(encoding="utf-8"))
+        if stored["digest"] == digest and isinstance(stored["text"], str):
+            return str(stored["text"])
+    except (OSError, ValueError, KeyError, TypeError):
+        pass  # no cache, or an unreadable one: converted anew
+    text = csl_text(entries)
+    atomic.write_text(cache, json.dumps({"digest": digest, "text": text}))
+    return text
 
 
 def write_csl_json(app: Sphinx, exception: BaseException | None) -> None:
@@ -143,8 +194,7 @@ def write_csl_json(app: Sphinx, exception: BaseException | None) -> None:
     filename = get_config(app.config).csl_json
     if exception is not None or not filename or app.builder.name not in HTML_BUILDERS:
         return
-    text = json.dumps(csl_items(app), ensure_ascii=False, indent=2)
-    atomic.update_text(Path(app.outdir, filename), text + "\n")
+    atomic.update_text(Path(app.outdir, filename), _cached_text(app, _entries(app)))
 
 
 def link_from_bibliography(

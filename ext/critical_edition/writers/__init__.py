@@ -16,6 +16,7 @@ from critical_edition.writers import (
     assets,
     claims,
     epub,
+    index_pages,
     latex_assets,
     page_assets,
     page_markup,
@@ -58,9 +59,12 @@ def setup_writers(app: Sphinx) -> None:
     page_assets.register(app)
     # html-page-context: a numbered page's passage citation, once in its head.
     apparatus.register(app)
+    # build-finished: the pages without the theme's unused icons and their indentation; first,
+    # so that the sheets are pruned for the pages as they stay (in a rebuild, as in a clean one).
+    page_markup.register(app)
     # build-finished: furo's sheets without the rules no page of the site can use.
     theme_css.register(app)
-    # build-finished: the pages without the theme's unused icons and their indentation.
-    page_markup.register(app)
+    # Write phase: Sphinx's general index and search page left as they are when nothing changed.
+    index_pages.register(app)
     # Write phase, EPUB only: tab sets as sections, cards and notes as footnotes.
     epub.register(app)

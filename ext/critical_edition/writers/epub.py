@@ -2,7 +2,8 @@
 
 sphinx-design writes a tab set as radio ``<input>`` elements and labels, which its HTML
 template leaves unclosed and which strict EPUB readers refuse; in an EPUB each tab becomes a
-section instead: its label as a heading, then its content, one after the other.
+section instead: its label as a heading, then its content, one after the other. The claim
+index's status filter (the same inputs and labels over one table) leaves its table alone.
 
 A claim's card (a tooltip on the web) and an editors' note become EPUB 3 footnotes: an
 ``<aside epub:type="footnote">`` after the paragraph (a note stays where it stands), reached
@@ -17,7 +18,9 @@ from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx_design.tabs import sd_tab_input, sd_tab_label
 
+from critical_edition.claims.indexes import CLAIM_FILTER_CLASS
 from critical_edition.core import nodes as ed
 from critical_edition.core import priorities
 from critical_edition.core.post_transforms import EditionPostTransform
@@ -35,12 +38,24 @@ def _component(node: nodes.Node, name: str) -> bool:
 
 
 class TabsAsSections(SphinxPostTransform):
-    """Replace each tab set by its tabs in turn, each headed by its label."""
+    """Replace each tab set by its tabs in turn, each headed by its label; a claim filter by
+    its table."""
 
     default_priority = priorities.EPUB_TABS_AS_SECTIONS
     builders = EPUB_BUILDERS
 
     def run(self, **kwargs: Any) -> None:
+        for box in list(self.document.findall(nodes.container)):
+            if CLAIM_FILTER_CLASS in box["classes"] and box.parent is not None:
+                # Its panel's content (the table), without the filter's classes or ids, which
+                # replace_self would give it.
+                kept = [
+                    part
+                    for child in box.children
+                    if not isinstance(child, sd_tab_input | sd_tab_label)
+                    for part in child.children
+                ]
+                box.parent.replace(box, kept)
         for tab_set in list(self.document.findall(nodes.Element)):
             if not _component(tab_set, "tab-set"):
                 continue

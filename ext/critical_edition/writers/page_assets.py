@@ -345,7 +345,8 @@ def prune_page_assets(
         drop.update(SPHINX_PAGE_JS)
     if not any(name == "highlight" or name.startswith("highlight-") for name in classes):
         drop.add(PYGMENTS_CSS)
-    if "sd-tab-set" not in design:
+    # Tab panels: sphinx-design's script syncs tabs; the claim index's filter needs none.
+    if "sd-tab-content" not in design:
         drop.add(SD_TABS_JS)
     if all(BADGE_CLASS.fullmatch(name) for name in design):
         drop.add(SD_CSS)

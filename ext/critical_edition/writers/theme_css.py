@@ -21,16 +21,27 @@ its own pages.
 The pages of the reading text (the documents whose paragraphs are numbered) load copies of the
 theme's and the toolkit's sheets (``page_assets.READING_SHEETS``), written here with the same
 prunings to what those pages alone use.
+
+The pruning reads every page; a rebuild that changed nothing would redo it for the same result.
+Its outcome is kept in the doctree directory under a digest of all it reads (every page, script
+and stylesheet of the output as Sphinx left them, which pages are the reading text's, and the
+toolkit's code), and written again from there while that digest holds: the same bytes, without
+the work. Set ``CRITICAL_EDITION_CSSCACHE=0`` to prune in every build.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import json
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from critical_edition.apparatus import passages
 from critical_edition.core import atomic
+from critical_edition.integrity import stale
+from critical_edition.speedups.versions import switched_on
 from critical_edition.writers.page_assets import (
     READING_SHEETS,
     blocks,
@@ -40,6 +51,13 @@ from critical_edition.writers.page_assets import (
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+
+#: Set to ``0`` to prune the sheets in every build, without the cache.
+SWITCH = "CRITICAL_EDITION_CSSCACHE"
+#: The cache of the pruned sheets, in the doctree directory.
+CACHE_FILE = "critical_edition_css.json"
+#: The kinds of file of the output the pruning reads.
+_READ_SUFFIXES = frozenset({".html", ".js", ".css"})
 
 #: furo's stylesheets, as the output's ``_static`` folder names them.
 THEME_SHEETS = ("styles/furo.css", "styles/furo-extensions.css")
@@ -166,11 +184,26 @@ class _Site:
     def __init__(self, outdir: Path) -> None:
         self.outdir = outdir
         self.static = outdir / "_static"
-        self.scripts = "".join(
+        #: What the pruning writes: never read as one of the sheets the pages load (a fresh
+        #: build has none of them yet, a rebuild has the last build's).
+        self.outputs = {(self.static / name).resolve() for name in READING_SHEETS.values()}
+
+    @functools.cached_property
+    def scripts(self) -> str:
+        """Every shipped script's text (read when pruning, not when the cache answers)."""
+        return "".join(
             path.read_text(encoding="utf-8") for path in sorted(self.static.rglob("*.js"))
         )
-        self.script_words = set(_WORD.findall(self.scripts))
-        self.script_properties = set(_PROPERTY_NAME.findall(self.scripts))
+
+    @functools.cached_property
+    def script_words(self) -> set[str]:
+        """Every word of the scripts (a class or element a script may add)."""
+        return set(_WORD.findall(self.scripts))
+
+    @functools.cached_property
+    def script_properties(self) -> set[str]:
+        """Every custom property a script names."""
+        return set(_PROPERTY_NAME.findall(self.scripts))
 
     def prune(self, pages: list[Path], sheets: dict[Path, str]) -> dict[Path, str]:
         """Each of *sheets* (path it is written to: its text) pruned to what *pages* can use.
@@ -196,7 +229,7 @@ class _Site:
         }
         others = [
             path.read_text(encoding="utf-8")
-            for path in sorted(loaded - {p.resolve() for p in pruned})
+            for path in sorted(loaded - {p.resolve() for p in pruned} - self.outputs)
             if path.is_file()
         ]
         local = [
@@ -219,12 +252,9 @@ def _write(path: Path, text: str) -> None:
         atomic.write_text(path, text)
 
 
-def prune_theme_sheets(app: Sphinx, exception: BaseException | None) -> None:
-    """Rewrite furo's sheets without what no page can use, and write the reading text's own
-    copies of the theme's and the toolkit's sheets (``build-finished``)."""
-    if exception is not None or not writes_reading_sheets(app):
-        return
-    site = _Site(Path(app.outdir))
+def pruned_sheets(app: Sphinx, site: _Site) -> dict[Path, str]:
+    """furo's sheets pruned to what the site's pages use, and the reading text's copies of the
+    theme's and the toolkit's sheets pruned to what its pages use (path: text)."""
     # Sphinx copied the theme's sheets and the toolkit wrote its own afresh in this build.
     originals = {
         name: (site.static / name).read_text(encoding="utf-8")
@@ -232,26 +262,79 @@ def prune_theme_sheets(app: Sphinx, exception: BaseException | None) -> None:
         if (site.static / name).is_file()
     }
     if not any(name in originals for name in THEME_SHEETS):
-        return
+        return {}
     pages = sorted(site.outdir.rglob("*.html"))
     theme = {site.static / n: css for n, css in originals.items() if n in THEME_SHEETS}
-    for path, css in site.prune(pages, theme).items():
-        _write(path, css)
-    builder: Any = app.builder
-    reading_pages = [
-        Path(builder.get_outfilename(docname))
-        for docname in sorted(app.env.found_docs)
-        if passages.is_numbered(app.config, docname)
-    ]
-    reading_pages = [path for path in reading_pages if path.is_file()]
+    result = site.prune(pages, theme)
+    reading_pages = _reading_pages(app)
     if reading_pages:
         reading = {
             site.static / READING_SHEETS[n]: css
             for n, css in originals.items()
             if n in READING_SHEETS
         }
-        for path, css in site.prune(reading_pages, reading).items():
-            _write(path, css)
+        result.update(site.prune(reading_pages, reading))
+    return result
+
+
+def _reading_pages(app: Sphinx) -> list[Path]:
+    """The written pages of the reading text (the documents whose paragraphs are numbered)."""
+    builder: Any = app.builder
+    paths = [
+        Path(builder.get_outfilename(docname))
+        for docname in sorted(app.env.found_docs)
+        if passages.is_numbered(app.config, docname)
+    ]
+    return [path for path in paths if path.is_file()]
+
+
+def inputs_digest(app: Sphinx, site: _Site) -> str:
+    """A digest of everything :func:`pruned_sheets` reads: each page, script and stylesheet of
+    the output but the pruning's own copies, the reading text's pages, the toolkit's code."""
+    digest = hashlib.sha256(stale.code_stamp().encode("ascii"))
+    outputs = {f"_static/{name}" for name in READING_SHEETS.values()}
+    files = sorted(
+        path
+        for path in site.outdir.rglob("*")
+        if path.suffix in _READ_SUFFIXES
+        and path.relative_to(site.outdir).as_posix() not in outputs
+        and path.is_file()
+    )
+    for path in files:
+        data = path.read_bytes()
+        name = path.relative_to(site.outdir).as_posix().encode("utf-8")
+        digest.update(b"%d:%s:%d:" % (len(name), name, len(data)))
+        digest.update(data)
+    reading = [path.relative_to(site.outdir).as_posix() for path in _reading_pages(app)]
+    digest.update(repr(reading).encode("utf-8"))
+    return digest.hexdigest()
+
+
+def _cached(app: Sphinx, site: _Site) -> dict[Path, str]:
+    """:func:`pruned_sheets`, from the cache when its digest holds (and stored there)."""
+    if not switched_on(SWITCH):
+        return pruned_sheets(app, site)
+    cache = Path(app.doctreedir) / CACHE_FILE
+    digest = inputs_digest(app, site)
+    try:
+        stored = json.loads(cache.read_text(encoding="utf-8"))
+        if stored["digest"] == digest:
+            return {site.outdir / name: text for name, text in stored["sheets"].items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        pass  # no cache, or an unreadable one: pruned anew
+    result = pruned_sheets(app, site)
+    sheets = {path.relative_to(site.outdir).as_posix(): text for path, text in result.items()}
+    atomic.write_text(cache, json.dumps({"digest": digest, "sheets": sheets}))
+    return result
+
+
+def prune_theme_sheets(app: Sphinx, exception: BaseException | None) -> None:
+    """Rewrite furo's sheets without what no page can use, and write the reading text's own
+    copies of the theme's and the toolkit's sheets (``build-finished``)."""
+    if exception is not None or not writes_reading_sheets(app):
+        return
+    for path, css in _cached(app, _Site(Path(app.outdir))).items():
+        _write(path, css)
 
 
 def register(app: Sphinx) -> None:

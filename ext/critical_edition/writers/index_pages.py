@@ -1,0 +1,177 @@
+"""Sphinx's own pages (write phase): the general index and search page kept when nothing changed.
+
+Sphinx writes only the documents whose sources changed, but renders ``genindex.html`` and
+``search.html`` again in every build: in a rebuild of the edition that changed nothing, that
+rendering (with furo's navigation for them) was most of the write phase. Here each of
+:data:`PAGES` is rendered as Sphinx does unless all of these hold, in which case the file of
+the last build is left as it is:
+
+* this build writes no document (so none was read again either: Sphinx writes every document
+  it reads);
+* a digest of what the page is made from equals the last rendering's: the page's own context
+  (the index entries), every document's read date, the configuration's and tags' hashes,
+  every loaded extension's version, the files of ``_static`` (the page names their
+  checksums; not the reading text's sheets, written after every page) and the toolkit's code;
+* the file still holds the bytes the last build left in it (taken at the end of the build,
+  after the toolkit's rewrites of the pages).
+
+The digests are kept in the doctree directory. Set ``CRITICAL_EDITION_SKIP_UNCHANGED_PAGES=0``
+to render both pages in every build, as Sphinx does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from critical_edition.core import atomic, priorities
+from critical_edition.integrity import stale
+from critical_edition.speedups.versions import switched_on
+from critical_edition.writers.page_assets import READING_SHEETS
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+#: Set to ``0`` to render the pages in every build.
+SWITCH = "CRITICAL_EDITION_SKIP_UNCHANGED_PAGES"
+#: Sphinx's pages rendered in every build that the toolkit may keep.
+PAGES = frozenset({"genindex", "search"})
+#: The digests of the last renderings, in the doctree directory.
+STATE_FILE = "critical_edition_index_pages.json"
+#: The types a page's own context may hold for its digest to be taken (anything else: render).
+_PLAIN = (str, int, float, bool, type(None))
+
+
+def _plain(value: Any) -> bool:
+    """Whether *value* is made only of strings, numbers, lists, tuples and dictionaries."""
+    if isinstance(value, _PLAIN):
+        return True
+    if isinstance(value, (list, tuple)):
+        return all(_plain(item) for item in value)
+    if isinstance(value, dict):
+        return all(_plain(k) and _plain(v) for k, v in value.items())
+    return False
+
+
+def _file_digest(path: Path) -> str | None:
+    """The SHA-256 of *path*'s bytes, or None when there is no such file."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+class _Pages:
+    """The builder's ``handle_page`` and ``write_documents``, watched (one per build)."""
+
+    def __init__(self, app: Sphinx) -> None:
+        self.app = app
+        self.builder: Any = app.builder
+        self.path = Path(app.doctreedir) / STATE_FILE
+        self.wrote_documents = False
+        self.static: str | None = None
+        try:
+            stored = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            stored = {}
+        self.stored: dict[str, Any] = stored if isinstance(stored, dict) else {}
+        #: The pages rendered in this build, and their files.
+        self.rendered: dict[str, Path] = {}
+        # The builder's own methods, then this object's in their place (on this builder only).
+        self.handle_page = getattr(self.builder, "handle_page")  # noqa: B009
+        self.write_documents = getattr(self.builder, "write_documents")  # noqa: B009
+        setattr(self.builder, "handle_page", self.page)  # noqa: B010
+        setattr(self.builder, "write_documents", self.documents)  # noqa: B010
+
+    def documents(self, docnames: Any) -> None:
+        """Write *docnames* as Sphinx does, noting that documents were written."""
+        if docnames:
+            self.wrote_documents = True
+        self.write_documents(docnames)
+
+    def static_digest(self) -> str:
+        """A digest of every file of ``_static`` (its name and bytes), taken once; but the
+        reading text's sheets, written once every page is (a fresh build has none yet)."""
+        if self.static is None:
+            static = Path(self.app.outdir) / "_static"
+            later = set(READING_SHEETS.values())
+            digest = hashlib.sha256()
+            for path in sorted(p for p in static.rglob("*") if p.is_file()):
+                if path.relative_to(static).as_posix() in later:
+                    continue
+                name = path.relative_to(static).as_posix().encode("utf-8")
+                data = path.read_bytes()
+                digest.update(b"%d:%s:%d:" % (len(name), name, len(data)))
+                digest.update(data)
+            self.static = digest.hexdigest()
+        return self.static
+
+    def inputs(self, pagename: str, addctx: dict[str, Any], templatename: str) -> str | None:
+        """A digest of what the page is made from, or None when its context is not plain."""
+        if not _plain(addctx):
+            return None
+        env = self.app.env
+        build_info = getattr(self.builder, "build_info", None)
+        parts = (
+            pagename,
+            templatename,
+            repr(addctx),
+            sorted(env.all_docs.items()),
+            sorted(env.found_docs),
+            getattr(build_info, "config_hash", None),
+            getattr(build_info, "tags_hash", None),
+            sorted((name, str(ext.version)) for name, ext in self.app.extensions.items()),
+            self.static_digest(),
+            stale.code_stamp(),
+        )
+        return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+
+    def page(self, pagename: str, addctx: dict[str, Any], *args: Any, **kwargs: Any) -> None:
+        """Render the page as Sphinx does, unless it is one of :data:`PAGES` and unchanged."""
+        if pagename not in PAGES or kwargs.get("outfilename") is not None:
+            self.handle_page(pagename, addctx, *args, **kwargs)
+            return
+        templatename = str(args[0] if args else kwargs.get("templatename", "page.html"))
+        digest = self.inputs(pagename, addctx, templatename)
+        outfile = Path(self.builder.get_outfilename(pagename))
+        last = self.stored.get(pagename)
+        if (
+            digest is not None
+            and not self.wrote_documents
+            and isinstance(last, dict)
+            and last.get("inputs") == digest
+            and last.get("output") == _file_digest(outfile)
+        ):
+            return  # the last build's file is the page this build would write
+        self.handle_page(pagename, addctx, *args, **kwargs)
+        if digest is None:
+            self.stored.pop(pagename, None)
+        else:
+            self.stored[pagename] = {"inputs": digest, "output": None}
+            self.rendered[pagename] = outfile
+
+    def record(self, app: Sphinx, exception: BaseException | None) -> None:
+        """Keep the digests of the pages rendered in this build, with the bytes their files
+        end the build with (``build-finished``, after every rewrite of the pages)."""
+        if exception is not None:
+            return
+        for pagename, outfile in self.rendered.items():
+            self.stored[pagename]["output"] = _file_digest(outfile)
+        atomic.update_text(self.path, json.dumps(self.stored, sort_keys=True))
+
+
+def watch(app: Sphinx) -> None:
+    """Watch the HTML builder's pages (``builder-inited``): the site builders, not EPUB."""
+    if not switched_on(SWITCH) or app.builder.name not in {"html", "dirhtml"}:
+        return
+    if not callable(getattr(app.builder, "handle_page", None)):
+        return
+    pages = _Pages(app)
+    app.connect("build-finished", pages.record, priority=priorities.RECORD_INDEX_PAGES)
+
+
+def register(app: Sphinx) -> None:
+    """Watch the general index and the search page from ``builder-inited`` on."""
+    app.connect("builder-inited", watch)

@@ -1,0 +1,149 @@
+"""The caches of a rebuild with nothing changed (issue 20): furo's pruned sheets
+(writers/theme_css.py), the CSL-JSON (outputs/csljson.py), Sphinx's general index and search
+page (writers/index_pages.py).
+
+Each is used only while a digest of everything its work reads holds, gives the output of the
+work itself byte for byte, is redone after a change of its inputs or of the toolkit's code, and
+has a switch that turns it off. Last, the garbage collector's pause (speedups/collector.py).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from critical_edition.integrity import stale
+from critical_edition.outputs import csljson
+from critical_edition.speedups import collector
+from critical_edition.writers import index_pages, theme_css
+from helpers import copy_edition, edit
+from pybtex.database import Entry, Person
+from sphinx.testing.util import SphinxTestApp
+from test_integrity_incremental import output_files
+
+
+def build(srcdir: Path, builddir: Path) -> set[str]:
+    """Build; the pages rendered (given to ``html-page-context``)."""
+    app = SphinxTestApp("html", srcdir=srcdir, builddir=builddir)
+    rendered: set[str] = set()
+    app.connect("html-page-context", lambda _app, name, *_: rendered.add(name))
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    return rendered
+
+
+@pytest.fixture
+def work(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+    """How many times each cached work ran (the real work runs each time)."""
+    runs = {"css": 0, "csl": 0}
+    pruned_sheets, csl_text = theme_css.pruned_sheets, csljson.csl_text
+
+    def counted_css(*args: Any) -> Any:
+        runs["css"] += 1
+        return pruned_sheets(*args)
+
+    def counted_csl(*args: Any) -> Any:
+        runs["csl"] += 1
+        return csl_text(*args)
+
+    monkeypatch.setattr(theme_css, "pruned_sheets", counted_css)
+    monkeypatch.setattr(csljson, "csl_text", counted_csl)
+    return runs
+
+
+def test_a_rebuild_uses_the_caches_and_writes_the_same_bytes_as_without(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, work: dict[str, int]
+) -> None:
+    srcdir = copy_edition(tmp_path)
+    cached = tmp_path / "cached"
+    build(srcdir, cached)
+    assert work == {"css": 1, "csl": 1}
+    assert (cached / "doctrees" / theme_css.CACHE_FILE).is_file()
+    assert (cached / "doctrees" / csljson.CACHE_FILE).is_file()
+    first = output_files(cached / "html")
+    assert build(srcdir, cached) == set(), "nothing changed: no page is rendered"
+    assert work == {"css": 1, "csl": 1}, "nothing changed: neither is worked out again"
+    assert output_files(cached / "html") == first
+
+    for switch in (theme_css.SWITCH, csljson.SWITCH, index_pages.SWITCH):
+        monkeypatch.setenv(switch, "0")
+    stock = tmp_path / "stock"
+    build(srcdir, stock)
+    assert build(srcdir, stock) == {"genindex", "search"}, "Sphinx renders them in every build"
+    assert work == {"css": 3, "csl": 3}, "switched off: worked out in every build"
+    for name in (theme_css.CACHE_FILE, csljson.CACHE_FILE, index_pages.STATE_FILE):
+        assert not (stock / "doctrees" / name).exists()
+    assert output_files(stock / "html") == first
+
+
+def test_the_index_pages_are_rendered_again_when_anything_changed(tmp_path: Path) -> None:
+    srcdir = copy_edition(tmp_path)
+    builddir = tmp_path / "_build"
+    build(srcdir, builddir)
+    genindex = builddir / "html" / "genindex.html"
+    written = genindex.read_bytes()
+    # A file changed since the last build is written again.
+    genindex.write_bytes(b"changed by hand")
+    assert build(srcdir, builddir) == {"genindex"}
+    assert genindex.read_bytes() == written
+    # A static file changed: the pages name its checksum.
+    (builddir / "html" / "_static" / "extra.txt").write_text("new", encoding="utf-8")
+    assert build(srcdir, builddir) == {"genindex", "search"}
+    # A page written: its words and titles may be in them.
+    edit(srcdir / "abstract.md", "been one of the major challenges", "been one of the main")
+    assert build(srcdir, builddir) == {"abstract", "genindex", "search"}
+
+
+def test_a_changed_input_or_toolkit_redoes_the_work(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, work: dict[str, int]
+) -> None:
+    srcdir = copy_edition(tmp_path)
+    builddir = tmp_path / "_build"
+    build(srcdir, builddir)
+    # A prose edit changes a page the pruning reads, not the bibliography.
+    edit(srcdir / "abstract.md", "been one of the major challenges", "been one of the main")
+    build(srcdir, builddir)
+    assert work == {"css": 2, "csl": 1}
+    # An edited .bib entry changes the CSL-JSON.
+    edit(tmp_path / "refs.bib", "confidence   = {low}", "confidence   = {medium}")
+    build(srcdir, builddir)
+    assert work["csl"] == 2
+    # As if a module of the toolkit had been edited between the builds.
+    monkeypatch.setattr(stale, "code_stamp", lambda: "edited")
+    build(srcdir, builddir)
+    assert work == {"css": 4, "csl": 3}
+    clean = tmp_path / "clean"
+    build(srcdir, clean)
+    assert output_files(builddir / "html") == output_files(clean / "html")
+
+
+def test_the_entries_digest_follows_what_the_conversion_reads() -> None:
+    entry = Entry("book", fields={"title": "An Account", "year": "2020"})
+    entry.add_person(Person("Ergun, Ayça"), "author")
+    base = csljson.entries_digest({"ergun2020": entry})
+    assert csljson.entries_digest({"ergun2020": entry}) == base
+    assert csljson.entries_digest({"ergun2021": entry}) != base
+    changed = Entry("book", fields={"title": "An Account", "year": "2021"})
+    changed.add_person(Person("Ergun, Ayça"), "author")
+    assert csljson.entries_digest({"ergun2020": changed}) != base
+    renamed = Entry("book", fields={"title": "An Account", "year": "2020"})
+    renamed.add_person(Person("Ergun, Ayse"), "author")
+    assert csljson.entries_digest({"ergun2020": renamed}) != base
+
+
+def test_the_collector_is_paused_once_per_process_unless_switched_off(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    frozen: list[bool] = []
+    monkeypatch.setattr(collector.gc, "freeze", lambda: frozen.append(True))
+    monkeypatch.setattr(collector, "_done", [])
+    monkeypatch.setenv(collector.SWITCH, "0")
+    collector.freeze(Any, Any)
+    assert frozen == []
+    monkeypatch.delenv(collector.SWITCH)
+    collector.freeze(Any, Any)
+    collector.freeze(Any, Any)
+    assert frozen == [True]
