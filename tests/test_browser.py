@@ -1157,7 +1157,7 @@ def test_paper_page_weight_as_loaded(
 ) -> None:
     """What Chromium downloads for the heaviest paper page: the page, its CSS and JS, the text
     face it shows, its icon; never sphinx-design's full sheet or the highlighting sheet."""
-    from test_html_integrity import ONLY_WHERE_USED, WEIGHT_NOW
+    from test_html_integrity import ONLY_WHERE_USED, WEIGHT_BUDGET
 
     options: dict[str, Any] = {"viewport": support.PHONE if phone else support.DESKTOP}
     context = chromium.new_context(**options)
@@ -1168,7 +1168,7 @@ def test_paper_page_weight_as_loaded(
         names = {url.rsplit("/", 1)[-1] for url in sizes}
         assert not names & ONLY_WHERE_USED
         assert "edition-text-regular.woff2" in names  # the text face is used
-        assert sum(sizes.values()) <= WEIGHT_NOW, sizes
+        assert sum(sizes.values()) <= WEIGHT_BUDGET, sizes
         assert watch.problems() == []
     finally:
         context.close()

@@ -71,15 +71,21 @@ def test_every_page_has_one_jsonld_block_matching_claims_json(data_app: SphinxTe
 
 def test_hostile_values_stay_inert_in_the_jsonld(data_app: SphinxTestApp) -> None:
     html = page(data_app, "text")
-    head = html.split("</head>")[0]
-    start = head.index('<script type="application/ld+json">')
-    block = head[start : head.index("</script>", start)]
-    # The only "</script>" after the block's start is its own end: no value closed it early.
-    assert "<" not in block[len('<script type="application/ld+json">') :]
-    assert "<!--" not in block and "&" not in block
+    for checked in (html, page(data_app, "index")):
+        head = checked.split("</head>")[0]
+        start = head.index('<script type="application/ld+json">')
+        block = head[start : head.index("</script>", start)]
+        # The only "</script>" after the block's start is its own end: no value closed it early.
+        assert "<" not in block[len('<script type="application/ld+json">') :]
+        assert "<!--" not in block and "&" not in block
     graph = jsonld_blocks(html)[0]["@graph"]
-    edition = graph[0]
-    assert edition["name"] == 'Edition </script><script>alert(1)</script> "quoted" & <b>bold</b>'
+    named = graph[0]
+    assert named["name"] == 'Edition </script><script>alert(1)</script> "quoted" & <b>bold</b>'
+    # A text page names the edition and the paper; the landing page describes them in full.
+    assert set(named) == {"@type", "@id", "url", "name", "author", "isBasedOn"}
+    assert set(named["isBasedOn"]) == {"@type", "@id", "name"}
+    edition = jsonld_blocks(page(data_app, "index"))[0]["@graph"][0]
+    assert edition["@id"] == named["@id"] and edition["name"] == named["name"]
     assert edition["editor"]["name"] == 'Ed </script><!-- "x" & {y}'
     assert edition["license"] == "https://creativecommons.org/licenses/by/4.0/"
     assert edition["datePublished"] == "2026-01-02"

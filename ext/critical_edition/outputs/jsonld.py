@@ -50,7 +50,8 @@ def _agent(name: str, kind: str = "Organization", **extra: str) -> dict[str, Any
 
 
 def edition_node(app: Sphinx, info: Edition, pagename: str) -> dict[str, Any]:
-    """The edition as a ScholarlyArticle (the same node, by @id, on every page)."""
+    """The edition as a ScholarlyArticle: in full on the landing page, named on the others
+    (the same node, by ``@id``, on every page)."""
     root = page_address(app, info, pagename, app.config.root_doc)
     node: dict[str, Any] = {
         "@type": "ScholarlyArticle",
@@ -86,7 +87,22 @@ def edition_node(app: Sphinx, info: Edition, pagename: str) -> dict[str, Any]:
         based["isPartOf"] = _agent(original.venue, "Periodical", issn=original.issn)
     if len(based) > 1:
         node["isBasedOn"] = based
+    if pagename != app.config.root_doc:
+        return _reference_to(node)
     return node
+
+
+#: What a page other than the landing page says of the edition (and of the paper it is based
+#: on): enough to name both; the full nodes, under the same ``@id``, are on the landing page.
+_REFERENCE_KEYS = ("@type", "@id", "url", "name", "author", "isBasedOn")
+
+
+def _reference_to(node: dict[str, Any]) -> dict[str, Any]:
+    short = {key: node[key] for key in _REFERENCE_KEYS if key in node}
+    if "isBasedOn" in short:
+        based = short["isBasedOn"]
+        short["isBasedOn"] = {key: based[key] for key in ("@type", "@id", "name") if key in based}
+    return short
 
 
 class Speakers:
