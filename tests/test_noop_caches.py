@@ -147,3 +147,29 @@ def test_the_collector_is_paused_once_per_process_unless_switched_off(
     collector.freeze(Any, Any)
     collector.freeze(Any, Any)
     assert frozen == [True]
+
+
+def test_after_a_prose_edit_the_pruning_reads_only_the_pages_that_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    srcdir = copy_edition(tmp_path)
+    builddir = tmp_path / "_build"
+    build(srcdir, builddir)
+    features = builddir / "doctrees" / theme_css.FEATURES_FILE
+    assert features.is_file()
+    read: list[str] = []
+    page_read = theme_css._PageFeatures.read
+
+    def counted(page: Path) -> theme_css._PageFeatures:
+        read.append(page.name)
+        return page_read(page)
+
+    monkeypatch.setattr(theme_css._PageFeatures, "read", staticmethod(counted))
+    edit(srcdir / "abstract.md", "been one of the major challenges", "been one of the main")
+    build(srcdir, builddir)
+    pages = list((builddir / "html").rglob("*.html"))
+    assert "abstract.html" in read
+    assert len(read) < len(pages) / 2, (sorted(read), len(pages))
+    clean = tmp_path / "clean"
+    build(srcdir, clean)
+    assert output_files(builddir / "html") == output_files(clean / "html")

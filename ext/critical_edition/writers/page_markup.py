@@ -11,14 +11,18 @@ Three rewrites of each page of an HTML site, once every page is written:
   followed by spaces is one space wherever whitespace collapses, so the break alone is kept. ``<pre>``,
   ``<textarea>``, ``<code>``, ``<script>`` and ``<style>`` elements are left as they are.
 
-Both are idempotent, so an incremental build may rewrite a page already rewritten; a page is
-written only when its bytes change. The EPUB builder packs its pages before the build ends
-and is left alone.
+The rewrites are idempotent. Only the pages this build wrote are read (those modified since
+the build started, less a second for the file system's coarse clock; a page the build left
+alone was slimmed by the build that wrote it, and an interrupted or code-changed build writes
+every page again), and a page is written only when its bytes change. The EPUB builder packs
+its pages before the build ends and is left alone.
 """
 
 from __future__ import annotations
 
 import re
+import time
+import weakref
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -99,11 +103,29 @@ def _pages(outdir: Path) -> list[Path]:
     ]
 
 
+#: When each build (of an application) started, in nanoseconds of the wall clock.
+_STARTED: weakref.WeakKeyDictionary[Sphinx, int] = weakref.WeakKeyDictionary()
+#: Files may carry a time a little before the clock's when written (the kernel's coarse clock).
+_CLOCK_SLACK_NS = 1_000_000_000
+
+
+def note_start(app: Sphinx) -> None:
+    """Remember when the build started (``builder-inited``)."""
+    _STARTED[app] = time.time_ns()
+
+
+def _written_in_this_build(app: Sphinx, path: Path) -> bool:
+    started = _STARTED.get(app)
+    return started is None or path.stat().st_mtime_ns >= started - _CLOCK_SLACK_NS
+
+
 def slim_pages(app: Sphinx, exception: BaseException | None) -> None:
-    """Rewrite every HTML page of the site (``build-finished``)."""
+    """Rewrite the HTML pages this build wrote (``build-finished``)."""
     if exception is not None or not writes_reading_sheets(app):
         return
     for path in _pages(Path(app.outdir)):
+        if not _written_in_this_build(app, path):
+            continue
         html = path.read_text(encoding="utf-8")
         slimmer = slim(html)
         if slimmer != html:
@@ -112,4 +134,5 @@ def slim_pages(app: Sphinx, exception: BaseException | None) -> None:
 
 def register(app: Sphinx) -> None:
     """Slim the pages once every page is written."""
+    app.connect("builder-inited", note_start)
     app.connect("build-finished", slim_pages)
