@@ -254,13 +254,6 @@ class FillClaimIndex(ClaimsPostTransform):
             placeholder.replace_self(self.index(claims, lookup, f"ed-claim-filter-{position}"))
         self.tree_changed()
 
-    def row_actor(self, actor_id: str, lookup: dict[str, Actor]) -> nodes.Node:
-        """A speaker in a row: a link holding the name itself (no wrapper: thousands of rows)."""
-        actor = lookup.get(actor_id.casefold())
-        if actor is None:
-            return nodes.inline(actor_id, actor_id, classes=["ed-actor-unknown"])
-        return self.link(actor.docname, actor.anchor, nodes.Text(actor.name), actor.description)
-
     def rows(self, claims: list[Claim], lookup: dict[str, Actor]) -> list[list[nodes.Node]]:
         """One row per claim, numbered in reading order (the number its card shows in print)."""
         rows: list[list[nodes.Node]] = []
@@ -280,7 +273,7 @@ class FillClaimIndex(ClaimsPostTransform):
             source_cell = nodes.paragraph()
             source_cell.extend(sources)
             actor_cell = nodes.paragraph()
-            actor_cell.extend(self.joined([self.row_actor(a, lookup) for a in claim.actors]))
+            actor_cell.extend(self.joined([self.actor_link(a, lookup) for a in claim.actors]))
             rows.append(
                 [
                     nodes.Text(str(number)),

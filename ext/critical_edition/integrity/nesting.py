@@ -43,6 +43,10 @@ def _block_starts(tokens: list[Token]) -> dict[int, int]:
     return {t.map[0]: t.map[1] for t in tokens if t.block and t.map and t.nesting == 0}
 
 
+#: The smallest ``maxNesting`` of markdown-it's presets (``commonmark`` and ``zero``).
+_SMALLEST_LIMIT = 20
+
+
 def check_nesting(app: Sphinx, doctree: nodes.document) -> None:
     """Report a Markdown page whose deepest levels the parser left out; ``doctree-read``."""
     env = app.env
@@ -50,12 +54,17 @@ def check_nesting(app: Sphinx, doctree: nodes.document) -> None:
     config: Any = getattr(env, "myst_config", None)
     if config is None or app.config.source_suffix.get(path.suffix) != "markdown":
         return
+    depth = _depth(doctree)
+    # No preset of markdown-it nests less than this: most pages stop here, before a parser
+    # is made for them.
+    if depth < _SMALLEST_LIMIT // 2:
+        return
     from myst_parser.mdit_to_docutils.sphinx_ import SphinxRenderer
     from myst_parser.parsers.mdit import create_md_parser
 
     parser = create_md_parser(config, SphinxRenderer)
     limit = int(parser.options["maxNesting"])
-    if _depth(doctree) < limit // 2:
+    if depth < limit // 2:
         return
     try:
         text = path.read_text(encoding="utf-8-sig", errors="replace")

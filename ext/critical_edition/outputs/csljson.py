@@ -14,8 +14,10 @@ names), the toolkit's code and the decoder's version, and used while that digest
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
+import importlib.metadata
 import json
 import posixpath
 import re
@@ -150,23 +152,22 @@ def _entries(app: Sphinx) -> dict[str, Any]:
     return {} if bibdata is None else dict(bibdata.data.entries.items())
 
 
-def csl_items(app: Sphinx) -> list[dict[str, Any]]:
-    """Every entry of the edition's .bib files as CSL-JSON items, in the files' order."""
-    return [csl_item(key, entry) for key, entry in _entries(app).items()]
-
-
 def csl_text(entries: dict[str, Any]) -> str:
     """The CSL-JSON file's text for *entries*."""
     items = [csl_item(key, entry) for key, entry in entries.items()]
     return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
 
 
+@functools.cache
+def _latexcodec_version() -> str:
+    """The installed latexcodec's version (looked up once per process: a scan of packages)."""
+    return importlib.metadata.version("latexcodec")
+
+
 def entries_digest(entries: dict[str, Any]) -> str:
     """A digest of all :func:`csl_text` reads of *entries*, and of the code that converts them."""
-    from importlib.metadata import version
-
     digest = hashlib.sha256(stale.code_stamp().encode("ascii"))
-    digest.update(f"latexcodec {version('latexcodec')}\n".encode())
+    digest.update(f"latexcodec {_latexcodec_version()}\n".encode())
     for key, entry in entries.items():
         digest.update(f"{len(key)}:{key}:{entry_fingerprint(entry)}\n".encode())
     return digest.hexdigest()

@@ -73,9 +73,7 @@ def repair_search_index(app: Sphinx, exception: BaseException | None) -> None:
     index = js_index.loads(text)
     docs = {docname: number for number, docname in enumerate(index["docnames"])}
     types = {str(kind): int(number) for number, kind in index["objtypes"].items()}
-    repaired = js_index.dumps(repair_objects(index, _wanted(app, docs, types)))
-    if repaired != text:
-        atomic.write_text(path, repaired)
+    atomic.update_text(path, js_index.dumps(repair_objects(index, _wanted(app, docs, types))))
 
 
 def register(app: Sphinx) -> None:

@@ -259,11 +259,11 @@ def bibliography(stand: ET.Element, app: Sphinx) -> None:
             ("journal", "j"),
             ("booktitle", "m"),
         ):
-            if prose(fields.get(name, "")):
-                sub(bibl, "title", prose(fields[name]), level=level)
+            if title := prose(fields.get(name, "")):
+                sub(bibl, "title", title, level=level)
         for name in ("publisher", "institution", "organization"):
-            if prose(fields.get(name, "")):
-                sub(bibl, "publisher", prose(fields[name]))
+            if publisher := prose(fields.get(name, "")):
+                sub(bibl, "publisher", publisher)
         date = plain(fields.get("date", "")) or plain(fields.get("year", ""))
         if date:
             sub(bibl, "date", date, **date_attrs(date))
@@ -279,8 +279,8 @@ def bibliography(stand: ET.Element, app: Sphinx) -> None:
         confidence = plain(fields.get("confidence", ""))
         if confidence:
             note.text += f" (confidence {confidence})"
-        if prose(fields.get("note", "")):
-            note.text += f". {prose(fields['note'])}"
+        if remark := prose(fields.get("note", "")):
+            note.text += f". {remark}"
 
 
 def claim_details(back: ET.Element, claims: list[Claim], lookups: Lookups) -> None:

@@ -303,10 +303,8 @@ def write_bundles(app: Sphinx) -> None:
         (JS_BUNDLE, minify_js(js)),
         (SD_BADGES, badge_extract(sd_css)),
     ):
-        target = static / name
         # Unchanged bytes are not rewritten: the file's date stays, and so does its checksum.
-        if not target.exists() or target.read_text(encoding="utf-8") != text:
-            atomic.write_text(target, text)
+        atomic.update_text(static / name, text)
     # The EPUB builder packs only files of known media types; the text face is WOFF2.
     media_types = getattr(app.builder, "media_types", None)
     if media_types is not None and ".woff2" not in media_types:

@@ -229,9 +229,13 @@ def _stat_key(path: Path) -> list[int]:
 class _Site:
     """What the pruning reads of the output: the pages' text and the shipped scripts."""
 
-    def __init__(self, outdir: Path, features_file: Path | None = None) -> None:
+    def __init__(
+        self, outdir: Path, reading_pages: list[Path], features_file: Path | None = None
+    ) -> None:
         self.outdir = outdir
         self.static = outdir / "_static"
+        #: The written pages of the reading text (:func:`_reading_pages`).
+        self.reading_pages = reading_pages
         #: Where what was taken from each page is kept between builds (``None``: nowhere).
         self.features_file = features_file
         self._features: dict[str, tuple[list[int], _PageFeatures]] | None = None
@@ -327,12 +331,6 @@ class _Site:
         return result
 
 
-def _write(path: Path, text: str) -> None:
-    """Write *text* to *path* unless it holds those bytes already."""
-    if not path.is_file() or path.read_text(encoding="utf-8") != text:
-        atomic.write_text(path, text)
-
-
 def pruned_sheets(app: Sphinx, site: _Site) -> dict[Path, str]:
     """furo's sheets pruned to what the site's pages use, and the reading text's copies of the
     theme's and the toolkit's sheets pruned to what its pages use (path: text)."""
@@ -347,7 +345,7 @@ def pruned_sheets(app: Sphinx, site: _Site) -> dict[Path, str]:
     pages = sorted(site.outdir.rglob("*.html"))
     theme = {site.static / n: css for n, css in originals.items() if n in THEME_SHEETS}
     result = site.prune(pages, theme)
-    reading_pages = _reading_pages(app)
+    reading_pages = site.reading_pages
     if reading_pages:
         reading = {
             site.static / READING_SHEETS[n]: css
@@ -386,7 +384,7 @@ def inputs_digest(app: Sphinx, site: _Site) -> str:
         name = path.relative_to(site.outdir).as_posix().encode("utf-8")
         digest.update(b"%d:%s:%d:" % (len(name), name, len(data)))
         digest.update(data)
-    reading = [path.relative_to(site.outdir).as_posix() for path in _reading_pages(app)]
+    reading = [path.relative_to(site.outdir).as_posix() for path in site.reading_pages]
     digest.update(repr(reading).encode("utf-8"))
     return digest.hexdigest()
 
@@ -416,8 +414,9 @@ def prune_theme_sheets(app: Sphinx, exception: BaseException | None) -> None:
     if exception is not None or not writes_reading_sheets(app):
         return
     features_file = Path(app.doctreedir) / FEATURES_FILE if switched_on(SWITCH) else None
-    for path, css in _cached(app, _Site(Path(app.outdir), features_file)).items():
-        _write(path, css)
+    site = _Site(Path(app.outdir), _reading_pages(app), features_file)
+    for path, css in _cached(app, site).items():
+        atomic.update_text(path, css)
 
 
 def register(app: Sphinx) -> None:
