@@ -449,11 +449,6 @@ class ApparatusDomain(RecordDomain):
                 return entity.docname, entity.anchor, entity.name
         return None
 
-    def get_type_name(self, type: ObjType, primary: bool = False) -> str:
-        """A kind of object as search results name it: "Register entry" (not "Critical
-        apparatus register entry")."""
-        return str(type.lname).capitalize()
-
     def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
         """Notes and register entries for the inventory (objects.inv) and the search index.
 

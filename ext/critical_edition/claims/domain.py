@@ -341,11 +341,6 @@ class EditionDomain(RecordDomain):
             return [name for actor in self.actors() for name in (actor.id, *actor.aliases)]
         return []
 
-    def get_type_name(self, type: ObjType, primary: bool = False) -> str:
-        """A kind of object as search results name it: "Claim", "Speaker" (not "Critical
-        edition claim")."""
-        return str(type.lname).capitalize()
-
     def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
         """Claims and actors for the inventory (objects.inv) and the search index.
 

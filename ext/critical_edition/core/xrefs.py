@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     from sphinx.addnodes import pending_xref
     from sphinx.builders import Builder
+    from sphinx.domains import ObjType
     from sphinx.environment import BuildEnvironment
 
 
@@ -36,6 +37,11 @@ class LocatedXRefRole(XRefRole):
 
 class RecordDomain(Domain):
     """A domain whose references resolve to records found by :meth:`find`."""
+
+    def get_type_name(self, type: ObjType, primary: bool = False) -> str:
+        """A kind of object as search results name it: "Claim", "Speaker", "Register entry"
+        (not Sphinx's "Critical edition claim", which prefixes the domain's label)."""
+        return str(type.lname).capitalize()
 
     #: Object types whose references, written with a bare id, show the record's title
     #: (an actor's or a place's name) instead of the id.
