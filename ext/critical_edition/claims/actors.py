@@ -82,7 +82,7 @@ class ActorDirective(SphinxDirective):
         )
         domain = edition_domain(self.env)
         domain.add_actor(actor)
-        domain.note_index_doc(self.env.docname)
+        domain.note_index_doc(self.env.docname, cites=False)
 
         entry = ed.actor_entry(actor_id=actor_id, ids=[anchor])
         self.set_source_info(entry)

@@ -49,7 +49,7 @@ class EditionDomain(RecordDomain):
         "actor": LocatedXRefRole(warn_dangling=True),
     }
     #: Bump when the stored layout changes.
-    data_version = 2
+    data_version = 3  # 3: citing_index_docs, index_fingerprints
     initial_data: ClassVar[dict[str, Any]] = {
         # docname -> claims in document order
         "claims": {},
@@ -59,12 +59,15 @@ class EditionDomain(RecordDomain):
         "footnotes": {},
         # docname -> {footnote label: (its id, the mark the text shows, e.g. "1")}
         "footnote_marks": {},
-        # docnames holding an index placeholder (claim index, actor entries)
+        # docnames holding an index placeholder (claim index, disputes, actor entries)
         "index_docs": set(),
+        # those of them holding one that cites the claims' sources (claim index, disputes)
+        "citing_index_docs": set(),
         # fingerprint of the register at the last build (see fingerprint_register)
         "register_fingerprint": "",
-        # fingerprint of what the index pages showed at the last build (fingerprint_indexes)
-        "index_fingerprint": "",
+        # fingerprints of what the index pages showed at the last build (fingerprint_indexes):
+        # (the claims and the register, the cited entries and citation labels)
+        "index_fingerprints": ("", ""),
         # docname -> fingerprint of the related claims its cards showed at the last build
         "relations_fingerprints": {},
     }
@@ -109,9 +112,17 @@ class EditionDomain(RecordDomain):
         """Record an actor declared in the document being read."""
         self.actors_by_doc.setdefault(actor.docname, []).append(actor)
 
-    def note_index_doc(self, docname: str) -> None:
-        """Remember that *docname* holds a placeholder filled from the whole corpus."""
+    @property
+    def citing_index_docs(self) -> set[str]:
+        """Those of :attr:`index_docs` whose placeholders cite the claims' sources."""
+        return cast("set[str]", self.data["citing_index_docs"])
+
+    def note_index_doc(self, docname: str, *, cites: bool = True) -> None:
+        """Remember that *docname* holds a placeholder filled from the whole corpus; *cites*:
+        one that shows the claims' sources (the .bib entries' labels and tooltips)."""
         self.index_docs.add(docname)
+        if cites:
+            self.citing_index_docs.add(docname)
 
     def set_footnote_marks(self, docname: str, marks: dict[str, tuple[str, str]]) -> None:
         """Record the id and numbered mark of each footnote of *docname* (once numbered)."""
@@ -280,13 +291,15 @@ class EditionDomain(RecordDomain):
             digest.update(repr((actor.description, actor.docname, actor.anchor)).encode())
         return digest.hexdigest()
 
-    def fingerprint_indexes(self) -> str:
-        """A digest of everything the claim index and the register's claim lists show.
+    def fingerprint_indexes(self) -> tuple[str, str]:
+        """Digests of everything the claim index, the disputes and the register's claim lists
+        show: (what they all show, what only the citing ones show).
 
-        Every claim (all its fields, in reading order), the register, the .bib entries the
-        claims cite (their content, not the files' dates: an edit to an entry no claim cites
-        leaves these pages as they are) and each formatted citation's place and label (the
-        index cites the claims' sources).
+        The first covers every claim (all its fields, in reading order), the register and the
+        footnote marks; the second the .bib entries the claims cite (their content, not the
+        files' dates: an edit to an entry no claim cites leaves these pages as they are) and
+        each formatted citation's place and label (the claim index and the disputes cite the
+        claims' sources; the register's claim lists do not).
         """
         digest = hashlib.sha256(self.fingerprint_register().encode())
         cited: dict[str, None] = {}
@@ -295,28 +308,31 @@ class EditionDomain(RecordDomain):
             cited.update(dict.fromkeys(s for s in claim.sources if not s.startswith("^")))
             cited.update(dict.fromkeys(claim.evidence))
         digest.update(repr(sorted(self.footnote_marks_by_doc.items())).encode())
+        citations = hashlib.sha256()
         cite = cast("Any", self.env.get_domain("cite"))
         bibdata = getattr(cite, "bibdata", None)
         if bibdata is not None:
             entries = bibdata.data.entries
             for key in cited:
                 entry = entries.get(key)
-                digest.update(repr((key, entry_fingerprint(entry) if entry else None)).encode())
+                citations.update(repr((key, entry_fingerprint(entry) if entry else None)).encode())
         for citation in getattr(cite, "citations", ()):
             where = (citation.key, citation.citation_id, tuple(citation.bibliography_key))
-            digest.update(repr((where, citation.formatted_entry.label)).encode())
-        return digest.hexdigest()
+            citations.update(repr((where, citation.formatted_entry.label)).encode())
+        return digest.hexdigest(), citations.hexdigest()
 
     # -- incremental and parallel builds -------------------------------------------------------
     def clear_doc(self, docname: str) -> None:
         """Drop everything recorded for *docname* (it is about to be re-read or was removed)."""
         super().clear_doc(docname)
         self.index_docs.discard(docname)
+        self.citing_index_docs.discard(docname)
 
     def merge_domaindata(self, docnames: AbstractSet[str], otherdata: dict[str, Any]) -> None:
         """Copy the records of *docnames* read by a parallel worker."""
         super().merge_domaindata(docnames, otherdata)
         self.index_docs.update(set(docnames) & otherdata["index_docs"])
+        self.citing_index_docs.update(set(docnames) & otherdata["citing_index_docs"])
 
     # -- cross-references ---------------------------------------------------------------------
     def find(self, typ: str, target: str) -> tuple[str, str, str] | None:
@@ -400,7 +416,8 @@ def pages_to_rewrite(app: object, env: BuildEnvironment) -> list[str]:
 
     The pages holding the claim index or register entries are rewritten when what they show
     changed (:meth:`EditionDomain.fingerprint_indexes`): a prose edit elsewhere leaves them as
-    they are. A page is rewritten, too, when the claims linked to its claims changed (a link
+    they are, and an edit to a cited .bib entry rewrites only those citing the claims' sources
+    (the claim index, the disputes), not the register. A page is rewritten, too, when the claims linked to its claims changed (a link
     written on another page shows on its cards). The claim index is the edition's largest page; rewriting it and the register
     after every edit took half of a one-page rebuild at 10x the paper (bench/run.py). A build
     with no change rewrites nothing. When the register itself changed (an actor renamed, say),
@@ -410,10 +427,14 @@ def pages_to_rewrite(app: object, env: BuildEnvironment) -> list[str]:
     if not domain.data.get("corpus_changed", True):
         return []
     pages: set[str] = set()
-    index_fingerprint = domain.fingerprint_indexes()
-    if index_fingerprint != domain.data.get("index_fingerprint"):
-        domain.data["index_fingerprint"] = index_fingerprint
+    shows, cites = domain.fingerprint_indexes()
+    shown_before, cited_before = domain.data.get("index_fingerprints", ("", ""))
+    domain.data["index_fingerprints"] = (shows, cites)
+    if shows != shown_before:
         pages.update(domain.index_docs)
+    elif cites != cited_before:
+        # A .bib entry or a citation's label changed: the register's lists show neither.
+        pages.update(domain.citing_index_docs)
     # A link written on one page shows on the linked claim's card, on another page.
     relations = domain.relations()
     shown = domain.data.setdefault("relations_fingerprints", {})
