@@ -30,7 +30,9 @@ from sphinxcontrib.bibtex.bibfile import parse_bibdata
 from sphinxcontrib.bibtex.citation_target import CitationTarget
 from sphinxcontrib.bibtex.directives import BibliographyKey, BibliographyValue
 from sphinxcontrib.bibtex.domain import BibtexDomain
+from sphinxcontrib.bibtex.nodes import bibliography as bibliography_node
 from sphinxcontrib.bibtex.roles import CitationRef
+from sphinxcontrib.bibtex.transforms import BibliographyTransform
 
 if TYPE_CHECKING:
     from sphinx.testing.util import SphinxTestApp
@@ -142,6 +144,28 @@ def test_resolve_xref_is_still_the_code_that_is_narrowed() -> None:
         inspect.getsource(BibtexDomain.__dict__["citations"].fget)
         .strip()
         .endswith('return self.data["citations"]')
+    )
+
+
+def test_the_bibliography_transform_is_still_the_code_that_is_narrowed() -> None:
+    # bibcache.bibliography_run hands upstream's run the references made on the pages of the
+    # document's bibliographies only: upstream must still read them once, through the
+    # citation_refs property, keeping only those on the bibliography's own page. If upstream
+    # changes, check the narrowing again and record the new digest.
+    from sphinxcontrib.bibtex import transforms
+
+    source = inspect.getsource(bibcache._original_bibliography_run)
+    digest = hashlib.sha256(source.encode()).hexdigest()
+    assert digest == "e5b6a10dbac7aaeaf61d413e4ed5858ee99ad034389a079d7dfb7559b06d22be"
+    assert source.count("citation_refs") == 1
+    assert "for citation_ref in domain.citation_refs" in source
+    assert "if bib_key.docname == citation_ref.docname" in source
+    assert "getattr(self.document, meth)(bibliography_node)" in source
+    assert vars(transforms)["bibliography_node"] is bibliography_node
+    assert (
+        inspect.getsource(BibtexDomain.__dict__["citation_refs"].fget)
+        .strip()
+        .endswith('return self.data["citation_refs"]')
     )
 
 
@@ -289,9 +313,12 @@ def test_cached_output_equals_stock_output(
         monkeypatch.delenv(bibcache.SWITCH)
     assert pybtex.plugin.find_plugin is bibcache._original_find_plugin
     assert pybtex.plugin.entry_points is bibcache._original_entry_points
+    assert BibliographyTransform.run is bibcache._original_bibliography_run
     assert not (stock.doctreedir / bibcache.CACHE_NAME).exists()
     assert warnings_of(clean) == warnings_of(stock) == []
     assert outputs(clean) == outputs(stock)
+    # The bibliography's page cites two entries: their backreferences are there.
+    assert 'role="doc-backlink"' in (clean.outdir / "bib.html").read_text(encoding="utf-8")
     # After incremental builds Sphinx's search index keeps an empty entry for each word that
     # left the text ("earlier": []), with or without the cache; the pages are the same.
     assert outputs(edited, search_index=False) == outputs(stock, search_index=False)

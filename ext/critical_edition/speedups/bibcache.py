@@ -33,6 +33,10 @@ sphinxcontrib-bibtex 2.7 and pybtex 0.26 repeat costly work on every build:
   citation of the edition, twice, for every reference (references x entries).
   :func:`resolve_xref` runs upstream's code on the reference's own keys' citations, taken
   from an index built once a build.
+* **Backreferences.** ``BibliographyTransform.run`` looks each entry's backreferences up by
+  scanning every citation reference of the edition, for every entry of the bibliography
+  (entries x references), keeping only those on the bibliography's own page.
+  :func:`bibliography_run` runs upstream's code with the references of those pages only.
 
 The output is byte-identical with and without the cache (``tests/test_bibcache.py`` builds a
 small root both ways, and checks that the pybtex and sphinxcontrib-bibtex functions wrapped or
@@ -64,7 +68,9 @@ import pybtex.plugin
 import pybtex.style.formatting
 from sphinxcontrib.bibtex import domain as bibtex_domain
 from sphinxcontrib.bibtex import plugin as bibtex_plugin
+from sphinxcontrib.bibtex import transforms as bibtex_transforms
 from sphinxcontrib.bibtex.citation_target import parse_citation_targets
+from sphinxcontrib.bibtex.nodes import bibliography as bibliography_node
 
 from critical_edition.core import atomic, priorities
 from critical_edition.speedups import versions
@@ -161,6 +167,7 @@ def install() -> None:
             setattr(module, "entry_points", entry_points)  # noqa: B010
     setattr(bibtex_domain.BibtexDomain, "get_filtered_entries", get_filtered_entries)  # noqa: B010
     setattr(bibtex_domain.BibtexDomain, "resolve_xref", resolve_xref)  # noqa: B010
+    setattr(bibtex_transforms.BibliographyTransform, "run", bibliography_run)  # noqa: B010
 
 
 def uninstall() -> None:
@@ -175,6 +182,9 @@ def uninstall() -> None:
         bibtex_domain.BibtexDomain, "get_filtered_entries", _original_get_filtered_entries
     )
     setattr(bibtex_domain.BibtexDomain, "resolve_xref", _original_resolve_xref)  # noqa: B010
+    setattr(  # noqa: B010
+        bibtex_transforms.BibliographyTransform, "run", _original_bibliography_run
+    )
     _found.clear()
     _all_entry_points.cache_clear()
 
@@ -273,6 +283,32 @@ def resolve_xref(
         return _original_resolve_xref(self, env, fromdocname, builder, typ, target, node, contnode)
     finally:
         self.data["citations"] = everything
+
+
+# -- the backreferences ---------------------------------------------------------------------
+
+_original_bibliography_run: Callable[..., None] = bibtex_transforms.BibliographyTransform.run
+
+
+def bibliography_run(self: Any, **kwargs: Any) -> None:
+    """``BibliographyTransform.run`` of sphinxcontrib-bibtex 2.7, without its scan.
+
+    Upstream gives an entry of a bibliography the references to it made on the bibliography's
+    own page, found by scanning every citation reference of the edition for every entry.
+    Here upstream's code is given only the references made on the pages of this document's
+    bibliographies, in their order; the rest is upstream's code, unchanged. A document
+    without a bibliography is left as upstream leaves it: untouched.
+    """
+    docnames = {str(node["docname"]) for node in self.document.findall(bibliography_node)}
+    if not docnames:
+        return
+    domain = self.document.settings.env.get_domain("cite")
+    everything = domain.data["citation_refs"]
+    domain.data["citation_refs"] = [ref for ref in everything if ref.docname in docnames]
+    try:
+        _original_bibliography_run(self, **kwargs)
+    finally:
+        domain.data["citation_refs"] = everything
 
 
 # -- the formatting cache --------------------------------------------------------------------
