@@ -134,40 +134,35 @@ def test_the_entries_digest_follows_what_the_conversion_reads() -> None:
     assert csljson.entries_digest({"ergun2020": renamed}) != base
 
 
-def test_the_collector_is_paused_once_per_process_unless_switched_off(
+def test_the_collector_is_tuned_once_per_process_unless_switched_off(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     frozen: list[bool] = []
+    thresholds: list[tuple[int, ...]] = []
     monkeypatch.setattr(collector.gc, "freeze", lambda: frozen.append(True))
-    monkeypatch.setattr(collector.gc, "set_threshold", lambda *_: None)
+    monkeypatch.setattr(collector.gc, "get_threshold", lambda: (700, 10, 10))
+    monkeypatch.setattr(collector.gc, "set_threshold", lambda *t: thresholds.append(t))
     monkeypatch.setattr(collector, "_done", [])
-    monkeypatch.setattr(collector, "_build", [])
-    monkeypatch.setattr(collector, "_thresholds", [])
     monkeypatch.setenv(collector.SWITCH, "0")
     collector.freeze(Any, Any)
-    assert frozen == []
+    assert frozen == [] and thresholds == []
     monkeypatch.delenv(collector.SWITCH)
     collector.freeze(Any, Any)
     collector.freeze(Any, Any)
     assert frozen == [True]
+    # Fewer passes over the young generation; the older generations' thresholds unchanged.
+    assert thresholds == [(collector.YOUNG_THRESHOLD, 10, 10)]
 
 
 def test_the_environment_is_frozen_during_a_build_and_thawed_after_it(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     calls: list[str] = []
-    youngest: list[int] = []
-    monkeypatch.setattr(
-        collector.gc,
-        "freeze",
-        lambda: calls.append("freeze") or youngest.append(collector.gc.get_threshold()[0]),
-    )
+    monkeypatch.setattr(collector.gc, "freeze", lambda: calls.append("freeze"))
     monkeypatch.setattr(collector.gc, "unfreeze", lambda: calls.append("unfreeze"))
     monkeypatch.setattr(collector.gc, "collect", lambda: calls.append("collect") or 0)
     monkeypatch.setattr(collector, "_done", [True])
     monkeypatch.setattr(collector, "_build", [])
-    monkeypatch.setattr(collector, "_thresholds", [])
-    before = collector.gc.get_threshold()
     srcdir = Path(__file__).parent / "roots" / "test-bench-bibcache"
     build(srcdir, tmp_path / "on")
     # The stack was frozen earlier in this process; the loaded environment, then what
@@ -175,9 +170,6 @@ def test_the_environment_is_frozen_during_a_build_and_thawed_after_it(
     # freezes its stack again.
     assert calls == ["freeze", "collect", "freeze", "unfreeze"]
     assert collector._done == []
-    # The youngest generation's threshold raised during the build, restored after it.
-    assert youngest == [max(before[0], collector.YOUNGEST)] * 2
-    assert collector.gc.get_threshold() == before
     calls.clear()
     monkeypatch.setenv(collector.SWITCH, "0")
     build(srcdir, tmp_path / "off")
