@@ -154,40 +154,6 @@ def test_the_collector_is_tuned_once_per_process_unless_switched_off(
     assert thresholds == [(collector.YOUNG_THRESHOLD, 10, 10)]
 
 
-def test_the_environment_is_frozen_during_a_build_and_thawed_after_it(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    calls: list[str] = []
-    monkeypatch.setattr(collector.gc, "freeze", lambda: calls.append("freeze"))
-    monkeypatch.setattr(collector.gc, "unfreeze", lambda: calls.append("unfreeze"))
-    monkeypatch.setattr(collector.gc, "collect", lambda: calls.append("collect") or 0)
-    monkeypatch.setattr(collector, "_done", [True])
-    monkeypatch.setattr(collector, "_build", [])
-    srcdir = Path(__file__).parent / "roots" / "test-bench-bibcache"
-    build(srcdir, tmp_path / "on")
-    # The stack was frozen earlier in this process; the loaded environment, then what
-    # reading left (after one collection); everything thawed at the end, and the next build
-    # freezes its stack again.
-    assert calls == ["freeze", "collect", "freeze", "unfreeze"]
-    assert collector._done == []
-    calls.clear()
-    monkeypatch.setenv(collector.SWITCH, "0")
-    build(srcdir, tmp_path / "off")
-    assert calls == []
-
-
-def test_the_output_is_the_same_with_the_collector_left_alone(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    srcdir = Path(__file__).parent / "roots" / "test-bench-bibcache"
-    build(srcdir, tmp_path / "on")
-    monkeypatch.setenv(collector.SWITCH, "0")
-    build(srcdir, tmp_path / "off")
-    on = output_files(tmp_path / "on" / "html")
-    assert "bib.html" in on
-    assert on == output_files(tmp_path / "off" / "html")
-
-
 def test_after_a_prose_edit_the_pruning_reads_only_the_pages_that_changed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -48,11 +48,6 @@ WRITE_REPORT = 900
 RECORD_INDEX_PAGES = 950
 #: ... and the marker of a running build removed last, once every file of the build is written.
 BUILD_COMPLETE = 1000
-#: ... and the garbage collector given back every frozen object, after all of them.
-THAW_COLLECTOR = 1100
-#: env-updated: the environment frozen out of the collector's passes once every handler that
-#: adds to it (sphinxcontrib-bibtex's formatting, 500; the rewrite lists, 600) has run.
-FREEZE_AFTER_READING = 990
 
 # --- read-phase transforms ------------------------------------------------------------------
 # After the document is parsed, before docutils numbers and resolves footnotes (620), so that

@@ -1,4 +1,4 @@
-"""Garbage collector (config-inited to build-finished): long-lived objects set aside, fewer passes.
+"""Garbage collector (config-inited): the loaded stack set aside, and fewer passes over the young.
 
 By the time the configuration is read, Sphinx, docutils, MyST, sphinxcontrib-bibtex, furo and
 the toolkit have created some hundred thousand objects (modules, classes, functions, compiled
@@ -21,15 +21,6 @@ first pass. Together with doctrees kept on disk only (:mod:`.doctrees`), which l
 for a full pass to walk, the memory a build peaks at stays where it was (measured on the
 benchmark's editions).
 
-The environment loaded from the last build is the larger part of what a rebuild keeps: at
-50x the paper some 250,000 objects of records, which every full pass walked again while a
-rebuild after one .bib edit wrote its three pages. Once the builder is set up
-(``builder-inited``, the environment loaded) the objects that exist are frozen too, and again
-once reading is over (``env-updated``, after one collection of the reading's garbage, so that
-no discarded doctree is kept). At ``build-finished`` everything is unfrozen
-(``gc.unfreeze()``), so that a process building several projects frees each one's
-environment; its next build freezes its stack again.
-
 Set the environment variable ``CRITICAL_EDITION_GCFREEZE=0`` to leave the collector as it is.
 """
 
@@ -38,7 +29,6 @@ from __future__ import annotations
 import gc
 from typing import TYPE_CHECKING
 
-from critical_edition.core import priorities
 from critical_edition.speedups.versions import switched_on
 
 if TYPE_CHECKING:
@@ -48,9 +38,7 @@ if TYPE_CHECKING:
 
 #: Set to ``0`` to leave the garbage collector alone.
 SWITCH = "CRITICAL_EDITION_GCFREEZE"
-#: Whether the stack was frozen (config-inited), and whether this build froze more since.
 _done: list[bool] = []
-_build: list[bool] = []
 #: Allocations between two passes over the youngest generation (Python's default is 700).
 YOUNG_THRESHOLD = 20_000
 
@@ -67,42 +55,11 @@ def freeze(app: Sphinx, config: Config) -> None:
         gc.set_threshold(YOUNG_THRESHOLD, *older)
 
 
-def freeze_environment(app: Sphinx) -> None:
-    """Set the loaded environment aside from the collector (``builder-inited``)."""
-    if not switched_on(SWITCH):
-        return
-    _build.append(True)
-    gc.freeze()
-
-
-def freeze_after_reading(app: Sphinx, env: object) -> None:
-    """Collect the reading's garbage, then set what is left aside (``env-updated``)."""
-    if not switched_on(SWITCH):
-        return
-    _build.append(True)
-    gc.collect()
-    gc.freeze()
-
-
-def thaw(app: Sphinx, exception: BaseException | None) -> None:
-    """Give every frozen object back to the collector (``build-finished``), so that this
-    build's environment can be freed; the next build freezes its stack again."""
-    if not _build:
-        return
-    _build.clear()
-    _done.clear()
-    gc.unfreeze()
-
-
 def setup(app: Sphinx) -> ExtensionMetadata:
-    """Freeze once every extension is set up and the configuration read, then the loaded
-    environment and what reading left; thaw when the build is over.
+    """Freeze once every extension is set up and the configuration read.
 
     Part of the toolkit, and an extension of its own for any Sphinx site
     (``critical_edition.speedups.collector``).
     """
     app.connect("config-inited", freeze)
-    app.connect("builder-inited", freeze_environment)
-    app.connect("env-updated", freeze_after_reading, priority=priorities.FREEZE_AFTER_READING)
-    app.connect("build-finished", thaw, priority=priorities.THAW_COLLECTOR)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
