@@ -79,7 +79,10 @@ SWITCH = "CRITICAL_EDITION_BIBCACHE"
 #: The cache file, in the doctree directory.
 CACHE_NAME = "critical_edition_bibcache.pickle"
 #: Bump when the layout of the cache file or of the fingerprints changes.
-CACHE_VERSION = 1
+CACHE_VERSION = 2
+#: A formatting style's class attribute: True when its ``format_entry`` makes the same text
+#: whatever the label (the label is only stored), as pybtex's own does.
+TEXT_WITHOUT_LABEL = "text_without_label"
 #: The modules whose ``find_plugin`` is replaced by the memo: pybtex's own (looked up at call
 #: time by sphinxcontrib-bibtex and by ``Text.render_as``) and the name imported by the
 #: formatting styles' ``__init__`` (names, labels and sorting styles).
@@ -410,6 +413,12 @@ def _caching_style(cls: Any) -> Any:
     base_format: Callable[..., Any] = style_class.format_entry
     base_init: Callable[..., None] = style_class.__init__
     stamps: dict[type, str] = {}
+    # pybtex's own format_entry makes the text without the label (it only stores it); a style
+    # that says the same (TEXT_WITHOUT_LABEL) has one entry in the cache whatever the label:
+    # the bibliography check's trial formatting (no label) then serves the bibliography's.
+    label_free = base_format is pybtex.style.formatting.BaseStyle.format_entry or bool(
+        getattr(cls, TEXT_WITHOUT_LABEL, False)
+    )
 
     def init(self: Any, *args: Any, **kwargs: Any) -> None:
         base_init(self, *args, **kwargs)
@@ -428,11 +437,13 @@ def _caching_style(cls: Any) -> Any:
         style = self._bibcache_style
         if style is None or bib_data is not None or "crossref" in entry.fields:
             return base_format(self, label, entry, bib_data)
-        key = (str(label), entry_fingerprint(entry))
+        key = ("" if label_free else str(label), entry_fingerprint(entry))
         found = CACHE.get(style, key)
         if found is None:
-            found = base_format(self, label, entry)
+            found = base_format(self, key[0], entry)
             CACHE.put(style, key, found)
+        if found.label != label:
+            found = pybtex.style.FormattedEntry(found.key, found.text, label)
         return found
 
     cached = type(
