@@ -26,8 +26,8 @@ if TYPE_CHECKING:
 def setup_outputs(app: Sphinx) -> None:
     """Register the reference directives and the exports."""
     reference.register(app)
-    # build-finished: the claims.json export.
-    app.connect("build-finished", claims_json.write_claims_json)
+    # env-updated: each read document's claim digest; build-finished: the claims.json export.
+    claims_json.register(app)
     app.connect("config-inited", edition.check_original)
     jsonld.register(app)
     meta.register(app)

@@ -4,10 +4,20 @@ The file is a JSON array described by ``schema/claims.schema.json``. It is writt
 ``build-finished`` from the domain's records, with sorted keys and no timestamps, so two builds
 of the same sources give identical files, and an incremental build gives the same file as a
 clean one.
+
+Turning every claim into an object and dumping them all took a rebuild after a one-word edit
+at fifty times the paper's size half a second. The file is written again only when what it is
+made from changed: a digest of each document's claims is kept in the environment (worked out
+anew only for the documents a build reads), and the export's digest over those, the reading
+order, each page's address, the actor register, ``edition_index_documents``, the file name and
+the toolkit's code is kept in the doctree directory with a digest of the file's bytes. While
+both hold, the file is left as it is. Set ``CRITICAL_EDITION_CLAIMS_JSON_CACHE=0`` to write it
+from the claims in every build.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,14 +25,24 @@ from typing import TYPE_CHECKING, Any
 from critical_edition.claims.domain import edition_domain
 from critical_edition.core import atomic
 from critical_edition.core.config import get_config
+from critical_edition.core.findings import build_state
 from critical_edition.core.model import LinkKind
+from critical_edition.integrity import stale
+from critical_edition.speedups.versions import switched_on
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
 
     from critical_edition.core.model import Claim
 
 SCHEMA_PATH = Path(__file__).parent.parent / "schema" / "claims.schema.json"
+#: Set to ``0`` to write the export from the claims in every build.
+SWITCH = "CRITICAL_EDITION_CLAIMS_JSON_CACHE"
+#: The digests of the last export's inputs and bytes, in the doctree directory.
+CACHE_FILE = "critical_edition_claims_json.json"
+#: Per document, a digest of its claims (environment: kept with the claims themselves).
+_ENV_DIGESTS = "critical_edition_claim_digests"
 
 
 def claim_record(claim: Claim, names: dict[str, str], uri: str) -> dict[str, Any]:
@@ -60,12 +80,81 @@ def claims_as_json(app: Sphinx) -> list[dict[str, Any]]:
     ]
 
 
+def note_claim_digests(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """Keep a digest of each document's claims, worked out for the documents this build read
+    or never digested (``env-updated``: the environment is saved after it, with the claims)."""
+    previous: dict[str, str] = getattr(env, _ENV_DIGESTS, None) or {}
+    purged = build_state(app).purged
+    current: dict[str, str] = {}
+    for docname, claims in edition_domain(env).claims_by_doc.items():
+        kept = previous.get(docname)
+        if kept is None or docname in purged:
+            kept = hashlib.sha256(repr(list(claims)).encode("utf-8")).hexdigest()
+        current[docname] = kept
+    setattr(env, _ENV_DIGESTS, current)
+    return []
+
+
+def inputs_digest(app: Sphinx, filename: str) -> str | None:
+    """A digest of everything :func:`claims_as_json` reads, or None without the documents'
+    digests (a build of an older environment)."""
+    digests: dict[str, str] | None = getattr(app.env, _ENV_DIGESTS, None)
+    if digests is None:
+        return None
+    domain = edition_domain(app.env)
+    builder = app.builder
+    pages = [
+        (docname, digests.get(docname), builder.get_target_uri(docname))
+        for docname in domain.reading_order()
+        if docname in domain.claims_by_doc
+    ]
+    parts = (
+        filename,
+        pages,
+        domain.fingerprint_register(),
+        get_config(app.config).index_documents,
+        stale.code_stamp(),
+    )
+    return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+
+
+def _bytes_digest(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
 def write_claims_json(app: Sphinx, exception: BaseException | None) -> None:
-    """Write the claims export next to the HTML (connected to ``build-finished``)."""
+    """Write the claims export next to the HTML (connected to ``build-finished``), unless the
+    last build's file is what this build would write."""
     filename = get_config(app.config).claims_json
     if exception is not None or not filename:
         return
     if app.builder.name not in {"html", "dirhtml", "singlehtml"}:
         return
-    text = json.dumps(claims_as_json(app), ensure_ascii=False, indent=2, sort_keys=True)
-    atomic.update_text(Path(app.outdir, filename), text + "\n")
+    path = Path(app.outdir, filename)
+    cache = Path(app.doctreedir) / CACHE_FILE
+    inputs = inputs_digest(app, filename) if switched_on(SWITCH) else None
+    if inputs is not None:
+        try:
+            stored = json.loads(cache.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            stored = None
+        if (
+            isinstance(stored, dict)
+            and stored.get("inputs") == inputs
+            and stored.get("output") == _bytes_digest(path)
+        ):
+            return
+    text = json.dumps(claims_as_json(app), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    atomic.update_text(path, text)
+    if inputs is not None:
+        output = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        atomic.update_text(cache, json.dumps({"inputs": inputs, "output": output}))
+
+
+def register(app: Sphinx) -> None:
+    """Keep the documents' claim digests, and write the export once every page is written."""
+    app.connect("env-updated", note_claim_digests)
+    app.connect("build-finished", write_claims_json)
