@@ -172,18 +172,25 @@ def test_a_changed_input_or_toolkit_redoes_the_work(
     srcdir = copy_edition(tmp_path)
     builddir = tmp_path / "_build"
     build(srcdir, builddir)
-    # A prose edit changes a page the pruning reads, not the bibliography.
+    # A prose edit changes a page, but no class or element the pruning takes from it, and
+    # not the bibliography.
     edit(srcdir / "abstract.md", "been one of the major challenges", "been one of the main")
     build(srcdir, builddir)
+    assert work == {"css": 1, "csl": 1}
+    # An element no page had: the sheets keep its rules now.
+    edit(srcdir / "abstract.md", "been one of the main", "been one of the {kbd}`main`")
+    build(srcdir, builddir)
     assert work == {"css": 2, "csl": 1}
+    assert "kbd" in (builddir / "html" / "_static" / "styles" / "furo.css").read_text()
     # An edited .bib entry changes the CSL-JSON.
     edit(tmp_path / "refs.bib", "confidence   = {low}", "confidence   = {medium}")
     build(srcdir, builddir)
     assert work["csl"] == 2
     # As if a module of the toolkit had been edited between the builds.
+    css = work["css"]
     monkeypatch.setattr(stale, "code_stamp", lambda: "edited")
     build(srcdir, builddir)
-    assert work == {"css": 4, "csl": 3}
+    assert work == {"css": css + 1, "csl": 3}
     clean = tmp_path / "clean"
     build(srcdir, clean)
     assert output_files(builddir / "html") == output_files(clean / "html")
