@@ -23,6 +23,7 @@ import pybtex.plugin
 import pybtex.richtext
 import pybtex.style.formatting
 import pytest
+from critical_edition.bibliography import check as bibcheck
 from critical_edition.speedups import bibcache
 from helpers import build, edit, warnings_of
 from sphinxcontrib.bibtex import domain as bibtex_domain
@@ -315,6 +316,14 @@ def test_entry_fingerprints_are_worked_out_once_per_parse_of_the_bib_files(
         return compute(entry)
 
     monkeypatch.setattr(bibcache, "compute_fingerprint", counted)
+    rendered: list[str] = []
+    render = bibcheck._fingerprint
+
+    def rendered_citation(citation: Any) -> str:
+        rendered.append(citation.key)
+        return render(citation)
+
+    monkeypatch.setattr(bibcheck, "_fingerprint", rendered_citation)
     first = build(make_app, srcdir, tmp_path / "out", freshenv=True)
     entries = first.env.domains["cite"].data["bibdata"].data.entries
     # Each entry when the files are parsed (and the .bib check's own reading of them).
@@ -324,13 +333,17 @@ def test_entry_fingerprints_are_worked_out_once_per_parse_of_the_bib_files(
     # A page edited, then nothing: the parsed data and its fingerprints are the last build's.
     calls.clear()
     edit(srcdir / "two.md", "An earlier study", "An older study")
+    rendered.clear()
     build(make_app, srcdir, tmp_path / "out")
     build(make_app, srcdir, tmp_path / "out")
     assert calls == []
+    # ... and the citations are formatted from the same entries: not compared one by one.
+    assert rendered == []
     # An entry edited: the files are parsed again, and every entry fingerprinted again.
     edit(srcdir / "refs.bib", "{Kubicek, Paul}", "{Kubicek, Paul J.}")
     build(make_app, srcdir, tmp_path / "out")
     assert set(calls) == set(entries)
+    assert rendered != []
     # The module's code or the formatting packages changed: fingerprinted again.
     calls.clear()
     monkeypatch.setattr(bibcache, "_fingerprint_stamp", lambda: "another release")

@@ -419,6 +419,15 @@ def remember_fingerprints(app: Sphinx, env: Any = None, docnames: Any = None) ->
         _FINGERPRINTS[id(entry)] = (entry, fingerprints[str(key)])
 
 
+def parse_digest(bibliography_data: Any) -> str | None:
+    """A digest of the remembered fingerprints of every entry of *bibliography_data* (with
+    their stamp), or None when they are not remembered (the cache is off)."""
+    stored = getattr(bibliography_data, _FINGERPRINTS_ATTRIBUTE, None)
+    if not (enabled() and isinstance(stored, tuple) and stored[0] == _fingerprint_stamp()):
+        return None
+    return hashlib.sha256(repr((stored[0], sorted(stored[1].items()))).encode()).hexdigest()
+
+
 def entry_fingerprint(entry: Any) -> str:
     """A digest of everything a formatting style reads from *entry*: remembered for the
     entries of the .bib data in use (:func:`remember_fingerprints`), else worked out."""
