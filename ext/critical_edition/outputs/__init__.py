@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 def setup_outputs(app: Sphinx) -> None:
     """Register the reference directives and the exports."""
     reference.register(app)
-    # env-updated: each read document's claim digest; build-finished: the claims.json export.
+    # build-finished: the claims.json export.
     claims_json.register(app)
     app.connect("config-inited", edition.check_original)
     jsonld.register(app)

@@ -7,8 +7,8 @@ clean one.
 
 Turning every claim into an object and dumping them all took a rebuild after a one-word edit
 at fifty times the paper's size half a second. The file is written again only when what it is
-made from changed: a digest of each document's claims is kept in the environment (worked out
-anew only for the documents a build reads), and the export's digest over those, the reading
+made from changed: the export's digest over each document's claims (the domain's
+``claims_digest``, kept with the claims until the document is read again), the reading
 order, each page's address, the actor register, ``edition_index_documents``, the file name and
 the toolkit's code is kept in the doctree directory with a digest of the file's bytes. While
 both hold, the file is left as it is. Set ``CRITICAL_EDITION_CLAIMS_JSON_CACHE=0`` to write it
@@ -25,14 +25,12 @@ from typing import TYPE_CHECKING, Any
 from critical_edition.claims.domain import edition_domain
 from critical_edition.core import atomic
 from critical_edition.core.config import get_config
-from critical_edition.core.findings import build_state
 from critical_edition.core.model import LinkKind
 from critical_edition.integrity import stale
 from critical_edition.speedups.versions import switched_on
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
-    from sphinx.environment import BuildEnvironment
 
     from critical_edition.core.model import Claim
 
@@ -41,8 +39,6 @@ SCHEMA_PATH = Path(__file__).parent.parent / "schema" / "claims.schema.json"
 SWITCH = "CRITICAL_EDITION_CLAIMS_JSON_CACHE"
 #: The digests of the last export's inputs and bytes, in the doctree directory.
 CACHE_FILE = "critical_edition_claims_json.json"
-#: Per document, a digest of its claims (environment: kept with the claims themselves).
-_ENV_DIGESTS = "critical_edition_claim_digests"
 
 
 def claim_record(claim: Claim, names: dict[str, str], uri: str) -> dict[str, Any]:
@@ -80,31 +76,12 @@ def claims_as_json(app: Sphinx) -> list[dict[str, Any]]:
     ]
 
 
-def note_claim_digests(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """Keep a digest of each document's claims, worked out for the documents this build read
-    or never digested (``env-updated``: the environment is saved after it, with the claims)."""
-    previous: dict[str, str] = getattr(env, _ENV_DIGESTS, None) or {}
-    purged = build_state(app).purged
-    current: dict[str, str] = {}
-    for docname, claims in edition_domain(env).claims_by_doc.items():
-        kept = previous.get(docname)
-        if kept is None or docname in purged:
-            kept = hashlib.sha256(repr(list(claims)).encode("utf-8")).hexdigest()
-        current[docname] = kept
-    setattr(env, _ENV_DIGESTS, current)
-    return []
-
-
-def inputs_digest(app: Sphinx, filename: str) -> str | None:
-    """A digest of everything :func:`claims_as_json` reads, or None without the documents'
-    digests (a build of an older environment)."""
-    digests: dict[str, str] | None = getattr(app.env, _ENV_DIGESTS, None)
-    if digests is None:
-        return None
+def inputs_digest(app: Sphinx, filename: str) -> str:
+    """A digest of everything :func:`claims_as_json` reads."""
     domain = edition_domain(app.env)
     builder = app.builder
     pages = [
-        (docname, digests.get(docname), builder.get_target_uri(docname))
+        (docname, domain.claims_digest(docname), builder.get_target_uri(docname))
         for docname in domain.reading_order()
         if docname in domain.claims_by_doc
     ]
@@ -155,6 +132,5 @@ def write_claims_json(app: Sphinx, exception: BaseException | None) -> None:
 
 
 def register(app: Sphinx) -> None:
-    """Keep the documents' claim digests, and write the export once every page is written."""
-    app.connect("env-updated", note_claim_digests)
+    """Write the export once every page is written."""
     app.connect("build-finished", write_claims_json)
