@@ -73,6 +73,8 @@ class EditionDomain(RecordDomain):
         "index_fingerprint": "",
         # docname -> fingerprint of the related claims its cards showed at the last build
         "relations_fingerprints": {},
+        # docname -> digest of its claims, while they stay the same (see claims_digest)
+        "claim_digests": {},
     }
     dangling_warnings = {  # noqa: RUF012
         "claim": "no claim with the id %(target)r: see the claim index for the ids",
@@ -136,6 +138,7 @@ class EditionDomain(RecordDomain):
         """Record a claim of the document being read."""
         self.unsettle()
         self.claims_by_doc.setdefault(claim.docname, []).append(claim)
+        self.data.setdefault("claim_digests", {}).pop(claim.docname, None)
 
     def add_actor(self, actor: Actor) -> None:
         """Record an actor declared in the document being read."""
@@ -187,6 +190,16 @@ class EditionDomain(RecordDomain):
         for docname in self.reading_order():
             result.extend(self.claims_by_doc.get(docname, ()))
         return result
+
+    def claims_digest(self, docname: str) -> str:
+        """A digest of every field of *docname*'s claims, worked out once and kept with them
+        until the document is read again (for the digests of what shows every claim)."""
+        digests: dict[str, str] = self.data.setdefault("claim_digests", {})
+        found = digests.get(docname)
+        if found is None:
+            claims = list(self.claims_by_doc.get(docname, ()))
+            found = digests[docname] = hashlib.sha256(repr(claims).encode()).hexdigest()
+        return found
 
     def claims_of(self, docname: str) -> list[Claim]:
         """The claims of one document that :meth:`claims` lists, in document order (no walk of
@@ -339,8 +352,10 @@ class EditionDomain(RecordDomain):
         """
         digest = hashlib.sha256(self.fingerprint_register().encode())
         cited: dict[str, None] = {}
+        for docname in self.reading_order():
+            if docname in self.claims_by_doc:
+                digest.update(f"{docname}:{self.claims_digest(docname)}".encode())
         for claim in self.all_claims():
-            digest.update(repr(claim).encode())
             cited.update(dict.fromkeys(s for s in claim.sources if not s.startswith("^")))
             cited.update(dict.fromkeys(claim.evidence))
         digest.update(repr(sorted(self.footnote_marks_by_doc.items())).encode())
@@ -362,6 +377,7 @@ class EditionDomain(RecordDomain):
         self.unsettle()
         super().clear_doc(docname)
         self.index_docs.discard(docname)
+        self.data.setdefault("claim_digests", {}).pop(docname, None)
 
     def merge_domaindata(self, docnames: AbstractSet[str], otherdata: dict[str, Any]) -> None:
         """Copy the records of *docnames* read by a parallel worker."""
