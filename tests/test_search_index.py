@@ -7,9 +7,16 @@ of its page; claims titled by speaker and words) and in the browser by tests/tes
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
 from critical_edition.claims.domain import TITLE_WORDS, claim_title
 from critical_edition.core.model import Claim, ClaimStatus
 from critical_edition.outputs.search import repair_objects
+from critical_edition.speedups import stemming
+from helpers import build, warnings_of
 
 
 def _claim(text: str, actors: tuple[str, ...] = ("lavrov",)) -> Claim:
@@ -66,3 +73,27 @@ def test_repair_objects_gives_full_anchors_and_plain_titles() -> None:
     }
     # A second pass (a build that wrote no new index) changes nothing.
     assert repair_objects(repaired, wanted) == repaired
+
+
+# -- the stem memo (speedups/stemming.py) --------------------------------------------------------
+
+
+def test_remembered_stems_give_the_same_index(
+    make_app: Any, rootdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    srcdir = tmp_path / "src"
+    shutil.copytree(rootdir / "test-claims-basic", srcdir)
+    remembered = build(make_app, srcdir, tmp_path / "remembered", freshenv=True)
+    stem = remembered.builder.indexer.lang.stem
+    assert stem.cache_info().hits > 0  # a word met again is not stemmed again
+    monkeypatch.setenv(stemming.SWITCH, "0")
+    stock = build(make_app, srcdir, tmp_path / "stock", freshenv=True)
+    assert not hasattr(stock.builder.indexer.lang.stem, "cache_info")
+    assert warnings_of(remembered) == warnings_of(stock) == []
+    index = "searchindex.js"
+    assert (remembered.outdir / index).read_bytes() == (stock.outdir / index).read_bytes()
+
+
+def test_remember_stems_leaves_an_unknown_indexer_alone() -> None:
+    assert not stemming.remember_stems(None)
+    assert not stemming.remember_stems(object())

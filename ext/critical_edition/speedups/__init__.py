@@ -8,7 +8,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from critical_edition.speedups import bibcache, collector, doctrees, navigation, templates
+from critical_edition.speedups import (
+    bibcache,
+    collector,
+    design,
+    doctrees,
+    navigation,
+    stemming,
+    templates,
+)
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -19,8 +27,9 @@ def setup_speedups(app: Sphinx) -> None:
     loaded stack aside from the garbage collector's passes, and keep read doctrees on disk."""
     bibcache.register(app)
     templates.register(app)
-    # The collector's tuning, the doctree release and the navigation cache are also
-    # extensions of their own (any Sphinx site may list them; the benchmark's plain build
-    # does): loaded through Sphinx so that listing them as well registers them once.
-    for module in (collector, doctrees, navigation):
+    # The collector's tuning, the doctree release, the navigation cache, the stem memo and the
+    # design scan are also extensions of their own (any Sphinx site may list them; the
+    # benchmark's plain build does): loaded through Sphinx so that listing them as well
+    # registers them once.
+    for module in (collector, doctrees, navigation, stemming, design):
         app.setup_extension(module.__name__)
