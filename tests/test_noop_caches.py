@@ -134,19 +134,24 @@ def test_the_entries_digest_follows_what_the_conversion_reads() -> None:
     assert csljson.entries_digest({"ergun2020": renamed}) != base
 
 
-def test_the_collector_is_paused_once_per_process_unless_switched_off(
+def test_the_collector_is_tuned_once_per_process_unless_switched_off(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     frozen: list[bool] = []
+    thresholds: list[tuple[int, ...]] = []
     monkeypatch.setattr(collector.gc, "freeze", lambda: frozen.append(True))
+    monkeypatch.setattr(collector.gc, "get_threshold", lambda: (700, 10, 10))
+    monkeypatch.setattr(collector.gc, "set_threshold", lambda *t: thresholds.append(t))
     monkeypatch.setattr(collector, "_done", [])
     monkeypatch.setenv(collector.SWITCH, "0")
     collector.freeze(Any, Any)
-    assert frozen == []
+    assert frozen == [] and thresholds == []
     monkeypatch.delenv(collector.SWITCH)
     collector.freeze(Any, Any)
     collector.freeze(Any, Any)
     assert frozen == [True]
+    # Fewer passes over the young generation; the older generations' thresholds unchanged.
+    assert thresholds == [(collector.YOUNG_THRESHOLD, 10, 10)]
 
 
 def test_after_a_prose_edit_the_pruning_reads_only_the_pages_that_changed(

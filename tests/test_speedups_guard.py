@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from critical_edition._moved import MOVED, MovedModuleWarning
-from critical_edition.speedups import bibcache, navigation, versions
+from critical_edition.speedups import bibcache, doctrees, navigation, versions
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -21,9 +21,11 @@ def test_the_covered_releases_match_the_pins() -> None:
     assert '"furo>=2025.12.19,<2026"' in pyproject
     assert '"pybtex>=0.26,<0.27"' in pyproject
     assert '"sphinxcontrib-bibtex>=2.7,<2.8"' in pyproject
+    assert '"sphinx>=9.0,<9.1"' in pyproject
     assert versions.COVERED == {
         "furo": ("2025.",),
         "pybtex": ("0.26.",),
+        "sphinx": ("9.0.",),
         "sphinxcontrib-bibtex": ("2.7.",),
     }
 
@@ -31,10 +33,12 @@ def test_the_covered_releases_match_the_pins() -> None:
 def test_the_installed_releases_are_covered() -> None:
     assert navigation.enabled()
     assert bibcache.enabled()
+    assert doctrees.enabled()
 
 
 @pytest.mark.parametrize(
-    ("module", "package"), [(navigation, "furo"), (bibcache, "sphinxcontrib-bibtex")]
+    ("module", "package"),
+    [(navigation, "furo"), (bibcache, "sphinxcontrib-bibtex"), (doctrees, "sphinx")],
 )
 def test_an_untested_release_switches_the_patch_off(
     module: Any, package: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture

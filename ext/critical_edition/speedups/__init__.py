@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from critical_edition.speedups import bibcache, collector, navigation, templates
+from critical_edition.speedups import bibcache, collector, doctrees, navigation, templates
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -16,10 +16,11 @@ if TYPE_CHECKING:
 
 def setup_speedups(app: Sphinx) -> None:
     """Install the bibliography cache, the template cache and the navigation cache; set the
-    loaded stack aside from the garbage collector's passes."""
-    collector.register(app)
+    loaded stack aside from the garbage collector's passes, and keep read doctrees on disk."""
     bibcache.register(app)
     templates.register(app)
-    # The navigation cache is also an extension of its own (any furo site may list it):
-    # loaded through Sphinx so that listing it as well registers it once.
-    app.setup_extension(navigation.__name__)
+    # The collector's tuning, the doctree release and the navigation cache are also
+    # extensions of their own (any Sphinx site may list them; the benchmark's plain build
+    # does): loaded through Sphinx so that listing them as well registers them once.
+    for module in (collector, doctrees, navigation):
+        app.setup_extension(module.__name__)

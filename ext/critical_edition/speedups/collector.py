@@ -1,4 +1,4 @@
-"""Garbage collector (config-inited): the loaded stack's objects set aside from its full passes.
+"""Garbage collector (config-inited): the loaded stack set aside, and fewer passes over the young.
 
 By the time the configuration is read, Sphinx, docutils, MyST, sphinxcontrib-bibtex, furo and
 the toolkit have created some hundred thousand objects (modules, classes, functions, compiled
@@ -10,6 +10,16 @@ nothing refers to them, only a reference cycle among them would stay. It is done
 process, so that a process building many projects (the test suite) freezes only the first
 one's. The output is unchanged: the collector decides when memory is reclaimed, never what a
 build writes.
+
+The collector also looks at new objects less often: its youngest generation is examined
+after :data:`YOUNG_THRESHOLD` allocations instead of Python's 700. A build allocates millions
+of short-lived objects (nodes, attribute dictionaries, the writer's strings and lists); at 700
+many of them outlive one pass, are promoted, and are counted towards the next full pass,
+which walks every object of the build: at 50 times the paper some thirty full passes took
+about a fifth of a full build. With the larger threshold most of them are gone before the
+first pass. Together with doctrees kept on disk only (:mod:`.doctrees`), which leaves little
+for a full pass to walk, the memory a build peaks at stays where it was (measured on the
+benchmark's editions).
 
 Set the environment variable ``CRITICAL_EDITION_GCFREEZE=0`` to leave the collector as it is.
 """
@@ -24,20 +34,32 @@ from critical_edition.speedups.versions import switched_on
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.config import Config
+    from sphinx.util.typing import ExtensionMetadata
 
 #: Set to ``0`` to leave the garbage collector alone.
 SWITCH = "CRITICAL_EDITION_GCFREEZE"
 _done: list[bool] = []
+#: Allocations between two passes over the youngest generation (Python's default is 700).
+YOUNG_THRESHOLD = 20_000
 
 
 def freeze(app: Sphinx, config: Config) -> None:
-    """Set the objects created so far aside from the collector (``config-inited``, once)."""
+    """Set the objects created so far aside from the collector and make its passes over the
+    young fewer (``config-inited``, once)."""
     if _done or not switched_on(SWITCH):
         return
     _done.append(True)
     gc.freeze()
+    young, *older = gc.get_threshold()
+    if 0 < young < YOUNG_THRESHOLD:
+        gc.set_threshold(YOUNG_THRESHOLD, *older)
 
 
-def register(app: Sphinx) -> None:
-    """Freeze once every extension is set up and the configuration read."""
+def setup(app: Sphinx) -> ExtensionMetadata:
+    """Freeze once every extension is set up and the configuration read.
+
+    Part of the toolkit, and an extension of its own for any Sphinx site
+    (``critical_edition.speedups.collector``).
+    """
     app.connect("config-inited", freeze)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -6,13 +6,16 @@ result through docutils, and furo parses that HTML again with BeautifulSoup to a
 expand/collapse checkboxes: work in proportion to the number of pages, done once per page, so
 a build grows with the square of its length (two thirds of a 300-page build).
 
-Two pages in the same folder get the same tree but for the marks of the page being shown.
-This module therefore has Sphinx and furo build the tree once per folder, for a document name
-that is no page (so nothing is marked; furo memoises its own step by its input), and marks the
-current page on that shared text with the edits Sphinx and furo would have made:
+Every page gets the same tree but for the marks of the page being shown and for its links,
+which Sphinx makes relative to the page's folder. This module therefore has Sphinx and furo
+build the tree once per site, for a document name at the top that is no page (so nothing is
+marked; furo memoises its own step by its input), and on that shared text makes the edits
+Sphinx and furo would have made for the page:
 
 * Sphinx: the class ``current`` on the page's link and on every list and list item above it
-  (once per link to the page), and ``#`` as the link's target;
+  (once per link to the page), and ``#`` as the link's target; every other link to a
+  document of the site made relative to the page's folder, as Sphinx's ``relative_uri``
+  makes it (a site whose pages sit in many folders once paid a whole tree per folder);
 * furo: ``checked`` on the checkbox of every marked item that has children, and
   ``current-page`` on the last marked item.
 
@@ -47,6 +50,7 @@ from sphinx.builders import Builder
 from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.environment.adapters.toctree import global_toctree_for_doc
 from sphinx.util import logging
+from sphinx.util.osutil import relative_uri
 
 from critical_edition.core import priorities
 from critical_edition.speedups import versions
@@ -112,6 +116,8 @@ class _Tree:
     def __init__(self, html: str) -> None:
         self.html = html
         self.links: dict[str, list[_Element]] = {}
+        #: Every link to a document of the site (Sphinx's "internal"), in document order.
+        self.internal: list[_Element] = []
         stack: list[tuple[str, _Element | None]] = []
         items = 0
         for match in _TAG.finditer(html):
@@ -142,6 +148,10 @@ class _Tree:
                 items += 1
             elif tag == "a" and element.href is not None:
                 self.links.setdefault(element.href, []).append(element)
+                if "internal" in element.classes:
+                    if "&" in element.href:
+                        raise UnrecognisedMarkupError("an escaped character in a link")
+                    self.internal.append(element)
             stack.append((tag, element))
 
     @staticmethod
@@ -166,11 +176,44 @@ class _Tree:
                 element.href, element.href_span = attribute.group(2), span
         return element
 
-    def marked(self, href: str) -> str:
-        """The tree as Sphinx and furo render it for the page whose own link is *href*."""
+    def marked(self, href: str, relocated: dict[str, str] | None = None) -> str:
+        """The tree as Sphinx and furo render it for the page whose own link is *href*.
+
+        *relocated* maps the tree's links to documents to those of the page's folder (None:
+        the page is at the top, where the shared tree was rendered).
+        """
         links = [a for a in self.links.get(href, ()) if a.classes == ["reference", "internal"]]
-        if not links:
+        edits: list[tuple[int, int, str]] = []  # (start, end, replacement)
+        if links:
+            edits += self._current(links)
+        if relocated:
+            own = {id(link) for link in links}
+            for link in self.internal:
+                assert link.href is not None and link.href_span is not None
+                target = relocated[link.href]
+                if id(link) not in own and target != link.href:
+                    edits.append((*link.href_span, target))
+        if not edits:
             return self.html
+        pieces, position = [], 0
+        for start, end, text in sorted(edits):
+            if start < position:
+                raise UnrecognisedMarkupError("overlapping edits")
+            pieces += [self.html[position:start], text]
+            position = end
+        pieces.append(self.html[position:])
+        return "".join(pieces)
+
+    def _current(self, links: list[_Element]) -> list[tuple[int, int, str]]:
+        """The edits that mark the page's own *links*, their lists and items as current."""
+        if len(links) > 1:
+            # A link to the page under another (a toctree's ``self`` entry below the page's
+            # own entry): Sphinx's second walk up the branch stops short of the first link's
+            # item, a case the counting below does not reproduce.
+            own_items = {id(link.ancestors[0]) for link in links if link.ancestors}
+            for link in links:
+                if any(id(above) in own_items for above in link.ancestors[1:]):
+                    raise UnrecognisedMarkupError("a link to the page below another")
         current: dict[int, int] = {}  # id(element) -> how many times Sphinx marks it
         elements: dict[int, _Element] = {}
         for link in links:
@@ -181,20 +224,13 @@ class _Tree:
         if not items:
             raise UnrecognisedMarkupError("a link to the page outside any list item")
         last = max(items, key=lambda e: e.order)
-        edits: list[tuple[int, int, str]] = []  # (start, end, replacement)
+        edits: list[tuple[int, int, str]] = []
         for key, element in elements.items():
             edits += self._mark(element, current[key], is_last=element is last)
         for link in links:
             assert link.href_span is not None
             edits.append((*link.href_span, "#"))
-        pieces, position = [], 0
-        for start, end, text in sorted(edits):
-            if start < position:
-                raise UnrecognisedMarkupError("overlapping edits")
-            pieces += [self.html[position:start], text]
-            position = end
-        pieces.append(self.html[position:])
-        return "".join(pieces)
+        return edits
 
     @staticmethod
     def _mark(element: _Element, times: int, *, is_last: bool) -> list[tuple[int, int, str]]:
@@ -225,24 +261,27 @@ class _Tree:
 
 
 class NavigationCache:
-    """The per-build memo: one rendered tree per (folder, arguments), one index per tree."""
+    """The per-build memo: one rendered tree per set of arguments, one index per tree, and
+    the tree's links as each folder's pages have them."""
 
     def __init__(self, builder: StandaloneHTMLBuilder) -> None:
         self.builder = builder
-        self.rendered: dict[tuple[str, tuple[tuple[str, Any], ...]], str] = {}
+        self.rendered: dict[tuple[tuple[str, Any], ...], str] = {}
         self.trees: dict[str, _Tree | None] = {}
+        #: (tree, folder) -> the tree's links to documents, as written in that folder.
+        self.relocations: dict[tuple[str, str], dict[str, str]] = {}
         self._unsafe_pages: set[str] | None = None
         #: Pages marked on a shared tree, and pages rendered the stock way (for the tests).
         self.shared: set[str] = set()
         self.stock: set[str] = set()
 
-    def unmarked(self, pagename: str, kwargs: dict[str, Any]) -> str:
-        """The tree for *pagename*'s folder with nothing marked, as the toctree() call renders it."""
-        key = (posixpath.dirname(pagename), tuple(sorted(kwargs.items())))
+    def unmarked(self, kwargs: dict[str, Any]) -> str:
+        """The tree with nothing marked, its links as a page at the top has them, as the
+        toctree() call renders it."""
+        key = tuple(sorted(kwargs.items()))
         if key not in self.rendered:
-            name = posixpath.join(key[0], NO_PAGE)
             tree = global_toctree_for_doc(
-                self.builder.env, name, self.builder, tags=self.builder.tags, **kwargs
+                self.builder.env, NO_PAGE, self.builder, tags=self.builder.tags, **kwargs
             )
             self.rendered[key] = self.builder.render_partial(tree)["fragment"]
         return self.rendered[key]
@@ -286,7 +325,29 @@ class NavigationCache:
         if tree is None:
             raise UnrecognisedMarkupError("the shared tree was not understood")
         folder = posixpath.dirname(pagename)
-        return tree.marked(self.builder.get_relative_uri(posixpath.join(folder, NO_PAGE), pagename))
+        return tree.marked(
+            self.builder.get_relative_uri(NO_PAGE, pagename), self.relocated(tree, folder)
+        )
+
+    def relocated(self, tree: _Tree, folder: str) -> dict[str, str] | None:
+        """The links of *tree* (rendered at the top) as Sphinx writes them in *folder*.
+
+        A link is the target's address (Sphinx's ``get_target_uri``), maybe with an anchor;
+        in a folder Sphinx makes it relative with ``relative_uri``, as done here.
+        """
+        if not folder:
+            return None
+        key = (tree.html, folder)
+        if key not in self.relocations:
+            base = self.builder.get_target_uri(posixpath.join(folder, NO_PAGE))
+            moved: dict[str, str] = {}
+            for link in tree.internal:
+                assert link.href is not None
+                if link.href not in moved:
+                    path, hash_, anchor = link.href.partition("#")
+                    moved[link.href] = relative_uri(base, path) + hash_ + anchor
+            self.relocations[key] = moved
+        return self.relocations[key]
 
 
 class _SharedToctree:
@@ -300,7 +361,7 @@ class _SharedToctree:
         if kwargs != FURO_ARGUMENTS:
             return self.original(**kwargs)
         self.served = True
-        return self.cache.unmarked(self.pagename, kwargs)
+        return self.cache.unmarked(kwargs)
 
 
 #: The cache of each HTML builder running with furo, for the current build.
