@@ -110,6 +110,29 @@ def test_incremental_build_equals_clean_build(make_app: Any, rootdir: Path, tmp_
     assert "Sergey Lavrov" not in two_cards
 
 
+def test_derived_views_are_kept_only_while_the_records_are_settled(
+    make_app: Any, rootdir: Path, tmp_path: Path
+) -> None:
+    srcdir = tmp_path / "src"
+    shutil.copytree(rootdir / "test-claims-incremental", srcdir)
+    app = build(make_app, srcdir, tmp_path / "out", freshenv=True)
+    domain = app.env.get_domain("ed")
+    assert isinstance(domain, EditionDomain)
+    # Built once every document was read, kept for the write phase.
+    assert domain._settled is not None
+    numbers = domain.claim_numbers()
+    assert domain.claim_numbers() is numbers
+    lookup = domain.actor_lookup()
+    with pytest.raises(TypeError):
+        lookup["someone"] = next(iter(lookup.values()))  # type: ignore[index]
+    # A change to the records unsettles them: the views follow the records again.
+    first = domain.all_claims()[0]
+    domain.clear_doc(first.docname)
+    assert domain._settled is None
+    assert first.id not in domain.claim_numbers()
+    assert all(claim.docname != first.docname for claim in domain.claims())
+
+
 def test_bib_edit_rewrites_the_index_pages_only_for_an_entry_a_claim_cites(
     make_app: Any, rootdir: Path, tmp_path: Path
 ) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from critical_edition.integrity import stale
-from critical_edition.outputs import csljson
+from critical_edition.outputs import claims_json, csljson
 from critical_edition.speedups import collector
 from critical_edition.writers import index_pages, theme_css
 from helpers import copy_edition, edit
@@ -68,18 +68,23 @@ def test_a_rebuild_uses_the_caches_and_writes_the_same_bytes_as_without(
     assert work == {"css": 1, "csl": 1}, "nothing changed: neither is worked out again"
     assert output_files(cached / "html") == first
 
-    for switch in (theme_css.SWITCH, csljson.SWITCH, index_pages.SWITCH):
+    for switch in (theme_css.SWITCH, csljson.SWITCH, index_pages.SWITCH, claims_json.SWITCH):
         monkeypatch.setenv(switch, "0")
     stock = tmp_path / "stock"
     build(srcdir, stock)
     assert build(srcdir, stock) == {"genindex", "search"}, "Sphinx renders them in every build"
     assert work == {"css": 3, "csl": 3}, "switched off: worked out in every build"
-    for name in (theme_css.CACHE_FILE, csljson.CACHE_FILE, index_pages.STATE_FILE):
+    for name in (
+        theme_css.CACHE_FILE,
+        csljson.CACHE_FILE,
+        index_pages.STATE_FILE,
+        claims_json.CACHE_FILE,
+    ):
         assert not (stock / "doctrees" / name).exists()
     assert output_files(stock / "html") == first
 
 
-def test_the_index_pages_are_rendered_again_when_anything_changed(tmp_path: Path) -> None:
+def test_the_index_pages_are_rendered_again_when_what_they_show_changed(tmp_path: Path) -> None:
     srcdir = copy_edition(tmp_path)
     builddir = tmp_path / "_build"
     build(srcdir, builddir)
@@ -89,12 +94,76 @@ def test_the_index_pages_are_rendered_again_when_anything_changed(tmp_path: Path
     genindex.write_bytes(b"changed by hand")
     assert build(srcdir, builddir) == {"genindex"}
     assert genindex.read_bytes() == written
-    # A static file changed: the pages name its checksum.
-    (builddir / "html" / "_static" / "extra.txt").write_text("new", encoding="utf-8")
+    # A static file changed, then gone again: the pages name its checksum.
+    extra = builddir / "html" / "_static" / "extra.txt"
+    extra.write_text("new", encoding="utf-8")
     assert build(srcdir, builddir) == {"genindex", "search"}
-    # A page written: its words and titles may be in them.
+    extra.unlink()
+    assert build(srcdir, builddir) == {"genindex", "search"}
+    # A prose edit: no title, table of contents or index entry changed; both are kept.
     edit(srcdir / "abstract.md", "been one of the major challenges", "been one of the main")
-    assert build(srcdir, builddir) == {"abstract", "genindex", "search"}
+    assert build(srcdir, builddir) == {"abstract"}
+    clean = tmp_path / "clean"
+    build(srcdir, clean)
+    assert output_files(builddir / "html") == output_files(clean / "html")
+    # A title edit: the navigation of every page shows it, these two pages' too.
+    edit(srcdir / "abstract.md", "# Abstract", "# Summary")
+    assert {"genindex", "search"} <= build(srcdir, builddir)
+    # An index entry: the general index lists it; the search page stays as it is.
+    edit(srcdir / "abstract.md", "# Summary\n", "# Summary\n\n```{index} Caucasus\n```\n")
+    assert {"genindex"} <= build(srcdir, builddir)
+    (tmp_path / "clean").rename(tmp_path / "clean-before")
+    build(srcdir, clean)
+    assert output_files(builddir / "html") == output_files(clean / "html")
+    assert "Caucasus" in genindex.read_text(encoding="utf-8")
+    assert "Summary" in (builddir / "html" / "search.html").read_text(encoding="utf-8")
+
+
+def test_claims_json_is_written_again_only_when_its_claims_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runs = []
+    claims_as_json = claims_json.claims_as_json
+
+    def counted(app: Any) -> Any:
+        runs.append(1)
+        return claims_as_json(app)
+
+    monkeypatch.setattr(claims_json, "claims_as_json", counted)
+    srcdir = copy_edition(tmp_path)
+    builddir = tmp_path / "_build"
+    build(srcdir, builddir)
+    export = builddir / "html" / "claims.json"
+    assert (len(runs), (builddir / "doctrees" / claims_json.CACHE_FILE).is_file()) == (1, True)
+    # Nothing changed, then a prose edit outside any claim: the file is left as it is.
+    stamp = export.stat().st_mtime_ns
+    build(srcdir, builddir)
+    edit(srcdir / "abstract.md", "been one of the major challenges", "been one of the main")
+    build(srcdir, builddir)
+    assert (len(runs), export.stat().st_mtime_ns) == (1, stamp)
+    # A claim's words, then the toolkit's code: written again.
+    page = srcdir / "historical-background.md"
+    edit(page, "demanding unification (miatsum", "demanding union (miatsum")
+    build(srcdir, builddir)
+    assert len(runs) == 2
+    assert "demanding union (miatsum" in export.read_text(encoding="utf-8")
+    clean = tmp_path / "clean"
+    build(srcdir, clean)
+    assert export.read_bytes() == (clean / "html" / "claims.json").read_bytes()
+    monkeypatch.setattr(stale, "code_stamp", lambda: "edited")
+    build(srcdir, builddir)
+    assert len(runs) == 4
+    # Changed by hand: written again. Switched off: written in every build, no cache kept.
+    export.write_text("[]\n", encoding="utf-8")
+    build(srcdir, builddir)
+    assert export.read_bytes() == (clean / "html" / "claims.json").read_bytes()
+    monkeypatch.setenv(claims_json.SWITCH, "0")
+    stock = tmp_path / "stock"
+    build(srcdir, stock)
+    build(srcdir, stock)
+    assert len(runs) == 7
+    assert not (stock / "doctrees" / claims_json.CACHE_FILE).exists()
+    assert export.read_bytes() == (stock / "html" / "claims.json").read_bytes()
 
 
 def test_a_changed_input_or_toolkit_redoes_the_work(
@@ -103,18 +172,25 @@ def test_a_changed_input_or_toolkit_redoes_the_work(
     srcdir = copy_edition(tmp_path)
     builddir = tmp_path / "_build"
     build(srcdir, builddir)
-    # A prose edit changes a page the pruning reads, not the bibliography.
+    # A prose edit changes a page, but no class or element the pruning takes from it, and
+    # not the bibliography.
     edit(srcdir / "abstract.md", "been one of the major challenges", "been one of the main")
     build(srcdir, builddir)
+    assert work == {"css": 1, "csl": 1}
+    # An element no page had: the sheets keep its rules now.
+    edit(srcdir / "abstract.md", "been one of the main", "been one of the {kbd}`main`")
+    build(srcdir, builddir)
     assert work == {"css": 2, "csl": 1}
+    assert "kbd" in (builddir / "html" / "_static" / "styles" / "furo.css").read_text()
     # An edited .bib entry changes the CSL-JSON.
     edit(tmp_path / "refs.bib", "confidence   = {low}", "confidence   = {medium}")
     build(srcdir, builddir)
     assert work["csl"] == 2
     # As if a module of the toolkit had been edited between the builds.
+    css = work["css"]
     monkeypatch.setattr(stale, "code_stamp", lambda: "edited")
     build(srcdir, builddir)
-    assert work == {"css": 4, "csl": 3}
+    assert work == {"css": css + 1, "csl": 3}
     clean = tmp_path / "clean"
     build(srcdir, clean)
     assert output_files(builddir / "html") == output_files(clean / "html")

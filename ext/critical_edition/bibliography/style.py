@@ -346,6 +346,9 @@ class EditionStyle(BaseStyle):  # type: ignore[misc]
     #: Whether to add the verification status, confidence and note.
     apparatus = True
 
+    #: The text does not depend on the label (speedups/bibcache.py keeps one per entry).
+    text_without_label = True
+
     def format_entry(self, label: str, entry: Any, bib_data: Any = None) -> FormattedEntry:
         return FormattedEntry(entry.key, self.format_text(entry), label)
 

@@ -21,6 +21,8 @@ from critical_edition.core import nodes as ed
 from critical_edition.core.tables import table
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from docutils.nodes import Node
     from sphinx.application import Sphinx
 
@@ -71,7 +73,7 @@ class FillDisputes(ClaimsPostTransform):
             placeholder.replace_self(result)
         self.tree_changed()
 
-    def speakers(self, claim: Claim, lookup: dict[str, Actor]) -> nodes.paragraph:
+    def speakers(self, claim: Claim, lookup: Mapping[str, Actor]) -> nodes.paragraph:
         paragraph = nodes.paragraph(classes=["ed-dispute-speaker"])
         paragraph.extend(self.joined([self.actor_link(a, lookup) for a in claim.actors]))
         return paragraph
@@ -92,7 +94,7 @@ class FillDisputes(ClaimsPostTransform):
         return self.joined([self.source_node(s, claim.docname) for s in claim.sources], "; ")
 
     def topic_entry(
-        self, topic: str, claims: list[Claim], lookup: dict[str, Actor]
+        self, topic: str, claims: list[Claim], lookup: Mapping[str, Actor]
     ) -> list[nodes.Node]:
         title = topic_title(topic)
         heading = nodes.rubric(title, title, ids=[nodes.make_id(f"topic-{topic}")])
@@ -105,7 +107,7 @@ class FillDisputes(ClaimsPostTransform):
             result.append(self.side_by_side_table(claims, lookup))
         return result
 
-    def grid(self, claims: list[Claim], lookup: dict[str, Actor]) -> nodes.container:
+    def grid(self, claims: list[Claim], lookup: Mapping[str, Actor]) -> nodes.container:
         """A sphinx-design grid: one card per claim, two to a row on wide screens."""
         container = create_component(
             "grid-container", ["sd-container-fluid", "sd-sphinx-override", "sd-mb-4"]
@@ -140,7 +142,7 @@ class FillDisputes(ClaimsPostTransform):
             row += item
         return container
 
-    def side_by_side_table(self, claims: list[Claim], lookup: dict[str, Actor]) -> nodes.table:
+    def side_by_side_table(self, claims: list[Claim], lookup: Mapping[str, Actor]) -> nodes.table:
         """A table with one row per claim (LaTeX and the other builders)."""
         rows: list[list[nodes.Node]] = []
         for claim in claims:

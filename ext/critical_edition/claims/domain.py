@@ -4,16 +4,20 @@ Directives, roles and read-phase transforms add records here; ``clear_doc`` drop
 records before it is re-read and ``merge_domaindata`` copies a parallel reader's documents, so
 incremental and parallel builds see exactly what a clean serial build sees. Indexes, checks and
 exports read the records through the typed accessors; derived views (reading order, the alias
-map) are recomputed from the records, never stored.
+map, relations, the index's numbers) are computed from the records, never stored in the
+environment. Once every document is read (``env-updated``) the records stay as they are until
+the next build reads again, so each view is computed once for the write phase instead of once
+per page that asks (:meth:`EditionDomain.settle`); every change to the records unsettles them.
 """
 
 from __future__ import annotations
 
 import fnmatch
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
 from sphinx.domains import ObjType
 from sphinx.util import logging
@@ -31,6 +35,8 @@ if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
 
 logger = logging.getLogger(__name__)
+
+_View = TypeVar("_View")
 
 
 class EditionDomain(RecordDomain):
@@ -67,6 +73,8 @@ class EditionDomain(RecordDomain):
         "index_fingerprint": "",
         # docname -> fingerprint of the related claims its cards showed at the last build
         "relations_fingerprints": {},
+        # docname -> digest of its claims, while they stay the same (see claims_digest)
+        "claim_digests": {},
     }
     dangling_warnings = {  # noqa: RUF012
         "claim": "no claim with the id %(target)r: see the claim index for the ids",
@@ -101,12 +109,40 @@ class EditionDomain(RecordDomain):
         """Documents that hold index placeholders and must be rewritten when claims change."""
         return cast("set[str]", self.data["index_docs"])
 
+    #: The derived views computed since the records settled (None: not settled, compute each
+    #: time). An attribute of this object, which Sphinx makes anew for each build.
+    _settled: dict[str, Any] | None = None
+
+    def settle(self) -> None:
+        """The records are complete for this build: keep each derived view once computed,
+        until the records change again. The memos built while reading are dropped (they
+        were checked against the records at each call; settled, they are not)."""
+        if self._settled is None:
+            self._settled = {}
+            self._lookup_memo = self._relations_memo = self._numbers_memo = None
+
+    def unsettle(self) -> None:
+        """The records are changing (a document is read, purged or merged)."""
+        self._settled = None
+
+    def _view(self, name: str, compute: Callable[[], _View]) -> _View:
+        """The view *name*: kept while the records are settled, else computed afresh."""
+        settled = self._settled
+        if settled is None:
+            return compute()
+        if name not in settled:
+            settled[name] = compute()
+        return cast("_View", settled[name])
+
     def add_claim(self, claim: Claim) -> None:
         """Record a claim of the document being read."""
+        self.unsettle()
         self.claims_by_doc.setdefault(claim.docname, []).append(claim)
+        self.data.setdefault("claim_digests", {}).pop(claim.docname, None)
 
     def add_actor(self, actor: Actor) -> None:
         """Record an actor declared in the document being read."""
+        self.unsettle()
         self.actors_by_doc.setdefault(actor.docname, []).append(actor)
 
     def note_index_doc(self, docname: str) -> None:
@@ -115,15 +151,20 @@ class EditionDomain(RecordDomain):
 
     def set_footnote_marks(self, docname: str, marks: dict[str, tuple[str, str]]) -> None:
         """Record the id and numbered mark of each footnote of *docname* (once numbered)."""
+        self.unsettle()
         self.footnote_marks_by_doc[docname] = marks
 
     def set_footnote_labels(self, docname: str, labels: Iterable[str]) -> None:
         """Record the footnote labels defined in *docname*."""
+        self.unsettle()
         self.footnotes_by_doc[docname] = frozenset(labels)
 
     # -- derived views ------------------------------------------------------------------------
     def reading_order(self) -> list[str]:
         """Documents in reading order: the root's toctree depth-first, then the rest sorted."""
+        return list(self._view("reading_order", self._reading_order))
+
+    def _reading_order(self) -> list[str]:
         env = self.env
         order: list[str] = []
         seen: set[str] = set()
@@ -142,10 +183,23 @@ class EditionDomain(RecordDomain):
 
     def all_claims(self) -> list[Claim]:
         """Every claim of every document, in reading order (for checks and references)."""
+        return list(self._view("all_claims", self._all_claims))
+
+    def _all_claims(self) -> list[Claim]:
         result: list[Claim] = []
         for docname in self.reading_order():
             result.extend(self.claims_by_doc.get(docname, ()))
         return result
+
+    def claims_digest(self, docname: str) -> str:
+        """A digest of every field of *docname*'s claims, worked out once and kept with them
+        until the document is read again (for the digests of what shows every claim)."""
+        digests: dict[str, str] = self.data.setdefault("claim_digests", {})
+        found = digests.get(docname)
+        if found is None:
+            claims = list(self.claims_by_doc.get(docname, ()))
+            found = digests[docname] = hashlib.sha256(repr(claims).encode()).hexdigest()
+        return found
 
     def claims_of(self, docname: str) -> list[Claim]:
         """The claims of one document that :meth:`claims` lists, in document order (no walk of
@@ -161,6 +215,9 @@ class EditionDomain(RecordDomain):
         Documents outside ``edition_index_documents`` (a guide's examples, say) keep their
         cards but stay out of the edition's index.
         """
+        return list(self._view("claims", self._claims))
+
+    def _claims(self) -> list[Claim]:
         patterns = get_config(self.env.config).index_documents
         if not patterns:
             return self.all_claims()
@@ -176,6 +233,8 @@ class EditionDomain(RecordDomain):
         Every page's cards ask for it: built once while the listed claims stay the same
         (as :meth:`relations`), so a page costs its own claims, not the edition's.
         """
+        if self._settled is not None and self._numbers_memo is not None:
+            return self._numbers_memo[1]  # the records have not changed since it was built
         claims = tuple(self.claims())
         memo = self._numbers_memo
         if memo is None or memo[0] != claims:
@@ -193,13 +252,14 @@ class EditionDomain(RecordDomain):
     _relations_memo: tuple[tuple[Claim, ...], dict[str, list[tuple[str, Claim]]]] | None = None
     _numbers_memo: tuple[tuple[Claim, ...], dict[str, int]] | None = None
 
-    def actor_lookup(self) -> dict[str, Actor]:
+    def actor_lookup(self) -> Mapping[str, Actor]:
         """Map every actor id and alias (case-insensitive) to its actor; first declaration wins.
 
         Built once while the register stays the same (compared record by record): every page's
-        claim cards ask for it, and building it for each page costs pages x actors. The
-        caller gets its own copy.
+        claim cards ask for it, and building it for each page costs pages x actors. Read-only.
         """
+        if self._settled is not None and self._lookup_memo is not None:
+            return MappingProxyType(self._lookup_memo[1])
         register = tuple(self.actors())
         memo = self._lookup_memo
         if memo is None or memo[0] != register:
@@ -208,7 +268,7 @@ class EditionDomain(RecordDomain):
                 for name in (actor.id, *actor.aliases):
                     lookup.setdefault(name.casefold(), actor)
             memo = self._lookup_memo = (register, lookup)
-        return dict(memo[1])
+        return MappingProxyType(memo[1])
 
     def claims_by_actor(self) -> dict[str, list[Claim]]:
         """Register id (or the name as written, if unknown) -> that actor's claims, in reading order.
@@ -239,6 +299,8 @@ class EditionDomain(RecordDomain):
         other); claims sharing a topic and not otherwise linked show as ``Other accounts``.
         Links to unknown ids are left out (the checks report them). One pass over the claims.
         """
+        if self._settled is not None and self._relations_memo is not None:
+            return self._relations_memo[1]  # the records have not changed since it was built
         claims = tuple(self.all_claims())
         # Every page's cards ask: built once while the claims stay the same (as actor_lookup).
         if self._relations_memo is not None and self._relations_memo[0] == claims:
@@ -290,8 +352,10 @@ class EditionDomain(RecordDomain):
         """
         digest = hashlib.sha256(self.fingerprint_register().encode())
         cited: dict[str, None] = {}
+        for docname in self.reading_order():
+            if docname in self.claims_by_doc:
+                digest.update(f"{docname}:{self.claims_digest(docname)}".encode())
         for claim in self.all_claims():
-            digest.update(repr(claim).encode())
             cited.update(dict.fromkeys(s for s in claim.sources if not s.startswith("^")))
             cited.update(dict.fromkeys(claim.evidence))
         digest.update(repr(sorted(self.footnote_marks_by_doc.items())).encode())
@@ -310,11 +374,14 @@ class EditionDomain(RecordDomain):
     # -- incremental and parallel builds -------------------------------------------------------
     def clear_doc(self, docname: str) -> None:
         """Drop everything recorded for *docname* (it is about to be re-read or was removed)."""
+        self.unsettle()
         super().clear_doc(docname)
         self.index_docs.discard(docname)
+        self.data.setdefault("claim_digests", {}).pop(docname, None)
 
     def merge_domaindata(self, docnames: AbstractSet[str], otherdata: dict[str, Any]) -> None:
         """Copy the records of *docnames* read by a parallel worker."""
+        self.unsettle()
         super().merge_domaindata(docnames, otherdata)
         self.index_docs.update(set(docnames) & otherdata["index_docs"])
 
@@ -393,6 +460,17 @@ def note_changes(
     domain = edition_domain(env)
     domain.data["corpus_changed"] = bool(added or changed or removed)
     return []
+
+
+def settle(app: object, env: BuildEnvironment, *_: object) -> None:
+    """Every document is read: the derived views are kept for the write phase
+    (``env-updated``, after every other handler, and again at ``write-started``)."""
+    edition_domain(env).settle()
+
+
+def unsettle(app: object, env: BuildEnvironment, *_: object) -> None:
+    """Documents are about to be read (``env-before-read-docs``)."""
+    edition_domain(env).unsettle()
 
 
 def pages_to_rewrite(app: object, env: BuildEnvironment) -> list[str]:

@@ -29,6 +29,8 @@ from critical_edition.core.post_transforms import EditionPostTransform
 from critical_edition.core.tables import table
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from sphinx.application import Sphinx
 
     from critical_edition.claims.domain import EditionDomain
@@ -68,7 +70,7 @@ class ClaimsPostTransform(EditionPostTransform):
         return edition_domain(self.env)
 
     def actor_link(
-        self, actor_id: str, lookup: dict[str, Actor], *, described: bool = True
+        self, actor_id: str, lookup: Mapping[str, Actor], *, described: bool = True
     ) -> nodes.Node:
         """A link to the actor's register entry; *described*: its description as the title."""
         actor = lookup.get(actor_id.casefold())
@@ -169,7 +171,7 @@ class BuildClaimCards(ClaimsPostTransform):
                     node["number"] = numbers[claim.id]
                 node.append(self.card(claim, lookup, footnotes.get(self.fromdocname, {}), related))
 
-    def claim_label(self, claim: Claim, lookup: dict[str, Actor]) -> str:
+    def claim_label(self, claim: Claim, lookup: Mapping[str, Actor]) -> str:
         """A short name for a claim in another claim's card: its speakers and first words."""
         names = ", ".join(
             actor.name if (actor := lookup.get(a.casefold())) is not None else a
@@ -180,7 +182,7 @@ class BuildClaimCards(ClaimsPostTransform):
         return f"{names}: “{quote}”"
 
     def add_related(
-        self, card: ed.claim_card, related: list[tuple[str, Claim]], lookup: dict[str, Actor]
+        self, card: ed.claim_card, related: list[tuple[str, Claim]], lookup: Mapping[str, Actor]
     ) -> None:
         """One card line per relation (``Contradicted by`` ...), linking to each related claim."""
         by_label: dict[str, list[Claim]] = {}
@@ -201,7 +203,7 @@ class BuildClaimCards(ClaimsPostTransform):
     def card(
         self,
         claim: Claim,
-        lookup: dict[str, Actor],
+        lookup: Mapping[str, Actor],
         footnotes: dict[str, str],
         related: list[tuple[str, Claim]] | None = None,
     ) -> ed.claim_card:
@@ -254,7 +256,7 @@ class FillClaimIndex(ClaimsPostTransform):
             placeholder.replace_self(self.index(claims, lookup, f"ed-claim-filter-{position}"))
         self.tree_changed()
 
-    def rows(self, claims: list[Claim], lookup: dict[str, Actor]) -> list[list[nodes.Node]]:
+    def rows(self, claims: list[Claim], lookup: Mapping[str, Actor]) -> list[list[nodes.Node]]:
         """One row per claim, numbered in reading order (the number its card shows in print)."""
         rows: list[list[nodes.Node]] = []
         for number, claim in enumerate(claims, start=1):
@@ -286,7 +288,7 @@ class FillClaimIndex(ClaimsPostTransform):
             )
         return rows
 
-    def claims_table(self, claims: list[Claim], lookup: dict[str, Actor]) -> nodes.table:
+    def claims_table(self, claims: list[Claim], lookup: Mapping[str, Actor]) -> nodes.table:
         return table(
             ["#", "Claim", "Said by", "Verb", "Source", "Status"],
             self.rows(claims, lookup),
@@ -296,7 +298,11 @@ class FillClaimIndex(ClaimsPostTransform):
         )
 
     def claims_filter(
-        self, claims: list[Claim], lookup: dict[str, Actor], counts: Counter[ClaimStatus], base: str
+        self,
+        claims: list[Claim],
+        lookup: Mapping[str, Actor],
+        counts: Counter[ClaimStatus],
+        base: str,
     ) -> nodes.container:
         """The HTML index: one table of every claim under a status filter that needs no script.
 
@@ -334,7 +340,7 @@ class FillClaimIndex(ClaimsPostTransform):
         )
         return filter_box
 
-    def claims_list(self, claims: list[Claim], lookup: dict[str, Actor]) -> nodes.container:
+    def claims_list(self, claims: list[Claim], lookup: Mapping[str, Actor]) -> nodes.container:
         """The index for print: a numbered list as wide as the text block, not a six-column table.
 
         Each item is the claim (linked to its place), then speaker, verb, source and status on
@@ -373,7 +379,9 @@ class FillClaimIndex(ClaimsPostTransform):
             items += nodes.list_item("", paragraph, details)
         return nodes.container("", items, classes=["ed-claim-list"])
 
-    def index(self, claims: list[Claim], lookup: dict[str, Actor], base: str) -> list[nodes.Node]:
+    def index(
+        self, claims: list[Claim], lookup: Mapping[str, Actor], base: str
+    ) -> list[nodes.Node]:
         counts = Counter(claim.status for claim in claims)
         summary = nodes.paragraph(classes=["ed-claim-summary"])
         summary += nodes.strong(f"{len(claims)} claims", f"{len(claims)} claims")

@@ -32,6 +32,8 @@ CLAIMS_OUT_OF_NAVIGATION = 650
 BREAK_TOCTREE_CYCLES = 400
 #: env-updated: after sphinxcontrib-bibtex (500) formatted the citations.
 PAGES_CITING_CHANGED_ENTRIES = 600
+#: env-updated: after every other handler, the claims domain keeps its derived views.
+SETTLE_RECORDS = 990
 #: html-page-context: around furo's handler (500), which renders the navigation tree.
 NAVIGATION_BEFORE_THEME = 400
 NAVIGATION_AFTER_THEME = 600

@@ -106,6 +106,13 @@ def toc_entry(env: BuildEnvironment, docname: str) -> str:
     return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
 
 
+def toc_entries(env: BuildEnvironment) -> dict[str, str]:
+    """Every document's :func:`toc_entry` digest, as :func:`note_changed_toc_entries` last
+    kept them (worked out here for a document it has none of)."""
+    kept: dict[str, str] = getattr(env, _ENV_TOC_ENTRIES, None) or {}
+    return {doc: kept.get(doc) or toc_entry(env, doc) for doc in sorted(env.found_docs)}
+
+
 def note_changed_toc_entries(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """Remember which documents' toctree entries changed since the last build; ``env-updated``.
 

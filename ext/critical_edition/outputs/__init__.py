@@ -27,7 +27,7 @@ def setup_outputs(app: Sphinx) -> None:
     """Register the reference directives and the exports."""
     reference.register(app)
     # build-finished: the claims.json export.
-    app.connect("build-finished", claims_json.write_claims_json)
+    claims_json.register(app)
     app.connect("config-inited", edition.check_original)
     jsonld.register(app)
     meta.register(app)

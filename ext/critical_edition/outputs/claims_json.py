@@ -4,10 +4,20 @@ The file is a JSON array described by ``schema/claims.schema.json``. It is writt
 ``build-finished`` from the domain's records, with sorted keys and no timestamps, so two builds
 of the same sources give identical files, and an incremental build gives the same file as a
 clean one.
+
+Turning every claim into an object and dumping them all took a rebuild after a one-word edit
+at fifty times the paper's size half a second. The file is written again only when what it is
+made from changed: the export's digest over each document's claims (the domain's
+``claims_digest``, kept with the claims until the document is read again), the reading
+order, each page's address, the actor register, ``edition_index_documents``, the file name and
+the toolkit's code is kept in the doctree directory with a digest of the file's bytes. While
+both hold, the file is left as it is. Set ``CRITICAL_EDITION_CLAIMS_JSON_CACHE=0`` to write it
+from the claims in every build.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -17,6 +27,8 @@ from critical_edition.claims.domain import edition_domain
 from critical_edition.core import atomic
 from critical_edition.core.config import get_config
 from critical_edition.core.model import LinkKind
+from critical_edition.integrity import stale
+from critical_edition.speedups.versions import switched_on
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -24,6 +36,10 @@ if TYPE_CHECKING:
     from critical_edition.core.model import Claim
 
 SCHEMA_PATH = Path(__file__).parent.parent / "schema" / "claims.schema.json"
+#: Set to ``0`` to write the export from the claims in every build.
+SWITCH = "CRITICAL_EDITION_CLAIMS_JSON_CACHE"
+#: The digests of the last export's inputs and bytes, in the doctree directory.
+CACHE_FILE = "critical_edition_claims_json.json"
 
 
 def claim_record(claim: Claim, names: dict[str, str], uri: str) -> dict[str, Any]:
@@ -74,11 +90,68 @@ def json_array(records: Iterable[dict[str, Any]]) -> Iterator[bytes]:
     yield b"[]\n" if opening.startswith("[") else b"\n]\n"
 
 
+def inputs_digest(app: Sphinx, filename: str) -> str:
+    """A digest of everything :func:`claims_as_json` reads."""
+    domain = edition_domain(app.env)
+    builder = app.builder
+    pages = [
+        (docname, domain.claims_digest(docname), builder.get_target_uri(docname))
+        for docname in domain.reading_order()
+        if docname in domain.claims_by_doc
+    ]
+    parts = (
+        filename,
+        pages,
+        domain.fingerprint_register(),
+        get_config(app.config).index_documents,
+        stale.code_stamp(),
+    )
+    return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+
+
+def _bytes_digest(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
 def write_claims_json(app: Sphinx, exception: BaseException | None) -> None:
-    """Write the claims export next to the HTML (connected to ``build-finished``)."""
+    """Write the claims export next to the HTML (connected to ``build-finished``), unless the
+    last build's file is what this build would write."""
     filename = get_config(app.config).claims_json
     if exception is not None or not filename:
         return
     if app.builder.name not in {"html", "dirhtml", "singlehtml"}:
         return
-    atomic.update_chunks(Path(app.outdir, filename), json_array(claims_as_json(app)))
+    path = Path(app.outdir, filename)
+    cache = Path(app.doctreedir) / CACHE_FILE
+    inputs = inputs_digest(app, filename) if switched_on(SWITCH) else None
+    if inputs is not None:
+        try:
+            stored = json.loads(cache.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            stored = None
+        if (
+            isinstance(stored, dict)
+            and stored.get("inputs") == inputs
+            and stored.get("output") == _bytes_digest(path)
+        ):
+            return
+    # Streamed a record at a time (the array is never held whole), digested on the way.
+    digest = hashlib.sha256()
+
+    def digested(chunks: Iterator[bytes]) -> Iterator[bytes]:
+        for chunk in chunks:
+            digest.update(chunk)
+            yield chunk
+
+    atomic.update_chunks(path, digested(json_array(claims_as_json(app))))
+    if inputs is not None:
+        output = digest.hexdigest()
+        atomic.update_text(cache, json.dumps({"inputs": inputs, "output": output}))
+
+
+def register(app: Sphinx) -> None:
+    """Write the export once every page is written."""
+    app.connect("build-finished", write_claims_json)

@@ -33,7 +33,7 @@ from critical_edition.outputs.edition import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
 
     from docutils import nodes
     from sphinx.application import Sphinx
@@ -109,7 +109,7 @@ class Speakers:
     """The speakers of one page's claims: each registered actor becomes one node of the graph
     (``@id`` its register entry) that claims point to; an unregistered name stays inline."""
 
-    def __init__(self, actors: dict[str, Actor], address: Callable[[Actor], str]) -> None:
+    def __init__(self, actors: Mapping[str, Actor], address: Callable[[Actor], str]) -> None:
         self.actors = actors
         self.address = address
         self.nodes: dict[str, dict[str, Any]] = {}

@@ -24,6 +24,10 @@ sphinxcontrib-bibtex 2.7 and pybtex 0.26 repeat costly work on every build:
   the cache; an entry's fingerprint covers its key, type, fields and names. Entries with a
   ``crossref`` (whose output depends on another entry) and calls with ``bib_data`` are never
   cached. An entry that cannot be formatted raises on every build, as without the cache.
+* **Fingerprints.** The formatting cache, the tooltips, the CSL-JSON's digest and the claim
+  index's each digest the entries they read, on every build. The fingerprints are worked out
+  once per parse of the .bib files and kept with the parsed data in the environment
+  (:func:`remember_fingerprints`); sphinxcontrib-bibtex parses again only when a file changed.
 * **Filtering.** Before formatting, ``BibtexDomain.get_filtered_entries`` finds the pages
   citing each entry by scanning every citation of the edition, for every entry: entries x
   citations set constructions on every build (a third of an incremental build at 50x the
@@ -79,7 +83,10 @@ SWITCH = "CRITICAL_EDITION_BIBCACHE"
 #: The cache file, in the doctree directory.
 CACHE_NAME = "critical_edition_bibcache.pickle"
 #: Bump when the layout of the cache file or of the fingerprints changes.
-CACHE_VERSION = 1
+CACHE_VERSION = 2
+#: A formatting style's class attribute: True when its ``format_entry`` makes the same text
+#: whatever the label (the label is only stored), as pybtex's own does.
+TEXT_WITHOUT_LABEL = "text_without_label"
 #: The modules whose ``find_plugin`` is replaced by the memo: pybtex's own (looked up at call
 #: time by sphinxcontrib-bibtex and by ``Text.render_as``) and the name imported by the
 #: formatting styles' ``__init__`` (names, labels and sorting styles).
@@ -369,8 +376,73 @@ def _source_stamp(cls: type) -> str:
     return "|".join(parts)
 
 
+#: id(entry) -> (the entry, its fingerprint), for the entries of the .bib data in use.
+_FINGERPRINTS: dict[int, tuple[Any, str]] = {}
+#: The attribute of the parsed .bib data (pybtex's ``BibliographyData``, kept in the
+#: environment) holding its entries' fingerprints, under :func:`_fingerprint_stamp`.
+_FINGERPRINTS_ATTRIBUTE = "critical_edition_fingerprints"
+
+
+@functools.cache
+def _fingerprint_stamp() -> str:
+    """This module's code and the formatting packages' versions (read once per process)."""
+    code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+    return f"v{CACHE_VERSION}|{code}|{_versions()}"
+
+
+def remember_fingerprints(app: Sphinx, env: Any = None, docnames: Any = None) -> None:
+    """Fingerprint the entries of the .bib data once per parse (``env-before-read-docs``).
+
+    sphinxcontrib-bibtex parses the .bib files again only when one of them changed (its name,
+    date or encoding); the parsed data is kept in the environment, and the fingerprints with
+    it, under :func:`_fingerprint_stamp`: four passes of a build (formatting, tooltips, the
+    CSL-JSON's digest, the claim index's) over 1,900 entries at fifty times the paper read
+    them instead of digesting every entry. A parse of changed files is a new object without
+    them, and an edit of this module or an upgrade of pybtex or sphinxcontrib-bibtex changes
+    the stamp: fingerprinted afresh. Off with ``CRITICAL_EDITION_BIBCACHE=0``.
+    """
+    _FINGERPRINTS.clear()
+    cite = app.env.domains.get("cite")
+    bibdata = getattr(getattr(cite, "data", {}).get("bibdata"), "data", None)
+    entries = getattr(bibdata, "entries", None)
+    if not enabled() or entries is None:
+        return
+    stamp = _fingerprint_stamp()
+    stored = getattr(bibdata, _FINGERPRINTS_ATTRIBUTE, None)
+    if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == stamp:
+        known: dict[str, str] = stored[1]
+    else:
+        known = {}
+    fingerprints = {
+        str(key): known.get(str(key)) or compute_fingerprint(entry)
+        for key, entry in entries.items()
+    }
+    setattr(bibdata, _FINGERPRINTS_ATTRIBUTE, (stamp, fingerprints))
+    for key, entry in entries.items():
+        _FINGERPRINTS[id(entry)] = (entry, fingerprints[str(key)])
+
+
+def parse_digest(bibliography_data: Any) -> str | None:
+    """A digest of the remembered fingerprints of every entry of *bibliography_data* (with
+    their stamp), or None when they are not remembered (the cache is off)."""
+    stored = getattr(bibliography_data, _FINGERPRINTS_ATTRIBUTE, None)
+    if not (enabled() and isinstance(stored, tuple) and stored[0] == _fingerprint_stamp()):
+        return None
+    return hashlib.sha256(repr((stored[0], sorted(stored[1].items()))).encode()).hexdigest()
+
+
 def entry_fingerprint(entry: Any) -> str:
-    """A digest of everything a formatting style reads from *entry*."""
+    """A digest of everything a formatting style reads from *entry*: remembered for the
+    entries of the .bib data in use (:func:`remember_fingerprints`), else worked out."""
+    known = _FINGERPRINTS.get(id(entry))
+    if known is not None and known[0] is entry:
+        return known[1]
+    return compute_fingerprint(entry)
+
+
+def compute_fingerprint(entry: Any) -> str:
+    """A digest of everything a formatting style reads from *entry* (its key, type, fields
+    and names), worked out."""
     persons = tuple(
         (
             str(role),
@@ -410,6 +482,12 @@ def _caching_style(cls: Any) -> Any:
     base_format: Callable[..., Any] = style_class.format_entry
     base_init: Callable[..., None] = style_class.__init__
     stamps: dict[type, str] = {}
+    # pybtex's own format_entry makes the text without the label (it only stores it); a style
+    # that says the same (TEXT_WITHOUT_LABEL) has one entry in the cache whatever the label:
+    # the bibliography check's trial formatting (no label) then serves the bibliography's.
+    label_free = base_format is pybtex.style.formatting.BaseStyle.format_entry or bool(
+        getattr(cls, TEXT_WITHOUT_LABEL, False)
+    )
 
     def init(self: Any, *args: Any, **kwargs: Any) -> None:
         base_init(self, *args, **kwargs)
@@ -428,11 +506,13 @@ def _caching_style(cls: Any) -> Any:
         style = self._bibcache_style
         if style is None or bib_data is not None or "crossref" in entry.fields:
             return base_format(self, label, entry, bib_data)
-        key = (str(label), entry_fingerprint(entry))
+        key = ("" if label_free else str(label), entry_fingerprint(entry))
         found = CACHE.get(style, key)
         if found is None:
-            found = base_format(self, label, entry)
+            found = base_format(self, key[0], entry)
             CACHE.put(style, key, found)
+        if found.label != label:
+            found = pybtex.style.FormattedEntry(found.key, found.text, label)
         return found
 
     cached = type(
@@ -494,6 +574,8 @@ def register(app: Sphinx) -> None:
         uninstall()
     # builder-inited, priority 100: before sphinxcontrib-bibtex or anything formats an entry.
     app.connect("builder-inited", load, priority=priorities.LOAD_BIB_CACHE)
+    # env-before-read-docs: sphinxcontrib-bibtex parsed the .bib files (builder-inited).
+    app.connect("env-before-read-docs", remember_fingerprints)
     # build-finished: after every entry of this build was formatted (env-updated).
     app.connect("build-finished", save)
     # write-started: the citations were collected anew (env-updated); index them again.

@@ -1,19 +1,27 @@
-"""Sphinx's own pages (write phase): the general index and search page kept when nothing changed.
+"""Sphinx's own pages (write phase): the general index and search page kept when unchanged.
 
 Sphinx writes only the documents whose sources changed, but renders ``genindex.html`` and
-``search.html`` again in every build: in a rebuild of the edition that changed nothing, that
-rendering (with furo's navigation for them) was most of the write phase. Here each of
-:data:`PAGES` is rendered as Sphinx does unless all of these hold, in which case the file of
-the last build is left as it is:
+``search.html`` again in every build: in a rebuild of the edition that changed nothing or one
+paragraph, that rendering (with furo's navigation for them) was most of the write phase. Here
+each of :data:`PAGES` is rendered as Sphinx does unless both of these hold, in which case the
+file of the last build is left as it is:
 
-* this build writes no document (so none was read again either: Sphinx writes every document
-  it reads);
 * a digest of what the page is made from equals the last rendering's: the page's own context
-  (the index entries), every document's read date, the configuration's and tags' hashes,
-  every loaded extension's version, the files of ``_static`` (the page names their
-  checksums; not the reading text's sheets, written after every page) and the toolkit's code;
+  (for the general index, its entries and their links); what the navigation shows of every
+  document, that is its title, table of contents, toctrees, section numbers and ``tocdepth``
+  (:func:`critical_edition.integrity.stale.toc_entries`) and the toctree structure, not the
+  rest of its metadata (its word count, say), which only its own page shows; the builder's
+  global context (project, release, the links to the domain indices it writes); the
+  configuration's and tags' hashes; the versions of Sphinx, docutils and every loaded
+  extension; the files of ``_static`` (the page names their checksums; not the reading text's
+  sheets, written after every page); and the toolkit's code. A paragraph's words are in none
+  of these: a prose edit keeps both pages;
 * the file still holds the bytes the last build left in it (taken at the end of the build,
   after the toolkit's rewrites of the pages).
+
+The toolkit's own additions to these pages (``html-page-context``) read only the
+configuration: the JSON-LD block carries the edition alone, and the reading text's meta, the
+citation block and the CSL-JSON link are not on them.
 
 The digests are kept in the doctree directory. Set ``CRITICAL_EDITION_SKIP_UNCHANGED_PAGES=0``
 to render both pages in every build, as Sphinx does.
@@ -23,6 +31,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -64,13 +73,12 @@ def _file_digest(path: Path) -> str | None:
 
 
 class _Pages:
-    """The builder's ``handle_page`` and ``write_documents``, watched (one per build)."""
+    """The builder's ``handle_page``, watched (one per build)."""
 
     def __init__(self, app: Sphinx) -> None:
         self.app = app
         self.builder: Any = app.builder
         self.path = Path(app.doctreedir) / STATE_FILE
-        self.wrote_documents = False
         self.static: str | None = None
         try:
             stored = json.loads(self.path.read_text(encoding="utf-8"))
@@ -79,17 +87,9 @@ class _Pages:
         self.stored: dict[str, Any] = stored if isinstance(stored, dict) else {}
         #: The pages rendered in this build, and their files.
         self.rendered: dict[str, Path] = {}
-        # The builder's own methods, then this object's in their place (on this builder only).
+        # The builder's own method, then this object's in its place (on this builder only).
         self.handle_page = getattr(self.builder, "handle_page")  # noqa: B009
-        self.write_documents = getattr(self.builder, "write_documents")  # noqa: B009
         setattr(self.builder, "handle_page", self.page)  # noqa: B010
-        setattr(self.builder, "write_documents", self.documents)  # noqa: B010
-
-    def documents(self, docnames: Any) -> None:
-        """Write *docnames* as Sphinx does, noting that documents were written."""
-        if docnames:
-            self.wrote_documents = True
-        self.write_documents(docnames)
 
     def static_digest(self) -> str:
         """A digest of every file of ``_static`` (its name and bytes), taken once; but the
@@ -114,14 +114,21 @@ class _Pages:
             return None
         env = self.app.env
         build_info = getattr(self.builder, "build_info", None)
+        globalcontext = getattr(self.builder, "globalcontext", {})
         parts = (
             pagename,
             templatename,
             repr(addctx),
-            sorted(env.all_docs.items()),
-            sorted(env.found_docs),
+            sorted((k, repr(v)) for k, v in globalcontext.items() if _plain(v)),
+            stale.toc_entries(env),
+            sorted((doc, repr(numbers)) for doc, numbers in env.toc_secnumbers.items()),
+            sorted((doc, tuple(children)) for doc, children in env.toctree_includes.items()),
+            sorted(env.numbered_toctrees),
+            sorted(env.glob_toctrees),
             getattr(build_info, "config_hash", None),
             getattr(build_info, "tags_hash", None),
+            version("sphinx"),
+            version("docutils"),
             sorted((name, str(ext.version)) for name, ext in self.app.extensions.items()),
             self.static_digest(),
             stale.code_stamp(),
@@ -139,7 +146,6 @@ class _Pages:
         last = self.stored.get(pagename)
         if (
             digest is not None
-            and not self.wrote_documents
             and isinstance(last, dict)
             and last.get("inputs") == digest
             and last.get("output") == _file_digest(outfile)

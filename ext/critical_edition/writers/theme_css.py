@@ -23,13 +23,14 @@ theme's and the toolkit's sheets (``page_assets.READING_SHEETS``), written here 
 prunings to what those pages alone use.
 
 The pruning reads every page; a rebuild that changed nothing would redo it for the same result.
-Its outcome is kept in the doctree directory under a digest of all it reads (every page, script
-and stylesheet of the output as Sphinx left them, which pages are the reading text's, and the
+What it takes from each page (its classes, elements, stylesheets and style text) is kept in
+the doctree directory, under the toolkit's code stamp, and read again only from the pages whose
+size or date changed: an edit to one page of three hundred reads one. The pruning's outcome is
+kept beside it under a digest of all it reads (what it takes from every page, every script and
+stylesheet of the output as Sphinx left them, which pages are the reading text's, and the
 toolkit's code), and written again from there while that digest holds: the same bytes, without
-the work. When it does not hold, what the pruning takes from each page (its classes, elements,
-stylesheets and style text) is read again only from the pages whose size or date changed
-(kept beside it, under the toolkit's code stamp): an edit to one page of three hundred reads
-one. Set ``CRITICAL_EDITION_CSSCACHE=0`` to prune in every build, reading every page.
+the work; a prose edit that brings no new class or element to its page keeps it too.
+Set ``CRITICAL_EDITION_CSSCACHE=0`` to prune in every build, reading every page.
 """
 
 from __future__ import annotations
@@ -368,8 +369,11 @@ def _reading_pages(app: Sphinx) -> list[Path]:
 
 
 def inputs_digest(app: Sphinx, site: _Site) -> str:
-    """A digest of everything :func:`pruned_sheets` reads: each page, script and stylesheet of
-    the output but the pruning's own copies, the reading text's pages, the toolkit's code."""
+    """A digest of everything :func:`pruned_sheets` reads: what it takes from each page (its
+    :class:`_PageFeatures`, read again only from the pages whose size or date changed), each
+    script of ``_static`` (not the search index, outside it) and stylesheet of the output but
+    the pruning's own copies, the reading text's pages, the toolkit's code. A prose edit that adds no class, element, sheet or style to
+    its page leaves the digest as it was, and the last pruning holds."""
     digest = hashlib.sha256(stale.code_stamp().encode("ascii"))
     outputs = {f"_static/{name}" for name in READING_SHEETS.values()}
     files = sorted(
@@ -377,10 +381,14 @@ def inputs_digest(app: Sphinx, site: _Site) -> str:
         for path in site.outdir.rglob("*")
         if path.suffix in _READ_SUFFIXES
         and path.relative_to(site.outdir).as_posix() not in outputs
+        and (path.suffix != ".js" or path.is_relative_to(site.static))
         and path.is_file()
     )
     for path in files:
-        data = path.read_bytes()
+        if path.suffix == ".html":
+            data = json.dumps(site.features(path).as_json(), ensure_ascii=False).encode()
+        else:
+            data = path.read_bytes()
         name = path.relative_to(site.outdir).as_posix().encode("utf-8")
         digest.update(b"%d:%s:%d:" % (len(name), name, len(data)))
         digest.update(data)
