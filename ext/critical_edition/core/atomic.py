@@ -9,7 +9,9 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+from collections.abc import Iterable
 from pathlib import Path
+from typing import BinaryIO
 
 
 def write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
@@ -52,4 +54,41 @@ def update_text(path: str | os.PathLike[str], text: str, encoding: str = "utf-8"
     except OSError:
         pass
     write_bytes(target, data)
+    return True
+
+
+def update_chunks(path: str | os.PathLike[str], chunks: Iterable[bytes]) -> bool:
+    """:func:`update_text` for an output made a piece at a time: *chunks* are never joined.
+
+    The pieces go to a temporary file beside *path* while they are compared with the file's
+    bytes; the temporary file replaces the target only if the two differ, and is removed
+    otherwise. Returns whether the file was written.
+    """
+    target = Path(path)
+    partial = target.with_name(f".{target.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with contextlib.ExitStack() as stack:
+            stream = stack.enter_context(os.fdopen(fd, "wb"))
+            try:
+                old: BinaryIO | None = stack.enter_context(target.open("rb"))
+            except OSError:
+                old = None
+            same = old is not None
+            for chunk in chunks:
+                stream.write(chunk)
+                if same and old is not None:
+                    same = old.read(len(chunk)) == chunk
+            same = same and old is not None and old.read(1) == b""
+            if not same:
+                stream.flush()
+                os.fsync(stream.fileno())
+        if same:
+            partial.unlink()
+            return False
+        partial.replace(target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            partial.unlink()
+        raise
     return True

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -65,15 +66,28 @@ def claim_record(claim: Claim, names: dict[str, str], uri: str) -> dict[str, Any
     }
 
 
-def claims_as_json(app: Sphinx) -> list[dict[str, Any]]:
-    """Every claim of the edition as JSON-ready objects, in reading order."""
+def claims_as_json(app: Sphinx) -> Iterator[dict[str, Any]]:
+    """Every claim of the edition as a JSON-ready object, one at a time, in reading order."""
     domain = edition_domain(app.env)
     names = {key: actor.name for key, actor in domain.actor_lookup().items()}
     builder = app.builder
-    return [
-        claim_record(claim, names, builder.get_target_uri(claim.docname))
-        for claim in domain.claims()
-    ]
+    for claim in domain.claims():
+        yield claim_record(claim, names, builder.get_target_uri(claim.docname))
+
+
+def json_array(records: Iterable[dict[str, Any]]) -> Iterator[bytes]:
+    """The UTF-8 bytes of ``json.dumps(list(records), indent=2, ...)`` and a line break, a record
+    at a time (the whole array is never held in memory, as objects or as text).
+
+    An element of an indented array is its own indented text with every line moved in by one
+    level; a JSON string never holds a raw line break, so only the lines of the layout move.
+    """
+    opening = "[\n  "
+    for record in records:
+        text = json.dumps(record, ensure_ascii=False, indent=2, sort_keys=True)
+        yield (opening + text.replace("\n", "\n  ")).encode("utf-8")
+        opening = ",\n  "
+    yield b"[]\n" if opening.startswith("[") else b"\n]\n"
 
 
 def inputs_digest(app: Sphinx, filename: str) -> str:
@@ -124,10 +138,17 @@ def write_claims_json(app: Sphinx, exception: BaseException | None) -> None:
             and stored.get("output") == _bytes_digest(path)
         ):
             return
-    text = json.dumps(claims_as_json(app), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-    atomic.update_text(path, text)
+    # Streamed a record at a time (the array is never held whole), digested on the way.
+    digest = hashlib.sha256()
+
+    def digested(chunks: Iterator[bytes]) -> Iterator[bytes]:
+        for chunk in chunks:
+            digest.update(chunk)
+            yield chunk
+
+    atomic.update_chunks(path, digested(json_array(claims_as_json(app))))
     if inputs is not None:
-        output = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        output = digest.hexdigest()
         atomic.update_text(cache, json.dumps({"inputs": inputs, "output": output}))
 
 

@@ -32,26 +32,27 @@ from critical_edition.writers.page_assets import writes_reading_sheets
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
-_SYMBOL = re.compile(r'<symbol\b[^>]*?\bid="([^"]+)"[^>]*>.*?</symbol>\s*', re.DOTALL)
-_REFERENCE = re.compile(r'(?:href="#|url\(#)([^")]+)')
-_STYLE = re.compile(r"<style>(.*?)</style>\s*", re.DOTALL)
-_CUSTOM_PROPERTY = re.compile(r"--[\w-]+(?=\s*:)")
+# The rewrites work on the pages' UTF-8 bytes: the patterns are ASCII (HTML's tags and
+# whitespace are), no byte of a multi-byte character is ASCII, and a page's bytes take half or
+# a quarter of the memory its text would (the claim index is megabytes long).
+_SYMBOL = re.compile(rb'<symbol\b[^>]*?\bid="([^"]+)"[^>]*>.*?</symbol>\s*', re.DOTALL)
+_REFERENCE = re.compile(rb'(?:href="#|url\(#)([^")]+)')
+_STYLE = re.compile(rb"<style>(.*?)</style>\s*", re.DOTALL)
+_CUSTOM_PROPERTY = re.compile(rb"--[\w-]+(?=\s*:)")
 #: The only properties furo's code-colour block sets.
-_CODE_COLOURS = {"--color-code-background", "--color-code-foreground"}
+_CODE_COLOURS = {b"--color-code-background", b"--color-code-foreground"}
 #: Elements whose whitespace may be significant (or is not markup): left untouched.
-_KEEP = re.compile(r"<(pre|textarea|code|script|style)\b.*?</\1>", re.DOTALL | re.IGNORECASE)
+_KEEP = re.compile(rb"<(pre|textarea|code|script|style)\b.*?</\1>", re.DOTALL | re.IGNORECASE)
 #: A line's indentation after a tag or before one (never inside an attribute's text).
-_INDENT = re.compile(r"(?<=>)\n[ \t]+|\n[ \t]+(?=<)")
+_INDENT = re.compile(rb"(?<=>)\n[ \t]+|\n[ \t]+(?=<)")
 #: Folders of the output that hold no page of the site.
 _NOT_PAGES = {"_static", "_sources", "_images", "_downloads"}
 
 
-def without_unused_symbols(html: str) -> str:
-    """*html* without the ``<symbol>`` elements nothing in it refers to."""
-    if "<symbol" not in html:
+def _unused_symbols_dropped(html: bytes) -> bytes:
+    if b"<symbol" not in html:
         return html
-    outside = _SYMBOL.sub("", html)
-    used = set(_REFERENCE.findall(outside))
+    used = set(_REFERENCE.findall(_SYMBOL.sub(b"", html)))
     # A kept symbol may itself use another (none of furo's does, but a theme's might).
     used |= {
         ref
@@ -59,7 +60,34 @@ def without_unused_symbols(html: str) -> str:
         if match[1] in used
         for ref in _REFERENCE.findall(match[0])
     }
-    return _SYMBOL.sub(lambda match: match[0] if match[1] in used else "", html)
+    return _SYMBOL.sub(lambda match: match[0] if match[1] in used else b"", html)
+
+
+def _code_colours_dropped(html: bytes) -> bytes:
+    if b"<pre" in html:
+        return html
+
+    def drop(match: re.Match[bytes]) -> bytes:
+        properties = set(_CUSTOM_PROPERTY.findall(match[1]))
+        return b"" if properties and properties <= _CODE_COLOURS else match[0]
+
+    return _STYLE.sub(drop, html)
+
+
+def _indentation_dropped(html: bytes) -> bytes:
+    parts: list[bytes] = []
+    start = 0
+    for match in _KEEP.finditer(html):
+        parts.append(_INDENT.sub(b"\n", html[start : match.start()]))
+        parts.append(match[0])
+        start = match.end()
+    parts.append(_INDENT.sub(b"\n", html[start:]))
+    return b"".join(parts)
+
+
+def without_unused_symbols(html: str) -> str:
+    """*html* without the ``<symbol>`` elements nothing in it refers to."""
+    return _unused_symbols_dropped(html.encode("utf-8")).decode("utf-8")
 
 
 def without_code_colours(html: str) -> str:
@@ -67,32 +95,23 @@ def without_code_colours(html: str) -> str:
 
     Only a block that sets the two code colours and nothing else is taken out.
     """
-    if "<pre" in html:
-        return html
-
-    def drop(match: re.Match[str]) -> str:
-        properties = set(_CUSTOM_PROPERTY.findall(match[1]))
-        return "" if properties and properties <= _CODE_COLOURS else match[0]
-
-    return _STYLE.sub(drop, html)
+    return _code_colours_dropped(html.encode("utf-8")).decode("utf-8")
 
 
 def without_indentation(html: str) -> str:
     """*html* without the spaces and tabs that start its lines, outside the elements of
     ``_KEEP``."""
-    parts: list[str] = []
-    start = 0
-    for match in _KEEP.finditer(html):
-        parts.append(_INDENT.sub("\n", html[start : match.start()]))
-        parts.append(match[0])
-        start = match.end()
-    parts.append(_INDENT.sub("\n", html[start:]))
-    return "".join(parts)
+    return _indentation_dropped(html.encode("utf-8")).decode("utf-8")
+
+
+def slim_bytes(html: bytes) -> bytes:
+    """The three rewrites of one page's UTF-8 bytes (line breaks as ``\n`` only)."""
+    return _indentation_dropped(_unused_symbols_dropped(_code_colours_dropped(html)))
 
 
 def slim(html: str) -> str:
     """The three rewrites of one page."""
-    return without_indentation(without_unused_symbols(without_code_colours(html)))
+    return slim_bytes(html.encode("utf-8")).decode("utf-8")
 
 
 def _pages(outdir: Path) -> list[Path]:
@@ -126,10 +145,12 @@ def slim_pages(app: Sphinx, exception: BaseException | None) -> None:
     for path in _pages(Path(app.outdir)):
         if not _written_in_this_build(app, path):
             continue
-        html = path.read_text(encoding="utf-8")
-        slimmer = slim(html)
-        if slimmer != html:
-            atomic.write_text(path, slimmer)
+        page = path.read_bytes()
+        if b"\r" in page:  # as a text read gives it: every line break a "\n"
+            page = page.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+        slimmer = slim_bytes(page)
+        if slimmer != page:
+            atomic.write_bytes(path, slimmer)
 
 
 def register(app: Sphinx) -> None:
