@@ -14,7 +14,8 @@ their peak memory read from ``os.wait4``. For each scale it
 2. builds it: the toolkit (serial, fresh); the same with the bibliography cache switched off
    (stock sphinxcontrib-bibtex); the plain corpus, once as it is and once with the toolkit's
    speed-ups that any Sphinx site may load (:data:`PLAIN_WITH_SPEEDUPS`: the navigation
-   cache, the collector's tuning, doctrees kept on disk; output must be byte-identical; the
+   cache, the collector's tuning, doctrees kept on disk, the stem memo, the design scan;
+   output must be byte-identical; the
    toolkit's own cost is measured against this build, which shares their gain);
    an incremental rebuild after a prose edit
    to one page, then after a title edit to one .bib entry; and a fresh ``-j 2`` build of the
@@ -56,10 +57,11 @@ REFS = ROOT / "refs.bib"
 #: sphinxcontrib-bibtex measurement.
 NO_CACHE_ENV = {"CRITICAL_EDITION_BIBCACHE": "0"}
 #: The plain build with the toolkit's speed-ups that are extensions of their own (the
-#: navigation cache, the collector's tuning, doctrees kept on disk): the like-for-like base for
+#: navigation cache, the collector's tuning, doctrees kept on disk, the stem memo, the scan
+#: for sphinx-design's components): the like-for-like base for
 #: the toolkit's own cost (what its features cost, not what its speed-ups save), and a
 #: byte-for-byte check of those speed-ups.
-SPEEDUPS = ("navigation", "collector", "doctrees")
+SPEEDUPS = ("navigation", "collector", "doctrees", "stemming", "design")
 PLAIN_WITH_SPEEDUPS = [
     "-D",
     "extensions=myst_parser,sphinx_design,sphinxcontrib.bibtex,"
@@ -960,7 +962,7 @@ def run_scale(scale: int, runs: Path, density: Density, jobs: int) -> dict[str, 
     say("full build, plain Sphinx + MyST + sphinxcontrib-bibtex")
     plain = sphinx(corpus.plain, builds / "plain")
     _check(plain, "plain")
-    say("full build, plain + the toolkit's speed-ups (navigation, collector, doctrees)")
+    say("full build, plain + the toolkit's speed-ups (" + ", ".join(SPEEDUPS) + ")")
     plain_nav = sphinx(corpus.plain, builds / "plain-nav", options=PLAIN_WITH_SPEEDUPS)
     _check(plain_nav, "plain-navigation")
     navigation_diff = differing(builds / "plain", builds / "plain-nav")
