@@ -388,3 +388,18 @@ def test_entry_fingerprints_are_worked_out_once_per_parse_of_the_bib_files(
         monkeypatch.delenv(bibcache.SWITCH)
     assert len(calls) > len(entries)
     assert outputs(stock) == outputs(clean)
+
+
+def test_a_style_overriding_format_entry_does_not_inherit_the_word_on_the_label() -> None:
+    # The edition's style makes its text without the label, and says so; a subclass that puts
+    # the label in the text must not be cached under one entry for every label.
+    from critical_edition.bibliography.style import EditionStyle
+
+    class LabelledStyle(EditionStyle):
+        def format_entry(self, label: str, entry: Any, bib_data: Any = None) -> Any:
+            return super().format_entry(label, entry, bib_data)
+
+    assert bibcache._defining(EditionStyle, "format_entry") is EditionStyle
+    assert bibcache._defining(LabelledStyle, "format_entry") is LabelledStyle
+    assert bibcache.TEXT_WITHOUT_LABEL in vars(EditionStyle)
+    assert bibcache.TEXT_WITHOUT_LABEL not in vars(LabelledStyle)

@@ -119,6 +119,25 @@ def test_the_index_pages_are_rendered_again_when_what_they_show_changed(tmp_path
     assert "Summary" in (builddir / "html" / "search.html").read_text(encoding="utf-8")
 
 
+def test_the_index_pages_follow_a_template_edit(tmp_path: Path) -> None:
+    srcdir = copy_edition(tmp_path)
+    brand = srcdir / "_templates" / "sidebar" / "brand.html"
+    brand.parent.mkdir(parents=True)
+    brand.write_text('<a class="sidebar-brand" href="#">Brand one</a>\n', encoding="utf-8")
+    conf = srcdir / "conf.py"
+    conf.write_text(
+        conf.read_text(encoding="utf-8") + '\ntemplates_path = ["_templates"]\n', encoding="utf-8"
+    )
+    builddir = tmp_path / "_build"
+    build(srcdir, builddir)
+    assert build(srcdir, builddir) == set()
+    # Only the template changes (no configuration value, no document): every page shows it.
+    edit(brand, "Brand one", "Brand two")
+    assert {"genindex", "search", "abstract"} <= build(srcdir, builddir)
+    for page in ("genindex.html", "search.html", "abstract.html"):
+        assert "Brand two" in (builddir / "html" / page).read_text(encoding="utf-8"), page
+
+
 def test_claims_json_is_written_again_only_when_its_claims_changed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -346,7 +346,8 @@ class EditionStyle(BaseStyle):  # type: ignore[misc]
     #: Whether to add the verification status, confidence and note.
     apparatus = True
 
-    #: The text does not depend on the label (speedups/bibcache.py keeps one per entry).
+    #: The text does not depend on the label (speedups/bibcache.py keeps one per entry). Read
+    #: from the class that defines ``format_entry``: a subclass overriding it says anew.
     text_without_label = True
 
     def format_entry(self, label: str, entry: Any, bib_data: Any = None) -> FormattedEntry:

@@ -480,7 +480,7 @@ def note_changes(
 
 def settle(app: object, env: BuildEnvironment, *_: object) -> None:
     """Every document is read: the derived views are kept for the write phase
-    (``env-updated``, after every other handler, and again at ``write-started``)."""
+    (``env-updated``, after every other handler)."""
     edition_domain(env).settle()
 
 

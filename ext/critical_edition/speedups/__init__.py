@@ -23,8 +23,8 @@ if TYPE_CHECKING:
 
 
 def setup_speedups(app: Sphinx) -> None:
-    """Install the bibliography cache, the template cache and the navigation cache; set the
-    loaded stack aside from the garbage collector's passes, and keep read doctrees on disk."""
+    """Install the bibliography cache, the template cache, the navigation cache, the stem
+    memo and the design scan; tune the garbage collector and keep read doctrees on disk."""
     bibcache.register(app)
     templates.register(app)
     # The collector's tuning, the doctree release, the navigation cache, the stem memo and the

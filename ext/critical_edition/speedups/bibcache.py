@@ -478,6 +478,12 @@ def compute_fingerprint(entry: Any) -> str:
 _caching_classes: dict[type, type] = {}
 
 
+def _defining(cls: type, name: str) -> type:
+    """The class of *cls*'s method resolution order that defines *name* (a subclass that
+    overrides ``format_entry`` does not inherit its parent's word on the label)."""
+    return next((klass for klass in cls.__mro__ if name in vars(klass)), cls)
+
+
 def _caching_style(cls: Any) -> Any:
     """A subclass of the formatting style *cls* whose ``format_entry`` goes through the cache.
 
@@ -497,7 +503,7 @@ def _caching_style(cls: Any) -> Any:
     # that says the same (TEXT_WITHOUT_LABEL) has one entry in the cache whatever the label:
     # the bibliography check's trial formatting (no label) then serves the bibliography's.
     label_free = base_format is pybtex.style.formatting.BaseStyle.format_entry or bool(
-        getattr(cls, TEXT_WITHOUT_LABEL, False)
+        vars(_defining(cls, "format_entry")).get(TEXT_WITHOUT_LABEL, False)
     )
 
     def init(self: Any, *args: Any, **kwargs: Any) -> None:

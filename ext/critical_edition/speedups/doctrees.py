@@ -10,7 +10,8 @@ is asked not to keep that copy: the write phase reads each doctree from the file
 wrote, as it does in an incremental build and in a parallel one. Sphinx keeps the file's bytes
 once read (``_pickled_doctree_cache``, the whole site's by the end of the write phase: 12 MB at
 50 times the paper, held while the largest pages are written last); a document's bytes are let
-go once it is written, and read again from the file should anything ask for it later. The
+go once it is written, and read again from the file should anything ask for it later (in a
+``-j`` build documents are written by worker processes, so the main process keeps them). The
 output is unchanged (the same pickle, read back); what changes is when memory is held.
 
 Set the environment variable ``CRITICAL_EDITION_RELEASE_DOCTREES=0`` to keep Sphinx's

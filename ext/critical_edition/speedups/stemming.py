@@ -3,8 +3,9 @@
 Sphinx's search indexer stems every word of every page it indexes (Snowball's stemmer, in
 pure Python); it remembers a word's stem only while it indexes one page, so a word found on
 300 pages is stemmed 300 times. At 50 times the paper that was a tenth of a full build. Here
-the builder's indexer gets its language's ``stem`` remembered for the whole build: the
-stemmer is a function of the word alone, so the index is the same (``tests/test_search_index.py``
+the builder's indexer gets its language's ``stem`` remembered for the whole build: Snowball's
+stemmers are functions of the word alone, so the index is the same (Chinese, whose stem
+also depends on what its splitter has met, is left alone) (``tests/test_search_index.py``
 compares it with the switch on and off).
 
 Set the environment variable ``CRITICAL_EDITION_STEMCACHE=0`` to stem as Sphinx does. Only the
@@ -29,6 +30,9 @@ if TYPE_CHECKING:
 SWITCH = "CRITICAL_EDITION_STEMCACHE"
 #: How many words' stems a build keeps (a large edition's vocabulary fits many times over).
 KEPT_WORDS = 200_000
+#: Languages whose stem depends on more than the word (Chinese: the Latin terms its splitter
+#: has met so far): stemmed as Sphinx does.
+WORD_AND_STATE = frozenset({"zh"})
 
 
 def remember_stems(indexer: Any) -> bool:
@@ -36,6 +40,8 @@ def remember_stems(indexer: Any) -> bool:
     language = getattr(indexer, "lang", None)
     stem = getattr(language, "stem", None)
     if language is None or not callable(stem) or hasattr(stem, "cache_info"):
+        return False
+    if getattr(language, "lang", None) in WORD_AND_STATE:
         return False
     language.stem = functools.lru_cache(maxsize=KEPT_WORDS)(stem)
     return True

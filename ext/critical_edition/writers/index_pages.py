@@ -11,11 +11,14 @@ file of the last build is left as it is:
   document, that is its title, table of contents, toctrees, section numbers and ``tocdepth``
   (:func:`critical_edition.integrity.stale.toc_entries`) and the toctree structure, not the
   rest of its metadata (its word count, say), which only its own page shows; the builder's
-  global context (project, release, the links to the domain indices it writes); the
-  configuration's and tags' hashes; the versions of Sphinx, docutils and every loaded
-  extension; the files of ``_static`` (the page names their checksums; not the reading text's
-  sheets, written after every page); and the toolkit's code. A paragraph's words are in none
-  of these: a prose edit keeps both pages;
+  global context (project, release, the links to the domain indices it writes, every script
+  and stylesheet by file, priority and attributes; a value that is not plain data renders the
+  page); every configuration value and the tags; the date of the newest template (Sphinx's
+  own signal that a template changed); the versions of Sphinx, docutils, Jinja, MarkupSafe,
+  Beautiful Soup and every loaded extension; the files of ``_static`` (the page names their
+  checksums; not the reading text's sheets, written after every page: a page that links
+  them, when ``edition_passage_documents`` covers it, is always rendered); and the toolkit's
+  code. A paragraph's words are in none of these: a prose edit keeps both pages;
 * the file still holds the bytes the last build left in it (taken at the end of the build,
   after the toolkit's rewrites of the pages).
 
@@ -31,10 +34,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from importlib.metadata import version
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from critical_edition.apparatus import passages
 from critical_edition.core import atomic, priorities
 from critical_edition.integrity import stale
 from critical_edition.speedups.versions import switched_on
@@ -49,6 +53,9 @@ SWITCH = "CRITICAL_EDITION_SKIP_UNCHANGED_PAGES"
 PAGES = frozenset({"genindex", "search"})
 #: The digests of the last renderings, in the doctree directory.
 STATE_FILE = "critical_edition_index_pages.json"
+#: The packages whose code shapes the two pages besides the loaded extensions: Sphinx,
+#: docutils, the template engine and the HTML parser furo's sidebar goes through.
+PACKAGES = ("sphinx", "docutils", "jinja2", "markupsafe", "beautifulsoup4")
 #: The types a page's own context may hold for its digest to be taken (anything else: render).
 _PLAIN = (str, int, float, bool, type(None))
 
@@ -62,6 +69,43 @@ def _plain(value: Any) -> bool:
     if isinstance(value, dict):
         return all(_plain(k) and _plain(v) for k, v in value.items())
     return False
+
+
+def _asset(value: Any) -> Any:
+    """A script or stylesheet of the context (Sphinx's ``_JavaScript``, ``_CascadingStyleSheet``)
+    as plain data: its file, priority and attributes; anything else as it is."""
+    filename = getattr(value, "filename", None)
+    if isinstance(filename, str):
+        attributes = getattr(value, "attributes", {})
+        return (filename, getattr(value, "priority", None), sorted(attributes.items()))
+    return value
+
+
+def _context_digest(context: dict[str, Any]) -> list[tuple[str, str]] | None:
+    """The builder's global context as plain data, or None when a value is not plain (the
+    page is then rendered: what cannot be digested is never taken as unchanged)."""
+    result = []
+    for key, value in context.items():
+        if isinstance(value, (list, tuple)):
+            value = [_asset(item) for item in value]
+        if not _plain(value):
+            return None
+        result.append((key, repr(value)))
+    return sorted(result)
+
+
+def _config_digest(app: Sphinx) -> str:
+    """Every configuration value, by its repr (a value whose repr names an address renders
+    the pages again at each build: never wrongly kept)."""
+    values = sorted((item.name, repr(item.value)) for item in app.config)
+    return hashlib.sha256(repr(values).encode("utf-8")).hexdigest()
+
+
+def _version(name: str) -> str | None:
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return None
 
 
 def _file_digest(path: Path) -> str | None:
@@ -109,17 +153,25 @@ class _Pages:
         return self.static
 
     def inputs(self, pagename: str, addctx: dict[str, Any], templatename: str) -> str | None:
-        """A digest of what the page is made from, or None when its context is not plain."""
-        if not _plain(addctx):
+        """A digest of what the page is made from, or None when it cannot be taken: a
+        context that is not plain data, or a page that links the reading text's sheets
+        (their checksums change with the pruning, after every page is written)."""
+        if not _plain(addctx) or passages.is_numbered(self.app.config, pagename):
             return None
         env = self.app.env
         build_info = getattr(self.builder, "build_info", None)
-        globalcontext = getattr(self.builder, "globalcontext", {})
+        context = _context_digest(getattr(self.builder, "globalcontext", {}))
+        if context is None:
+            return None
+        templates = getattr(self.builder, "templates", None)
+        newest_template = getattr(templates, "newest_template_mtime", lambda: None)()
         parts = (
             pagename,
             templatename,
             repr(addctx),
-            sorted((k, repr(v)) for k, v in globalcontext.items() if _plain(v)),
+            context,
+            newest_template,
+            _config_digest(self.app),
             stale.toc_entries(env),
             sorted((doc, repr(numbers)) for doc, numbers in env.toc_secnumbers.items()),
             sorted((doc, tuple(children)) for doc, children in env.toctree_includes.items()),
@@ -127,8 +179,7 @@ class _Pages:
             sorted(env.glob_toctrees),
             getattr(build_info, "config_hash", None),
             getattr(build_info, "tags_hash", None),
-            version("sphinx"),
-            version("docutils"),
+            [_version(name) for name in PACKAGES],
             sorted((name, str(ext.version)) for name, ext in self.app.extensions.items()),
             self.static_digest(),
             stale.code_stamp(),
