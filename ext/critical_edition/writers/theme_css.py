@@ -223,8 +223,11 @@ class _PageFeatures:
 
 
 def _stat_key(path: Path) -> list[int]:
+    """What says a page is the one its features were taken from: its size, its date, and its
+    inode and change time (which no copy that keeps dates and no write within one tick of a
+    coarse clock can hold equal)."""
     stat = path.stat()
-    return [stat.st_size, stat.st_mtime_ns]
+    return [stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns]
 
 
 class _Site:
