@@ -372,6 +372,13 @@ def test_entry_fingerprints_are_worked_out_once_per_parse_of_the_bib_files(
     build(make_app, srcdir, tmp_path / "out")
     assert set(calls) == set(entries)
     assert rendered != []
+    # A style's code changed (the editor's own style, say; not in the configuration's hash):
+    # the citations are formatted and compared again.
+    rendered.clear()
+    stamp = bibcache.source_stamp
+    monkeypatch.setattr(bibcache, "source_stamp", lambda cls: stamp(cls) + ":edited")
+    build(make_app, srcdir, tmp_path / "out")
+    assert rendered != []
     # The module's code or the formatting packages changed: fingerprinted again.
     calls.clear()
     monkeypatch.setattr(bibcache, "_fingerprint_stamp", lambda: "another release")

@@ -20,7 +20,7 @@ import hashlib
 import logging
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -390,13 +390,32 @@ def _fingerprint(citation: Any) -> str:
 _ENV_FORMATTING = "critical_edition_citation_inputs"
 
 
-def _formatting_inputs(cite: Any) -> str | None:
-    """A digest of what sphinxcontrib-bibtex formats the citations from: the parsed entries
-    (their remembered fingerprints), every bibliography's options and every citation's id,
-    bibliography and key, in order; None when the entries' fingerprints are not remembered.
+def _style_stamps(config: Any, styles: Iterable[str | None]) -> list[str]:
+    """Where the code of every style in use lives and when it changed (the toolkit's own
+    styles are in its code stamp; a style of the editor's own, registered with pybtex, is not,
+    nor is its module in the configuration's hash)."""
+    wanted = [
+        ("pybtex.style.formatting", config.bibtex_default_style),
+        ("pybtex.style.formatting", getattr(config, "bibtex_tooltips_style", "")),
+        ("sphinxcontrib.bibtex.style.referencing", config.bibtex_reference_style),
+        *(("pybtex.style.formatting", style) for style in styles),
+    ]
+    stamps = []
+    for group, name in sorted({(g, n) for g, n in wanted if n}):
+        try:
+            stamps.append(bibcache.source_stamp(find_plugin(group, name)))
+        except Exception:  # noqa: BLE001 (an unknown style is reported elsewhere)
+            stamps.append(f"{group}:{name}:?")
+    return stamps
 
-    The styles' code and the configuration are not in it: a change of either has every page
-    read and written again.
+
+def _formatting_inputs(cite: Any, config: Any) -> str | None:
+    """A digest of what sphinxcontrib-bibtex formats the citations from: the parsed entries
+    (their remembered fingerprints), every bibliography's options, every citation's id,
+    bibliography and key, in order, and the code of the styles in use; None when the entries'
+    fingerprints are not remembered.
+
+    The configuration is not in it: a change of it has every page read and written again.
     """
     bibdata = getattr(cite.data.get("bibdata"), "data", None)
     entries = bibcache.parse_digest(bibdata) if bibdata is not None else None
@@ -419,7 +438,8 @@ def _formatting_inputs(cite: Any) -> str | None:
         (citation.citation_id, tuple(citation.bibliography_key), citation.key)
         for citation in cite.data["citations"]
     ]
-    parts = (entries, bibliographies, citations)
+    styles = _style_stamps(config, (value.style for value in cite.data["bibliographies"].values()))
+    parts = (entries, bibliographies, citations, styles)
     return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
 
 
@@ -438,7 +458,7 @@ def pages_citing_changed_entries(app: Sphinx, env: BuildEnvironment) -> list[str
     (:func:`_formatting_inputs`) is what the last build formatted them from.
     """
     cite = env.domains["cite"]
-    inputs = _formatting_inputs(cite)
+    inputs = _formatting_inputs(cite, env.config)
     last_inputs = swap(env, _ENV_FORMATTING, inputs)
     if (
         inputs is not None

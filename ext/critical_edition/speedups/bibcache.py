@@ -370,7 +370,7 @@ def _versions() -> str:
     return ";".join(found)
 
 
-def _source_stamp(cls: type) -> str:
+def source_stamp(cls: type) -> str:
     """Where the code of *cls* and its bases lives, and when it last changed."""
     parts = []
     for klass in cls.__mro__:
@@ -514,7 +514,7 @@ def _caching_style(cls: Any) -> Any:
             name_style = type(getattr(self, "name_style", None))
             for klass in (cls, name_style):
                 if klass not in stamps:
-                    stamps[klass] = _source_stamp(klass)
+                    stamps[klass] = source_stamp(klass)
             self._bibcache_style = "\n".join(
                 (f"v{CACHE_VERSION}", _versions(), stamps[cls], stamps[name_style])
             )
