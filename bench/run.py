@@ -1208,7 +1208,7 @@ def profile(scale: int, runs: Path, density: Density) -> None:
         shutil.rmtree(out)
     cmd = [sys.executable, "-m", "cProfile", "-o", str(prof), "-m", "sphinx", "-b", "html", "-q"]
     cmd += [str(corpus.ext), str(out)]
-    subprocess.run(cmd, check=True, env={**os.environ, "PYTHONHASHSEED": "0"})
+    subprocess.run(cmd, check=True, env=_BUILD_ENV)
     import pstats
 
     stats = pstats.Stats(str(prof))

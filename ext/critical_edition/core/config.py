@@ -8,7 +8,9 @@ falls back to the default with a located warning; code reads the validated objec
 
 from __future__ import annotations
 
+import os
 from dataclasses import MISSING, Field, dataclass, field, fields
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from sphinx.errors import ConfigError
@@ -285,3 +287,10 @@ def get_config(config: Config) -> EditionConfig:
         value = getattr(config, PREFIX + f.name)
         values[f.name] = tuple(value) if isinstance(value, list) else value
     return EditionConfig(**values)
+
+
+def is_markdown(config: Config, path: str | os.PathLike[str]) -> bool:
+    """Whether *path* is read as Markdown by this project (its suffix mapped to ``markdown``
+    in ``source_suffix``: ``.md``, and ``.markdown`` or any other a project adds)."""
+    suffixes: Any = config.source_suffix
+    return isinstance(suffixes, dict) and suffixes.get(Path(path).suffix) == "markdown"

@@ -115,19 +115,25 @@ def _refuse_url(directive: Raw | CSVTable) -> bool:
     return True
 
 
+def _refused_file_option(directive: Raw | CSVTable, what: str) -> bool:
+    """Report a ``:url:`` option, or a ``:file:`` outside the source folder (*what* names it);
+    whether the directive is refused."""
+    if _refuse_url(directive):
+        return True
+    path = _option_file(directive)
+    env = directive.state.document.settings.env
+    if path is not None and is_outside(env, path):
+        _refuse(what, directive.options["file"], (env.docname, directive.lineno))
+        return True
+    return False
+
+
 class ConfinedRaw(Raw):
     """docutils' ``raw``, refused when its ``:file:`` is outside the source folder or it
     names a ``:url:``."""
 
     def run(self) -> Sequence[nodes.Node]:
-        if _refuse_url(self):
-            return []
-        path = _option_file(self)
-        env = self.state.document.settings.env
-        if path is not None and is_outside(env, path):
-            _refuse("the raw file", self.options["file"], (env.docname, self.lineno))
-            return []
-        return super().run()
+        return [] if _refused_file_option(self, "the raw file") else super().run()
 
 
 class ConfinedCSVTable(CSVTable):
@@ -136,14 +142,7 @@ class ConfinedCSVTable(CSVTable):
 
     # Sphinx's CSVTable.run returns list[Node], docutils' a sequence of tables: as Sphinx's.
     def run(self) -> list[nodes.Node]:  # type: ignore[override]
-        if _refuse_url(self):
-            return []
-        path = _option_file(self)
-        env = self.state.document.settings.env
-        if path is not None and is_outside(env, path):
-            _refuse("the table's file", self.options["file"], (env.docname, self.lineno))
-            return []
-        return super().run()
+        return [] if _refused_file_option(self, "the table's file") else super().run()
 
 
 def _confine_include_read(

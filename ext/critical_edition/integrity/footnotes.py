@@ -26,6 +26,7 @@ from docutils.transforms.references import Footnotes
 from sphinx.transforms import SphinxTransform
 
 from critical_edition.core import findings
+from critical_edition.core.config import is_markdown
 from critical_edition.core.diagnostics import Subtype, warn
 
 if TYPE_CHECKING:
@@ -49,7 +50,7 @@ class CheckFootnotes(SphinxTransform):
     def apply(self, **kwargs: object) -> None:
         """Check the document's footnotes and count them for the report."""
         document = self.document
-        markdown = str(document.get("source", "")).endswith(".md")
+        markdown = is_markdown(self.config, str(document.get("source", "")))
         definitions = [*document.footnotes, *document.autofootnotes]
         defined = {name for footnote in definitions for name in footnote["names"]}
         referenced: set[str] = set()

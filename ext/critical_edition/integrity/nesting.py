@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 
+from critical_edition.core.config import is_markdown
 from critical_edition.core.diagnostics import Subtype, warn
 
 if TYPE_CHECKING:
@@ -52,7 +53,7 @@ def check_nesting(app: Sphinx, doctree: nodes.document) -> None:
     env = app.env
     path = Path(env.doc2path(env.docname))
     config: Any = getattr(env, "myst_config", None)
-    if config is None or app.config.source_suffix.get(path.suffix) != "markdown":
+    if config is None or not is_markdown(app.config, path):
         return
     depth = _depth(doctree)
     # No preset of markdown-it nests less than this: most pages stop here, before a parser

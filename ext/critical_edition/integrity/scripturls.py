@@ -12,8 +12,10 @@ import re
 from typing import TYPE_CHECKING
 
 from docutils import nodes
+from markdown_it.common.normalize_url import GOOD_DATA_RE
 
 from critical_edition.core import priorities
+from critical_edition.core.config import is_markdown
 from critical_edition.core.diagnostics import Subtype, warn
 
 if TYPE_CHECKING:
@@ -25,21 +27,20 @@ REFUSED_LINK = re.compile(
     r"\[[^\]]*\]\(\s*<?\s*(?P<scheme>javascript|vbscript|file|data)\s*:",
     re.IGNORECASE,
 )
-_IMAGE_DATA = re.compile(r"data:image/(gif|png|jpeg|webp);", re.IGNORECASE)
 
 
 def _refused_schemes(text: str) -> list[str]:
     schemes = []
     for match in REFUSED_LINK.finditer(text):
         address = text[match.start("scheme") :]
-        if not _IMAGE_DATA.match(address):
+        if not GOOD_DATA_RE.match(address.lower()):  # markdown-it lowers it, too
             schemes.append(match["scheme"].lower())
     return schemes
 
 
 def check_script_urls(app: Sphinx, doctree: nodes.document) -> None:
     """Report each paragraph of a Markdown page holding a refused link; ``doctree-read``."""
-    if app.env.doc2path(app.env.docname).suffix != ".md":
+    if not is_markdown(app.config, app.env.doc2path(app.env.docname)):
         return
     for block in doctree.findall(nodes.TextElement):
         if isinstance(block, (nodes.literal_block, nodes.literal, nodes.raw)):
