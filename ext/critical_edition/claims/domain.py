@@ -118,11 +118,9 @@ class EditionDomain(RecordDomain):
 
     def settle(self) -> None:
         """The records are complete for this build: keep each derived view once computed,
-        until the records change again. The memos built while reading are dropped (they
-        were checked against the records at each call; settled, they are not)."""
+        until the records change again."""
         if self._settled is None:
             self._settled = {}
-            self._lookup_memo = self._relations_memo = self._numbers_memo = None
 
     def unsettle(self) -> None:
         """The records are changing (a document is read, purged or merged)."""
@@ -241,45 +239,33 @@ class EditionDomain(RecordDomain):
     def claim_numbers(self) -> dict[str, int]:
         """Claim id -> its number in the claim index (reading order, from 1).
 
-        Every page's cards ask for it: built once while the listed claims stay the same
-        (as :meth:`relations`), so a page costs its own claims, not the edition's.
+        Every page's cards ask for it: kept while the records are settled (:meth:`_view`), so
+        a page costs its own claims, not the edition's.
         """
-        if self._settled is not None and self._numbers_memo is not None:
-            return self._numbers_memo[1]  # the records have not changed since it was built
-        claims = tuple(self.claims())
-        memo = self._numbers_memo
-        if memo is None or memo[0] != claims:
-            numbers = {claim.id: n for n, claim in enumerate(claims, start=1)}
-            memo = self._numbers_memo = (claims, numbers)
-        return memo[1]
+        return self._view("claim_numbers", self._claim_numbers)
+
+    def _claim_numbers(self) -> dict[str, int]:
+        return {claim.id: n for n, claim in enumerate(self.claims(), start=1)}
 
     def actors(self) -> Iterator[Actor]:
         """Every actor of the register, in a stable order (document order, then docname)."""
         for docname in sorted(self.actors_by_doc):
             yield from self.actors_by_doc[docname]
 
-    #: The register the last lookup was built from, and that lookup (see actor_lookup).
-    _lookup_memo: tuple[tuple[Actor, ...], dict[str, Actor]] | None = None
-    _relations_memo: tuple[tuple[Claim, ...], dict[str, list[tuple[str, Claim]]]] | None = None
-    _numbers_memo: tuple[tuple[Claim, ...], dict[str, int]] | None = None
-
     def actor_lookup(self) -> Mapping[str, Actor]:
         """Map every actor id and alias (case-insensitive) to its actor; first declaration wins.
 
-        Built once while the register stays the same (compared record by record): every page's
-        claim cards ask for it, and building it for each page costs pages x actors. Read-only.
+        Kept while the records are settled (:meth:`_view`): every page's claim cards ask for
+        it, and building it for each page costs pages x actors. Read-only.
         """
-        if self._settled is not None and self._lookup_memo is not None:
-            return MappingProxyType(self._lookup_memo[1])
-        register = tuple(self.actors())
-        memo = self._lookup_memo
-        if memo is None or memo[0] != register:
-            lookup: dict[str, Actor] = {}
-            for actor in register:
-                for name in (actor.id, *actor.aliases):
-                    lookup.setdefault(name.casefold(), actor)
-            memo = self._lookup_memo = (register, lookup)
-        return MappingProxyType(memo[1])
+        return MappingProxyType(self._view("actor_lookup", self._actor_lookup))
+
+    def _actor_lookup(self) -> dict[str, Actor]:
+        lookup: dict[str, Actor] = {}
+        for actor in self.actors():
+            for name in (actor.id, *actor.aliases):
+                lookup.setdefault(name.casefold(), actor)
+        return lookup
 
     def claims_by_actor(self) -> dict[str, list[Claim]]:
         """Register id (or the name as written, if unknown) -> that actor's claims, in reading order.
@@ -308,14 +294,13 @@ class EditionDomain(RecordDomain):
 
         A link shows on both claims' cards (``Contradicts`` on one, ``Contradicted by`` on the
         other); claims sharing a topic and not otherwise linked show as ``Other accounts``.
-        Links to unknown ids are left out (the checks report them). One pass over the claims.
+        Links to unknown ids are left out (the checks report them). One pass over the claims;
+        kept while the records are settled (every page's cards ask).
         """
-        if self._settled is not None and self._relations_memo is not None:
-            return self._relations_memo[1]  # the records have not changed since it was built
-        claims = tuple(self.all_claims())
-        # Every page's cards ask: built once while the claims stay the same (as actor_lookup).
-        if self._relations_memo is not None and self._relations_memo[0] == claims:
-            return self._relations_memo[1]
+        return self._view("relations", self._relations)
+
+    def _relations(self) -> dict[str, list[tuple[str, Claim]]]:
+        claims = self.all_claims()
         by_id = {claim.id: claim for claim in reversed(claims)}  # the first of a duplicate id
         result: dict[str, list[tuple[str, Claim]]] = {}
         linked: set[tuple[str, str]] = set()
@@ -332,7 +317,6 @@ class EditionDomain(RecordDomain):
                 for other in group:
                     if other.id != claim.id and (claim.id, other.id) not in linked:
                         result.setdefault(claim.id, []).append(("Other accounts", other))
-        self._relations_memo = (claims, result)
         return result
 
     @staticmethod
