@@ -7,6 +7,7 @@ step (``os.replace``), so a build killed mid-write leaves the previous file, nev
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import secrets
 from collections.abc import Iterable
@@ -92,3 +93,12 @@ def update_chunks(path: str | os.PathLike[str], chunks: Iterable[bytes]) -> bool
             partial.unlink()
         raise
     return True
+
+
+def file_digest(path: str | os.PathLike[str]) -> str | None:
+    """The SHA-256 of the file's bytes, or None when it cannot be read (the kept state of an
+    output compares it with what the last build left there)."""
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return None

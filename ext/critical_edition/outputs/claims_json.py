@@ -109,13 +109,6 @@ def inputs_digest(app: Sphinx, filename: str) -> str:
     return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
 
 
-def _bytes_digest(path: Path) -> str | None:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return None
-
-
 def write_claims_json(app: Sphinx, exception: BaseException | None) -> None:
     """Write the claims export next to the HTML (connected to ``build-finished``), unless the
     last build's file is what this build would write."""
@@ -135,7 +128,7 @@ def write_claims_json(app: Sphinx, exception: BaseException | None) -> None:
         if (
             isinstance(stored, dict)
             and stored.get("inputs") == inputs
-            and stored.get("output") == _bytes_digest(path)
+            and stored.get("output") == atomic.file_digest(path)
         ):
             return
     # Streamed a record at a time (the array is never held whole), digested on the way.

@@ -14,10 +14,8 @@ names), the toolkit's code and the decoder's version, and used while that digest
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import html
-import importlib.metadata
 import json
 import posixpath
 import re
@@ -30,7 +28,7 @@ from critical_edition.core.config import get_config
 from critical_edition.integrity import stale
 from critical_edition.outputs.edition import HTML_BUILDERS
 from critical_edition.speedups.bibcache import entry_fingerprint
-from critical_edition.speedups.versions import switched_on
+from critical_edition.speedups.versions import installed_version, switched_on
 
 if TYPE_CHECKING:
     from docutils import nodes
@@ -158,16 +156,10 @@ def csl_text(entries: dict[str, Any]) -> str:
     return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
 
 
-@functools.cache
-def _latexcodec_version() -> str:
-    """The installed latexcodec's version (looked up once per process: a scan of packages)."""
-    return importlib.metadata.version("latexcodec")
-
-
 def entries_digest(entries: dict[str, Any]) -> str:
     """A digest of all :func:`csl_text` reads of *entries*, and of the code that converts them."""
     digest = hashlib.sha256(stale.code_stamp().encode("ascii"))
-    digest.update(f"latexcodec {_latexcodec_version()}\n".encode())
+    digest.update(f"latexcodec {installed_version('latexcodec')}\n".encode())
     for key, entry in entries.items():
         digest.update(f"{len(key)}:{key}:{entry_fingerprint(entry)}\n".encode())
     return digest.hexdigest()

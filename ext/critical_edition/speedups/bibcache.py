@@ -65,7 +65,6 @@ import hashlib
 import importlib.metadata
 import pickle
 import sys
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -353,21 +352,12 @@ class FormatCache:
 CACHE = FormatCache()
 
 
-@functools.cache
 def _versions() -> str:
-    """The versions of the formatting packages, read once per process.
-
-    Each lookup scans the installed distributions (milliseconds), and a style is made for
-    every bibliography; a running process keeps the code it imported whatever is installed
-    meanwhile, so the first answer stays true.
-    """
-    found = []
-    for dist in ("pybtex", "sphinxcontrib-bibtex", "pybtex-docutils"):
-        try:
-            found.append(f"{dist}={version(dist)}")
-        except PackageNotFoundError:
-            found.append(f"{dist}=?")
-    return ";".join(found)
+    """The versions of the formatting packages (each read once per process)."""
+    return ";".join(
+        f"{dist}={versions.installed_version(dist) or '?'}"
+        for dist in ("pybtex", "sphinxcontrib-bibtex", "pybtex-docutils")
+    )
 
 
 def source_stamp(cls: type) -> str:

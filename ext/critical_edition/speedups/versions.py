@@ -8,6 +8,7 @@ new upstream release can never silently change the edition's output.
 
 from __future__ import annotations
 
+import functools
 import os
 from importlib.metadata import PackageNotFoundError, version
 
@@ -60,3 +61,16 @@ def covered(patch: str, *packages: str) -> bool:
                 )
             return False
     return True
+
+
+@functools.cache
+def installed_version(name: str) -> str | None:
+    """The installed release of the distribution *name* (None when it is not installed).
+
+    Looked up once per process: each lookup scans the installed distributions (milliseconds),
+    and a running process keeps the code it imported whatever is installed meanwhile.
+    """
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return None

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 
+from critical_edition.apparatus import passages
 from critical_edition.apparatus.domain import NoteKind
 from critical_edition.core import nodes as ed
 from critical_edition.core import priorities
@@ -268,6 +269,10 @@ def add_passage_citation(
     """
     if app.builder.name in EPUB_BUILDERS or doctree is None:
         return  # a reading system runs no script of a book: nothing would read it
+    # A page whose paragraphs are not numbered is not walked (the claim index is large); the
+    # single page holds every document's paragraphs, whatever its own name.
+    if app.builder.name != "singlehtml" and not passages.is_numbered(app.config, pagename):
+        return
     if next(doctree.findall(ed.passage_number), None) is None:
         return
     title = app.env.titles.get(pagename)

@@ -34,14 +34,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from critical_edition.apparatus import passages
 from critical_edition.core import atomic, priorities
 from critical_edition.integrity import stale
-from critical_edition.speedups.versions import switched_on
+from critical_edition.speedups.versions import installed_version, switched_on
 from critical_edition.writers.page_assets import READING_SHEETS
 
 if TYPE_CHECKING:
@@ -99,21 +98,6 @@ def _config_digest(app: Sphinx) -> str:
     the pages again at each build: never wrongly kept)."""
     values = sorted((item.name, repr(item.value)) for item in app.config)
     return hashlib.sha256(repr(values).encode("utf-8")).hexdigest()
-
-
-def _version(name: str) -> str | None:
-    try:
-        return version(name)
-    except PackageNotFoundError:
-        return None
-
-
-def _file_digest(path: Path) -> str | None:
-    """The SHA-256 of *path*'s bytes, or None when there is no such file."""
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return None
 
 
 class _Pages:
@@ -179,7 +163,7 @@ class _Pages:
             sorted(env.glob_toctrees),
             getattr(build_info, "config_hash", None),
             getattr(build_info, "tags_hash", None),
-            [_version(name) for name in PACKAGES],
+            [installed_version(name) for name in PACKAGES],
             sorted((name, str(ext.version)) for name, ext in self.app.extensions.items()),
             self.static_digest(),
             stale.code_stamp(),
@@ -199,7 +183,7 @@ class _Pages:
             digest is not None
             and isinstance(last, dict)
             and last.get("inputs") == digest
-            and last.get("output") == _file_digest(outfile)
+            and last.get("output") == atomic.file_digest(outfile)
         ):
             return  # the last build's file is the page this build would write
         self.handle_page(pagename, addctx, *args, **kwargs)
@@ -215,7 +199,7 @@ class _Pages:
         if exception is not None:
             return
         for pagename, outfile in self.rendered.items():
-            self.stored[pagename]["output"] = _file_digest(outfile)
+            self.stored[pagename]["output"] = atomic.file_digest(outfile)
         atomic.update_text(self.path, json.dumps(self.stored, sort_keys=True))
 
 

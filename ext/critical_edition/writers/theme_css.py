@@ -243,6 +243,8 @@ class _Site:
         #: Where what was taken from each page is kept between builds (``None``: nowhere).
         self.features_file = features_file
         self._features: dict[str, tuple[list[int], _PageFeatures]] | None = None
+        #: Whether a page's features were read in this build (what is kept is then stale).
+        self._read_anew = False
         #: What the pruning writes: never read as one of the sheets the pages load (a fresh
         #: build has none of them yet, a rebuild has the last build's).
         self.outputs = {(self.static / name).resolve() for name in READING_SHEETS.values()}
@@ -276,6 +278,7 @@ class _Site:
             return kept[1]
         found = _PageFeatures.read(page)
         self._features[name] = (key, found)
+        self._read_anew = True
         return found
 
     def _load_features(self) -> dict[str, tuple[list[int], _PageFeatures]]:
@@ -293,8 +296,9 @@ class _Site:
             return {}  # none kept, or unreadable: every page is read
 
     def save_features(self) -> None:
-        """Keep what was taken from the pages for the next build (those that still exist)."""
-        if self.features_file is None or self._features is None:
+        """Keep what was taken from the pages for the next build (those that still exist),
+        when a page was read anew in this build."""
+        if self.features_file is None or self._features is None or not self._read_anew:
             return
         pages = {
             name: [key, found.as_json()]
@@ -335,7 +339,7 @@ class _Site:
         return result
 
 
-def pruned_sheets(app: Sphinx, site: _Site) -> dict[Path, str]:
+def pruned_sheets(site: _Site) -> dict[Path, str]:
     """furo's sheets pruned to what the site's pages use, and the reading text's copies of the
     theme's and the toolkit's sheets pruned to what its pages use (path: text)."""
     # Sphinx copied the theme's sheets and the toolkit wrote its own afresh in this build.
@@ -371,7 +375,7 @@ def _reading_pages(app: Sphinx) -> list[Path]:
     return [path for path in paths if path.is_file()]
 
 
-def inputs_digest(app: Sphinx, site: _Site) -> str:
+def inputs_digest(site: _Site) -> str:
     """A digest of everything :func:`pruned_sheets` reads: what it takes from each page (its
     :class:`_PageFeatures`, read again only from the pages whose size or date changed), each
     script of ``_static`` (not the search index, outside it) and stylesheet of the output but
@@ -403,16 +407,17 @@ def inputs_digest(app: Sphinx, site: _Site) -> str:
 def _cached(app: Sphinx, site: _Site) -> dict[Path, str]:
     """:func:`pruned_sheets`, from the cache when its digest holds (and stored there)."""
     if not switched_on(SWITCH):
-        return pruned_sheets(app, site)
+        return pruned_sheets(site)
     cache = Path(app.doctreedir) / CACHE_FILE
-    digest = inputs_digest(app, site)
+    digest = inputs_digest(site)
     try:
         stored = json.loads(cache.read_text(encoding="utf-8"))
         if stored["digest"] == digest:
+            site.save_features()  # pages read anew for the digest: not read again next time
             return {site.outdir / name: text for name, text in stored["sheets"].items()}
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         pass  # no cache, or an unreadable one: pruned anew
-    result = pruned_sheets(app, site)
+    result = pruned_sheets(site)
     site.save_features()
     sheets = {path.relative_to(site.outdir).as_posix(): text for path, text in result.items()}
     atomic.write_text(cache, json.dumps({"digest": digest, "sheets": sheets}))
