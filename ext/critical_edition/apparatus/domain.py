@@ -512,11 +512,13 @@ def pages_to_rewrite(app: object, env: BuildEnvironment) -> list[str]:
     if not domain.touched:
         return []
     bibtex = cast("Any", env.get_domain("cite"))
-    refs = getattr(bibtex, "citation_refs", [])
+    refs_by_doc: dict[str, list[Any]] = {}  # one pass over the references, not one a page
+    for ref in getattr(bibtex, "citation_refs", []):
+        refs_by_doc.setdefault(ref.docname, []).append(ref)
     digests: dict[str, str] = domain.data.setdefault("record_digests", {})
     shown_elsewhere: set[str] = set()
     for docname in sorted(domain.touched):
-        digest = shown_of(domain, docname, refs)
+        digest = shown_of(domain, docname, refs_by_doc.get(docname, []))
         if digests.get(docname, _NOTHING_SHOWN) != digest:
             shown_elsewhere.add(docname)
         if digest == _NOTHING_SHOWN:
@@ -524,7 +526,7 @@ def pages_to_rewrite(app: object, env: BuildEnvironment) -> list[str]:
         else:
             digests[docname] = digest
     if not switched_on(PRECISE_REWRITES):
-        citing = {ref.docname for ref in refs}
+        citing = refs_by_doc.keys()
         shown_elsewhere |= domain.touched_with_records | {
             doc for doc in domain.touched if domain.has_records(doc) or doc in citing
         }
@@ -558,11 +560,12 @@ def shown_of(domain: ApparatusDomain, docname: str, refs: list[Any]) -> str:
 
     Its apparatus records (each a frozen record of plain values, line numbers included so
     that the warnings written with the pages stay right), its claims and its citation
-    references; the digest of a document without any is :data:`_NOTHING_SHOWN`.
+    references (*refs*, those made on *docname*); the digest of a document without any is
+    :data:`_NOTHING_SHOWN`.
     """
     parts = [_stable(domain.data[key].get(docname)) for key in domain.per_document_keys]
     parts.append(domain.edition.claims_by_doc.get(docname))
-    parts.append([ref for ref in refs if ref.docname == docname])
+    parts.append(refs)
     if not any(parts):
         return _NOTHING_SHOWN
     return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from critical_edition.claims.domain import edition_domain
 from critical_edition.core.diagnostics import Subtype, warn
 from critical_edition.core.text import did_you_mean
+from critical_edition.speedups.bibentries import entries_by_key
 
 if TYPE_CHECKING:
     from collections.abc import Set as AbstractSet
@@ -32,25 +33,9 @@ CONFIDENCE = re.compile(
 )
 
 
-#: The entries the last key set was made from, and that set (see bib_keys).
-_keys_memo: tuple[object, frozenset[str]] | None = None
-
-
-def bib_keys(builder: Builder) -> frozenset[str]:
-    """The keys of every entry of the edition's .bib files (sphinxcontrib-bibtex's parse).
-
-    Made once per parse (the same entries object): every page's claim cards ask, and a new
-    set for each page costs pages x entries.
-    """
-    global _keys_memo  # a one-slot memo, checked by identity
-    bibtex = builder.env.get_domain("cite")
-    bibdata = getattr(bibtex, "bibdata", None)
-    if bibdata is None:
-        return frozenset()
-    entries = bibdata.data.entries
-    if _keys_memo is None or _keys_memo[0] is not entries:
-        _keys_memo = (entries, frozenset(entries.keys()))
-    return _keys_memo[1]
+def bib_keys(builder: Builder) -> AbstractSet[str]:
+    """The keys of every entry of the edition's .bib files (sphinxcontrib-bibtex's parse)."""
+    return entries_by_key(builder.env).keys()
 
 
 def check_actors(domain: EditionDomain) -> None:

@@ -30,6 +30,7 @@ from critical_edition.core.tables import table
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
+    from collections.abc import Set as AbstractSet
 
     from sphinx.application import Sphinx
 
@@ -80,7 +81,7 @@ class ClaimsPostTransform(EditionPostTransform):
         return self.link(actor.docname, actor.anchor, nodes.Text(actor.name), title)
 
     @cached_property
-    def bib_keys(self) -> frozenset[str]:
+    def bib_keys(self) -> AbstractSet[str]:
         """The keys of the .bib files (as parsed by sphinxcontrib-bibtex)."""
         return bib_keys(self.builder)
 

@@ -28,9 +28,12 @@ from critical_edition.core.config import get_config
 from critical_edition.integrity import stale
 from critical_edition.outputs.edition import HTML_BUILDERS
 from critical_edition.speedups.bibcache import entry_fingerprint
+from critical_edition.speedups.bibentries import entries_by_key
 from critical_edition.speedups.versions import installed_version, switched_on
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from docutils import nodes
     from sphinx.application import Sphinx
 
@@ -144,19 +147,13 @@ def csl_item(key: str, entry: Any) -> dict[str, Any]:
     return item
 
 
-def _entries(app: Sphinx) -> dict[str, Any]:
-    """The entries of the edition's .bib files (key: pybtex entry), in the files' order."""
-    bibdata = app.env.domains["cite"].data.get("bibdata")
-    return {} if bibdata is None else dict(bibdata.data.entries.items())
-
-
-def csl_text(entries: dict[str, Any]) -> str:
+def csl_text(entries: Mapping[str, Any]) -> str:
     """The CSL-JSON file's text for *entries*."""
     items = [csl_item(key, entry) for key, entry in entries.items()]
     return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
 
 
-def entries_digest(entries: dict[str, Any]) -> str:
+def entries_digest(entries: Mapping[str, Any]) -> str:
     """A digest of all :func:`csl_text` reads of *entries*, and of the code that converts them."""
     digest = hashlib.sha256(stale.code_stamp().encode("ascii"))
     digest.update(f"latexcodec {installed_version('latexcodec')}\n".encode())
@@ -165,7 +162,7 @@ def entries_digest(entries: dict[str, Any]) -> str:
     return digest.hexdigest()
 
 
-def _cached_text(app: Sphinx, entries: dict[str, Any]) -> str:
+def _cached_text(app: Sphinx, entries: Mapping[str, Any]) -> str:
     """:func:`csl_text`, from the cache when its digest holds (and stored there)."""
     if not switched_on(SWITCH):
         return csl_text(entries)
@@ -187,7 +184,7 @@ def write_csl_json(app: Sphinx, exception: BaseException | None) -> None:
     filename = get_config(app.config).csl_json
     if exception is not None or not filename or app.builder.name not in HTML_BUILDERS:
         return
-    atomic.update_text(Path(app.outdir, filename), _cached_text(app, _entries(app)))
+    atomic.update_text(Path(app.outdir, filename), _cached_text(app, entries_by_key(app.env)))
 
 
 def link_from_bibliography(

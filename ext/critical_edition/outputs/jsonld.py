@@ -31,6 +31,7 @@ from critical_edition.outputs.edition import (
     page_address,
     script_json,
 )
+from critical_edition.speedups.bibentries import entries_by_key
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -127,7 +128,7 @@ class Speakers:
         return {"@id": node_id}
 
 
-def _appearance(source: str, entries: dict[str, Any]) -> dict[str, Any]:
+def _appearance(source: str, entries: Mapping[str, Any]) -> dict[str, Any]:
     """A claim's source as a CreativeWork: a bib entry's title and address, or a footnote."""
     node: dict[str, Any] = {"@type": "CreativeWork", "identifier": source}
     entry = entries.get(source)
@@ -148,7 +149,7 @@ def claim_nodes(
     page: str,
     info: Edition,
     speakers: Speakers,
-    entries: dict[str, Any],
+    entries: Mapping[str, Any],
 ) -> list[dict[str, Any]]:
     """A claim as a Claim, and a ClaimReview when the editors contest or correct it.
 
@@ -185,22 +186,6 @@ def claim_nodes(
     return result
 
 
-#: The parsed entries the last key map was made from, and that map (see _entries).
-_entries_memo: tuple[object, dict[str, Any]] | None = None
-
-
-def _entries(bibdata: Any) -> dict[str, Any]:
-    """The .bib entries by key as written, made once per parse of the .bib files (a copy for
-    every page with claims cost pages x entries)."""
-    global _entries_memo  # a one-slot memo, checked by identity
-    if bibdata is None:
-        return {}
-    parsed = bibdata.data.entries
-    if _entries_memo is None or _entries_memo[0] is not parsed:
-        _entries_memo = (parsed, dict(parsed))
-    return _entries_memo[1]
-
-
 def page_graph(app: Sphinx, pagename: str) -> dict[str, Any]:
     """The JSON-LD of one page: the edition, the page's claims in reading order, then their
     speakers (each once)."""
@@ -214,7 +199,7 @@ def page_graph(app: Sphinx, pagename: str) -> dict[str, Any]:
             return f"{page_address(app, info, pagename, actor.docname)}#{actor.anchor}"
 
         speakers = Speakers(domain.actor_lookup(), register_entry)
-        entries = _entries(app.env.domains["cite"].data.get("bibdata"))
+        entries = entries_by_key(app.env)
         page = page_address(app, info, pagename, pagename)
         for claim in claims:
             graph.extend(claim_nodes(claim, page, info, speakers, entries))

@@ -14,7 +14,7 @@ import re
 import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from docutils import nodes
 from sphinx import addnodes
@@ -39,6 +39,7 @@ from critical_edition.outputs.tei_text import (
     sub,
     tei,
 )
+from critical_edition.speedups.bibentries import entries_by_key
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -235,15 +236,9 @@ def entity_element(container: ET.Element, entity: Entity) -> None:
         sub(element, "note", entity.description)
 
 
-def bib_entries(app: Sphinx) -> dict[str, Any]:
-    """The entries of the edition's .bib files, by key, in the files' order."""
-    bibdata = app.env.domains["cite"].data.get("bibdata")
-    return dict(bibdata.data.entries) if bibdata is not None else {}
-
-
 def bibliography(stand: ET.Element, app: Sphinx) -> None:
     """``<listBibl>``: one ``<bibl>`` per entry, with the editors' verification status."""
-    entries = bib_entries(app)
+    entries = entries_by_key(app.env)
     if not entries:
         return
     list_bibl = sub(stand, "listBibl")
@@ -352,7 +347,7 @@ class TEIBuilder(Builder):
         lookups = Lookups(
             claims={claim.id: claim for claim in all_claims},
             emendations={(e.docname, e.anchor): e for e in apparatus.emendations()},
-            bib_keys=frozenset(bib_entries(app)),
+            bib_keys=frozenset(entries_by_key(app.env)),
         )
         prepare_lookups(app, lookups)
         in_scope = apparatus.scope()
