@@ -1,24 +1,25 @@
-"""Output (build-finished): the search index's entries for speakers, claims and register entries.
+"""Output (write phase's end): the search index's entries for speakers, claims and register entries.
 
 Sphinx stores an object's anchor as ``-`` when it is ``<type>-<name>`` (``actor-lavrov``), and
 its search page rebuilds the anchor from the title it shows (``actor-Sergey Lavrov``): every
 speaker and claim would link to an id that does not exist. Sphinx also stores titles
-HTML-escaped, and the search page escapes them again (``Armenia&#x27;s``). Once Sphinx has
-written ``searchindex.js``, the entries of the edition's own domains get their anchors in full
-and their titles as plain text; nothing else in the file changes.
+HTML-escaped, and the search page escapes them again (``Armenia&#x27;s``). When Sphinx's
+indexer freezes the index for ``searchindex.js``, the entries of the edition's own domains get
+their anchors in full and their titles as plain text; nothing else in the index changes, and
+the file is written once, by Sphinx (it used to be read back, repaired and written again).
 """
 
 from __future__ import annotations
 
 import html
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from critical_edition.apparatus.domain import apparatus_domain
 from critical_edition.claims.domain import edition_domain
-from critical_edition.core import atomic
 
 if TYPE_CHECKING:
+    from collections.abc import Set as AbstractSet
+
     from sphinx.application import Sphinx
 
 #: An object entry of the index: [document, type, priority, anchor, title].
@@ -57,25 +58,36 @@ def repair_objects(index: dict[str, Any], wanted: Wanted) -> dict[str, Any]:
     return {**index, "objects": objects}
 
 
-def repair_search_index(app: Sphinx, exception: BaseException | None) -> None:
-    """Rewrite the edition's entries of ``searchindex.js`` (connected to ``build-finished``)."""
-    name = getattr(app.builder, "searchindex_filename", None)
-    if exception is not None or app.builder.format != "html" or not name:
-        return
-    if getattr(app.builder, "indexer", None) is None:
-        return
-    from sphinx.search import js_index
+def repair_when_frozen(app: Sphinx, indexer: Any) -> None:
+    """Have *indexer* repair the edition's entries as it freezes the index for
+    ``searchindex.js``."""
+    freeze = indexer.freeze
 
-    path = Path(app.outdir) / name
-    if not path.is_file():
+    def frozen_and_repaired() -> dict[str, Any]:
+        index: dict[str, Any] = freeze()
+        docs = {docname: number for number, docname in enumerate(index["docnames"])}
+        types = {str(kind): int(number) for number, kind in index["objtypes"].items()}
+        return repair_objects(index, _wanted(app, docs, types))
+
+    indexer.freeze = frozen_and_repaired
+
+
+def watch(app: Sphinx) -> None:
+    """Once the HTML builder has made its indexer (its ``prepare_writing``, in the main
+    process), have it repair what it freezes (``builder-inited``)."""
+    builder: Any = app.builder
+    original = getattr(builder, "prepare_writing", None)
+    if builder.format != "html" or original is None:
         return
-    text = path.read_text(encoding="utf-8")
-    index = js_index.loads(text)
-    docs = {docname: number for number, docname in enumerate(index["docnames"])}
-    types = {str(kind): int(number) for number, kind in index["objtypes"].items()}
-    atomic.update_text(path, js_index.dumps(repair_objects(index, _wanted(app, docs, types))))
+
+    def prepare_writing(docnames: AbstractSet[str]) -> None:
+        original(docnames)
+        if getattr(builder, "indexer", None) is not None:
+            repair_when_frozen(app, builder.indexer)
+
+    setattr(builder, "prepare_writing", prepare_writing)  # noqa: B010
 
 
 def register(app: Sphinx) -> None:
     """Register the repair of the search index."""
-    app.connect("build-finished", repair_search_index)
+    app.connect("builder-inited", watch)
