@@ -14,12 +14,11 @@ their peak memory read from ``os.wait4``. For each scale it
 2. builds it: the toolkit (serial, fresh); the same with the bibliography cache switched off
    (stock sphinxcontrib-bibtex); the plain corpus, once as it is and once with the toolkit's
    speed-ups that any Sphinx site may load (:data:`PLAIN_WITH_SPEEDUPS`: the navigation
-   cache, the collector's tuning, doctrees kept on disk, the stem memo, the design scan;
-   output must be byte-identical; the
-   toolkit's own cost is measured against this build, which shares their gain);
-   an incremental rebuild after a prose edit
-   to one page, then after a title edit to one .bib entry; and a fresh ``-j 2`` build of the
-   edited sources, which must equal the incrementally rebuilt output file for file;
+   cache, the collector's tuning, doctrees kept on disk, the stem memo, the design scan, the
+   node census; output must be byte-identical; the toolkit's own cost is measured against
+   this build, which shares their gain); an incremental rebuild after a prose edit to one
+   page, then after a title edit to one .bib entry; and a fresh ``-j 2`` build of the edited
+   sources, which must equal the incrementally rebuilt output file for file;
 3. prints ratios measured within one run (the machine is shared: absolute times are noisy)
    and writes them, with the raw times, to ``bench/_runs/results.json``.
 
@@ -61,7 +60,7 @@ NO_CACHE_ENV = {"CRITICAL_EDITION_BIBCACHE": "0"}
 #: for sphinx-design's components): the like-for-like base for
 #: the toolkit's own cost (what its features cost, not what its speed-ups save), and a
 #: byte-for-byte check of those speed-ups.
-SPEEDUPS = ("navigation", "collector", "doctrees", "stemming", "design")
+SPEEDUPS = ("navigation", "collector", "doctrees", "stemming", "design", "census")
 PLAIN_WITH_SPEEDUPS = [
     "-D",
     "extensions=myst_parser,sphinx_design,sphinxcontrib.bibtex,"

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from critical_edition.speedups import (
     bibcache,
+    census,
     collector,
     design,
     doctrees,
@@ -24,12 +25,13 @@ if TYPE_CHECKING:
 
 def setup_speedups(app: Sphinx) -> None:
     """Install the bibliography cache, the template cache, the navigation cache, the stem
-    memo and the design scan; tune the garbage collector and keep read doctrees on disk."""
+    memo, the design scan and the node census; tune the garbage collector and keep read
+    doctrees on disk."""
     bibcache.register(app)
     templates.register(app)
-    # The collector's tuning, the doctree release, the navigation cache, the stem memo and the
-    # design scan are also extensions of their own (any Sphinx site may list them; the
+    # The collector's tuning, the doctree release, the navigation cache, the stem memo, the
+    # design scan and the node census are also extensions of their own (any Sphinx site may list them; the
     # benchmark's plain build does): loaded through Sphinx so that listing them as well
     # registers them once.
-    for module in (collector, doctrees, navigation, stemming, design):
+    for module in (collector, doctrees, navigation, stemming, design, census):
         app.setup_extension(module.__name__)

@@ -7,9 +7,11 @@ claim index, the bibliography, a register) are walked three times for nothing: a
 paper that was some six per cent of a full build. Here one post-transform, run just before
 them (priority :data:`SCAN_PRIORITY`, after every transform that may add a component: the
 toolkit's own add theirs at priorities below 10), walks the page once and notes which
-components it holds; each of the three then runs only on a page holding its component, and
-exactly as before. The output is the same (``tests/test_design_scan.py`` builds every component
-with the switch on and off).
+components it holds: that walk is the page's census (:mod:`.census`), which also serves the
+other page-wide transforms. Each of the three then runs only on a page holding its component,
+and exactly as before; it runs as stock when a post-transform the census has not audited runs
+between the census and it. The output is the same (``tests/test_design_scan.py`` builds every
+component with the switch on and off).
 
 Set the environment variable ``CRITICAL_EDITION_DESIGNSCAN=0`` to have sphinx-design walk
 every page for each component, as it does. The patch stands aside on a sphinx-design release
@@ -18,27 +20,21 @@ the tests do not cover (:mod:`.versions`).
 
 from __future__ import annotations
 
-import weakref
 from typing import TYPE_CHECKING, Any
 
-from docutils import nodes
-from sphinx.transforms.post_transforms import SphinxPostTransform
-
-from critical_edition.speedups import versions
+from critical_edition.speedups import census, versions
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from sphinx.application import Sphinx
+    from sphinx.transforms.post_transforms import SphinxPostTransform
     from sphinx.util.typing import ExtensionMetadata
 
 #: Set to ``0`` to leave sphinx-design's transforms as they are.
 SWITCH = "CRITICAL_EDITION_DESIGNSCAN"
 #: Just before sphinx-design's dropdown and aside transforms (199) and tab sets (200).
-SCAN_PRIORITY = 198
-
-#: The components each page was found to hold, by its (transformed) document.
-_found: weakref.WeakKeyDictionary[nodes.document, frozenset[str]] = weakref.WeakKeyDictionary()
+SCAN_PRIORITY = census.PRIORITY
 
 
 def enabled() -> bool:
@@ -47,32 +43,15 @@ def enabled() -> bool:
     return versions.switched_on(SWITCH) and versions.covered("design scan", "sphinx-design")
 
 
-class ScanDesignComponents(SphinxPostTransform):
-    """Note the sphinx-design components a page holds (one walk for the three transforms)."""
-
-    default_priority = SCAN_PRIORITY
-    formats = ("html",)
-
-    def run(self, **kwargs: Any) -> None:
-        # The switch only: the release was checked once, when the scan was registered.
-        if not versions.switched_on(SWITCH):
-            _found.pop(self.document, None)
-            return
-        found: set[str] = set()
-        for node in self.document.findall(nodes.Element):
-            name = node.get("design_component")
-            if name is not None:
-                found.add(name)
-        _found[self.document] = frozenset(found)
-
-
 def _only_with(component: str, run: Callable[..., None]) -> Callable[..., None]:
-    """*run*, skipped on a page the scan found without *component*."""
+    """*run*, skipped on a page the census found without *component* (as stock with the
+    switch off or when the census cannot answer for the transform)."""
 
     def run_if_present(self: SphinxPostTransform, **kwargs: Any) -> None:
-        found = _found.get(self.document)
-        if found is not None and component not in found:
-            return
+        if versions.switched_on(SWITCH):
+            found = census.usable(self)
+            if found is not None and component not in found.components:
+                return
         run(self, **kwargs)
 
     run_if_present.__wrapped__ = run  # type: ignore[attr-defined]
@@ -110,5 +89,5 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("sphinx_design")
     if enabled():
         install()
-        app.add_post_transform(ScanDesignComponents)
+        census.take_census(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,370 @@
+"""Node census (post-transforms, write phase): one walk of a page tells the page-wide transforms to skip it.
+
+Several post-transforms, and one ``doctree-resolved`` handler, walk every node of every page
+although they act on a few kinds of node only: Sphinx's highlight-language setting (a
+``walkabout`` with a visitor, for code blocks), its doctest-flag trimming (code and doctest
+blocks), its fallback for signature elements and its domain class for signatures, furo's
+wrapping of tables and display maths, and sphinx-design's opening of links in a new tab. Most
+pages hold none of these; the large ones (the claim index, the bibliography, a register) were
+walked once by each, at 50 times the paper more than two seconds for the three pages an edit
+to one ``.bib`` entry rewrites.
+
+:class:`PageCensus`, a post-transform run at :data:`PRIORITY`, walks the page once and notes
+the node classes it holds, the sphinx-design components and whether an element asks for a new
+tab (the design scan, :mod:`.design`, reads the components). Each transform above then runs
+only on a page holding a node it acts on (a class, or a subclass, of the ones it looks for),
+and exactly as before. The census is sound only if nothing between it and a transform adds a
+node of that kind, so a transform uses it only when every post-transform the builder applies
+from the census up to that transform's priority (for the handler: every one after the census,
+and every ``doctree-resolved`` handler before it) is one of :func:`audited` (read, and known to
+add none); otherwise, and on a document or a pass other than the census's, it runs as stock.
+
+Set the environment variable ``CRITICAL_EDITION_NODECENSUS=0`` to have these transforms walk
+every page, as they do. The patch stands aside on a Sphinx, furo or sphinx-design release the
+tests do not cover (:mod:`.versions`). ``tests/test_node_census.py`` builds every kind with the
+switch on and off and compares every output file.
+"""
+
+from __future__ import annotations
+
+import functools
+import weakref
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.transforms.post_transforms import SphinxPostTransform
+
+from critical_edition.core import findings
+from critical_edition.speedups import versions
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from docutils.transforms import Transform
+    from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
+    from sphinx.util.typing import ExtensionMetadata
+
+#: Set to ``0`` to leave the page-wide transforms as they are.
+SWITCH = "CRITICAL_EDITION_NODECENSUS"
+#: After every transform that adds content (the toolkit's fill theirs in below 10, the EPUB
+#: writer's below 170) and just before sphinx-design's dropdown and aside transforms (199).
+PRIORITY = 198
+
+#: The document-wide event whose sphinx-design handler is gated.
+RESOLVED = "doctree-resolved"
+
+
+@dataclass
+class Census:
+    """What one page held when the census walked it."""
+
+    #: Every node class present (``type(node)``, Text included).
+    classes: frozenset[type[nodes.Node]]
+    #: The sphinx-design components (their ``design_component`` attribute).
+    components: frozenset[str]
+    #: Whether an element carries a true ``sd_new_tab`` (sphinx-design's new-tab marker).
+    new_tab: bool
+    #: The environment's per-pass document state when the census was taken: Sphinx makes a
+    #: new one for each application of the post-transforms.
+    token: object
+    #: The post-transforms the builder applies from the census on: (priority, class).
+    after: tuple[tuple[int, type[Transform]], ...]
+    #: Per gated transform, whether everything between it and the census is audited.
+    clear: dict[type[Transform], bool] = field(default_factory=dict)
+
+    def holds(self, kinds: tuple[type[nodes.Node], ...], names: frozenset[str]) -> bool:
+        """Whether a node of *kinds* (or of a subclass), or of a class named in *names*
+        (node visitors dispatch on the class's name), is present."""
+        return any(issubclass(cls, kinds) or cls.__name__ in names for cls in self.classes)
+
+
+#: The census of each page, by the document the post-transforms ran on.
+_taken: weakref.WeakKeyDictionary[nodes.document, Census] = weakref.WeakKeyDictionary()
+
+
+def _walk(document: nodes.document) -> tuple[set[type[nodes.Node]], set[str], bool]:
+    """The node classes, design components and new-tab marker of *document*, in one walk."""
+    classes: set[type[nodes.Node]] = set()
+    components: set[str] = set()
+    new_tab = False
+    stack: list[nodes.Node] = [document]
+    pop, extend, add = stack.pop, stack.extend, classes.add
+    element = nodes.Element
+    while stack:
+        node = pop()
+        add(node.__class__)
+        if isinstance(node, element):
+            extend(node.children)
+            attributes = node.attributes
+            if "design_component" in attributes:
+                components.add(attributes["design_component"])
+            if not new_tab and attributes.get("sd_new_tab"):
+                new_tab = True
+    return classes, components, new_tab
+
+
+def _applied_after(env: BuildEnvironment) -> tuple[tuple[int, type[Transform]], ...]:
+    """The post-transforms the builder will apply at or after :data:`PRIORITY` (a transform
+    with its own test of whether it applies counts as applied)."""
+    builder = env._builder_cls
+    stock_test = SphinxPostTransform.is_supported
+    after: list[tuple[int, type[Transform]]] = []
+    for transform in env._registry.get_post_transforms():
+        priority = transform.default_priority or 0
+        if transform is PageCensus or priority < PRIORITY:
+            continue
+        if issubclass(transform, SphinxPostTransform) and transform.is_supported is stock_test:
+            if transform.builders and builder.name not in transform.builders:
+                continue
+            if transform.formats and builder.format not in transform.formats:
+                continue
+        after.append((priority, transform))
+    return tuple(after)
+
+
+class PageCensus(SphinxPostTransform):
+    """Note the node classes, design components and new-tab marker a page holds."""
+
+    default_priority = PRIORITY
+
+    def run(self, **kwargs: Any) -> None:
+        classes, components, new_tab = _walk(self.document)
+        _taken[self.document] = Census(
+            classes=frozenset(classes),
+            components=frozenset(components),
+            new_tab=new_tab,
+            token=self.env.current_document,
+            after=_applied_after(self.env),
+        )
+
+
+def take_census(app: Sphinx) -> None:
+    """Have the census taken on every page (once, whichever speed-up asks first)."""
+    if PageCensus not in app.registry.get_post_transforms():
+        app.add_post_transform(PageCensus)
+
+
+@functools.cache
+def audited() -> frozenset[type[Transform]]:
+    """The post-transforms read and known to add no node of the gated kinds (no code,
+    doctest, table, maths or signature node, no ``sd_new_tab``; they may move, wrap or
+    remove such nodes, copying a wrapped node's attributes onto its wrapper) nor any
+    design component but the ones they rewrite."""
+    from sphinx.transforms.post_transforms import PropagateDescDomain, SigElementFallbackTransform
+    from sphinx.transforms.post_transforms.code import (
+        HighlightLanguageTransform,
+        TrimDoctestFlagsTransform,
+    )
+
+    known: set[type[Transform]] = {
+        PageCensus,
+        SigElementFallbackTransform,
+        PropagateDescDomain,
+        HighlightLanguageTransform,
+        TrimDoctestFlagsTransform,
+    }
+    if versions.installed_version("sphinx-design") is not None:
+        from sphinx_design.aside import AsideHtmlTransform
+        from sphinx_design.dropdown import DropdownHtmlTransform
+        from sphinx_design.tabs import TabSetHtmlTransform
+
+        known |= {DropdownHtmlTransform, AsideHtmlTransform, TabSetHtmlTransform}
+    if versions.installed_version("furo") is not None:
+        from furo import WrapTableAndMathInAContainerTransform  # type: ignore[import-untyped]
+
+        known.add(WrapTableAndMathInAContainerTransform)
+    return frozenset(known)
+
+
+#: The ``doctree-resolved`` handlers read and known to change no node.
+AUDITED_HANDLERS: frozenset[Callable[..., None]] = frozenset({findings._doc_written})
+
+
+def usable(transform: Transform) -> Census | None:
+    """The census of *transform*'s page, if *transform* may trust it: taken on the same
+    document in the same pass, with only audited post-transforms between the census and
+    *transform*'s priority (None otherwise: *transform* then runs as stock)."""
+    census = _taken.get(transform.document)
+    if census is None or transform.document.settings.env.current_document is not census.token:
+        return None
+    gated = type(transform)
+    clear = census.clear.get(gated)
+    if clear is None:
+        trusted = audited()
+        upto = gated.default_priority or 0
+        clear = all(
+            other is gated or other in trusted
+            for priority, other in census.after
+            if priority <= upto
+        )
+        census.clear[gated] = clear
+    return census if clear else None
+
+
+# -- the gated transforms -----------------------------------------------------------------------
+
+#: Each gated transform's module and name, the method that does its work, the node classes it
+#: acts on (an instance of one, subclasses included) and the class names its visitor acts on.
+GATED: tuple[tuple[str, str, str, tuple[str, ...], frozenset[str]], ...] = (
+    (
+        "sphinx.transforms.post_transforms.code",
+        "HighlightLanguageTransform",
+        "apply",
+        ("docutils.nodes.literal_block", "sphinx.addnodes.highlightlang"),
+        frozenset({"literal_block", "highlightlang"}),
+    ),
+    (
+        "sphinx.transforms.post_transforms.code",
+        "TrimDoctestFlagsTransform",
+        "apply",
+        ("docutils.nodes.literal_block", "docutils.nodes.doctest_block"),
+        frozenset(),
+    ),
+    (
+        "sphinx.transforms.post_transforms",
+        "SigElementFallbackTransform",
+        "run",
+        ("sphinx.addnodes.desc_sig_element", "sphinx.addnodes.desc_inline"),
+        frozenset(),
+    ),
+    (
+        "sphinx.transforms.post_transforms",
+        "PropagateDescDomain",
+        "run",
+        ("sphinx.addnodes.desc_signature",),
+        frozenset(),
+    ),
+    (
+        "furo",
+        "WrapTableAndMathInAContainerTransform",
+        "run",
+        ("docutils.nodes.table", "docutils.nodes.math_block"),
+        frozenset(),
+    ),
+)
+
+_NODE_MODULES = {"docutils.nodes": nodes, "sphinx.addnodes": addnodes}
+
+
+def _node_class(dotted: str) -> type[nodes.Node]:
+    module, _, name = dotted.rpartition(".")
+    found: type[nodes.Node] = getattr(_NODE_MODULES[module], name)
+    return found
+
+
+def _only_on_pages_with(
+    gated: type[Transform],
+    kinds: tuple[type[nodes.Node], ...],
+    names: frozenset[str],
+    work: Callable[..., None],
+) -> Callable[..., None]:
+    """*work* (a transform's ``apply`` or ``run``), skipped on a page the census found
+    without a node it acts on; as stock for a subclass, with the switch off, or when the
+    census is not :func:`usable`."""
+
+    def work_if_present(self: Transform, **kwargs: Any) -> None:
+        if type(self) is gated and versions.switched_on(SWITCH):
+            census = usable(self)
+            if census is not None and not census.holds(kinds, names):
+                return
+        work(self, **kwargs)
+
+    work_if_present.__wrapped__ = work  # type: ignore[attr-defined]
+    return work_if_present
+
+
+def _gated_transforms() -> list[
+    tuple[type[Transform], str, tuple[type[nodes.Node], ...], frozenset[str]]
+]:
+    """The gated transforms whose package is installed in a release the tests cover."""
+    import importlib
+
+    found = []
+    for module_name, name, method, kinds, names in GATED:
+        package = "furo" if module_name == "furo" else "sphinx"
+        if not versions.covered("node census", package):
+            continue
+        transform = getattr(importlib.import_module(module_name), name)
+        found.append((transform, method, tuple(_node_class(kind) for kind in kinds), names))
+    return found
+
+
+def install() -> None:
+    """Wrap each gated transform's working method (once per process; the wrapper defers to
+    the original whenever the census cannot answer)."""
+    for transform, method, kinds, names in _gated_transforms():
+        work = transform.__dict__[method]
+        if not hasattr(work, "__wrapped__"):
+            setattr(transform, method, _only_on_pages_with(transform, kinds, names, work))
+
+
+# -- sphinx-design's new-tab handler --------------------------------------------------------------
+
+
+def _handler_clear(app: Sphinx, gated: Callable[..., None], census: Census) -> bool:
+    """Whether nothing after the census may have marked a new tab before *gated* runs:
+    every post-transform after it, and every handler of the event Sphinx calls before."""
+    trusted = audited()
+    if not all(other in trusted for _priority, other in census.after):
+        return False
+    for listener in sorted(app.events.listeners[RESOLVED], key=lambda item: item.priority):
+        if listener.handler is gated:
+            return True
+        if listener.handler not in AUDITED_HANDLERS:
+            return False
+    return False
+
+
+def _new_tab_only_where_marked(handler: Callable[..., None]) -> Callable[..., None]:
+    """sphinx-design's new-tab handler, skipped on a page the census found without a mark."""
+
+    def resolve_if_marked(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+        # The census serves this pass only: the handler follows the post-transforms.
+        census = _taken.pop(doctree, None)
+        if (
+            census is not None
+            and not census.new_tab
+            and versions.switched_on(SWITCH)
+            and _handler_clear(app, resolve_if_marked, census)
+        ):
+            return
+        handler(app, doctree, docname)
+
+    resolve_if_marked.__wrapped__ = handler  # type: ignore[attr-defined]
+    return resolve_if_marked
+
+
+def gate_new_tab_handler(app: Sphinx) -> None:
+    """Put the gated new-tab handler in sphinx-design's place among the event's handlers
+    (same id, priority and order), once every extension is set up."""
+    if not versions.covered("node census", "sphinx-design"):
+        return
+    from sphinx_design.extension import _resolve_new_tab_refs
+
+    listeners = app.events.listeners[RESOLVED]
+    for index, listener in enumerate(listeners):
+        if listener.handler is _resolve_new_tab_refs:
+            gated = _new_tab_only_where_marked(_resolve_new_tab_refs)
+            listeners[index] = listener._replace(handler=gated)
+
+
+def enabled() -> bool:
+    """Whether the census gates are on: unless ``CRITICAL_EDITION_NODECENSUS=0``, and only on
+    the Sphinx releases the tests cover (furo and sphinx-design are checked per gate)."""
+    return versions.switched_on(SWITCH) and versions.covered("node census", "sphinx")
+
+
+def setup(app: Sphinx) -> ExtensionMetadata:
+    """Take a census of each page and skip the page-wide transforms where it allows.
+
+    Part of the toolkit, and an extension of its own for any Sphinx site
+    (``critical_edition.speedups.census``).
+    """
+    if enabled():
+        install()
+        take_census(app)
+        app.connect("builder-inited", gate_new_tab_handler)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,258 @@
+"""The page-wide transforms run only on pages holding the nodes they act on (speedups/census.py)."""
+
+from __future__ import annotations
+
+import inspect
+import shutil
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+import sphinx_design.extension as design_extension
+from critical_edition.speedups import census
+from docutils import nodes
+from furo import WrapTableAndMathInAContainerTransform  # type: ignore[import-untyped]
+from helpers import warnings_of
+from sphinx.application import Sphinx
+from sphinx.testing.util import SphinxTestApp
+from sphinx.transforms.post_transforms import (
+    PropagateDescDomain,
+    SigElementFallbackTransform,
+    SphinxPostTransform,
+)
+from sphinx.transforms.post_transforms.code import (
+    HighlightLanguageTransform,
+    HighlightLanguageVisitor,
+    TrimDoctestFlagsTransform,
+)
+from sphinx.util.docutils import new_document
+
+ROOT = "test-node-census"
+DOCS = ("index", "code", "tables", "api", "design", "plain")
+NEW_TAB = "new-tab"
+
+
+@pytest.fixture
+def srcdir(rootdir: Path, tmp_path: Path) -> Path:
+    src = tmp_path / "src"
+    shutil.copytree(rootdir / ROOT, src)
+    return src
+
+
+@pytest.fixture
+def runs(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """(page, transform) for every run of a gated transform's own code, and of sphinx-design's
+    new-tab handler; the gates stay as installed."""
+    seen: list[tuple[str, str]] = []
+    for transform, method, kinds, names in census._gated_transforms():
+        original = inspect.unwrap(getattr(transform, method))
+
+        def counted(
+            self: Any, *, _original: Any = original, _name: str = transform.__name__, **kw: Any
+        ) -> None:
+            seen.append((self.env.docname, _name))
+            _original(self, **kw)
+
+        monkeypatch.setattr(
+            transform, method, census._only_on_pages_with(transform, kinds, names, counted)
+        )
+    handler = inspect.unwrap(design_extension._resolve_new_tab_refs)
+
+    def counted_handler(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+        seen.append((docname, NEW_TAB))
+        handler(app, doctree, docname)
+
+    # sphinx-design connects the module's function when it is set up (each build).
+    monkeypatch.setattr(design_extension, "_resolve_new_tab_refs", counted_handler)
+    return seen
+
+
+def build_site(make_app: Any, srcdir: Path, outdir: Path, *extra: Any) -> SphinxTestApp:
+    app: SphinxTestApp = make_app("html", srcdir=srcdir, builddir=outdir, freshenv=True)
+    for add in extra:
+        add(app)
+    app.build()
+    app.cleanup()
+    assert warnings_of(app) == []
+    return app
+
+
+def outputs(app: SphinxTestApp) -> dict[str, bytes]:
+    """Every file the build wrote, by its path in the output folder."""
+    out = Path(app.outdir)
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+
+GATED_ON = {
+    ("code", "HighlightLanguageTransform"),
+    ("code", "TrimDoctestFlagsTransform"),
+    ("api", "SigElementFallbackTransform"),
+    ("api", "PropagateDescDomain"),
+    ("tables", "WrapTableAndMathInAContainerTransform"),
+    ("design", NEW_TAB),
+}
+
+
+def test_the_same_output_with_and_without_the_census(
+    make_app: Any,
+    srcdir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    runs: list[tuple[str, str]],
+) -> None:
+    counted = build_site(make_app, srcdir, tmp_path / "counted")
+    # Each transform ran on the pages holding what it acts on, and on no other.
+    assert set(runs) == GATED_ON and len(runs) == len(GATED_ON)
+    runs.clear()
+    monkeypatch.setenv(census.SWITCH, "0")
+    stock = build_site(make_app, srcdir, tmp_path / "stock")
+    # Switched off, each runs on every page, as it does without the toolkit.
+    assert sorted(runs) == sorted((doc, name) for doc in DOCS for name in {n for _, n in GATED_ON})
+    assert outputs(counted) == outputs(stock)
+    pages = outputs(counted)
+    code = pages["code.html"].decode()
+    assert "doctest:" not in code and "linenos" in code
+    tables = pages["tables.html"].decode()
+    assert tables.count('class="table-wrapper') == 2 and 'class="math-wrapper' in tables
+    assert 'class="sig sig-object py' in pages["api.html"].decode()
+    design = pages["design.html"].decode()
+    assert design.count('target="_blank"') == 2
+
+
+class AddConsoleBlock(SphinxPostTransform):
+    """Not audited: adds a console session (flag and all) to the plain page after the census."""
+
+    default_priority = 300
+
+    def run(self, **kwargs: Any) -> None:
+        if self.env.docname == "plain":
+            text = ">>> 2  # doctest: +SKIP\n2"
+            self.document[0] += nodes.literal_block(text, text)
+
+
+def mark_plain_paragraph(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Not audited: a handler asking for the plain page's link to open in a new tab."""
+    if docname == "plain":
+        for paragraph in doctree.findall(nodes.paragraph):
+            paragraph["sd_new_tab"] = True
+
+
+def add_console_block(app: SphinxTestApp) -> None:
+    app.add_post_transform(AddConsoleBlock)
+
+
+def add_marking_handler(app: SphinxTestApp) -> None:
+    app.connect("doctree-resolved", mark_plain_paragraph, priority=400)
+
+
+@pytest.mark.parametrize("add", [add_console_block, add_marking_handler])
+def test_a_gate_stands_aside_behind_an_unaudited_step(
+    make_app: Any,
+    srcdir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    runs: list[tuple[str, str]],
+    add: Any,
+) -> None:
+    counted = build_site(make_app, srcdir, tmp_path / "counted", add)
+    first = list(runs)
+    monkeypatch.setenv(census.SWITCH, "0")
+    stock = build_site(make_app, srcdir, tmp_path / "stock", add)
+    assert outputs(counted) == outputs(stock)
+    plain = outputs(counted)["plain.html"].decode()
+    on_every_page = {NEW_TAB}
+    if add is add_console_block:
+        # Everything from the new block's priority on runs as stock: the highlight setting,
+        # the flag trimming (the flag is gone from the new block), furo's wrapping, and
+        # sphinx-design's handler (after every post-transform); the signature transforms
+        # (priority 200) come before it and keep their census.
+        on_every_page |= {
+            "HighlightLanguageTransform",
+            "TrimDoctestFlagsTransform",
+            "WrapTableAndMathInAContainerTransform",
+        }
+        assert "&gt;&gt;&gt;" in plain and "doctest:" not in plain
+    else:
+        assert 'target="_blank"' in plain
+    expected = {(doc, name) for doc in DOCS for name in on_every_page}
+    expected |= {(doc, name) for doc, name in GATED_ON if name not in on_every_page}
+    assert set(first) == expected and len(first) == len(expected)
+
+
+def test_a_census_serves_its_own_document_and_pass_only() -> None:
+    document = new_document("page.rst")
+    pass_state = object()
+    document.settings.env = SimpleNamespace(current_document=pass_state)
+    taken = census.Census(
+        classes=frozenset({nodes.document, nodes.paragraph, nodes.Text}),
+        components=frozenset(),
+        new_tab=False,
+        token=pass_state,
+        after=(),
+    )
+    census._taken[document] = taken
+    transform = HighlightLanguageTransform(document)
+    assert census.usable(transform) is taken
+    assert not taken.holds((nodes.literal_block,), frozenset({"literal_block"}))
+    # A later pass (Sphinx makes a new state for each) does not use it.
+    document.settings.env = SimpleNamespace(current_document=object())
+    assert census.usable(transform) is None
+    # Nor does another document.
+    other = new_document("other.rst")
+    other.settings.env = SimpleNamespace(current_document=pass_state)
+    assert census.usable(HighlightLanguageTransform(other)) is None
+
+
+def test_an_unaudited_transform_in_the_window_is_not_trusted() -> None:
+    document = new_document("page.rst")
+    pass_state = object()
+    document.settings.env = SimpleNamespace(current_document=pass_state)
+    census._taken[document] = census.Census(
+        classes=frozenset({nodes.document}),
+        components=frozenset(),
+        new_tab=False,
+        token=pass_state,
+        after=(
+            (200, PropagateDescDomain),
+            (300, AddConsoleBlock),
+            (400, HighlightLanguageTransform),
+        ),
+    )
+    assert census.usable(PropagateDescDomain(document)) is not None
+    assert census.usable(HighlightLanguageTransform(document)) is None
+
+
+def test_each_gated_transform_still_looks_only_for_its_nodes() -> None:
+    # Skipping a page is the same only while each transform acts on nothing but these nodes.
+    def source(function: Any) -> str:
+        return inspect.getsource(inspect.unwrap(function))
+
+    highlight = source(HighlightLanguageTransform.apply)
+    assert "walkabout(visitor)" in highlight
+    assert "findall(addnodes.highlightlang)" in highlight
+    visits = {name for name in vars(HighlightLanguageVisitor) if name.startswith("visit_")}
+    assert visits == {
+        "visit_document",
+        "visit_start_of_file",
+        "visit_highlightlang",
+        "visit_literal_block",
+    }
+    trim = source(TrimDoctestFlagsTransform.apply)
+    assert trim.count("findall(") == 2
+    assert "findall(nodes.literal_block)" in trim and "findall(nodes.doctest_block)" in trim
+    fallback = source(SigElementFallbackTransform.run)
+    assert fallback.count("self.fallback(") == 2
+    assert "self.fallback(addnodes.desc_sig_element)" in fallback
+    assert "self.fallback(addnodes.desc_inline)" in fallback
+    assert "findall(node_type)" in source(SigElementFallbackTransform.fallback)
+    propagate = source(PropagateDescDomain.run)
+    assert propagate.count("findall(") == 1 and "findall(addnodes.desc_signature)" in propagate
+    wrap = source(WrapTableAndMathInAContainerTransform.run)
+    assert wrap.count("get_nodes(") == 2
+    assert "get_nodes(nodes.table)" in wrap and "get_nodes(nodes.math_block)" in wrap
+    handler = source(design_extension._resolve_new_tab_refs)
+    assert "doctree.findall(_has_new_tab_marker)" in handler
+    assert 'node.get("sd_new_tab")' in source(design_extension._has_new_tab_marker)
+    for transform, _method, _kinds, _names in census._gated_transforms():
+        assert (transform.default_priority or 0) > census.PRIORITY
