@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 import sphinx_design.extension as design_extension
-from critical_edition.speedups import census
+from critical_edition.speedups import census, versions
 from docutils import nodes
 from furo import WrapTableAndMathInAContainerTransform  # type: ignore[import-untyped]
 from helpers import warnings_of
@@ -256,3 +256,31 @@ def test_each_gated_transform_still_looks_only_for_its_nodes() -> None:
     assert 'node.get("sd_new_tab")' in source(design_extension._has_new_tab_marker)
     for transform, _method, _kinds, _names in census._gated_transforms():
         assert (transform.default_priority or 0) > census.PRIORITY
+
+
+def test_an_untested_furo_release_leaves_its_transform_ungated(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    real = versions.version
+    monkeypatch.setattr(
+        versions, "version", lambda name: "2099.1" if name == "furo" else real(name)
+    )
+    monkeypatch.setattr(versions, "_said", set())
+    gated = {transform for transform, _method, _kinds, _names in census._gated_transforms()}
+    assert WrapTableAndMathInAContainerTransform not in gated
+    assert HighlightLanguageTransform in gated and PropagateDescDomain in gated
+
+
+@pytest.mark.parametrize("builder", ["latex", "text"])
+def test_the_same_output_in_other_formats(
+    make_app: Any, srcdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, builder: str
+) -> None:
+    built = {}
+    for switch in ("1", "0"):
+        monkeypatch.setenv(census.SWITCH, switch)
+        app = make_app(builder, srcdir=srcdir, builddir=tmp_path / switch, freshenv=True)
+        app.build()
+        app.cleanup()
+        assert warnings_of(app) == []
+        built[switch] = outputs(app)
+    assert built["1"] == built["0"]

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from critical_edition._moved import MOVED, MovedModuleWarning
-from critical_edition.speedups import bibcache, design, doctrees, navigation, versions
+from critical_edition.speedups import bibcache, census, design, doctrees, navigation, versions
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -37,6 +37,7 @@ def test_the_installed_releases_are_covered() -> None:
     assert bibcache.enabled()
     assert doctrees.enabled()
     assert design.enabled()
+    assert census.enabled()
 
 
 @pytest.mark.parametrize(
@@ -46,6 +47,7 @@ def test_the_installed_releases_are_covered() -> None:
         (bibcache, "sphinxcontrib-bibtex"),
         (doctrees, "sphinx"),
         (design, "sphinx-design"),
+        (census, "sphinx"),
     ],
 )
 def test_an_untested_release_switches_the_patch_off(
