@@ -17,6 +17,7 @@ from helpers import warnings_of
 from sphinx.application import Sphinx
 from sphinx.testing.util import SphinxTestApp
 from sphinx.transforms.post_transforms import (
+    OnlyNodeTransform,
     PropagateDescDomain,
     SigElementFallbackTransform,
     SphinxPostTransform,
@@ -26,10 +27,16 @@ from sphinx.transforms.post_transforms.code import (
     HighlightLanguageVisitor,
     TrimDoctestFlagsTransform,
 )
+from sphinx.transforms.post_transforms.images import (
+    BaseImageConverter,
+    DataURIExtractor,
+    ImageDownloader,
+)
 from sphinx.util.docutils import new_document
+from sphinx.util.nodes import process_only_nodes
 
 ROOT = "test-node-census"
-DOCS = ("index", "code", "tables", "api", "design", "plain")
+DOCS = ("index", "code", "tables", "api", "design", "figures", "plain")
 NEW_TAB = "new-tab"
 
 
@@ -91,6 +98,9 @@ GATED_ON = {
     ("api", "PropagateDescDomain"),
     ("tables", "WrapTableAndMathInAContainerTransform"),
     ("design", NEW_TAB),
+    ("figures", "OnlyNodeTransform"),
+    ("figures", "ImageDownloader"),
+    ("figures", "DataURIExtractor"),
 }
 
 
@@ -118,6 +128,9 @@ def test_the_same_output_with_and_without_the_census(
     assert 'class="sig sig-object py' in pages["api.html"].decode()
     design = pages["design.html"].decode()
     assert design.count('target="_blank"') == 2
+    figures = pages["figures.html"].decode()
+    assert "figure.svg" in figures and "Shown in HTML only." in figures
+    assert "Shown in LaTeX only." not in figures
 
 
 class AddConsoleBlock(SphinxPostTransform):
@@ -165,8 +178,9 @@ def test_a_gate_stands_aside_behind_an_unaudited_step(
     if add is add_console_block:
         # Everything from the new block's priority on runs as stock: the highlight setting,
         # the flag trimming (the flag is gone from the new block), furo's wrapping, and
-        # sphinx-design's handler (after every post-transform); the signature transforms
-        # (priority 200) come before it and keep their census.
+        # sphinx-design's handler (after every post-transform); the ``only`` and image
+        # transforms and the signature transforms (priorities 50 to 200) come before it and
+        # keep their census.
         on_every_page |= {
             "HighlightLanguageTransform",
             "TrimDoctestFlagsTransform",
@@ -251,6 +265,13 @@ def test_each_gated_transform_still_looks_only_for_its_nodes() -> None:
     wrap = source(WrapTableAndMathInAContainerTransform.run)
     assert wrap.count("get_nodes(") == 2
     assert "get_nodes(nodes.table)" in wrap and "get_nodes(nodes.math_block)" in wrap
+    only = source(OnlyNodeTransform.run)
+    assert "process_only_nodes(self.document" in only
+    assert "document.findall(addnodes.only)" in source(process_only_nodes)
+    images = source(BaseImageConverter.apply)
+    assert images.count("findall(") == 1 and "findall(nodes.image)" in images
+    for converter in (ImageDownloader, DataURIExtractor):
+        assert "apply" not in vars(converter)
     handler = source(design_extension._resolve_new_tab_refs)
     assert "doctree.findall(_has_new_tab_marker)" in handler
     assert 'node.get("sd_new_tab")' in source(design_extension._has_new_tab_marker)

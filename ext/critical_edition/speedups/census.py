@@ -1,7 +1,8 @@
 """Node census (post-transforms): one walk of a page lets the page-wide transforms skip it.
 
 Several post-transforms, and one ``doctree-resolved`` handler, walk every node of every page
-although they act on a few kinds of node only: Sphinx's highlight-language setting (a
+although they act on a few kinds of node only: Sphinx's ``only`` filter, its two image
+transforms (remote and ``data:`` images), its highlight-language setting (a
 ``walkabout`` with a visitor, for code blocks), its doctest-flag trimming (code and doctest
 blocks), its fallback for signature elements and its domain class for signatures, furo's
 wrapping of tables and display maths, and sphinx-design's opening of links in a new tab. Most
@@ -49,9 +50,11 @@ if TYPE_CHECKING:
 
 #: Set to ``0`` to leave the page-wide transforms as they are.
 SWITCH = "CRITICAL_EDITION_NODECENSUS"
-#: After every transform that adds content (the toolkit's fill theirs in below 10, the EPUB
-#: writer's below 170) and just before sphinx-design's dropdown and aside transforms (199).
-PRIORITY = 198
+#: After the transforms that fill pages in and resolve references (the toolkit's below 10,
+#: Sphinx's references at 10, sphinx-design's reference grafts at 11 and 12), before the first
+#: gated one (the ``only`` filter, 50). A transform added between the census and a gated one
+#: makes that one run as stock unless it is :func:`audited`.
+PRIORITY = 13
 
 #: The document-wide event whose sphinx-design handler is gated.
 RESOLVED = "doctree-resolved"
@@ -153,14 +156,22 @@ def audited() -> frozenset[type[Transform]]:
     doctest, table, maths or signature node, no ``sd_new_tab``; they may move, wrap or
     remove such nodes, copying a wrapped node's attributes onto its wrapper) nor any
     design component but the ones they rewrite."""
-    from sphinx.transforms.post_transforms import PropagateDescDomain, SigElementFallbackTransform
+    from sphinx.transforms.post_transforms import (
+        OnlyNodeTransform,
+        PropagateDescDomain,
+        SigElementFallbackTransform,
+    )
     from sphinx.transforms.post_transforms.code import (
         HighlightLanguageTransform,
         TrimDoctestFlagsTransform,
     )
+    from sphinx.transforms.post_transforms.images import DataURIExtractor, ImageDownloader
 
     known: set[type[Transform]] = {
         PageCensus,
+        OnlyNodeTransform,
+        ImageDownloader,
+        DataURIExtractor,
         SigElementFallbackTransform,
         PropagateDescDomain,
         HighlightLanguageTransform,
@@ -212,6 +223,27 @@ def usable(transform: Transform) -> Census | None:
 #: Each gated transform's module and name, the method that does its work, the node classes it
 #: acts on (an instance of one, subclasses included) and the class names its visitor acts on.
 GATED: tuple[tuple[str, str, str, tuple[str, ...], frozenset[str]], ...] = (
+    (
+        "sphinx.transforms.post_transforms",
+        "OnlyNodeTransform",
+        "run",
+        ("sphinx.addnodes.only",),
+        frozenset(),
+    ),
+    (
+        "sphinx.transforms.post_transforms.images",
+        "ImageDownloader",
+        "apply",
+        ("docutils.nodes.image",),
+        frozenset(),
+    ),
+    (
+        "sphinx.transforms.post_transforms.images",
+        "DataURIExtractor",
+        "apply",
+        ("docutils.nodes.image",),
+        frozenset(),
+    ),
     (
         "sphinx.transforms.post_transforms.code",
         "HighlightLanguageTransform",
@@ -299,7 +331,8 @@ def install() -> None:
     """Wrap each gated transform's working method (once per process; the wrapper defers to
     the original whenever the census cannot answer)."""
     for transform, method, kinds, names in _gated_transforms():
-        work = transform.__dict__[method]
+        # The image transforms inherit their ``apply``: the wrapper is set on the class itself.
+        work = getattr(transform, method)
         if not hasattr(work, "__wrapped__"):
             setattr(transform, method, _only_on_pages_with(transform, kinds, names, work))
 

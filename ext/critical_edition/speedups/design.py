@@ -4,14 +4,14 @@ sphinx-design rewrites its tab sets, dropdowns and asides for HTML in three post
 each of which walks every node of every page looking for its component
 (``findall(lambda node: is_component(node, name))``). Most pages have none; the large ones (the
 claim index, the bibliography, a register) are walked three times for nothing: at 50 times the
-paper that was some six per cent of a full build. Here one post-transform, run just before
-them (priority :data:`SCAN_PRIORITY`, after every transform that may add a component: the
-toolkit's own add theirs at priorities below 10), walks the page once and notes which
-components it holds: that walk is the page's census (:mod:`.census`), which also serves the
-other page-wide transforms. Each of the three then runs only on a page holding its component,
-and exactly as before; it runs as stock when a post-transform the census has not audited runs
-between the census and it. The output is the same (``tests/test_design_scan.py`` builds every
-component with the switch on and off).
+paper that was some six per cent of a full build. Here one post-transform, run before them
+(priority :data:`SCAN_PRIORITY`, after every transform that may add a component: the
+toolkit's own add theirs at priorities below 10, sphinx-design's below 13), walks the page
+once and notes which components it holds: that walk is the page's census (:mod:`.census`),
+which also serves the other page-wide transforms. Each of the three then runs only on a page
+holding its component, and exactly as before; it runs as stock when a post-transform the
+census has not audited runs between the census and it. The output is the same
+(``tests/test_design_scan.py`` builds every component with the switch on and off).
 
 Set the environment variable ``CRITICAL_EDITION_DESIGNSCAN=0`` to have sphinx-design walk
 every page for each component, as it does. The patch stands aside on a sphinx-design release
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
 #: Set to ``0`` to leave sphinx-design's transforms as they are.
 SWITCH = "CRITICAL_EDITION_DESIGNSCAN"
-#: Just before sphinx-design's dropdown and aside transforms (199) and tab sets (200).
+#: Before sphinx-design's dropdown and aside transforms (199) and tab sets (200).
 SCAN_PRIORITY = census.PRIORITY
 
 
