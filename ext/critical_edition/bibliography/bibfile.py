@@ -342,7 +342,8 @@ class _Reader:
         notes = [_describe_error(chunk, name, error) for error in errors]
         entry = data.entries.get(key)
         reusable = before >= 0 and len(data.entries) == before + (entry is not None)
-        reusable = reusable and not any(isinstance(e, BibliographyDataError) for e in errors)
+        # pybtex's own "repeated bibliography entry" (its subclasses are the entry's own errors)
+        reusable = reusable and not any(type(e) is BibliographyDataError for e in errors)
         missing: list[str] = []
         if entry is not None:
             # After a syntax error the fields that follow it are lost: a "missing field" would
