@@ -35,6 +35,7 @@ from pybtex.plugin import PluginNotFound, find_plugin
 from sphinxcontrib.bibtex.bibfile import get_mtime
 
 from critical_edition.bibliography import entrymemo
+from critical_edition.bibliography.bibsplit import _Chunk
 from critical_edition.claims.domain import edition_claims
 from critical_edition.core import findings, priorities
 from critical_edition.core.diagnostics import Subtype, warn
@@ -49,7 +50,6 @@ if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
 from critical_edition.bibliography.bibfile import (
     BibCheckResult,
-    _Chunk,
     _conf_line,
     _Reader,
     check_bibfiles,
