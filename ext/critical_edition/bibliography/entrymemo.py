@@ -5,7 +5,8 @@ at fifty times the paper that is 1,900 entries after a one-entry edit. What one 
 (its problems, the entry as validation left it, sphinxcontrib-bibtex's "missing field"
 messages it foresees) depends only on its text, on the ``@string`` macros defined before it,
 and on what is the same for the whole file: the settings, the style, the toolkit's code and
-pybtex's release. The memo keeps each entry's result under a digest of its text and of the
+pybtex's release (the trial formatting is given no other entry: a ``crossref`` is not
+followed). The memo keeps each entry's result under a digest of its text and of the
 macros, in the doctree directory (:data:`MEMO_NAME`), under a stamp of the rest: an entry
 whose text is unchanged is taken from it, the others are read. Line numbers in the problems
 are kept relative to the entry's first line (:class:`Note`), so that lines added above an
