@@ -92,7 +92,7 @@ def _code_state(style_name: str) -> list[tuple[str, str]]:
     The check's modules, pybtex's parser and the formatting style (with its name, label and
     sorting styles), so that editing or upgrading any of them runs the check again.
     """
-    classes: list[type] = [_Reader, _Chunk, entrymemo.EntryResult, Parser]
+    classes: list[type] = [CachedCheck, _Reader, _Chunk, entrymemo.EntryResult, Parser]
     try:
         style = pybtex.plugin.find_plugin("pybtex.style.formatting", style_name)()
     except PluginNotFound:
