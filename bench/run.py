@@ -876,6 +876,35 @@ def _check(build: Build, what: str) -> None:
         raise SystemExit(f"bench: the {what} build failed (status {build.returncode}):\n{tail}")
 
 
+#: What a build of the edition imports before it reads a page: the stack, then the toolkit.
+STACK_MODULES = (
+    "sphinx.cmd.build",
+    "sphinx.application",
+    "sphinx.builders.html",
+    "myst_parser.sphinx_ext.main",
+    "sphinx_design",
+    "sphinxcontrib.bibtex",
+    "furo",
+)
+TOOLKIT_MODULES = ("critical_edition",)
+
+
+def imports_only(modules: tuple[str, ...]) -> Build:
+    """Start Python and import *modules* in a child process, as a build would (its floor)."""
+    code = "".join(f"import {name}\n" for name in modules)
+    start = time.perf_counter()
+    process = subprocess.Popen([sys.executable, "-c", code], env=_BUILD_ENV)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - start
+    return Build(
+        seconds,
+        usage.ru_utime + usage.ru_stime,
+        usage.ru_maxrss / 1024,
+        os.waitstatus_to_exitcode(status),
+        "",
+    )
+
+
 def edition_loop(runs: Path) -> dict[str, Any]:
     """The editor's loop on the edition itself (``docs/``): full build, no-op, one-page edit.
 
@@ -902,10 +931,14 @@ def edition_loop(runs: Path) -> dict[str, Any]:
     edit = sphinx(src, out, log=dest / "edit.log")
     _check(edit, "edition's one-page edit")
     after_edit = _mtimes(out)
+    stack = imports_only(STACK_MODULES)
+    toolkit = imports_only(STACK_MODULES + TOOLKIT_MODULES)
     return {
         "full": asdict(full),
         "noop": asdict(noop),
         "edit": asdict(edit),
+        "imports_stack": asdict(stack),
+        "imports_with_toolkit": asdict(toolkit),
         "noop_written": _written(before, after_noop),
         "edit_written": _written(after_noop, after_edit),
         "edited_page": page.name,
@@ -928,6 +961,13 @@ def edition_lines(loop: dict[str, Any]) -> list[str]:
         result.append(
             f"  {label}: {build['seconds']:.1f} s = {share:.0%} of the full build "
             f"(CPU {cpu_share:.0%}); wrote {len(written)}: {pages}"
+        )
+    stack, toolkit = loop.get("imports_stack"), loop.get("imports_with_toolkit")
+    if stack and toolkit and full["seconds"]:
+        result.append(
+            f"  of which starting Python and importing: the stack {stack['seconds']:.2f} s "
+            f"(CPU {stack['cpu_seconds']:.2f} s), with the toolkit {toolkit['seconds']:.2f} s "
+            f"= {toolkit['seconds'] / full['seconds']:.0%} of the full build"
         )
     return result
 

@@ -86,3 +86,30 @@ def test_a_1x_run_builds_strictly_and_reports_every_key(bench: ModuleType, tmp_p
     assert scale["incremental_equals_clean"], scale["clean_differs"]
     assert scale["page_edit_reread"] >= 1
     assert f"{scale['scale']}x" in bench.table(report["scales"])
+
+
+def test_the_import_floor_is_measured_and_reported(bench: ModuleType) -> None:
+    # The floor of a rebuild that writes nothing: Python started and the stack imported.
+    stack = bench.imports_only(("json",))
+    assert stack.returncode == 0 and stack.seconds > 0 and stack.cpu_seconds >= 0
+    assert bench.imports_only(("no_such_module_here",)).returncode == 1
+    build = {"seconds": 2.0, "cpu_seconds": 2.0}
+    lines = bench.edition_lines(
+        {
+            "full": build,
+            "noop": {"seconds": 0.5, "cpu_seconds": 0.5},
+            "edit": {"seconds": 0.6, "cpu_seconds": 0.6},
+            "noop_written": [],
+            "edit_written": ["abstract.html"],
+            "edited_page": "abstract.md",
+            "imports_stack": {"seconds": 0.3, "cpu_seconds": 0.3},
+            "imports_with_toolkit": {"seconds": 0.4, "cpu_seconds": 0.4},
+        }
+    )
+    assert lines[1] == (
+        "  nothing changed: 0.5 s = 25% of the full build (CPU 25%); wrote 0: no page"
+    )
+    assert lines[3] == (
+        "  of which starting Python and importing: the stack 0.30 s (CPU 0.30 s), "
+        "with the toolkit 0.40 s = 20% of the full build"
+    )

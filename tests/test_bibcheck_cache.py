@@ -58,9 +58,9 @@ def checks(monkeypatch: pytest.MonkeyPatch) -> list[list[Path]]:
     calls: list[list[Path]] = []
     original = bibcheck.check_bibfiles
 
-    def counting(paths: list[Path], *args: Any) -> bibcheck.BibCheckResult:
+    def counting(paths: list[Path], *args: Any, **kwargs: Any) -> bibcheck.BibCheckResult:
         calls.append(list(paths))
-        return original(paths, *args)
+        return original(paths, *args, **kwargs)
 
     monkeypatch.setattr(bibcheck, "check_bibfiles", counting)
     return calls

@@ -9,13 +9,14 @@ compared byte for byte with the cache on and off, after a full and after an incr
 from __future__ import annotations
 
 import inspect
+import json
 import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import furo
 import pytest
-from critical_edition.speedups import navigation
+from critical_edition.speedups import furotrees, navigation
 from helpers import build, edit, warnings_of
 
 if TYPE_CHECKING:
@@ -153,3 +154,101 @@ def test_other_themes_and_builders_are_left_alone(
     app.cleanup()
     assert cache_of(app) is None
     assert warnings_of(app) == []
+
+
+# -- furo's step kept between builds (speedups/furotrees.py) -----------------------------------
+
+
+def kept_file(app: SphinxTestApp) -> Path:
+    return Path(app.doctreedir) / furotrees.FILE_NAME
+
+
+def count_furo_steps(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The trees furo's own step is given from now on."""
+    step = furo.navigation.get_navigation_tree
+    given: list[str] = []
+
+    def counting(html: str) -> str:
+        given.append(html)
+        return str(step(html))
+
+    monkeypatch.setattr(furo.navigation, "get_navigation_tree", counting)
+    return given
+
+
+def test_kept_trees_give_the_same_pages(
+    make_app: Any, srcdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = build(make_app, srcdir, tmp_path / "cached", freshenv=True)
+    stock = stock_build(make_app, srcdir, tmp_path / "stock", monkeypatch, freshenv=True)
+    assert not kept_file(stock).exists()  # the switch turns the file off too
+    kept = json.loads(kept_file(first).read_text(encoding="utf-8"))
+    assert len(kept["trees"]) == 1
+    given = count_furo_steps(monkeypatch)
+
+    # Every page written again, the tree unchanged: furo's step is read, not run.
+    second = build(make_app, srcdir, tmp_path / "cached", freshenv=True)
+    cache = cache_of(second)
+    assert cache is not None and cache.kept.computed == 0
+    assert cache.serving is not None and cache.serving not in given
+    assert len(given) == len(STOCK)  # the pages rendered the stock way still ask furo
+    assert pages(second) == pages(first) == pages(stock)
+
+    # An edit that leaves the tree as it was, then one that changes a title.
+    edit(srcdir / "one.md", "# One", "# One\n\nA new paragraph.")
+    cached = build(make_app, srcdir, tmp_path / "cached")
+    stock = stock_build(make_app, srcdir, tmp_path / "stock", monkeypatch)
+    cache = cache_of(cached)
+    assert cache is not None and cache.kept.computed == 0
+    assert pages(cached) == pages(stock)
+    edit(srcdir / "two" / "beta.md", "# Beta", "# Beta, retitled")
+    cached = build(make_app, srcdir, tmp_path / "cached")
+    stock = stock_build(make_app, srcdir, tmp_path / "stock", monkeypatch)
+    cache = cache_of(cached)
+    assert cache is not None and cache.serving in given  # a new tree: furo's step ran
+    assert pages(cached) == pages(stock)
+    assert "Beta, retitled" in pages(cached)["two/beta.html"].decode()
+    assert json.loads(kept_file(cached).read_text(encoding="utf-8"))["trees"] != kept["trees"]
+
+
+def test_kept_trees_of_another_furo_are_not_read(
+    make_app: Any, srcdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = build(make_app, srcdir, tmp_path / "cached", freshenv=True)
+    installed = furotrees.versions.installed_version
+
+    def released(name: str) -> str | None:
+        return "0.0.1" if name == "beautifulsoup4" else installed(name)
+
+    monkeypatch.setattr(furotrees.versions, "installed_version", released)
+    given = count_furo_steps(monkeypatch)
+    second = build(make_app, srcdir, tmp_path / "cached", freshenv=True)
+    cache = cache_of(second)
+    assert cache is not None and cache.kept.computed == 1 and cache.serving in given
+    assert pages(second) == pages(first)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        b"\xff{ not json",
+        b'{"format": 1, "key": "KEY", "trees": {"0": 1}}',
+        b'{"format": 1, "key": "KEY", "trees": []}',
+        b"[" * 100_000,
+        b"",
+    ],
+)
+def test_a_damaged_tree_file_is_ignored(
+    make_app: Any, srcdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: bytes
+) -> None:
+    first = build(make_app, srcdir, tmp_path / "cached", freshenv=True)
+    path = kept_file(first)
+    kept = path.read_bytes()
+    path.write_bytes(damage.replace(b"KEY", furotrees.file_key().encode()))
+    given = count_furo_steps(monkeypatch)
+    second = build(make_app, srcdir, tmp_path / "cached", freshenv=True)
+    cache = cache_of(second)
+    assert cache is not None and cache.serving in given
+    assert warnings_of(second) == []
+    assert pages(second) == pages(first)
+    assert path.read_bytes() == kept  # written afresh

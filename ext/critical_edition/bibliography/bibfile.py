@@ -10,7 +10,6 @@ path and the entry's line. :func:`check_bibfiles` returns the usable entries and
 
 from __future__ import annotations
 
-import bisect
 import codecs
 import re
 from dataclasses import dataclass, field, replace
@@ -20,43 +19,24 @@ from urllib.parse import urlsplit
 
 import pybtex.plugin
 from pybtex import errors as pybtex_errors
+from pybtex.database import BibliographyDataError
 from pybtex.database.input.bibtex import DuplicateField, Parser, UndefinedMacro
 from pybtex.plugin import PluginNotFound
 from pybtex.scanner import PybtexSyntaxError
 from pybtex.style.template import FieldIsMissing
 from sphinxcontrib.bibtex.bibfile import BibData, BibFile, get_mtime
 
+from critical_edition.bibliography.bibsplit import _Chunk, field_line, split_entries
+from critical_edition.bibliography.entrymemo import EntryMemo, EntryResult, Note
+from critical_edition.bibliography.entrymemo import entry_key as memo_key
+from critical_edition.bibliography.entrymemo import macro_state as macro_digest
 from critical_edition.core.diagnostics import Subtype
 from critical_edition.speedups import bibcache
 
-# pybtex's name characters: letters, digits and !$&*+-./:;<>?[\]^_`|
-_NAME = r"[A-Za-z_!$&*+\-./:;<>?\[\]^`|][\w!$&*+\-./:;<>?\[\]^`|]*"
-_HEADER = re.compile(rf"@\s*({_NAME})\s*([{{(])")
-_WORD_AFTER_AT = re.compile(rf"@\s*({_NAME})?")
-#: A line that starts another entry: seen inside an entry, the entry was never closed.
-_ENTRY_AHEAD = re.compile(rf"[ \t]*@\s*{_NAME}\s*[{{(]")
-_KEY_BRACE = re.compile(r"\s*([^\s,}]+)")
-_KEY_PAREN = re.compile(r"\s*([^\s,]+)")
-_SPECIAL = re.compile(r"[{}()\n]")
 _DUPLICATE_FIELD = re.compile(r"has a duplicate (\S+) field")
 _DOI = re.compile(r"10\.\d{4,9}/\S+")
 _NOT_IN_LINKS = frozenset('"<>\\`{}|^')
 _LATEX_URL = re.compile(r"\\url\s*(?:\{([^{}]*)\}|([^\s{}]+))")
-
-
-@dataclass(frozen=True)
-class _Chunk:
-    """One ``@command{...}`` of a .bib file, as the splitter found it."""
-
-    command: str
-    key: str | None
-    line: int
-    text: str
-    closed: bool
-    #: The line where the entry ended early because of one closing brace too many.
-    extra_brace_line: int | None = None
-    #: The line of the next entry an unclosed entry ran into (None: the end of the file).
-    runs_into: int | None = None
 
 
 @dataclass(frozen=True, order=True)
@@ -83,84 +63,8 @@ class BibCheckResult:
     formatted: frozenset[bibcache.CacheKey] = frozenset()
 
 
-# -- splitting a file into entries -----------------------------------------------------------
-
-
-class _Lines:
-    """Line numbers of offsets in a text."""
-
-    def __init__(self, text: str) -> None:
-        self._starts = [0] + [m.end() for m in re.finditer("\n", text)]
-
-    def __call__(self, offset: int) -> int:
-        return bisect.bisect_right(self._starts, offset)
-
-
-def _find_end(text: str, start: int, opener: str) -> tuple[int, bool]:
-    """Where the entry whose body starts at ``start`` ends, and whether it was closed."""
-    depth = 0
-    for match in _SPECIAL.finditer(text, start):
-        char, pos = match.group(), match.start()
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            if depth == 0:
-                # Closes a {...} entry; in a (...) entry it closes nothing: the entry is broken.
-                return (pos + 1, True) if opener == "{" else (pos, False)
-            depth -= 1
-        elif char == ")":
-            if opener == "(" and depth == 0:
-                return pos + 1, True
-        elif char == "\n" and _ENTRY_AHEAD.match(text, pos + 1):
-            return pos + 1, False
-    return len(text), False
-
-
 #: Control characters no field can hold (tab, line feed and carriage return are white space).
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def split_entries(text: str) -> tuple[list[_Chunk], list[tuple[int, str]]]:
-    """Split .bib text into commands, checking each one's brace balance.
-
-    :returns: the commands in file order, and (line, description) of every ``@`` that starts
-        no command.
-    """
-    line_of = _Lines(text)
-    chunks: list[_Chunk] = []
-    strays: list[tuple[int, str]] = []
-    pos = 0
-    while (at := text.find("@", pos)) >= 0:
-        header = _HEADER.match(text, at)
-        if header is None:
-            word = _WORD_AFTER_AT.match(text, at)
-            name = word.group(1) if word and word.group(1) else ""
-            strays.append((line_of(at), name))
-            pos = at + 1
-            continue
-        command, opener = header.group(1).lower(), header.group(2)
-        end, closed = _find_end(text, header.end(), opener)
-        key = None
-        if command not in ("comment", "string", "preamble"):
-            key_match = (_KEY_BRACE if opener == "{" else _KEY_PAREN).match(text, header.end())
-            key = key_match.group(1) if key_match else None
-        chunk = _Chunk(command, key, line_of(at), text[at:end], closed)
-        pos = end
-        if not closed:
-            chunk = replace(chunk, runs_into=line_of(end) if end < len(text) else None)
-        elif opener == "{" and command != "comment":
-            # Text after the entry holding a '}' means the entry closed early: one brace too
-            # many. Drop the premature closing brace and take the entry to its real end.
-            following = text.find("@", end)
-            gap = text[end : following if following >= 0 else len(text)]
-            if "}" in gap:
-                last = end + gap.rindex("}")
-                mended = text[at : end - 1] + text[end : last + 1]
-                if _find_end(mended, header.end() - at, opener) == (len(mended), True):
-                    chunk = replace(chunk, text=mended, extra_brace_line=line_of(end - 1))
-                    pos = last + 1
-        chunks.append(chunk)
-    return chunks, strays
 
 
 # -- reading and validating ------------------------------------------------------------------
@@ -168,15 +72,6 @@ def split_entries(text: str) -> tuple[list[_Chunk], list[tuple[int, str]]]:
 
 def _error_text(error: BaseException) -> str:
     return str(error.args[0]) if error.args else str(error)
-
-
-def field_line(chunk: _Chunk, name: str, occurrence: int) -> int:
-    """The line of the ``occurrence``-th (0-based) ``name =`` in the entry, or its first line."""
-    pattern = re.compile(rf"(?im)(?:^|[,{{(])\s*{re.escape(name)}\s*=")
-    matches = list(pattern.finditer(chunk.text))
-    if len(matches) > occurrence:
-        return chunk.line + chunk.text.count("\n", 0, matches[occurrence].end())
-    return chunk.line
 
 
 def _bad_url(url: str) -> bool:
@@ -191,57 +86,70 @@ def _shorten(value: str, limit: int = 80) -> str:
     return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
-def _describe_error(chunk: _Chunk, name: str, error: BaseException) -> tuple[Subtype, str]:
-    """The kind of problem and the message for an error pybtex raised on ``chunk``."""
+def _describe_error(chunk: _Chunk, name: str, error: BaseException) -> Note:
+    """The problem for an error pybtex raised on ``chunk`` (lines counted from its first)."""
     if isinstance(error, DuplicateField):
         found = _DUPLICATE_FIELD.search(str(error))
         field_name = found.group(1) if found else "?"
-        return (
+        again = field_line(chunk, field_name, 1) - chunk.line
+        return Note(
             Subtype.BIB_DUPLICATE_FIELD,
             (
-                f'{name} gives the field "{field_name}" twice (again at line '
-                f"{field_line(chunk, field_name, 1)}); the first is used: delete one"
+                f'{name} gives the field "{field_name}" twice (again at line ',
+                again,
+                "); the first is used: delete one",
             ),
         )
     if isinstance(error, PybtexSyntaxError):  # UndefinedMacro is one too
-        line = chunk.line + (error.lineno or 1) - 1
+        offset = (error.lineno or 1) - 1
         what = _error_text(error)
         if isinstance(error, UndefinedMacro):
-            return (
+            return Note(
                 Subtype.BIB_SYNTAX,
                 (
-                    f'{name} uses "{what}" at line {line}, which is no @string: put the value in '
-                    f'braces ({{...}}) or define it with @string{{{what} = "..."}}'
+                    f'{name} uses "{what}" at line ',
+                    offset,
+                    (
+                        ", which is no @string: put the value in braces ({...}) or define it "
+                        f'with @string{{{what} = "..."}}'
+                    ),
                 ),
             )
         if what in ("'}' expected", "')' expected"):
             what = f"a ',' between two fields (or the closing {what[:3]}) is missing"
-        return (
+        return Note(
             Subtype.BIB_SYNTAX,
             (
-                f"{name} cannot be read completely: {what} before line {line}; the rest of "
-                "the entry is ignored: check the commas, '=' signs, braces and quotes"
+                f"{name} cannot be read completely: {what} before line ",
+                offset,
+                (
+                    "; the rest of the entry is ignored: check the commas, '=' signs, braces "
+                    "and quotes"
+                ),
             ),
         )
     if "name" in type(error).__name__.lower():
-        return (
-            Subtype.BIB_BAD_NAME,
-            (
-                f"{name}: {_error_text(error)}; write each name as 'Last, First' or "
-                "'First Last', separated by 'and'"
-            ),
+        message = (
+            f"{name}: {_error_text(error)}; write each name as 'Last, First' or 'First Last', "
+            "separated by 'and'"
         )
-    return Subtype.BIB_SYNTAX, f"{name} cannot be read: {_error_text(error)}"
+        return Note(Subtype.BIB_BAD_NAME, (message,))
+    return Note(Subtype.BIB_SYNTAX, (f"{name} cannot be read: {_error_text(error)}",))
 
 
 class _Reader:
     """Reads the .bib files into one pybtex database, collecting problems on the way."""
 
-    def __init__(self, encoding: str, style_name: str, root: Path) -> None:
+    def __init__(
+        self, encoding: str, style_name: str, root: Path, memo: EntryMemo | None = None
+    ) -> None:
         self.encoding = encoding
+        self.memo = memo
         self.style_name = style_name
         self.root = root
         self.parser = Parser(encoding)
+        #: A digest of the @string macros defined so far (part of the memo's keys).
+        self.macros = macro_digest(self.parser.macros) if memo is not None else ""
         self.problems: list[Problem] = []
         self.lines: dict[str, tuple[str, int]] = {}
         self.missing_field_messages: set[str] = set()
@@ -371,6 +279,8 @@ class _Reader:
         if chunk.command in ("string", "preamble"):
             for error in self.parse(path, chunk):
                 self.report_error(path, chunk, name, error)
+            if self.memo is not None:
+                self.macros = macro_digest(self.parser.macros)
             return None
         if chunk.key is None:
             self.problem(
@@ -391,34 +301,85 @@ class _Reader:
                 "case); this entry is left out: rename or delete it",
             )
             return None
-        errors = self.parse(path, chunk)
-        for error in errors:
-            self.report_error(path, chunk, name, error)
-        entry = self.parser.data.entries.get(chunk.key)
-        if entry is None:
+        result = self.entry_result(path, chunk, name)
+        for note in result.notes:
+            self.problem(path, chunk.line, note.subtype, note.message(chunk.line))
+        self.missing_field_messages.update(result.missing_field_messages)
+        if not result.found:
             return None
         self.lines[folded] = (str(path), chunk.line)
-        # After a syntax error the fields that follow it are lost: a "missing field" would
-        # only repeat that problem.
-        truncated = any(isinstance(error, PybtexSyntaxError) for error in errors)
-        if not self.validate(path, chunk, entry, report_missing=not truncated):
-            del self.parser.data.entries[chunk.key]
-            return None
-        return str(entry.key)
+        return None if result.entry is None else str(result.entry.key)
+
+    def entry_result(self, path: Path, chunk: _Chunk, name: str) -> EntryResult:
+        """Parse and validate one entry not yet read, or take the memo's result for its text.
+
+        The memo's result is used only where reading would add the entry (its key is not in
+        the data yet); it then puts the entry in the data as reading would have.
+        """
+        memo, key = self.memo, str(chunk.key)
+        if memo is None:
+            return self.read_entry(path, chunk, name)[0]
+        digest = memo_key(chunk.text, self.macros)
+        data = self.parser.data
+        if key not in data.entries and (found := memo.get(digest)) is not None:
+            if found.entry is not None:
+                data.entries[found.entry.key] = found.entry
+            bibcache.CACHE.keep(found.formatted)
+            return found
+        with bibcache.CACHE.recording() as formatted:
+            result, reusable = self.read_entry(path, chunk, name)
+        if reusable:
+            memo.put(digest, replace(result, formatted=frozenset(formatted)))
+        return result
+
+    def read_entry(self, path: Path, chunk: _Chunk, name: str) -> tuple[EntryResult, bool]:
+        """Parse and validate one entry; also whether its result holds wherever its text is
+        read (it does unless pybtex added an entry under another key, or none after a clash)."""
+        key = str(chunk.key)
+        data = self.parser.data
+        before = len(data.entries) if key not in data.entries else -1
+        errors = self.parse(path, chunk)
+        notes = [_describe_error(chunk, name, error) for error in errors]
+        entry = data.entries.get(key)
+        reusable = before >= 0 and len(data.entries) == before + (entry is not None)
+        # pybtex's own "repeated bibliography entry" (its subclasses are the entry's own errors)
+        reusable = reusable and not any(type(e) is BibliographyDataError for e in errors)
+        missing: list[str] = []
+        if entry is not None:
+            # After a syntax error the fields that follow it are lost: a "missing field" would
+            # only repeat that problem.
+            truncated = any(isinstance(error, PybtexSyntaxError) for error in errors)
+            if not self.validate(chunk, entry, notes, missing, report_missing=not truncated):
+                del data.entries[key]
+                return EntryResult(tuple(notes), True, None, tuple(missing), frozenset()), reusable
+        result = EntryResult(tuple(notes), entry is not None, entry, tuple(missing), frozenset())
+        return result, reusable
 
     def report_error(self, path: Path, chunk: _Chunk, name: str, error: BaseException) -> None:
-        self.problem(path, chunk.line, *_describe_error(chunk, name, error))
+        note = _describe_error(chunk, name, error)
+        self.problem(path, chunk.line, note.subtype, note.message(chunk.line))
 
-    def validate(self, path: Path, chunk: _Chunk, entry: Any, *, report_missing: bool) -> bool:
-        """Check one entry's type and fields; return False to leave it out."""
+    def validate(
+        self,
+        chunk: _Chunk,
+        entry: Any,
+        notes: list[Note],
+        missing: list[str],
+        *,
+        report_missing: bool,
+    ) -> bool:
+        """Check one entry's type and fields, adding its problems to *notes* and the "missing
+        field" messages sphinxcontrib-bibtex will give to *missing*; False to leave it out."""
         name = f'entry "{chunk.key}"'
+
+        def problem(subtype: Subtype, message: str) -> None:
+            notes.append(Note(subtype, (message,)))
+
         # url, archiveurl and any other field holding an address: the style links them all.
         for field_name, url in list(entry.fields.items()):
             if field_name.lower().endswith("url") and _bad_url(url):
                 del entry.fields[field_name]
-                self.problem(
-                    path,
-                    chunk.line,
+                problem(
                     Subtype.BIB_BAD_URL,
                     f"{name} has a{'n' if field_name[0] in 'aeioAEIO' else ''} "
                     f"{field_name.lower()} that is not an absolute http(s) address: "
@@ -430,9 +391,7 @@ class _Reader:
             bad = [target for target in targets if _bad_url(target)]
             if bad:
                 del entry.fields[field_name]
-                self.problem(
-                    path,
-                    chunk.line,
+                problem(
                     Subtype.BIB_BAD_URL,
                     f"{name} has a \\url in its {field_name} field that is not an absolute "
                     f"http(s) address: {_shorten(bad[0])!r}; the field is left out of the output "
@@ -443,9 +402,7 @@ class _Reader:
             not _DOI.fullmatch(doi.strip()) or any(ch in _NOT_IN_LINKS for ch in doi)
         ):
             del entry.fields["doi"]
-            self.problem(
-                path,
-                chunk.line,
+            problem(
                 Subtype.BIB_BAD_DOI,
                 f"{name} has a doi that is not of the form 10.NNNN/suffix: {_shorten(doi)!r}; "
                 "write the bare DOI (no https://doi.org/ or doi:); it is left out of the output "
@@ -457,9 +414,7 @@ class _Reader:
         if not (
             hasattr(style, f"get_{entry.type}_template") or hasattr(style, f"format_{entry.type}")
         ):
-            self.problem(
-                path,
-                chunk.line,
+            problem(
                 Subtype.BIB_UNKNOWN_TYPE,
                 f'{name} has the type @{entry.original_type}, which the style "{self.style_name}" '
                 "cannot format; it is formatted as @misc meanwhile: use a known type (article, "
@@ -469,12 +424,10 @@ class _Reader:
         try:
             style.format_entry("", entry)
         except FieldIsMissing as exc:
-            self.missing_field_messages.add(str(exc))
+            missing.append(str(exc))
             if not report_missing:
                 return True
-            self.problem(
-                path,
-                chunk.line,
+            problem(
                 Subtype.BIB_MISSING_FIELD,
                 f'{name} (@{entry.type}) has no "{exc.field_name}" field, which the style '
                 f'"{self.style_name}" needs; the bibliography prints "{exc}" until it is added',
@@ -482,9 +435,7 @@ class _Reader:
         except Exception as exc:  # noqa: BLE001
             # Whatever a style raises on an entry would stop sphinxcontrib-bibtex with a
             # traceback; it is the entry's problem, so it is reported and the entry left out.
-            self.problem(
-                path,
-                chunk.line,
+            problem(
                 Subtype.BIB_UNFORMATTABLE,
                 f'{name} cannot be formatted by the style "{self.style_name}": '
                 f"{_error_text(exc)}; it is left out of the bibliography until corrected",
@@ -508,7 +459,11 @@ def _conf_line(confdir: Path, needle: str) -> tuple[str, int | None]:
 
 
 def check_bibfiles(
-    paths: list[Path], encoding: str, style_name: str, confdir: Path
+    paths: list[Path],
+    encoding: str,
+    style_name: str,
+    confdir: Path,
+    memo: EntryMemo | None = None,
 ) -> BibCheckResult:
     """Read and validate every .bib file; return the usable data and the problems.
 
@@ -517,6 +472,8 @@ def check_bibfiles(
     :param encoding: ``bibtex_encoding``.
     :param style_name: ``bibtex_default_style``, used to find entries it cannot format.
     :param confdir: where conf.py is (to locate problems with the list of files).
+    :param memo: the entries of the last check (:mod:`.entrymemo`): an entry whose text it
+        holds is not parsed again; what this check read is added to it.
     """
     # sphinxcontrib-bibtex re-parses when the recorded encoding differs from the setting: the
     # setting is recorded as given, even when the files had to be read in another encoding.
@@ -529,7 +486,7 @@ def check_bibfiles(
         problem = f"bibtex_encoding = {encoding!r} is no encoding Python knows; reading as utf-8"
         unknown = Problem(conf, line, Subtype.BIB_ENCODING, problem)
         encoding = "utf-8"
-    reader = _Reader(encoding, style_name, confdir)
+    reader = _Reader(encoding, style_name, confdir, memo)
     if unknown is not None:
         reader.problems.append(unknown)
     bibfiles: dict[Path, BibFile] = {}

@@ -6,7 +6,9 @@ handed to sphinxcontrib-bibtex as its parsed data, stamped with the files' modif
 so sphinxcontrib-bibtex finds its cache current and does not parse the files again. The check's
 result is kept in the environment under a digest of the files' contents, the settings and the
 checking code: a build in which none of these changed reports the same problems from it
-without reading the files again.
+without reading the files again. When a file changed, the entries whose text did not are
+taken from the per-entry memo of the last check (:mod:`.entrymemo`) instead of being parsed
+and validated again.
 
 Later in the build it reports the entries no page uses (checkcites' "unused"), counts linked
 and missing citations for the report, and makes pages that cite a changed entry be rewritten.
@@ -32,6 +34,8 @@ from pybtex.database.input.bibtex import Parser
 from pybtex.plugin import PluginNotFound, find_plugin
 from sphinxcontrib.bibtex.bibfile import get_mtime
 
+from critical_edition.bibliography import entrymemo
+from critical_edition.bibliography.bibsplit import _Chunk
 from critical_edition.claims.domain import edition_claims
 from critical_edition.core import findings, priorities
 from critical_edition.core.diagnostics import Subtype, warn
@@ -85,10 +89,10 @@ def _file_state(path: Path) -> str:
 def _code_state(style_name: str) -> list[tuple[str, str]]:
     """Each module whose code decides what the check finds, with its file's time and size.
 
-    This module, pybtex's parser and the formatting style (with its name, label and sorting
-    styles), so that editing or upgrading any of them runs the check again.
+    The check's modules, pybtex's parser and the formatting style (with its name, label and
+    sorting styles), so that editing or upgrading any of them runs the check again.
     """
-    classes: list[type] = [_Reader, Parser]
+    classes: list[type] = [CachedCheck, _Reader, _Chunk, entrymemo.EntryResult, Parser]
     try:
         style = pybtex.plugin.find_plugin("pybtex.style.formatting", style_name)()
     except PluginNotFound:
@@ -156,9 +160,17 @@ def cached_check(
         # Not formatted again: still in use, so that the next check finds them formatted.
         bibcache.CACHE.keep(result.formatted)
     else:
+        # The entries whose text is unchanged since the last check are taken from its memo.
+        memo = memo_path = memo_stamp = None
+        if entrymemo.enabled():
+            memo_path = Path(env.doctreedir) / entrymemo.MEMO_NAME
+            memo_stamp = entrymemo.stamp(encoding, style_name, _code_state(style_name))
+            memo = entrymemo.load(memo_path, memo_stamp)
         with bibcache.CACHE.recording() as formatted:
-            result = check_bibfiles(paths, encoding, style_name, confdir)
+            result = check_bibfiles(paths, encoding, style_name, confdir, memo=memo)
         result = replace(result, formatted=frozenset(formatted))
+        if memo is not None and memo_path is not None and memo_stamp is not None:
+            entrymemo.save(memo_path, memo_stamp, memo)
     setattr(env, _ENV_CHECK, CachedCheck(key, result))
     return result
 

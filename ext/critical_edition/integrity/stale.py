@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import weakref
 from pathlib import Path
@@ -11,6 +10,7 @@ from typing import TYPE_CHECKING
 from sphinx.util import logging
 
 from critical_edition.apparatus.domain import PRECISE_REWRITES
+from critical_edition.core import codestamp
 from critical_edition.core.envdata import swap
 from critical_edition.core.findings import build_state
 from critical_edition.core.unfinished import reread_everything
@@ -25,22 +25,12 @@ logger = logging.getLogger(__name__)
 
 #: Digest of the toolkit's code at the last build (environment).
 _ENV_CODE = "critical_edition_code"
-#: The toolkit's package folder; its modules and data decide what every page looks like.
-_PACKAGE = Path(__file__).resolve().parent.parent
-#: The files whose change can change a page (the stylesheets and scripts are copied anew and
-#: versioned by Sphinx on every build; these are not).
-_CODE_PATTERNS = ("*.py", "*.json", "*.sty", "*.tmpl")
 
 
-@functools.cache
 def code_stamp() -> str:
-    """A digest of the toolkit's code as installed (read once per process)."""
-    digest = hashlib.sha256()
-    for pattern in _CODE_PATTERNS:
-        for path in sorted(_PACKAGE.rglob(pattern)):
-            digest.update(path.relative_to(_PACKAGE).as_posix().encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
+    """A digest of the toolkit's code as installed (:func:`.codestamp.code_stamp`, read once
+    per process); the writers' caches key their files on it through this name."""
+    return codestamp.code_stamp()
 
 
 def pages_after_a_code_change(

@@ -72,10 +72,7 @@ def read_bib_links(
     from pybtex.database.input.bibtex import Parser
     from pybtex.exceptions import PybtexError
 
-    from critical_edition.bibliography.bibfile import (  # pybtex and sphinxcontrib-bibtex: slow
-        field_line,
-        split_entries,
-    )
+    from critical_edition.bibliography.bibsplit import field_line, split_entries
 
     text = path.read_text(encoding=encoding)
     try:

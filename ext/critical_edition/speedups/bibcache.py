@@ -334,18 +334,21 @@ class FormatCache:
         try:
             yield keys
         finally:
-            self._recorders.remove(keys)
+            # By identity: two recordings under way may hold equal sets.
+            self._recorders = [recorder for recorder in self._recorders if recorder is not keys]
 
     def keep(self, keys: Iterable[CacheKey]) -> None:
-        """Count *keys* as used by this build, those still stored.
+        """Count *keys* as used by this build (and by the recordings under way), those still
+        stored.
 
         For work an earlier build formatted and this one reuses without formatting (the
-        bibliography check's result): saving keeps them, for when that work is done again.
+        bibliography check's result, or one entry's): saving keeps them, for when that work
+        is done again.
         """
         for style, key in keys:
             found = self.stored.get(style, {}).get(key)
             if found is not None:
-                self.used.setdefault(style, {})[key] = found
+                self._use(style, key, found)
 
 
 #: The cache of the running build (a fresh one until ``builder-inited`` loads the stored one).

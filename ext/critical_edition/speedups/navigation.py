@@ -27,6 +27,9 @@ shortcut could differ: a builder whose links are not the stock HTML builder's (`
 toctree ancestors has ``only`` in its table of contents (Sphinx copies an ancestor's unfiltered),
 or markup the marker does not recognise. Nothing changes for other themes.
 
+furo's own step on the shared tree (its checkboxes) is kept between builds, under the exact
+HTML it was given (:mod:`.furotrees`): a build whose tree did not change reads it back.
+
 The toolkit loads it; any furo site can load it alone (``critical_edition.speedups.navigation``;
 the old name ``critical_edition.navigation`` still works). Set the environment variable
 ``CRITICAL_EDITION_NAVCACHE=0`` to switch it off; it switches itself off on a furo release the
@@ -43,6 +46,7 @@ import posixpath
 import re
 import weakref
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeGuard
 
 from sphinx import addnodes
@@ -53,7 +57,7 @@ from sphinx.util import logging
 from sphinx.util.osutil import relative_uri
 
 from critical_edition.core import priorities
-from critical_edition.speedups import versions
+from critical_edition.speedups import furotrees, versions
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -274,6 +278,12 @@ class NavigationCache:
         #: Pages marked on a shared tree, and pages rendered the stock way (for the tests).
         self.shared: set[str] = set()
         self.stock: set[str] = set()
+        #: furo's step on the shared trees, kept between builds; the tree last served to furo.
+        doctreedir = getattr(builder, "doctreedir", None)
+        self.kept = furotrees.KeptTrees(
+            Path(doctreedir) / furotrees.FILE_NAME if doctreedir else None
+        )
+        self.serving: str | None = None
 
     def unmarked(self, kwargs: dict[str, Any]) -> str:
         """The tree with nothing marked, its links as a page at the top has them, as the
@@ -361,7 +371,9 @@ class _SharedToctree:
         if kwargs != FURO_ARGUMENTS:
             return self.original(**kwargs)
         self.served = True
-        return self.cache.unmarked(kwargs)
+        html = self.cache.unmarked(kwargs)
+        self.cache.serving = html
+        return html
 
 
 #: The cache of each HTML builder running with furo, for the current build.
@@ -383,12 +395,41 @@ def _has_stock_links(builder: Builder) -> TypeGuard[StandaloneHTMLBuilder]:
     )
 
 
+def _furo_step(html: str) -> str:
+    """furo's ``get_navigation_tree``, read from the kept trees for a tree the cache served."""
+    from furo import navigation as furo_navigation  # type: ignore[import-untyped]
+
+    step: Callable[[str], str] = furo_navigation.get_navigation_tree
+    for cache in list(_caches.values()):
+        if cache.serving is html:
+            return cache.kept.get(html, step)
+    return step(html)
+
+
+def _install_furo_step() -> None:
+    """Have furo's sidebar ask :func:`_furo_step` (once; a name someone else replaced is
+    left alone)."""
+    import furo
+    from furo import navigation as furo_navigation
+
+    if getattr(furo, "get_navigation_tree", None) is furo_navigation.get_navigation_tree:
+        furo.get_navigation_tree = _furo_step
+
+
 def start(app: Sphinx, *_: object) -> None:
     """Begin a build's cache (write-started): the tree depends on every page just read."""
     builder = app.builder
     _caches.pop(builder, None)
     if enabled() and _has_stock_links(builder) and _uses_furo(app):
         _caches[builder] = NavigationCache(builder)
+        _install_furo_step()
+
+
+def finish(app: Sphinx, exception: BaseException | None) -> None:
+    """Keep furo's trees of this build for the next one (build-finished), unless it failed."""
+    cache = _caches.get(app.builder)
+    if cache is not None and exception is None:
+        cache.kept.save()
 
 
 def before_theme(
@@ -428,7 +469,7 @@ def after_theme(
         shared.cache.shared.add(pagename)
     except UnrecognisedMarkupError as problem:
         logger.debug("[navigation] %s: stock rendering: %s", pagename, problem)
-        from furo import _compute_navigation_tree  # type: ignore[import-untyped]
+        from furo import _compute_navigation_tree
 
         context[FURO_TREE] = _compute_navigation_tree(context)
         shared.cache.stock.add(pagename)
@@ -445,6 +486,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
         return metadata
     _connected.add(app)
     app.connect("write-started", start)
+    app.connect("build-finished", finish)
     app.connect("html-page-context", before_theme, priority=priorities.NAVIGATION_BEFORE_THEME)
     app.connect("html-page-context", after_theme, priority=priorities.NAVIGATION_AFTER_THEME)
     return metadata

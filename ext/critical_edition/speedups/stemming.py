@@ -1,4 +1,4 @@
-"""Search stemming (write phase): each word stemmed once per build, not once per page it is on.
+"""Search stemming (write phase): each word stemmed once, then remembered between builds.
 
 Sphinx's search indexer stems every word of every page it indexes (Snowball's stemmer, in
 pure Python); it remembers a word's stem only while it indexes one page, so a word found on
@@ -8,19 +8,36 @@ stemmers are functions of the word alone, so the index is the same (Chinese, who
 also depends on what its splitter has met, is left alone) (``tests/test_search_index.py``
 compares it with the switch on and off).
 
-Set the environment variable ``CRITICAL_EDITION_STEMCACHE=0`` to stem as Sphinx does. Only the
-indexer's public attribute (``lang``) and the language's ``stem`` method are used: a Sphinx
-whose indexer has neither is left alone.
+The stems are also kept between builds, in a file of the builder's doctree directory
+(:data:`FILE_NAME`): an incremental build that writes the claim index and the bibliography
+again (thousands of words at 50 times the paper) reads their stems instead of stemming them
+again. The file is read when the first word is stemmed and written at ``build-finished`` only
+when the build stemmed new words; it holds at most :data:`SAVED_WORDS` words (the newest).
+It is keyed on everything a stem depends on (:func:`file_key`: the language and the code of
+its class, the search options, the releases of Sphinx, snowballstemmer and PyStemmer, and
+the toolkit's code); a file with another key, or one that cannot be read, is ignored and
+written afresh.
+
+Set the environment variable ``CRITICAL_EDITION_STEMCACHE=0`` to stem as Sphinx does (no
+memo, no file). Only the indexer's public attribute (``lang``) and the language's ``stem``
+method are used: a Sphinx whose indexer has neither is left alone.
 """
 
 from __future__ import annotations
 
-import functools
+import contextlib
+import hashlib
+import json
+import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from critical_edition.core import atomic
+from critical_edition.core.codestamp import code_stamp
 from critical_edition.speedups import versions
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from collections.abc import Set as AbstractSet
 
     from sphinx.application import Sphinx
@@ -30,21 +47,142 @@ if TYPE_CHECKING:
 SWITCH = "CRITICAL_EDITION_STEMCACHE"
 #: How many words' stems a build keeps (a large edition's vocabulary fits many times over).
 KEPT_WORDS = 200_000
+#: How many words' stems the file keeps for the next build (the ones added last).
+SAVED_WORDS = 100_000
+#: The file, in the builder's doctree directory, holding the stems between builds.
+FILE_NAME = "critical_edition_stems.json"
+#: The file's layout; a file of another layout is ignored.
+FILE_FORMAT = 1
 #: Languages whose stem depends on more than the word (Chinese: the Latin terms its splitter
 #: has met so far): stemmed as Sphinx does.
 WORD_AND_STATE = frozenset({"zh"})
+#: The distributions whose release can change a stem (PyStemmer replaces snowballstemmer's
+#: pure-Python stemmers when it is installed).
+STEMMING_PACKAGES = ("sphinx", "snowballstemmer", "PyStemmer")
 
 
-def remember_stems(indexer: Any) -> bool:
-    """Give *indexer*'s language a ``stem`` that remembers; whether it could be given."""
+class Stems(dict[str, str]):
+    """Each word's stem, as the language's own ``stem`` gives it.
+
+    A word not yet known is stemmed and kept (up to :data:`KEPT_WORDS` words). At the first
+    word missing, the stems the last build kept in *path* are read in, if the file's key is
+    the one *key* works out.
+    """
+
+    def __init__(
+        self,
+        stem: Callable[[str], str],
+        path: Path | None = None,
+        key: Callable[[], str] | None = None,
+    ) -> None:
+        super().__init__()
+        self.stem = stem
+        self.path = path
+        self.key = key
+        #: The file's key, once it was worked out (at the first word missing).
+        self.file_key: str | None = None
+        #: How many words this build stemmed and kept.
+        self.added = 0
+
+    def __missing__(self, word: str) -> str:
+        if self.path is not None and self.key is not None and self.file_key is None:
+            self.file_key = self.key()
+            self.update(read(self.path, self.file_key))
+            found = self.get(word)
+            if found is not None:
+                return found
+        found = self.stem(word)
+        if len(self) < KEPT_WORDS:
+            self[word] = found
+            self.added += 1
+        return found
+
+    def save(self) -> bool:
+        """Keep the stems for the next build, if this build stemmed new ones; whether it did."""
+        if self.path is None or self.file_key is None or not self.added:
+            return False
+        kept = dict(list(self.items())[-SAVED_WORDS:])
+        data = {"format": FILE_FORMAT, "key": self.file_key, "stems": kept}
+        # ASCII only: a word with an unpaired surrogate is written as JSON's escape of it.
+        text = json.dumps(data, ensure_ascii=True, separators=(",", ":"))
+        with contextlib.suppress(OSError):  # a cache that cannot be kept is only slower
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            atomic.write_text(self.path, text)
+            self.added = 0
+            return True
+        return False
+
+
+def read(path: Path, key: str) -> dict[str, str]:
+    """The stems kept in *path* under *key*; none if the file is missing, unreadable, damaged
+    or written for another key."""
+    try:
+        data = json.loads(path.read_bytes())
+    except (OSError, ValueError, RecursionError):
+        return {}
+    if not isinstance(data, dict) or data.get("format") != FILE_FORMAT or data.get("key") != key:
+        return {}
+    stems = data.get("stems")
+    if not isinstance(stems, dict) or len(stems) > SAVED_WORDS:
+        return {}
+    if not all(isinstance(word, str) and isinstance(stem, str) for word, stem in stems.items()):
+        return {}
+    return stems
+
+
+def _class_stamp(cls: type) -> list[str]:
+    """Where the code of *cls* and its bases lives, and when it last changed."""
+    parts = []
+    for klass in cls.__mro__:
+        path = getattr(sys.modules.get(klass.__module__), "__file__", None)
+        stamp = "?"
+        if path:
+            with contextlib.suppress(OSError):
+                stat = Path(path).stat()
+                stamp = f"{stat.st_mtime_ns}:{stat.st_size}"
+        parts.append(f"{klass.__module__}.{klass.__qualname__}@{path}:{stamp}")
+    return parts
+
+
+def file_key(app: Any, language: Any) -> str:
+    """Everything the stems of *language* depend on, digested: the file's key."""
+    config = getattr(app, "config", None)
+    parts = (
+        FILE_FORMAT,
+        getattr(language, "lang", None),
+        _class_stamp(type(language)),
+        repr(getattr(config, "html_search_options", None)),
+        [(name, versions.installed_version(name)) for name in STEMMING_PACKAGES],
+        code_stamp(),
+    )
+    return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+
+
+def remember_stems(indexer: Any, app: Any = None) -> bool:
+    """Give *indexer*'s language a ``stem`` that remembers; whether it could be given.
+
+    With *app* (a Sphinx application with a doctree directory), the stems are also read from
+    and kept in the file of the last build.
+    """
     language = getattr(indexer, "lang", None)
     stem = getattr(language, "stem", None)
-    if language is None or not callable(stem) or hasattr(stem, "cache_info"):
+    if language is None or not callable(stem) or isinstance(getattr(stem, "__self__", None), Stems):
         return False
     if getattr(language, "lang", None) in WORD_AND_STATE:
         return False
-    language.stem = functools.lru_cache(maxsize=KEPT_WORDS)(stem)
+    doctreedir = getattr(app, "doctreedir", None)
+    path = Path(doctreedir) / FILE_NAME if doctreedir else None
+    stems = Stems(stem, path, lambda: file_key(app, language))
+    # dict's own lookup: a word already known costs no Python call.
+    language.stem = stems.__getitem__
     return True
+
+
+def remembered(app: Sphinx) -> Stems | None:
+    """The stems remembered by *app*'s indexer in this build, if it has them."""
+    language = getattr(getattr(app.builder, "indexer", None), "lang", None)
+    stems = getattr(getattr(language, "stem", None), "__self__", None)
+    return stems if isinstance(stems, Stems) else None
 
 
 def watch(app: Sphinx) -> None:
@@ -57,16 +195,24 @@ def watch(app: Sphinx) -> None:
 
     def prepare_writing(docnames: AbstractSet[str]) -> None:
         original(docnames)
-        remember_stems(getattr(builder, "indexer", None))
+        remember_stems(getattr(builder, "indexer", None), app)
 
     setattr(builder, "prepare_writing", prepare_writing)  # noqa: B010
 
 
+def keep(app: Sphinx, exception: BaseException | None) -> None:
+    """Keep this build's stems for the next one (``build-finished``), unless it failed."""
+    stems = remembered(app)
+    if exception is None and stems is not None:
+        stems.save()
+
+
 def setup(app: Sphinx) -> ExtensionMetadata:
-    """Remember stems for the builds of *app*.
+    """Remember stems for the builds of *app*, and between them.
 
     Part of the toolkit, and an extension of its own for any Sphinx site
     (``critical_edition.speedups.stemming``).
     """
     app.connect("builder-inited", watch)
+    app.connect("build-finished", keep)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

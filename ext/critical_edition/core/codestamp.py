@@ -1,0 +1,30 @@
+"""The toolkit's code stamp (every phase): one digest of its installed code, for every cache's key.
+
+A cache kept between builds (in the output or the doctree directory) is right only for the code
+that wrote it; each such cache keys its file on :func:`code_stamp`, so that an edit of any of
+the toolkit's modules, data or templates discards it. It lives in the core so that the
+speed-ups, which sit below the integrity checks, can key their files on it too.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from pathlib import Path
+
+#: The toolkit's package folder; its modules and data decide what every page looks like.
+PACKAGE = Path(__file__).resolve().parent.parent
+#: The files whose change can change a page (the stylesheets and scripts are copied anew and
+#: versioned by Sphinx on every build; these are not).
+CODE_PATTERNS = ("*.py", "*.json", "*.sty", "*.tmpl")
+
+
+@functools.cache
+def code_stamp() -> str:
+    """A digest of the toolkit's code as installed (read once per process)."""
+    digest = hashlib.sha256()
+    for pattern in CODE_PATTERNS:
+        for path in sorted(PACKAGE.rglob(pattern)):
+            digest.update(path.relative_to(PACKAGE).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
