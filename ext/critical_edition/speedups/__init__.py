@@ -30,8 +30,8 @@ def setup_speedups(app: Sphinx) -> None:
     bibcache.register(app)
     templates.register(app)
     # The collector's tuning, the doctree release, the navigation cache, the stem memo, the
-    # design scan and the node census are also extensions of their own (any Sphinx site may list them; the
-    # benchmark's plain build does): loaded through Sphinx so that listing them as well
-    # registers them once.
+    # design scan and the node census are also extensions of their own (any Sphinx site may
+    # list them; the benchmark's plain build does): loaded through Sphinx so that listing them
+    # as well registers them once.
     for module in (collector, doctrees, navigation, stemming, design, census):
         app.setup_extension(module.__name__)
