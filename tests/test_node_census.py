@@ -306,3 +306,31 @@ def test_the_same_output_in_other_formats(
         assert warnings_of(app) == []
         built[switch] = outputs(app)
     assert built["1"] == built["0"]
+
+
+def test_the_toolkit_leaves_every_gate_trusted_in_html(tmp_path: Path) -> None:
+    # A post-transform the toolkit adds after the census, unaudited, would silently put every
+    # later gate back to stock (slower, never wrong): the edition's own HTML pipeline, with
+    # every extension it loads, must have nothing unaudited in the census's window.
+    srcdir = tmp_path / "src"
+    srcdir.mkdir()
+    (srcdir / "conf.py").write_text(
+        'project = "Census window"\nextensions = ["critical_edition"]\nhtml_theme = "furo"\n'
+        'bibtex_bibfiles = ["refs.bib"]\n',
+        encoding="utf-8",
+    )
+    (srcdir / "index.md").write_text("# Window\n\nText.\n", encoding="utf-8")
+    (srcdir / "refs.bib").write_text("", encoding="utf-8")
+    app = SphinxTestApp("html", srcdir=srcdir, builddir=tmp_path / "out", freshenv=True)
+    try:
+        window = census._applied_after(app.env)
+        unaudited = [t for _priority, t in window if t not in census.audited()]
+        assert unaudited == []
+        listeners = app.events.listeners["doctree-resolved"]
+        handlers = [listener.handler for listener in listeners]
+        # sphinx-design's handler, gated, and the handlers read and known to change no node.
+        others = [h for h in handlers if getattr(h, "__module__", "") != census.__name__]
+        assert len(others) < len(handlers)
+        assert all(h in census.AUDITED_HANDLERS for h in others), others
+    finally:
+        app.cleanup()
