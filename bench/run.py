@@ -890,8 +890,12 @@ TOOLKIT_MODULES = ("critical_edition",)
 
 
 def imports_only(modules: tuple[str, ...]) -> Build:
-    """Start Python and import *modules* in a child process, as a build would (its floor)."""
-    code = "".join(f"import {name}\n" for name in modules)
+    """Start Python and import *modules* and Sphinx's built-in extensions (which every build
+    loads: its builders, domains, transforms) in a child process: a build's floor."""
+    code = (
+        "import importlib, sphinx.application\n"
+        "for name in sphinx.application.builtin_extensions: importlib.import_module(name)\n"
+    ) + "".join(f"import {name}\n" for name in modules)
     start = time.perf_counter()
     process = subprocess.Popen([sys.executable, "-c", code], env=_BUILD_ENV)
     _, status, usage = os.wait4(process.pid, 0)
