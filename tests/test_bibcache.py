@@ -276,6 +276,18 @@ def outputs(app: SphinxTestApp, *, search_index: bool = True) -> dict[str, bytes
     }
 
 
+def filled_citation_nodes(app: Any) -> int:
+    """How many of the citation nodes the environment keeps for its bibliographies have
+    content (upstream's transform fills in the environment's own nodes)."""
+    domain = app.env.get_domain("cite")
+    return sum(
+        1
+        for value in domain.bibliographies.values()
+        for node in value.citation_nodes.values()
+        if node.children
+    )
+
+
 @pytest.fixture
 def srcdir(rootdir: Path, tmp_path: Path) -> Path:
     src = tmp_path / "src"
@@ -321,6 +333,10 @@ def test_cached_output_equals_stock_output(
     assert outputs(clean) == outputs(stock)
     # The bibliography's page cites two entries: their backreferences are there.
     assert 'role="doc-backlink"' in (clean.outdir / "bib.html").read_text(encoding="utf-8")
+    # Upstream fills in the environment's own citation nodes and places them in the page (the
+    # environment then holds the written page); the cache lends it copies.
+    assert filled_citation_nodes(stock) > 0
+    assert filled_citation_nodes(clean) == filled_citation_nodes(edited) == 0
     # After incremental builds Sphinx's search index keeps an empty entry for each word that
     # left the text ("earlier": []), with or without the cache; the pages are the same.
     assert outputs(edited, search_index=False) == outputs(stock, search_index=False)
