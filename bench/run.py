@@ -1234,8 +1234,10 @@ def scaling(results: list[dict[str, Any]]) -> dict[str, Any] | None:
             ("plain_with_speedups", "plain_nav_per_page"),
             ("extension_only", "extension_per_page"),
         ):
-            before = small[f"{key}{suffix}_s"]
-            result[f"{name}{suffix}"] = large[f"{key}{suffix}_s"] / before if before > 0 else None
+            before, after = small[f"{key}{suffix}_s"], large[f"{key}{suffix}_s"]
+            # A cost measured as a difference (the toolkit's own, over plain + speed-ups) can
+            # fall within the noise, to zero or below: no ratio can be taken of it then.
+            result[f"{name}{suffix}"] = after / before if before > 0 and after > 0 else None
     return result
 
 
@@ -1326,7 +1328,7 @@ def main(argv: list[str] | None = None) -> int:
             wall, cpu = s[name], s[f"{name}_cpu"]
             print(
                 f"  {name.replace('_', ' ')}: "
-                + (f"x{wall:.2f}" if wall is not None else "-")
+                + (f"x{wall:.2f}" if wall is not None else "- (within the noise)")
                 + (f" (x{cpu:.2f})" if cpu is not None else "")
             )
     if report["edition"]:
