@@ -32,6 +32,9 @@ CLAIMS_OUT_OF_NAVIGATION = 650
 BREAK_TOCTREE_CYCLES = 400
 #: env-updated: after sphinxcontrib-bibtex (500) formatted the citations.
 PAGES_CITING_CHANGED_ENTRIES = 600
+#: env-updated: after sphinxcontrib-bibtex (500) worked out its citations, which then pickle
+#: as an empty list (they are worked out again in every build).
+CITATIONS_OUT_OF_PICKLE = 980
 #: env-updated: after every other handler, the claims domain keeps its derived views.
 SETTLE_RECORDS = 990
 #: html-page-context: around furo's handler (500), which renders the navigation tree.

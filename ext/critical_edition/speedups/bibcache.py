@@ -41,7 +41,8 @@ sphinxcontrib-bibtex 2.7 and pybtex 0.26 repeat costly work on every build:
   scanning every citation reference of the edition, for every entry of the bibliography
   (entries x references), keeping only those on the bibliography's own page.
   :func:`.bibtransform.bibliography_run` runs upstream's code with the references of those
-  pages only.
+  pages only, on copies of the environment's citation nodes (upstream fills in its own).
+* **Pickle.** The citations worked out at ``env-updated`` are not pickled (:mod:`.bibpickle`).
 
 The output is byte-identical with and without the cache (``tests/test_bibcache.py`` builds a
 small root both ways, and checks that the pybtex and sphinxcontrib-bibtex functions wrapped or
@@ -50,11 +51,10 @@ variable ``CRITICAL_EDITION_BIBCACHE=0`` to build with stock sphinxcontrib-bibte
 benchmark does); the cache also stands aside on pybtex or sphinxcontrib-bibtex releases the
 tests do not cover (:mod:`.versions`).
 
-Upstream: no issue or pull request of pybtex or sphinxcontrib-bibtex asks for these changes
-(none was found when this was written); the nearest precedent is Pygments' entry-point cache
-(pygments pull request #2979), the same remedy for the same ``importlib.metadata`` cost. Each
-part can be deleted when upstream memoises plugin lookups (pybtex), formats only changed
-entries, and indexes citations by key (sphinxcontrib-bibtex).
+Upstream: no issue of pybtex or sphinxcontrib-bibtex asks for these changes (none found when
+this was written); the nearest precedent is Pygments' entry-point cache (pull request #2979).
+Each part can go when upstream memoises plugin lookups, formats only changed entries and
+indexes citations by key.
 """
 
 from __future__ import annotations
@@ -76,7 +76,7 @@ from sphinxcontrib.bibtex import transforms as bibtex_transforms
 from sphinxcontrib.bibtex.citation_target import parse_citation_targets
 
 from critical_edition.core import atomic, priorities
-from critical_edition.speedups import versions
+from critical_edition.speedups import bibpickle, versions
 from critical_edition.speedups.bibtransform import _original_bibliography_run, bibliography_run
 
 if TYPE_CHECKING:
@@ -580,6 +580,12 @@ def register(app: Sphinx) -> None:
     """Install the plugin memo and connect the formatting cache's loading and saving."""
     if enabled():
         install()
+        # env-updated, after sphinxcontrib-bibtex: its citations are not pickled.
+        app.connect(
+            "env-updated",
+            bibpickle.leave_out_of_pickle,
+            priority=priorities.CITATIONS_OUT_OF_PICKLE,
+        )
     else:
         uninstall()
     # builder-inited, priority 100: before sphinxcontrib-bibtex or anything formats an entry.
