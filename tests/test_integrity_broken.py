@@ -99,6 +99,11 @@ CASES: dict[str, tuple[str | None, tuple[str, ...]]] = {
         '<srcdir>/refs.bib:8: WARNING: entry "gamma2002" (@article) has no "journal" field, which the style "plain" needs; the bibliography prints "missing journal in gamma2002" until it is added [edition.bib_missing_field]',
         ("Beta, 2001", "Gamma, 2002"),
     ),
+    # A footnote citation of that entry: printed as the bibliography prints it (no traceback).
+    "bib-missing-field-footcite": (
+        '<srcdir>/refs.bib:8: WARNING: entry "gamma2002" (@article) has no "journal" field, which the style "plain" needs; the bibliography prints "missing journal in gamma2002" until it is added [edition.bib_missing_field]',
+        ("Beta, 2001", "<strong>missing journal in gamma2002</strong>"),
+    ),
     "bib-missing-file": (
         "<srcdir>/conf.py:4: WARNING: the bibliography file <srcdir>/missing.bib named in bibtex_bibfiles does not exist [edition.bib_file_missing]",
         ("Alpha, 2000", "Beta, 2001"),
