@@ -19,6 +19,7 @@ import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import pybtex.plugin
 import pytest
 from critical_edition.bibliography import bibfile, entrymemo
 from critical_edition.bibliography import check as bibcheck
@@ -355,3 +356,43 @@ def test_build_ignores_a_damaged_memo(make_app: Any, srcdir: Path, tmp_path: Pat
     # the unclosed one).
     stamp = entrymemo.stamp("utf-8-sig", "plain", bibcheck._code_state("plain"))
     assert len(entrymemo.load(_memo_file(second), stamp).stored) == 9
+
+
+CONF_STYLE = '''
+from pybtex.plugin import register_plugin
+from pybtex.style.formatting.unsrt import Style as Unsorted
+from pybtex.style.template import field, optional, words
+
+
+class ConfStyle(Unsorted):
+    """A style an editor defines in conf.py."""
+'''
+JOURNAL_OPTIONAL = '''
+    def get_article_template(self, e):
+        return words[field("title"), optional[field("journal")]]
+'''
+
+
+def test_a_style_defined_in_conf_py_is_part_of_the_stamp(tmp_path: Path) -> None:
+    # Sphinx runs conf.py without a module name: a style defined there has no module file,
+    # so its source is what the stamp digests; an edit of it runs the check again.
+    path = _write(tmp_path, "@article{smith2020,\n  author = {Smith, Ann},\n  title = {T},\n}\n")
+    stored = tmp_path / entrymemo.MEMO_NAME
+    found = []
+    for source in (CONF_STYLE, CONF_STYLE + JOURNAL_OPTIONAL):
+        namespace: dict[str, Any] = {"__file__": str(tmp_path / "conf.py")}
+        (tmp_path / "conf.py").write_text(source, encoding="utf-8")
+        exec(compile(source, str(tmp_path / "conf.py"), "exec"), namespace)
+        pybtex.plugin.register_plugin(
+            "pybtex.style.formatting", "confstyle", namespace["ConfStyle"], force=True
+        )
+        stamp = entrymemo.stamp("utf-8", "confstyle", bibcheck._code_state("confstyle"))
+        memo = entrymemo.load(stored, stamp)
+        with_memo = check_bibfiles([path], "utf-8", "confstyle", tmp_path, memo=memo)
+        entrymemo.save(stored, stamp, memo)
+        fresh = check_bibfiles([path], "utf-8", "confstyle", tmp_path, memo=None)
+        assert _summary(with_memo) == _summary(fresh)
+        found.append((stamp, [p.subtype for p in fresh.problems]))
+    (first_stamp, first), (second_stamp, second) = found
+    assert first_stamp != second_stamp
+    assert first == [Subtype.BIB_MISSING_FIELD] and second == []

@@ -38,6 +38,7 @@ from critical_edition.bibliography import entrymemo
 from critical_edition.bibliography.bibsplit import _Chunk
 from critical_edition.claims.domain import edition_claims
 from critical_edition.core import findings, priorities
+from critical_edition.core.codestamp import class_stamp
 from critical_edition.core.diagnostics import Subtype, warn
 from critical_edition.core.envdata import PerDocument, swap
 from critical_edition.core.text import did_you_mean
@@ -100,7 +101,8 @@ def _code_state(style_name: str) -> list[tuple[str, str]]:
     else:
         parts = (getattr(style, name, None) for name in ("name_style", "label_style", "sort_style"))
         classes += [type(style), *(type(part) for part in parts if part is not None)]
-    modules = sorted({klass.__module__ for cls in classes for klass in cls.__mro__})
+    every_class = {klass for cls in classes for klass in cls.__mro__}
+    modules = sorted({klass.__module__ for klass in every_class})
     states = []
     for name in modules:
         filename = getattr(sys.modules.get(name), "__file__", None)
@@ -111,6 +113,10 @@ def _code_state(style_name: str) -> list[tuple[str, str]]:
                 states.append((name, "?"))
             else:
                 states.append((name, f"{stat.st_mtime_ns}:{stat.st_size}"))
+        else:
+            # A style defined in conf.py (no module file): the digest of its classes' source.
+            stamps = sorted(class_stamp(k) for k in every_class if k.__module__ == name)
+            states.extend((name, stamp) for stamp in stamps)
     return states
 
 

@@ -19,6 +19,7 @@ variable ``CRITICAL_EDITION_BIBENTRIES=0`` to check every entry afresh.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import pickle
 from dataclasses import dataclass
@@ -145,5 +146,8 @@ def save(path: Path, memo_stamp: str, memo: EntryMemo) -> None:
         return
     inner = pickle.dumps(memo.used, pickle.HIGHEST_PROTOCOL)
     outer = {"stamp": memo_stamp, "digest": hashlib.sha256(inner).hexdigest(), "results": inner}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    atomic.write_bytes(path, pickle.dumps(outer, pickle.HIGHEST_PROTOCOL))
+    # A memo that cannot be kept (a full disk, a read-only folder) only makes the next
+    # check slower: the build goes on.
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic.write_bytes(path, pickle.dumps(outer, pickle.HIGHEST_PROTOCOL))

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import inspect
+import os
+import sys
 from pathlib import Path
 
 #: The toolkit's package folder; its modules and data decide what every page looks like.
@@ -28,3 +31,27 @@ def code_stamp() -> str:
             digest.update(path.relative_to(PACKAGE).as_posix().encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def class_stamp(klass: type) -> str:
+    """Where the code of *klass* lives and when it last changed, for a cache's key.
+
+    A class of a module with a file: the module, the file and its modification time and size.
+    A class without one (a citation style defined in conf.py, whose module Sphinx leaves
+    unnamed): a digest of its source; failing that, a stamp of this process alone, so that
+    no result made with it is reused by another build.
+    """
+    module = sys.modules.get(klass.__module__)
+    path = getattr(module, "__file__", None)
+    name = f"{klass.__module__}.{klass.__qualname__}"
+    if path:
+        try:
+            stat = Path(path).stat()
+        except OSError:
+            return f"{name}@{path}:?{os.getpid()}"
+        return f"{name}@{path}:{stat.st_mtime_ns}:{stat.st_size}"
+    try:
+        source = inspect.getsource(klass)
+    except (OSError, TypeError):
+        return f"{name}@?{os.getpid()}:{id(klass)}"
+    return f"{name}@source:{hashlib.sha256(source.encode('utf-8')).hexdigest()}"

@@ -64,7 +64,6 @@ import functools
 import hashlib
 import importlib.metadata
 import pickle
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -76,6 +75,7 @@ from sphinxcontrib.bibtex import transforms as bibtex_transforms
 from sphinxcontrib.bibtex.citation_target import parse_citation_targets
 
 from critical_edition.core import atomic, priorities
+from critical_edition.core.codestamp import class_stamp
 from critical_edition.speedups import bibpickle, versions
 from critical_edition.speedups.bibtransform import _original_bibliography_run, bibliography_run
 
@@ -365,19 +365,8 @@ def _versions() -> str:
 
 def source_stamp(cls: type) -> str:
     """Where the code of *cls* and its bases lives, and when it last changed."""
-    parts = []
-    for klass in cls.__mro__:
-        module = sys.modules.get(klass.__module__)
-        path = getattr(module, "__file__", None)
-        stat = None
-        if path:
-            with contextlib.suppress(OSError):
-                stat = Path(path).stat()
-        parts.append(
-            f"{klass.__module__}.{klass.__qualname__}@{path}:"
-            + (f"{stat.st_mtime_ns}:{stat.st_size}" if stat else "?")
-        )
-    return "|".join(parts)
+    # A style defined in conf.py has no module file: its source is digested instead.
+    return "|".join(class_stamp(klass) for klass in cls.__mro__)
 
 
 #: id(entry) -> (the entry, its fingerprint), for the entries of the .bib data in use.
@@ -559,8 +548,10 @@ def load(app: Sphinx) -> None:
                 data = pickle.load(stream)
             if isinstance(data, dict) and data.get("version") == CACHE_VERSION:
                 stored = data["entries"]
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, KeyError):
+        except Exception:  # noqa: BLE001 (any damage: a cache is only ever a shortcut)
             # A damaged file, or one written by other versions of the code: start afresh.
+            stored = {}
+        if not isinstance(stored, dict) or not all(isinstance(v, dict) for v in stored.values()):
             stored = {}
     CACHE = FormatCache(stored)
 

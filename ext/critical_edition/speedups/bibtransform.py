@@ -67,8 +67,8 @@ def _lend_copies(
     for placeholder in placeholders:
         key = BibliographyKey(docname=placeholder["docname"], id_=placeholder["ids"][0])
         value = domain.bibliographies.get(key)
-        if value is None:
-            continue  # left to upstream
+        if value is None or any(lent is value.citation_nodes for lent, _ in kept):
+            continue  # left to upstream; or the same bibliography twice (an assembled tree)
         originals = dict(value.citation_nodes)
         value.citation_nodes.update({name: node.deepcopy() for name, node in originals.items()})
         kept.append((value.citation_nodes, originals))

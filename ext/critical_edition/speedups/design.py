@@ -39,8 +39,12 @@ SCAN_PRIORITY = census.PRIORITY
 
 def enabled() -> bool:
     """Whether the scan is on: unless ``CRITICAL_EDITION_DESIGNSCAN=0``, and only on the
-    sphinx-design releases the tests cover."""
-    return versions.switched_on(SWITCH) and versions.covered("design scan", "sphinx-design")
+    sphinx-design and Sphinx releases the tests cover."""
+    # Sphinx too: the census it reads is taken before Sphinx's own only and image transforms,
+    # trusted to add no component in the releases the tests cover.
+    return versions.switched_on(SWITCH) and versions.covered(
+        "design scan", "sphinx-design", "sphinx"
+    )
 
 
 def _only_with(component: str, run: Callable[..., None]) -> Callable[..., None]:
