@@ -367,10 +367,10 @@ from pybtex.style.template import field, optional, words
 class ConfStyle(Unsorted):
     """A style an editor defines in conf.py."""
 '''
-JOURNAL_OPTIONAL = '''
+JOURNAL_OPTIONAL = """
     def get_article_template(self, e):
         return words[field("title"), optional[field("journal")]]
-'''
+"""
 
 
 def test_a_style_defined_in_conf_py_is_part_of_the_stamp(tmp_path: Path) -> None:
@@ -382,7 +382,8 @@ def test_a_style_defined_in_conf_py_is_part_of_the_stamp(tmp_path: Path) -> None
     for source in (CONF_STYLE, CONF_STYLE + JOURNAL_OPTIONAL):
         namespace: dict[str, Any] = {"__file__": str(tmp_path / "conf.py")}
         (tmp_path / "conf.py").write_text(source, encoding="utf-8")
-        exec(compile(source, str(tmp_path / "conf.py"), "exec"), namespace)
+        # As Sphinx runs conf.py: compiled under its file name, in a namespace of its own.
+        exec(compile(source, str(tmp_path / "conf.py"), "exec"), namespace)  # noqa: S102
         pybtex.plugin.register_plugin(
             "pybtex.style.formatting", "confstyle", namespace["ConfStyle"], force=True
         )
