@@ -1,4 +1,4 @@
-"""Footnote citations (read phase): an entry missing a field its style needs, printed, not a crash.
+"""Citations (read and write phases): an entry missing a field its text needs, printed, not a crash.
 
 sphinxcontrib-bibtex's ``{bibliography}`` prints an entry that lacks a field its style needs
 (an ``@article`` without ``journal``) as the bold text "missing journal in key", with a
@@ -6,7 +6,12 @@ warning. Its ``{footcite}`` role formats the entry for the footnote without that
 pybtex's ``FieldIsMissing`` stopped the whole build with a traceback. Here the role's style
 prints such an entry as the bibliography does; the edition's ``.bib`` check has already said
 which entry, at which line of which file, lacks which field (``edition.bib_missing_field``).
-The patch stands aside on a sphinxcontrib-bibtex release the tests do not cover.
+Likewise a citation whose text is the entry's author, editor or title (``{cite:t}``) of an
+entry with none of them: pybtex's ``FieldIsMissing`` stopped the build from sphinxcontrib-bibtex's
+reference resolution. The citation prints the same bold text, with a warning at the citation
+(``edition.cite_missing_field``: the entry is sound for the bibliography, so the ``.bib`` check
+has nothing to say). The patches stand aside on a sphinxcontrib-bibtex release the tests do not
+cover.
 """
 
 from __future__ import annotations
@@ -14,14 +19,19 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import pybtex.plugin
+from docutils import nodes
 from pybtex.richtext import Tag
 from pybtex.style import FormattedEntry
 from pybtex.style.template import FieldIsMissing
+from sphinxcontrib.bibtex import domain as bibtex_domain
 from sphinxcontrib.bibtex import foot_roles
 
+from critical_edition.core.diagnostics import Subtype, warn
 from critical_edition.speedups import versions
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from sphinx.application import Sphinx
 
 #: The plugin group of the formatting styles.
@@ -57,9 +67,46 @@ def find_plugin(plugin_group: str, name: Any = None, filename: Any = None) -> An
     return found
 
 
+def tolerant_resolve_xref(resolve: Callable[..., Any]) -> Callable[..., Any]:
+    """*resolve* (the cite domain's ``resolve_xref``), printing a citation whose text needs a
+    field the entry lacks as the bibliography prints such an entry, with a located warning."""
+
+    def resolve_xref(
+        self: Any,
+        env: Any,
+        fromdocname: str,
+        builder: Any,
+        typ: str,
+        target: str,
+        node: Any,
+        contnode: Any,
+    ) -> Any:
+        try:
+            return resolve(self, env, fromdocname, builder, typ, target, node, contnode)
+        except FieldIsMissing as exc:
+            warn(
+                f"the citation {{cite:{typ.removeprefix('cite:')}}}`{target}` needs a field "
+                f"the entry lacks ({exc}): give the entry an author, editor or title in the "
+                "bibliography file, or cite it in parentheses",
+                Subtype.CITE_MISSING_FIELD,
+                node,
+            )
+            result = nodes.inline(rawsource=target, classes=["bibtex-citation"])
+            result += nodes.strong(str(exc), str(exc))
+            return result
+
+    resolve_xref.__wrapped__ = resolve  # type: ignore[attr-defined]
+    return resolve_xref
+
+
 def register(app: Sphinx) -> None:
-    """Give the ``{footcite}`` role the tolerant styles (once per process)."""
-    if not versions.covered("footnote citations' missing-field printing", "sphinxcontrib-bibtex"):
+    """Give the ``{footcite}`` role the tolerant styles, and the cite domain's reference
+    resolution its tolerance (over whichever resolution is in place: the toolkit's cache
+    installs its own as it is set up, before this)."""
+    if not versions.covered("citations' missing-field printing", "sphinxcontrib-bibtex"):
         return
     if getattr(foot_roles, "find_plugin") is _original_find_plugin:  # noqa: B009
         setattr(foot_roles, "find_plugin", find_plugin)  # noqa: B010
+    current = bibtex_domain.BibtexDomain.resolve_xref
+    if not hasattr(current, "__wrapped__"):
+        setattr(bibtex_domain.BibtexDomain, "resolve_xref", tolerant_resolve_xref(current))  # noqa: B010

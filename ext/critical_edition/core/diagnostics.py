@@ -164,6 +164,13 @@ class Subtype(enum.Enum):
         "``@article`` with no ``journal``).",
         "Add the field; until then the bibliography prints 'missing <field>' for the entry.",
     )
+    CITE_MISSING_FIELD = SubtypeInfo(
+        "citations",
+        "A citation whose text is made of the entry's author, editor or title (``{cite:t}``) "
+        "names an entry that has none of them.",
+        "Add an author, editor or title to the entry, or cite it in parentheses; until then "
+        "the citation prints 'missing title in <key>'.",
+    )
     BIB_BAD_NAME = SubtypeInfo(
         "citations",
         "A name in an ``author`` or ``editor`` field cannot be split into its parts (too many "
