@@ -109,6 +109,10 @@ CASES: dict[str, tuple[str | None, tuple[str, ...]]] = {
         "<srcdir>/index.md:3: WARNING: the citation {cite:t}`anon2002` needs a field the entry lacks (missing title in anon2002): give the entry an author, editor or title in the bibliography file, or cite it in parentheses [edition.cite_missing_field]",
         ("Beta, 2001", "<strong>missing title in anon2002</strong>"),
     ),
+    "cite-missing-title-footcite": (
+        "<srcdir>/index.md:3: WARNING: the citation {footcite:t}`anon2002` needs a field the entry lacks (missing title in anon2002): give the entry an author, editor or title in the bibliography file, or cite it in parentheses [edition.cite_missing_field]",
+        ("Beta, 2001", "<strong>missing title in anon2002</strong>"),
+    ),
     "bib-missing-file": (
         "<srcdir>/conf.py:4: WARNING: the bibliography file <srcdir>/missing.bib named in bibtex_bibfiles does not exist [edition.bib_file_missing]",
         ("Alpha, 2000", "Beta, 2001"),

@@ -20,11 +20,12 @@ from typing import TYPE_CHECKING, Any
 
 import pybtex.plugin
 from docutils import nodes
-from pybtex.richtext import Tag
+from pybtex.richtext import Tag, Text
 from pybtex.style import FormattedEntry
 from pybtex.style.template import FieldIsMissing
 from sphinxcontrib.bibtex import domain as bibtex_domain
 from sphinxcontrib.bibtex import foot_roles
+from sphinxcontrib.bibtex.style.template import FootReferenceText
 
 from critical_edition.core.diagnostics import Subtype, warn
 from critical_edition.speedups import versions
@@ -38,6 +39,8 @@ if TYPE_CHECKING:
 FORMATTING = "pybtex.style.formatting"
 
 _original_find_plugin = getattr(foot_roles, "find_plugin")  # noqa: B009 (not re-exported)
+_original_format_references = getattr(foot_roles, "format_references")  # noqa: B009
+_original_footcite_run = foot_roles.FootCiteRole.run
 _tolerant_classes: dict[type, type] = {}
 
 
@@ -84,19 +87,44 @@ def tolerant_resolve_xref(resolve: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return resolve(self, env, fromdocname, builder, typ, target, node, contnode)
         except FieldIsMissing as exc:
-            warn(
-                f"the citation {{cite:{typ.removeprefix('cite:')}}}`{target}` needs a field "
-                f"the entry lacks ({exc}): give the entry an author, editor or title in the "
-                "bibliography file, or cite it in parentheses",
-                Subtype.CITE_MISSING_FIELD,
-                node,
-            )
+            role = "cite:" + typ.removeprefix("cite:")
+            warn(_missing_field_warning(role, target, exc), Subtype.CITE_MISSING_FIELD, node)
             result = nodes.inline(rawsource=target, classes=["bibtex-citation"])
             result += nodes.strong(str(exc), str(exc))
             return result
 
     resolve_xref.__wrapped__ = resolve  # type: ignore[attr-defined]
     return resolve_xref
+
+
+def _missing_field_warning(typ: str, target: str, exc: FieldIsMissing) -> str:
+    return (
+        f"the citation {{{typ}}}`{target}` needs a field the entry lacks ({exc}): give the "
+        "entry an author, editor or title in the bibliography file, or cite it in parentheses"
+    )
+
+
+def footcite_run(self: Any) -> Any:
+    """``FootCiteRole.run``, its references' text printed as the bibliography prints an entry
+    lacking a needed field, with a located warning, when the entry lacks what it needs."""
+
+    def format_references(style: Any, role_name: str, references: Any) -> Any:
+        try:
+            return _original_format_references(style, role_name, references)
+        except FieldIsMissing as exc:
+            warn(
+                _missing_field_warning(self.name, self.text, exc),
+                Subtype.CITE_MISSING_FIELD,
+                (self.env.docname, self.lineno),
+            )
+            marks = [FootReferenceText(info, "#") for _entry, _formatted, info in references]
+            return Text(Tag("b", str(exc)), *marks)
+
+    setattr(foot_roles, "format_references", format_references)  # noqa: B010
+    try:
+        return _original_footcite_run(self)
+    finally:
+        setattr(foot_roles, "format_references", _original_format_references)  # noqa: B010
 
 
 def register(app: Sphinx) -> None:
@@ -107,6 +135,8 @@ def register(app: Sphinx) -> None:
         return
     if getattr(foot_roles, "find_plugin") is _original_find_plugin:  # noqa: B009
         setattr(foot_roles, "find_plugin", find_plugin)  # noqa: B010
+    if foot_roles.FootCiteRole.run is _original_footcite_run:
+        setattr(foot_roles.FootCiteRole, "run", footcite_run)  # noqa: B010
     current = bibtex_domain.BibtexDomain.resolve_xref
     if not hasattr(current, "__wrapped__"):
         setattr(bibtex_domain.BibtexDomain, "resolve_xref", tolerant_resolve_xref(current))  # noqa: B010

@@ -1,0 +1,5 @@
+"""Shared settings: the BROKEN preset (tests/presets.py)."""
+
+from presets import BROKEN
+
+globals().update(BROKEN)
