@@ -16,6 +16,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -397,3 +399,22 @@ def test_a_style_defined_in_conf_py_is_part_of_the_stamp(tmp_path: Path) -> None
     (first_stamp, first), (second_stamp, second) = found
     assert first_stamp != second_stamp
     assert first == [Subtype.BIB_MISSING_FIELD] and second == []
+
+
+def test_the_stamps_are_the_same_in_every_process() -> None:
+    # A stamp that changed with the process (a built-in class's id, say) would make every
+    # build miss the check's cache, the memo and the formatting cache.
+    code = (
+        "from critical_edition.bibliography import check\n"
+        "from critical_edition.speedups import bibcache\n"
+        "import pybtex.plugin\n"
+        "style = pybtex.plugin.find_plugin('pybtex.style.formatting', 'plain')\n"
+        "print(check._code_state('plain'), bibcache.source_stamp(style))\n"
+    )
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        ).stdout
+        for _ in range(2)
+    ]
+    assert runs[0] and runs[0] == runs[1]

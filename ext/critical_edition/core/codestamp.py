@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import inspect
-import os
 import sys
 from pathlib import Path
 
@@ -38,20 +36,37 @@ def class_stamp(klass: type) -> str:
 
     A class of a module with a file: the module, the file and its modification time and size.
     A class without one (a citation style defined in conf.py, whose module Sphinx leaves
-    unnamed): a digest of its source; failing that, a stamp of this process alone, so that
-    no result made with it is reused by another build.
+    unnamed): the files its methods were compiled from (conf.py), with their times and sizes,
+    and its plain attributes. A built-in such as ``object``: its name alone.
     """
     module = sys.modules.get(klass.__module__)
     path = getattr(module, "__file__", None)
     name = f"{klass.__module__}.{klass.__qualname__}"
     if path:
-        try:
-            stat = Path(path).stat()
-        except OSError:
-            return f"{name}@{path}:?{os.getpid()}"
-        return f"{name}@{path}:{stat.st_mtime_ns}:{stat.st_size}"
+        return f"{name}@{_file_state(path)}"
+    files = sorted(
+        {
+            code.co_filename
+            for value in vars(klass).values()
+            if (code := getattr(getattr(value, "__func__", value), "__code__", None)) is not None
+        }
+    )
+    plain = sorted(
+        (key, repr(value))
+        for key, value in vars(klass).items()
+        if isinstance(value, (str, int, float, bool, tuple, type(None)))
+        and not key.startswith("__")
+    )
+    if not files and not plain:
+        return f"{name}@?"
+    parts = [f"{file}:{_file_state(file)}" for file in files] + [f"{k}={v}" for k, v in plain]
+    return f"{name}@" + hashlib.sha256("|".join(parts).encode("utf-8")).hexdigest()
+
+
+def _file_state(path: str) -> str:
+    """*path*, with its modification time and size (``?`` if it cannot be read)."""
     try:
-        source = inspect.getsource(klass)
-    except (OSError, TypeError):
-        return f"{name}@?{os.getpid()}:{id(klass)}"
-    return f"{name}@source:{hashlib.sha256(source.encode('utf-8')).hexdigest()}"
+        stat = Path(path).stat()
+    except OSError:
+        return f"{path}:?"
+    return f"{path}:{stat.st_mtime_ns}:{stat.st_size}"
