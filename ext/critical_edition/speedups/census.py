@@ -75,8 +75,9 @@ class Census:
     token: object
     #: The post-transforms the builder applies from the census on: (priority, class).
     after: tuple[tuple[int, type[Transform]], ...]
-    #: Per gated transform, whether everything between it and the census is audited.
-    clear: dict[type[Transform], bool] = field(default_factory=dict)
+    #: Per gated transform (or handler), whether everything between it and the census is
+    #: audited: shared by every page of a build (it depends on the registry alone).
+    clear: dict[object, bool] = field(default_factory=dict)
 
     def holds(self, kinds: tuple[type[nodes.Node], ...], names: frozenset[str]) -> bool:
         """Whether a node of *kinds* (or of a subclass), or of a class named in *names*
@@ -128,6 +129,13 @@ def _applied_after(env: BuildEnvironment) -> tuple[tuple[int, type[Transform]], 
     return tuple(after)
 
 
+#: Per build environment: the post-transforms after the census, and the gates' verdicts on
+#: them, worked out once for every page (they depend on the registry and the builder alone).
+_windows: weakref.WeakKeyDictionary[
+    BuildEnvironment, tuple[tuple[tuple[int, type[Transform]], ...], dict[object, bool]]
+] = weakref.WeakKeyDictionary()
+
+
 class PageCensus(SphinxPostTransform):
     """Note the node classes, design components and new-tab marker a page holds."""
 
@@ -135,12 +143,17 @@ class PageCensus(SphinxPostTransform):
 
     def run(self, **kwargs: Any) -> None:
         classes, components, new_tab = _walk(self.document)
+        window = _windows.get(self.env)
+        if window is None:
+            window = _windows[self.env] = (_applied_after(self.env), {})
+        after, clear = window
         _taken[self.document] = Census(
             classes=frozenset(classes),
             components=frozenset(components),
             new_tab=new_tab,
             token=self.env.current_document,
-            after=_applied_after(self.env),
+            after=after,
+            clear=clear,
         )
 
 
@@ -344,6 +357,14 @@ def install() -> None:
 def _handler_clear(app: Sphinx, gated: Callable[..., None], census: Census) -> bool:
     """Whether nothing after the census may have marked a new tab before *gated* runs:
     every post-transform after it, and every handler of the event Sphinx calls before."""
+    clear = census.clear.get(gated)
+    if clear is None:
+        clear = census.clear[gated] = _handlers_audited(app, gated, census)
+    return clear
+
+
+def _handlers_audited(app: Sphinx, gated: Callable[..., None], census: Census) -> bool:
+    """:func:`_handler_clear`, worked out (once a build: the verdict is kept)."""
     trusted = audited()
     if not all(other in trusted for _priority, other in census.after):
         return False
