@@ -19,14 +19,12 @@ stock computation go to furo unchanged). It is off with the navigation cache
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from critical_edition.core import atomic
+from critical_edition.core import keptmaps
 from critical_edition.core.codestamp import code_stamp
 from critical_edition.speedups import versions
 
@@ -57,18 +55,7 @@ def file_key() -> str:
 def read(path: Path, key: str) -> dict[str, str]:
     """The trees kept in *path* under *key*; none if the file is missing, unreadable, damaged
     or written for another key."""
-    try:
-        data = json.loads(path.read_bytes())
-    except (OSError, ValueError, RecursionError):
-        return {}
-    if not isinstance(data, dict) or data.get("format") != FILE_FORMAT or data.get("key") != key:
-        return {}
-    trees = data.get("trees")
-    if not isinstance(trees, dict) or len(trees) > KEPT_TREES:
-        return {}
-    if not all(isinstance(name, str) and isinstance(tree, str) for name, tree in trees.items()):
-        return {}
-    return trees
+    return keptmaps.read_map(path, file_format=FILE_FORMAT, key=key, name="trees", limit=KEPT_TREES)
 
 
 class KeptTrees:
@@ -105,10 +92,6 @@ class KeptTrees:
         """Keep this build's trees for the next one, if furo worked one out; whether it did."""
         if self.path is None or self.key is None or not self.computed:
             return False
-        data = {"format": FILE_FORMAT, "key": self.key, "trees": self.used}
-        text = json.dumps(data, ensure_ascii=True, separators=(",", ":"))
-        with contextlib.suppress(OSError):  # a cache that cannot be kept is only slower
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            atomic.write_text(self.path, text)
-            return True
-        return False
+        return keptmaps.write_map(
+            self.path, self.used, file_format=FILE_FORMAT, key=self.key, name="trees"
+        )

@@ -25,15 +25,12 @@ method are used: a Sphinx whose indexer has neither is left alone.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import json
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from critical_edition.core import atomic
-from critical_edition.core.codestamp import code_stamp
+from critical_edition.core import keptmaps
+from critical_edition.core.codestamp import class_stamp, code_stamp
 from critical_edition.speedups import versions
 
 if TYPE_CHECKING:
@@ -102,46 +99,20 @@ class Stems(dict[str, str]):
         if self.path is None or self.file_key is None or not self.added:
             return False
         kept = dict(list(self.items())[-SAVED_WORDS:])
-        data = {"format": FILE_FORMAT, "key": self.file_key, "stems": kept}
-        # ASCII only: a word with an unpaired surrogate is written as JSON's escape of it.
-        text = json.dumps(data, ensure_ascii=True, separators=(",", ":"))
-        with contextlib.suppress(OSError):  # a cache that cannot be kept is only slower
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            atomic.write_text(self.path, text)
-            self.added = 0
-            return True
-        return False
+        if not keptmaps.write_map(
+            self.path, kept, file_format=FILE_FORMAT, key=self.file_key, name="stems"
+        ):
+            return False
+        self.added = 0
+        return True
 
 
 def read(path: Path, key: str) -> dict[str, str]:
     """The stems kept in *path* under *key*; none if the file is missing, unreadable, damaged
     or written for another key."""
-    try:
-        data = json.loads(path.read_bytes())
-    except (OSError, ValueError, RecursionError):
-        return {}
-    if not isinstance(data, dict) or data.get("format") != FILE_FORMAT or data.get("key") != key:
-        return {}
-    stems = data.get("stems")
-    if not isinstance(stems, dict) or len(stems) > SAVED_WORDS:
-        return {}
-    if not all(isinstance(word, str) and isinstance(stem, str) for word, stem in stems.items()):
-        return {}
-    return stems
-
-
-def _class_stamp(cls: type) -> list[str]:
-    """Where the code of *cls* and its bases lives, and when it last changed."""
-    parts = []
-    for klass in cls.__mro__:
-        path = getattr(sys.modules.get(klass.__module__), "__file__", None)
-        stamp = "?"
-        if path:
-            with contextlib.suppress(OSError):
-                stat = Path(path).stat()
-                stamp = f"{stat.st_mtime_ns}:{stat.st_size}"
-        parts.append(f"{klass.__module__}.{klass.__qualname__}@{path}:{stamp}")
-    return parts
+    return keptmaps.read_map(
+        path, file_format=FILE_FORMAT, key=key, name="stems", limit=SAVED_WORDS
+    )
 
 
 def file_key(app: Any, language: Any) -> str:
@@ -150,7 +121,7 @@ def file_key(app: Any, language: Any) -> str:
     parts = (
         FILE_FORMAT,
         getattr(language, "lang", None),
-        _class_stamp(type(language)),
+        [class_stamp(klass) for klass in type(language).__mro__],
         repr(getattr(config, "html_search_options", None)),
         [(name, versions.installed_version(name)) for name in STEMMING_PACKAGES],
         code_stamp(),
