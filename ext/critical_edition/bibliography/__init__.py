@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from critical_edition.bibliography import check, citeids, footcite, latex, status, style
+from critical_edition.bibliography import check, citeids, latex, missingfields, status, style
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -17,9 +17,9 @@ def setup_bibliography(app: Sphinx) -> None:
     style.register(app)
     # builder-inited: entries with non-Latin keys keep anchors of their own.
     citeids.register(app)
-    # Read phase: a footnote citation of an entry missing a needed field prints, as the
-    # bibliography does, instead of stopping the build.
-    footcite.register(app)
+    # Read and write phases: a citation of an entry missing a field its text needs prints,
+    # as the bibliography does, instead of stopping the build.
+    missingfields.register(app)
     # Read phase: the editors' citations; write phase: badges and backlinks.
     status.register(app)
     # LaTeX: the entries stay on the bibliography's page, not gathered at the end.
