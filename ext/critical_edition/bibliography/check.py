@@ -21,7 +21,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -87,8 +86,8 @@ def _file_state(path: Path) -> str:
         return f"unreadable: {type(exc).__name__} {exc.strerror or exc}"
 
 
-def _code_state(style_name: str) -> list[tuple[str, str]]:
-    """Each module whose code decides what the check finds, with its file's time and size.
+def _code_state(style_name: str) -> list[str]:
+    """Each class whose code decides what the check finds, with its file's time and size.
 
     The check's modules, pybtex's parser and the formatting style (with its name, label and
     sorting styles), so that editing or upgrading any of them runs the check again.
@@ -101,23 +100,8 @@ def _code_state(style_name: str) -> list[tuple[str, str]]:
     else:
         parts = (getattr(style, name, None) for name in ("name_style", "label_style", "sort_style"))
         classes += [type(style), *(type(part) for part in parts if part is not None)]
-    every_class = {klass for cls in classes for klass in cls.__mro__}
-    modules = sorted({klass.__module__ for klass in every_class})
-    states = []
-    for name in modules:
-        filename = getattr(sys.modules.get(name), "__file__", None)
-        if filename:
-            try:
-                stat = Path(filename).stat()
-            except OSError:
-                states.append((name, "?"))
-            else:
-                states.append((name, f"{stat.st_mtime_ns}:{stat.st_size}"))
-        else:
-            # A style defined in conf.py (no module file): the digest of its classes' source.
-            stamps = sorted(class_stamp(k) for k in every_class if k.__module__ == name)
-            states.extend((name, stamp) for stamp in stamps)
-    return states
+    # A style defined in conf.py has no module file: class_stamp stamps it by conf.py.
+    return sorted({class_stamp(klass) for cls in classes for klass in cls.__mro__})
 
 
 def check_key(paths: list[Path], encoding: str, style_name: str, confdir: Path) -> str:
