@@ -1272,22 +1272,15 @@ PAST_THE_EDGES = """([frames, drawers]) => {
 }"""
 
 
-def test_no_page_is_wider_than_a_phone(visit: Visit, edition: support.LocalServer) -> None:
-    """At 390x844 no page of the edition scrolls sideways, and nothing on it runs past the
-    screen's edge, not even inside a table's scrolling wrapper (the reference tables of the
-    guide, the emendations and the claim index stack their rows; code in other tables breaks).
-    Only code blocks and the timeline scroll sideways, in their own frames."""
-    root = root_of(edition)
-    paths = [p.relative_to(root).as_posix() for p in support.html_pages(root)]
-    assert "guide/reference.html" in paths and "apparatus.html" in paths
-    page = visit(edition, paths[0], phone=True)
+def wider_than_the_screen(page: Any, server: support.LocalServer) -> dict[str, list[str]]:
+    """Each page of *server* that scrolls sideways in *page*'s window, or has something past
+    the window's edge outside the frames that scroll on purpose: what is wider, by page."""
+    root = root_of(server)
     width = page.evaluate("window.innerWidth")
-    assert width == support.PHONE["width"]
     wider: dict[str, list[str]] = {}
-    for path in paths:
-        if path != paths[0]:
-            page.goto(edition.url(path))
-            page.wait_for_selector("html.ed-previews", state="attached")
+    for path in (p.relative_to(root).as_posix() for p in support.html_pages(root)):
+        page.goto(server.url(path))
+        page.wait_for_selector("html.ed-previews", state="attached")
         page.wait_for_load_state("networkidle")  # the text face changes the widths
         problems = page.evaluate(PAST_THE_EDGES, [SIDEWAYS_FRAMES, OFF_SCREEN_DRAWERS])
         scroll = page.evaluate("document.documentElement.scrollWidth")
@@ -1295,10 +1288,30 @@ def test_no_page_is_wider_than_a_phone(visit: Visit, edition: support.LocalServe
             problems.insert(0, f"the page is {scroll}px wide")
         if problems:
             wider[path] = problems[:5]
-    assert wider == {}
-    page.goto(edition.url("guide/reference.html"))
+    return wider
+
+
+def test_no_page_is_wider_than_a_phone(visit: Visit, edition: support.LocalServer) -> None:
+    """At 390x844 no page of the edition scrolls sideways, and nothing on it runs past the
+    screen's edge, not even inside a table's scrolling wrapper (the reference tables of the
+    guide, the emendations and the claim index stack their rows; code in other tables breaks).
+    Only code blocks and the timeline scroll sideways, in their own frames."""
+    page = visit(edition, "guide/reference.html", phone=True)
+    assert page.evaluate("window.innerWidth") == support.PHONE["width"]
     support.screenshot(page, "reference-phone")
+    assert wider_than_the_screen(page, edition) == {}
     assert visit.problems() == []
+
+
+def test_no_page_is_wider_than_a_laptop(chromium: Any, edition: support.LocalServer) -> None:
+    """At 1280px, with the margin column, a code block with a long line scrolls in its frame
+    instead of widening the page (guide/checks, guide/claims did)."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 800})
+    try:
+        page = context.new_page()
+        assert wider_than_the_screen(page, edition) == {}
+    finally:
+        context.close()
 
 
 #: The rows of the claim index the reader sees (a hidden row has no box).
