@@ -50,6 +50,13 @@ STATUS_COLOURS = {
 #: The class of the claim index's status filter in HTML (an EPUB keeps only its table).
 CLAIM_FILTER_CLASS = "ed-claim-filter"
 
+#: Sphinx's class for an element its search indexer leaves out. The lists made from the
+#: claims (the claim index's rows, each speaker's claims in the register) repeat words that
+#: are searched on the claim's own page, and every claim is a search object of its own; as
+#: text they only made the claim index and the register match nearly every query (and, at
+#: fifty times the paper, the claim index's words were a sixth of the cost of writing it).
+NOT_SEARCHED = "no-search"
+
 
 def status_badge(status: ClaimStatus, text: str = "") -> ed.claim_status:
     """A label naming a claim status: a sphinx-design badge in HTML, ``\\edStatus`` in LaTeX."""
@@ -337,7 +344,10 @@ class FillClaimIndex(ClaimsPostTransform):
         # The panel under the labels, as sphinx-design's tab content is (its own class: that
         # one is hidden unless its own tab is checked).
         filter_box += nodes.container(
-            "", self.claims_table(claims, lookup), ids=[table_id], classes=["ed-claim-rows"]
+            "",
+            self.claims_table(claims, lookup),
+            ids=[table_id],
+            classes=["ed-claim-rows", NOT_SEARCHED],
         )
         return filter_box
 
@@ -436,7 +446,7 @@ class FillActorEntries(ClaimsPostTransform):
             entry += nodes.paragraph(heading, heading, classes=["ed-actor-claims-heading"])
             if not own:
                 continue
-            items = nodes.bullet_list(classes=["ed-actor-claims"])
+            items = nodes.bullet_list(classes=["ed-actor-claims", NOT_SEARCHED])
             for claim in own:
                 paragraph = nodes.paragraph()
                 paragraph += self.link(
