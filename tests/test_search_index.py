@@ -253,5 +253,9 @@ def test_lists_made_from_the_claims_are_left_out_of_the_full_text_index(
     # The register's own text and the claim index page itself are still searched.
     assert "register" in pages_with("minist")
     assert pages_with("claim", "titleterms") == {"claims"}
+    # The bibliography's "Cited in" links are named by page titles, searched on the pages;
+    # its entries' own words are searched there.
+    assert "bib" not in pages_with("text") | pages_with("appendix")
+    assert "bib" in pages_with("smith")
     html = (app.outdir / "claims.html").read_text(encoding="utf-8")
     assert 'class="ed-claim-rows no-search docutils container"' in html

@@ -166,7 +166,8 @@ class BibliographyApparatus(ApparatusPostTransform):
 
     def backlinks(self, places: list[tuple[str, str, int, bool]]) -> nodes.paragraph:
         """``Cited in: Introduction; Historical background 1 2. Cited by the editors: …``."""
-        paragraph = nodes.paragraph(classes=["ed-bib-backlinks"])
+        # Links named by the pages' titles, which are searched on the pages themselves.
+        paragraph = nodes.paragraph(classes=["ed-bib-backlinks", ed.NOT_SEARCHED])
         authors = [p for p in places if not p[3]]
         editors = [p for p in places if p[3]]
         if not places:

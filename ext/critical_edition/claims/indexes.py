@@ -50,13 +50,6 @@ STATUS_COLOURS = {
 #: The class of the claim index's status filter in HTML (an EPUB keeps only its table).
 CLAIM_FILTER_CLASS = "ed-claim-filter"
 
-#: Sphinx's class for an element its search indexer leaves out. The lists made from the
-#: claims (the claim index's rows, each speaker's claims in the register) repeat words that
-#: are searched on the claim's own page, and every claim is a search object of its own; as
-#: text they only made the claim index and the register match nearly every query (and, at
-#: fifty times the paper, the claim index's words were a sixth of the cost of writing it).
-NOT_SEARCHED = "no-search"
-
 
 def status_badge(status: ClaimStatus, text: str = "") -> ed.claim_status:
     """A label naming a claim status: a sphinx-design badge in HTML, ``\\edStatus`` in LaTeX."""
@@ -215,8 +208,8 @@ class BuildClaimCards(ClaimsPostTransform):
         footnotes: dict[str, str],
         related: list[tuple[str, Claim]] | None = None,
     ) -> ed.claim_card:
-        # "no-search": the card's words are not the page's text (Sphinx's indexer skips it).
-        card = ed.claim_card(ids=[f"claim-{claim.id}-card"], classes=["no-search"])
+        # The card's words are not the page's text (Sphinx's indexer skips it).
+        card = ed.claim_card(ids=[f"claim-{claim.id}-card"], classes=[ed.NOT_SEARCHED])
         # No description as a title in a card: a mouse-only tooltip over a tooltip, the same
         # words one click away in the register (and in the page's JSON-LD), 3 KB on a page.
         actors = self.joined([self.actor_link(a, lookup, described=False) for a in claim.actors])
@@ -347,7 +340,7 @@ class FillClaimIndex(ClaimsPostTransform):
             "",
             self.claims_table(claims, lookup),
             ids=[table_id],
-            classes=["ed-claim-rows", NOT_SEARCHED],
+            classes=["ed-claim-rows", ed.NOT_SEARCHED],
         )
         return filter_box
 
@@ -446,7 +439,7 @@ class FillActorEntries(ClaimsPostTransform):
             entry += nodes.paragraph(heading, heading, classes=["ed-actor-claims-heading"])
             if not own:
                 continue
-            items = nodes.bullet_list(classes=["ed-actor-claims", NOT_SEARCHED])
+            items = nodes.bullet_list(classes=["ed-actor-claims", ed.NOT_SEARCHED])
             for claim in own:
                 paragraph = nodes.paragraph()
                 paragraph += self.link(
