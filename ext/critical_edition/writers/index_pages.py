@@ -33,12 +33,11 @@ to render both pages in every build, as Sphinx does.
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from critical_edition.apparatus import passages
-from critical_edition.core import atomic, priorities
+from critical_edition.core import atomic, keptmaps, priorities
 from critical_edition.integrity import stale
 from critical_edition.speedups.versions import installed_version, switched_on
 from critical_edition.writers.page_assets import READING_SHEETS
@@ -108,11 +107,7 @@ class _Pages:
         self.builder: Any = app.builder
         self.path = Path(app.doctreedir) / STATE_FILE
         self.static: str | None = None
-        try:
-            stored = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            stored = {}
-        self.stored: dict[str, Any] = stored if isinstance(stored, dict) else {}
+        self.stored: dict[str, Any] = keptmaps.read_state(self.path)
         #: The pages rendered in this build, and their files.
         self.rendered: dict[str, Path] = {}
         # The builder's own method, then this object's in its place (on this builder only).
@@ -200,7 +195,7 @@ class _Pages:
             return
         for pagename, outfile in self.rendered.items():
             self.stored[pagename]["output"] = atomic.file_digest(outfile)
-        atomic.update_text(self.path, json.dumps(self.stored, sort_keys=True))
+        keptmaps.write_state(self.path, self.stored, sort_keys=True)
 
 
 def watch(app: Sphinx) -> None:
