@@ -1,15 +1,17 @@
 """The keyed JSON state the caches keep between builds (core/keptmaps.py): a round trip with
 nested values, a damaged, foreign or wrongly shaped file read as nothing kept, and a file that
-cannot be written leaving the build going. No Sphinx build."""
+cannot be written leaving the build going; the same for the kept pickles (core/keptpickle.py).
+No Sphinx build."""
 
 from __future__ import annotations
 
 import json
+import pickle
 from pathlib import Path
 from typing import Any
 
 import pytest
-from critical_edition.core import keptmaps
+from critical_edition.core import keptmaps, keptpickle
 
 NESTED: dict[str, Any] = {
     "digest": "abc",
@@ -114,3 +116,39 @@ def test_a_state_json_cannot_hold_is_not_kept(tmp_path: Path) -> None:
     assert not keptmaps.write_state(path, {"path": Path("x")})
     assert not keptmaps.write_state(path, {"a": 1, 1: "mixed keys"}, sort_keys=True)
     assert not path.exists()
+
+
+# -- kept pickles (core/keptpickle.py) ------------------------------------------------------------
+
+
+def test_a_pickled_value_round_trips_under_its_stamp(tmp_path: Path) -> None:
+    path = tmp_path / "folder" / "kept.pickle"
+    value = {"style": {("key", "label"): ["formatted", 1, None]}, "set": frozenset({2, 3})}
+    assert keptpickle.save(path, "stamp 1", value)
+    assert keptpickle.load(path, "stamp 1") == value
+    assert keptpickle.load(path, "stamp 2") is None, "another stamp: nothing kept"
+    assert not list(path.parent.glob(".*.tmp")), "no temporary file is left behind"
+
+
+def test_a_damaged_or_foreign_pickle_reads_as_nothing_kept(tmp_path: Path) -> None:
+    path = tmp_path / "kept.pickle"
+    assert keptpickle.load(path, "stamp") is None, "no file"
+    keptpickle.save(path, "stamp", list(range(1000)))
+    data = path.read_bytes()
+    foreign = [
+        pickle.dumps({"stamp": "stamp"}),  # no value
+        pickle.dumps({"stamp": "stamp", "value": b"x", "digest": "0"}),  # digest differs
+        pickle.dumps(["stamp", data]),
+        pickle.dumps({"version": 2, "entries": {}}),  # the formatting cache's old layout
+    ]
+    for damaged in [b"", b"not a pickle", data[: len(data) // 2], data[:-40] + b"x" * 40, *foreign]:
+        path.write_bytes(damaged)
+        assert keptpickle.load(path, "stamp") is None, damaged[:40]
+    assert keptpickle.load(tmp_path, "stamp") is None, "a folder"
+
+
+def test_an_unwritable_pickle_leaves_the_build_going(tmp_path: Path) -> None:
+    blocker = tmp_path / "blocker"
+    blocker.write_text("not a folder\n", encoding="utf-8")
+    assert not keptpickle.save(blocker / "kept.pickle", "stamp", {"a": 1})
+    assert blocker.read_text(encoding="utf-8") == "not a folder\n"
