@@ -1021,9 +1021,10 @@ def test_edition_notes_sit_in_the_margin(visit: Visit, edition: support.LocalSer
     for note in notes:
         assert note["left"] >= note["textRight"] - 1, note
         assert note["right"] <= note["articleRight"] + 1, note
-    # At 1440px a note's lines hold about 40 characters (they held ~25 in an 11rem column).
+    # At 1440px a note's lines hold about 40 characters (they held ~25 in an 11rem column);
+    # its heading is left out: where its quoted words break decides its lines, not the measure.
     per_line = page.evaluate(
-        """() => [...document.querySelectorAll(".ed-margin p")].map((p) => {
+        """() => [...document.querySelectorAll(".ed-margin p:not(.ed-note-head)")].map((p) => {
             const range = document.createRange();
             range.selectNodeContents(p);
             const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
@@ -1314,6 +1315,40 @@ def test_no_page_is_wider_than_a_laptop(chromium: Any, edition: support.LocalSer
         context.close()
 
 
+@pytest.mark.parametrize("width", [1440, 1480, 1600, 1920])
+def test_no_page_is_wider_than_a_wide_screen(
+    chromium: Any, edition: support.LocalServer, width: int
+) -> None:
+    """Where furo shows the contents drawer beside the wider margin column (reading.css), the
+    navigation sidebar, the content column and the drawer add up to the window's width at
+    most: at 1440 and 1480px they were 1488px wide, and from 1552px (where furo sets the root
+    font at 110%) to 1637px, 1637px."""
+    context = chromium.new_context(viewport={"width": width, "height": 900})
+    try:
+        page = context.new_page()
+        assert wider_than_the_screen(page, edition) == {}
+    finally:
+        context.close()
+
+
+def test_a_page_with_contents_fits_every_desktop_width(
+    visit: Visit, edition: support.LocalServer
+) -> None:
+    """One page with furo's contents drawer and long code blocks, from 1000 to 2000px in steps
+    of 8px: the page is never wider than the window (the walk over every page above takes a
+    few widths only)."""
+    page = visit(edition, "guide/claims.html")
+    page.wait_for_load_state("networkidle")  # the text face changes the widths
+    wider = {}
+    for width in range(1000, 2001, 8):
+        page.set_viewport_size({"width": width, "height": 900})
+        scroll = page.evaluate("document.documentElement.scrollWidth")
+        if scroll > width:
+            wider[width] = scroll
+    assert wider == {}
+    assert visit.problems() == []
+
+
 #: The rows of the claim index the reader sees (a hidden row has no box).
 SHOWN_ROWS = """() => [...document.querySelectorAll('table.ed-claim-table tbody tr')]
     .filter(row => row.getClientRects().length).map(row => row.className)"""
@@ -1363,15 +1398,33 @@ def test_no_missing_file(visit: Visit, edition: support.LocalServer, path: str) 
     assert visit.problems() == []
 
 
+#: The width of the margin column and of the text column beside it, in rem (root font).
+COLUMNS = """() => {
+  const rem = parseFloat(getComputedStyle(document.documentElement).fontSize);
+  const article = document.querySelector('article[role="main"]');
+  const style = getComputedStyle(article);
+  const text = article.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  const note = document.querySelector('article[role="main"] .ed-margin');
+  return {note: note.getBoundingClientRect().width / rem, text: text / rem};
+}"""
+
+
 def test_wide_screen_margin_and_back_to_top(visit: Visit, edition: support.LocalServer) -> None:
-    """At 1440px the margin column is wider than at 1024px, and furo's back-to-top pill,
-    once shown, lies outside the text column."""
+    """The margin column widens with the window from furo's 11rem, where its contents drawer
+    appears (82em), to 20rem, then the text column from 33.5 to 35rem where the wider content
+    column fits (93em, at 16px a rem). At 1440px furo's back-to-top pill, once shown, lies
+    outside the text column."""
     page = visit(edition, "third-parties.html")
-    wide = page.evaluate(
-        "parseFloat(getComputedStyle(document.documentElement).getPropertyValue("
-        "'--ed-note-width')) * 16"
-    )
-    assert wide >= 300  # 20rem: ~40 characters of a note's line
+    columns = {}
+    for width in (1280, 1440, 1920):
+        page.set_viewport_size({"width": width, "height": 900})
+        columns[width] = page.evaluate(COLUMNS)
+    assert columns[1280]["note"] == pytest.approx(11, abs=0.1), columns
+    # At 1440px, 8rem past 82em, all of them for the margin.
+    assert columns[1440]["note"] == pytest.approx(19, abs=0.1), columns
+    assert columns[1920]["note"] == pytest.approx(20, abs=0.1), columns
+    assert all(33.4 <= c["text"] <= 35.1 for c in columns.values()), columns
+    page.set_viewport_size(support.DESKTOP)
     page.mouse.wheel(0, 2500)
     page.wait_for_timeout(100)
     page.mouse.wheel(0, -400)  # furo shows the pill when the reader scrolls up
