@@ -23,8 +23,10 @@ def test_the_covered_releases_match_the_pins() -> None:
     assert '"sphinxcontrib-bibtex>=2.7,<2.8"' in pyproject
     assert '"sphinx>=9.0,<9.1"' in pyproject
     assert '"sphinx-design>=0.8,<0.9"' in pyproject
+    assert '"myst-parser>=5.0,<6"' in pyproject
     assert versions.COVERED == {
         "furo": ("2025.",),
+        "myst-parser": ("5.",),
         "pybtex": ("0.26.",),
         "sphinx": ("9.0.",),
         "sphinx-design": ("0.8.",),
