@@ -59,6 +59,7 @@ def test_an_untested_release_switches_the_patch_off(
     monkeypatch.setattr(
         versions, "version", lambda name: "2099.1" if name == package else real(name)
     )
+    versions.installed_version.cache_clear()  # looked up once per process: forget the real one
     monkeypatch.setattr(versions, "_said", set())
     caplog.set_level("INFO")
     assert not module.enabled()
