@@ -126,6 +126,12 @@ class EditionDomain(RecordDomain):
         """The records are changing (a document is read, purged or merged)."""
         self._settled = None
 
+    def settled_view(self, name: str, compute: Callable[[], _View]) -> _View:
+        """A view of a domain above this one (the apparatus') that reads these records and is
+        complete when they are: kept while they are settled (:meth:`_view`); *name* should
+        start with that domain's name."""
+        return self._view(name, compute)
+
     def _view(self, name: str, compute: Callable[[], _View]) -> _View:
         """The view *name*: kept while the records are settled, else computed afresh."""
         settled = self._settled
