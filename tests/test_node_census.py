@@ -288,6 +288,7 @@ def test_an_untested_furo_release_leaves_its_transform_ungated(
         versions, "version", lambda name: "2099.1" if name == "furo" else real(name)
     )
     monkeypatch.setattr(versions, "_said", set())
+    monkeypatch.setattr(versions, "_installed", {})
     gated = {transform for transform, _method, _kinds, _names in census._gated_transforms()}
     assert WrapTableAndMathInAContainerTransform not in gated
     assert HighlightLanguageTransform in gated and PropagateDescDomain in gated

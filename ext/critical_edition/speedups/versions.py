@@ -29,6 +29,9 @@ COVERED = {
 }
 
 _said: set[tuple[str, str]] = set()
+#: Each package's installed release (None: not installed), looked up once per process: each
+#: lookup scans the installed distributions, and the guards ask about twenty times a build.
+_installed: dict[str, str | None] = {}
 
 
 def switched_on(variable: str) -> bool:
@@ -43,9 +46,13 @@ def covered(patch: str, *packages: str) -> bool:
     :param packages: the distributions the patch touches (keys of :data:`COVERED`).
     """
     for package in packages:
-        try:
-            installed = version(package)
-        except PackageNotFoundError:
+        if package not in _installed:
+            try:
+                _installed[package] = version(package)
+            except PackageNotFoundError:
+                _installed[package] = None
+        installed = _installed[package]
+        if installed is None:
             return False
         if not installed.startswith(COVERED[package]):
             if (patch, installed) not in _said:
