@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from pathlib import Path, PurePosixPath
 
-from critical_edition.core.listing import files_with_suffixes
-
-if TYPE_CHECKING:
-    from pathlib import Path
+import pytest
+from critical_edition.core.listing import files_with_suffixes, suffix
 
 
 def _rglob(root: Path, suffixes: frozenset[str]) -> list[Path]:
@@ -47,3 +45,10 @@ def test_the_listing_is_rglobs(tmp_path: Path) -> None:
         assert files_with_suffixes(out, suffixes) == _rglob(out, suffixes), suffixes
     assert out / "link.html" in files_with_suffixes(out, frozenset({".html"}))
     assert files_with_suffixes(tmp_path / "missing", frozenset({".html"})) == []
+
+
+@pytest.mark.parametrize(
+    "name", ["a.html", "a.b.html", ".html", "a.", "noext", ".", "..", "a..b", "x.tar.gz", ""]
+)
+def test_the_suffix_is_paths(name: str) -> None:
+    assert suffix(name) == (PurePosixPath(name).suffix if name else "")

@@ -10,7 +10,13 @@ the pages' slimming) ask only for files of a few kinds, in an output of a thousa
 from __future__ import annotations
 
 import os
-from pathlib import Path, PurePosixPath
+from pathlib import Path
+
+
+def suffix(name: str) -> str:
+    """The suffix of the file name *name* as ``Path.suffix`` gives it, without making a path."""
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
 
 
 def files_with_suffixes(root: Path, suffixes: frozenset[str]) -> list[Path]:
@@ -20,6 +26,6 @@ def files_with_suffixes(root: Path, suffixes: frozenset[str]) -> list[Path]:
         Path(folder, name)
         for folder, _folders, names in os.walk(root)
         for name in names
-        if PurePosixPath(name).suffix in suffixes
+        if suffix(name) in suffixes
     ]
     return sorted(path for path in found if path.is_file())
