@@ -83,7 +83,7 @@ epub: $(STAMP)
 
 # Benchmark: synthetic editions at 1x, 10x and 50x the paper, built with the toolkit, with
 # stock sphinxcontrib-bibtex and with plain Sphinx; prints a table of ratios and writes
-# bench/_runs/results.json (README.md, "Performance"). About 7 minutes on 2 cores.
+# bench/_runs/results.json (README.md, "Performance"). About 8 minutes on 2 cores.
 # Extra options: make bench BENCHOPTS="--quick" (1x and 10x), "--repeat 3", "--profile 50".
 BENCHOPTS ?=
 bench: $(STAMP)

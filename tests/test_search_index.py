@@ -255,3 +255,32 @@ def test_the_claims_objects_are_listed_once_a_build(
     assert any(kind == "claim" for _name, _title, kind, *_rest in objects)
     index = (app.outdir / INDEX).read_text(encoding="utf-8")
     assert all(title in index for _n, title, kind, *_r in objects if kind == "actor")
+
+
+def test_lists_made_from_the_claims_are_left_out_of_the_full_text_index(
+    make_app: Any, rootdir: Path, tmp_path: Path
+) -> None:
+    srcdir = tmp_path / "src"
+    shutil.copytree(rootdir / "test-claims-output", srcdir)
+    app = build(make_app, srcdir, tmp_path / "out", freshenv=True)
+    assert warnings_of(app) == []
+    script = (app.outdir / INDEX).read_text(encoding="utf-8")
+    index = json.loads(script[script.index("(") + 1 : script.rindex(")")])
+    docnames: list[str] = index["docnames"]
+
+    def pages_with(word: str, terms: str = "terms") -> set[str]:
+        found = index[terms].get(word, [])
+        return {docnames[n] for n in ([found] if isinstance(found, int) else found)}
+
+    # "ceasefire" and "declared" are in claims' words only: found on the claims' page, not in
+    # the claim index's rows nor in the speakers' lists of claims in the register.
+    assert pages_with("ceasefir") == pages_with("declar") == {"index"}
+    # The register's own text and the claim index page itself are still searched.
+    assert "register" in pages_with("minist")
+    assert pages_with("claim", "titleterms") == {"claims"}
+    # The bibliography's "Cited in" links are named by page titles, searched on the pages;
+    # its entries' own words are searched there.
+    assert "bib" not in pages_with("text") | pages_with("appendix")
+    assert "bib" in pages_with("smith")
+    html = (app.outdir / "claims.html").read_text(encoding="utf-8")
+    assert 'class="ed-claim-rows no-search docutils container"' in html

@@ -12,6 +12,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+# First, before the sub-packages import furo (and through it bs4): defer soupsieve.
+from critical_edition import _deferred
+
+_deferred.install()
+
 from critical_edition import _moved
 from critical_edition.apparatus import setup_apparatus
 from critical_edition.bibliography import setup_bibliography

@@ -309,7 +309,7 @@ class BuildEmendationCards(ApparatusPostTransform):
             self.fromdocname = self.docname_of(node)
             anchor = node["ids"][0]
             kind = EmendationKind(node.get("kind", "sub"))
-            card = ed.emendation_card(ids=[f"{anchor}-card"], classes=["no-search"])
+            card = ed.emendation_card(ids=[f"{anchor}-card"], classes=[ed.NOT_SEARCHED])
             original = str(node.get("original", ""))
             if kind is EmendationKind.ADDITION:
                 witness: nodes.Node = nodes.inline("", "nothing (added by the editors)")

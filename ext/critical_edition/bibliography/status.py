@@ -89,6 +89,11 @@ class BibliographyApparatus(ApparatusPostTransform):
         return get_config(self.config).bibliography_backlinks and super().is_supported()
 
     def run(self, **kwargs: Any) -> None:
+        # sphinxcontrib-bibtex has put the entries in by now, and the toolkit's census of the
+        # page is taken after it: its transform is registered before any of the toolkit's
+        # (tests/test_post_transforms.py). Most pages, the claim index among them, hold none.
+        if not self.may_hold(nodes.citation):
+            return
         entries = [c for c in self.document.findall(nodes.citation) if c.get("ids")]
         if not entries:
             return
@@ -166,7 +171,8 @@ class BibliographyApparatus(ApparatusPostTransform):
 
     def backlinks(self, places: list[tuple[str, str, int, bool]]) -> nodes.paragraph:
         """``Cited in: Introduction; Historical background 1 2. Cited by the editors: …``."""
-        paragraph = nodes.paragraph(classes=["ed-bib-backlinks"])
+        # Links named by the pages' titles, which are searched on the pages themselves.
+        paragraph = nodes.paragraph(classes=["ed-bib-backlinks", ed.NOT_SEARCHED])
         authors = [p for p in places if not p[3]]
         editors = [p for p in places if p[3]]
         if not places:

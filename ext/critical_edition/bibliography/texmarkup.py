@@ -14,8 +14,6 @@ import re
 from contextlib import suppress
 from functools import lru_cache
 
-from latexcodec.codec import UnicodeLatexIncrementalDecoder
-
 #: Formatting commands whose argument is kept as plain text.
 _WRAPPERS = re.compile(
     r"\\(?:emph|textit|textbf|textsc|textup|textsl|textrm|textsf|texttt|textnormal|mkbibquote"
@@ -37,6 +35,10 @@ def plain_text(value: str) -> str:
     text = _ACCENTED_DOTLESS.sub(r"\1{\2}", _WRAPPERS.sub("", value))
     for escape, char in _ESCAPES.items():
         text = text.replace(escape, char)
+    # Imported here: most builds read every value from a cache, and latexcodec's tables cost
+    # a few milliseconds to import.
+    from latexcodec.codec import UnicodeLatexIncrementalDecoder
+
     # an unbalanced or unknown construct: the text stays as written
     with suppress(UnicodeDecodeError, ValueError):
         decoder = UnicodeLatexIncrementalDecoder()  # type: ignore[no-untyped-call]

@@ -208,8 +208,8 @@ class BuildClaimCards(ClaimsPostTransform):
         footnotes: dict[str, str],
         related: list[tuple[str, Claim]] | None = None,
     ) -> ed.claim_card:
-        # "no-search": the card's words are not the page's text (Sphinx's indexer skips it).
-        card = ed.claim_card(ids=[f"claim-{claim.id}-card"], classes=["no-search"])
+        # The card's words are not the page's text (Sphinx's indexer skips it).
+        card = ed.claim_card(ids=[f"claim-{claim.id}-card"], classes=[ed.NOT_SEARCHED])
         # No description as a title in a card: a mouse-only tooltip over a tooltip, the same
         # words one click away in the register (and in the page's JSON-LD), 3 KB on a page.
         actors = self.joined([self.actor_link(a, lookup, described=False) for a in claim.actors])
@@ -337,7 +337,10 @@ class FillClaimIndex(ClaimsPostTransform):
         # The panel under the labels, as sphinx-design's tab content is (its own class: that
         # one is hidden unless its own tab is checked).
         filter_box += nodes.container(
-            "", self.claims_table(claims, lookup), ids=[table_id], classes=["ed-claim-rows"]
+            "",
+            self.claims_table(claims, lookup),
+            ids=[table_id],
+            classes=["ed-claim-rows", ed.NOT_SEARCHED],
         )
         return filter_box
 
@@ -436,7 +439,7 @@ class FillActorEntries(ClaimsPostTransform):
             entry += nodes.paragraph(heading, heading, classes=["ed-actor-claims-heading"])
             if not own:
                 continue
-            items = nodes.bullet_list(classes=["ed-actor-claims"])
+            items = nodes.bullet_list(classes=["ed-actor-claims", ed.NOT_SEARCHED])
             for claim in own:
                 paragraph = nodes.paragraph()
                 paragraph += self.link(

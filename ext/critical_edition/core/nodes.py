@@ -9,6 +9,14 @@ from __future__ import annotations
 
 from docutils import nodes
 
+#: Sphinx's class for an element its search indexer leaves out: a claim's card (its words are
+#: not the page's text), and the lists made from the text elsewhere (the claim index's rows,
+#: each speaker's claims in the register, an entry's "Cited in" links in the bibliography),
+#: whose words are searched where they stand; as text they made those pages match nearly
+#: every query (and at fifty times the paper were a sixth of the cost of writing the claim
+#: index).
+NOT_SEARCHED = "no-search"
+
 
 class claim(nodes.inline):
     """An attributed statement in the running text (inline).

@@ -1,0 +1,105 @@
+"""The deferred import of soupsieve: absent from a build, the same package the moment it is used.
+
+Each case runs in a fresh interpreter, since the stand-in is put in ``sys.modules`` when the
+toolkit is first imported and this test process imported it long ago.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+SELECT = """
+import bs4
+soup = bs4.BeautifulSoup('<p class="a">x</p><p>y</p><div><p class="a">z</p></div>', "html.parser")
+found = [str(tag) for tag in soup.select("p.a")]
+"""
+
+
+def run(code: str, **environ: str) -> dict[str, object]:
+    """Run *code* in a fresh interpreter; it leaves its findings in ``result`` (JSON)."""
+    env = {**os.environ, **environ}
+    completed = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code) + "\nprint(json.dumps(result))"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    loaded: dict[str, object] = json.loads(completed.stdout.splitlines()[-1])
+    return loaded
+
+
+def test_a_build_imports_toolkit_and_furo_without_loading_soupsieve() -> None:
+    result = run(
+        """
+        import json, sys
+        import critical_edition, furo.navigation
+        from critical_edition._deferred import DeferredModule
+        result = {
+            "stand_in": isinstance(sys.modules["soupsieve"], DeferredModule),
+            "parser_loaded": "soupsieve.css_parser" in sys.modules,
+        }
+        """
+    )
+    assert result == {"stand_in": True, "parser_loaded": False}
+
+
+def test_selecting_loads_soupsieve_and_answers_as_without_the_stand_in() -> None:
+    code = (
+        "import json, sys\nimport critical_edition\n"
+        + SELECT
+        + "import soupsieve\nfrom soupsieve import select_one\n"
+        "result = {'found': found, 'real': type(sys.modules['soupsieve']).__name__,\n"
+        "          'version': soupsieve.__version__, 'select_one': select_one.__module__}\n"
+    )
+    deferred = run(code)
+    stock = run(code, CRITICAL_EDITION_DEFERIMPORTS="0")
+    assert deferred == stock
+    assert deferred["found"] == ['<p class="a">x</p>', '<p class="a">z</p>']
+    assert deferred["real"] == "module"
+
+
+@pytest.mark.parametrize("switch", ["0", "off"])
+def test_the_switch_leaves_the_import_as_it_was(switch: str) -> None:
+    result = run(
+        """
+        import json, sys
+        import critical_edition, bs4
+        result = {"type": type(sys.modules["soupsieve"]).__name__,
+                  "parser_loaded": "soupsieve.css_parser" in sys.modules}
+        """,
+        CRITICAL_EDITION_DEFERIMPORTS=switch,
+    )
+    assert result == {"type": "module", "parser_loaded": True}
+
+
+def test_a_soupsieve_imported_before_the_toolkit_is_left_alone() -> None:
+    result = run(
+        """
+        import json, sys
+        import soupsieve
+        real = sys.modules["soupsieve"]
+        import critical_edition
+        result = {"same": sys.modules["soupsieve"] is real}
+        """
+    )
+    assert result == {"same": True}
+
+
+def test_a_missing_package_gets_no_stand_in() -> None:
+    result = run(
+        """
+        import json, sys
+        from critical_edition import _deferred
+        _deferred.DEFERRED = ("no_such_package_for_the_test",)
+        _deferred.install()
+        result = {"installed": "no_such_package_for_the_test" in sys.modules}
+        """
+    )
+    assert result == {"installed": False}
