@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from critical_edition.speedups import versions
 
 # Assertions in the shared helpers report their values as a test's do.
 pytest.register_assert_rewrite("helpers")
@@ -20,3 +22,13 @@ ROOTS = Path(__file__).parent / "roots"
 def rootdir() -> Path:
     """Where the small test projects live (``@pytest.mark.sphinx(testroot="name")``)."""
     return ROOTS
+
+
+@pytest.fixture(autouse=True)
+def _installed_versions_looked_up_afresh() -> Iterator[None]:
+    """Each test sees the installed releases as they are, or as it fakes them: the toolkit
+    looks each one up once per process (speedups/versions.py installed_version), so a release
+    faked by replacing ``versions.version`` is forgotten after the test that faked it."""
+    versions.installed_version.cache_clear()
+    yield
+    versions.installed_version.cache_clear()

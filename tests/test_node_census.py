@@ -287,8 +287,8 @@ def test_an_untested_furo_release_leaves_its_transform_ungated(
     monkeypatch.setattr(
         versions, "version", lambda name: "2099.1" if name == "furo" else real(name)
     )
+    versions.installed_version.cache_clear()  # looked up once per process: forget the real one
     monkeypatch.setattr(versions, "_said", set())
-    monkeypatch.setattr(versions, "_installed", {})
     gated = {transform for transform, _method, _kinds, _names in census._gated_transforms()}
     assert WrapTableAndMathInAContainerTransform not in gated
     assert HighlightLanguageTransform in gated and PropagateDescDomain in gated

@@ -9,6 +9,9 @@ has a switch that turns it off. Last, the garbage collector's pause (speedups/co
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -273,3 +276,30 @@ def test_after_a_prose_edit_the_pruning_reads_only_the_pages_that_changed(
     clean = tmp_path / "clean"
     build(srcdir, clean)
     assert output_files(builddir / "html") == output_files(clean / "html")
+
+
+def test_the_index_pages_config_digest_is_the_same_in_every_process() -> None:
+    # A set's order changes with each process's string hashing: its plain repr made the
+    # general index and the search page render again in every `make html` (Sphinx's own
+    # c_extra_keywords is a frozenset), though every build in one process kept them.
+    code = (
+        "from types import SimpleNamespace as N\n"
+        "from critical_edition.writers import index_pages\n"
+        "looped = []\n"
+        "looped.append(looped)\n"
+        "items = [N(name='c_extra_keywords', value=frozenset({'alignas', 'bool', 'complex',"
+        " 'imaginary', 'noreturn', 'static_assert', 'thread_local', 'alignof'})),"
+        " N(name='nested', value={'a': [{'x', 'y', 'z'}, ('p', 'q')]}), N(name='loop', value=looped)]\n"
+        "print(index_pages._config_digest(N(config=items)))\n"
+    )
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2", "3", "4")
+    }
+    assert len(digests) == 1 and len(next(iter(digests)).strip()) == 64, digests

@@ -19,14 +19,12 @@ variable ``CRITICAL_EDITION_BIBENTRIES=0`` to check every entry afresh.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import pickle
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from critical_edition.core import atomic
+from critical_edition.core import keptpickle
 from critical_edition.core.codestamp import code_stamp
 from critical_edition.core.diagnostics import Subtype
 from critical_edition.speedups import bibcache, versions
@@ -116,20 +114,8 @@ def stamp(encoding: str, style_name: str, code: object) -> str:
 
 def load(path: Path, memo_stamp: str) -> EntryMemo:
     """The memo kept at *path* under *memo_stamp*; an empty one when there is none, it was
-    made by other code or settings, or the file is damaged."""
-    try:
-        with path.open("rb") as stream:
-            outer = pickle.load(stream)
-        # The outer layer holds only text and bytes: safe to load whatever code wrote it. The
-        # results are loaded only when the stamp matches and the bytes are whole.
-        if not (isinstance(outer, dict) and outer.get("stamp") == memo_stamp):
-            return EntryMemo()
-        inner = outer["results"]
-        if hashlib.sha256(inner).hexdigest() != outer["digest"]:
-            return EntryMemo()
-        stored = pickle.loads(inner)
-    except Exception:  # noqa: BLE001 (missing, damaged or foreign: the check reads afresh)
-        return EntryMemo()
+    made by other code or settings, or the file is damaged (:func:`.keptpickle.load`)."""
+    stored = keptpickle.load(path, memo_stamp)
     if not (
         isinstance(stored, dict)
         and all(
@@ -141,13 +127,8 @@ def load(path: Path, memo_stamp: str) -> EntryMemo:
 
 
 def save(path: Path, memo_stamp: str, memo: EntryMemo) -> None:
-    """Keep the results this check used, when they differ from those stored."""
+    """Keep the results this check used, when they differ from those stored (a memo that
+    cannot be kept only makes the next check slower: the build goes on)."""
     if not memo.misses and len(memo.used) == len(memo.stored):
         return
-    inner = pickle.dumps(memo.used, pickle.HIGHEST_PROTOCOL)
-    outer = {"stamp": memo_stamp, "digest": hashlib.sha256(inner).hexdigest(), "results": inner}
-    # A memo that cannot be kept (a full disk, a read-only folder) only makes the next
-    # check slower: the build goes on.
-    with contextlib.suppress(OSError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        atomic.write_bytes(path, pickle.dumps(outer, pickle.HIGHEST_PROTOCOL))
+    keptpickle.save(path, memo_stamp, memo.used)

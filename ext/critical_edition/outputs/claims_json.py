@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from critical_edition.claims.domain import edition_domain
-from critical_edition.core import atomic
+from critical_edition.core import atomic, keptmaps
 from critical_edition.core.config import get_config
 from critical_edition.core.model import LinkKind
 from critical_edition.integrity import stale
@@ -121,15 +121,8 @@ def write_claims_json(app: Sphinx, exception: BaseException | None) -> None:
     cache = Path(app.doctreedir) / CACHE_FILE
     inputs = inputs_digest(app, filename) if switched_on(SWITCH) else None
     if inputs is not None:
-        try:
-            stored = json.loads(cache.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            stored = None
-        if (
-            isinstance(stored, dict)
-            and stored.get("inputs") == inputs
-            and stored.get("output") == atomic.file_digest(path)
-        ):
+        stored = keptmaps.read_state(cache, stamp={"inputs": inputs}, fields={"output": str})
+        if stored and stored["output"] == atomic.file_digest(path):
             return
     # Streamed a record at a time (the array is never held whole), digested on the way.
     digest = hashlib.sha256()
@@ -142,7 +135,7 @@ def write_claims_json(app: Sphinx, exception: BaseException | None) -> None:
     atomic.update_chunks(path, digested(json_array(claims_as_json(app))))
     if inputs is not None:
         output = digest.hexdigest()
-        atomic.update_text(cache, json.dumps({"inputs": inputs, "output": output}))
+        keptmaps.write_state(cache, {"inputs": inputs, "output": output})
 
 
 def register(app: Sphinx) -> None:

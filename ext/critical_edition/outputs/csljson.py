@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from critical_edition.bibliography.texmarkup import plain_text
-from critical_edition.core import atomic, priorities
+from critical_edition.core import atomic, keptmaps, priorities
 from critical_edition.core.config import get_config
 from critical_edition.integrity import stale
 from critical_edition.outputs.edition import HTML_BUILDERS
@@ -168,14 +168,11 @@ def _cached_text(app: Sphinx, entries: Mapping[str, Any]) -> str:
         return csl_text(entries)
     cache = Path(app.doctreedir) / CACHE_FILE
     digest = entries_digest(entries)
-    try:
-        stored = json.loads(cache.read_text(encoding="utf-8"))
-        if stored["digest"] == digest and isinstance(stored["text"], str):
-            return str(stored["text"])
-    except (OSError, ValueError, KeyError, TypeError):
-        pass  # no cache, or an unreadable one: converted anew
+    kept = keptmaps.read_state(cache, stamp={"digest": digest}, fields={"text": str})
+    if kept:  # else no cache, or an unreadable one: converted anew
+        return str(kept["text"])
     text = csl_text(entries)
-    atomic.write_text(cache, json.dumps({"digest": digest, "text": text}))
+    keptmaps.write_state(cache, {"digest": digest, "text": text})
     return text
 
 

@@ -65,7 +65,6 @@ import contextlib
 import functools
 import hashlib
 import importlib.metadata
-import pickle
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -76,7 +75,7 @@ from sphinxcontrib.bibtex import plugin as bibtex_plugin
 from sphinxcontrib.bibtex import transforms as bibtex_transforms
 from sphinxcontrib.bibtex.citation_target import parse_citation_targets
 
-from critical_edition.core import atomic, priorities
+from critical_edition.core import keptpickle, priorities
 from critical_edition.core.codestamp import class_stamp
 from critical_edition.speedups import bibpickle, bibsort, versions
 from critical_edition.speedups.bibtransform import _original_bibliography_run, bibliography_run
@@ -92,6 +91,8 @@ SWITCH = "CRITICAL_EDITION_BIBCACHE"
 CACHE_NAME = "critical_edition_bibcache.pickle"
 #: Bump when the layout of the cache file or of the fingerprints changes.
 CACHE_VERSION = 2
+#: The cache file's stamp (:mod:`.keptpickle`): a file of another layout is not read.
+_CACHE_STAMP = f"bibcache v{CACHE_VERSION}"
 #: A formatting style's class attribute: True when its ``format_entry`` makes the same text
 #: whatever the label (the label is only stored), as pybtex's own does.
 TEXT_WITHOUT_LABEL = "text_without_label"
@@ -541,37 +542,26 @@ def _cache_path(app: Sphinx) -> Path:
 
 
 def load(app: Sphinx) -> None:
-    """Read the formatted entries of the last build (``builder-inited``)."""
+    """Read the formatted entries of the last build (``builder-inited``); none from a file
+    that is damaged or written by other versions of the code (:func:`.keptpickle.load`)."""
     global CACHE
-    stored: dict[str, dict[tuple[str, str], Any]] = {}
-    path = _cache_path(app)
-    if enabled() and path.is_file():
-        try:
-            with path.open("rb") as stream:
-                data = pickle.load(stream)
-            if isinstance(data, dict) and data.get("version") == CACHE_VERSION:
-                stored = data["entries"]
-        except Exception:  # noqa: BLE001 (any damage: a cache is only ever a shortcut)
-            # A damaged file, or one written by other versions of the code: start afresh.
-            stored = {}
-        if not isinstance(stored, dict) or not all(isinstance(v, dict) for v in stored.values()):
-            stored = {}
+    stored = keptpickle.load(_cache_path(app), _CACHE_STAMP) if enabled() else None
+    if not isinstance(stored, dict) or not all(isinstance(v, dict) for v in stored.values()):
+        stored = {}
     sort_file = _cache_path(app).with_name(bibsort.FILE_NAME)
     bibsort.load(sort_file if enabled() else None, bibsort.file_key(_versions()))
     CACHE = FormatCache(stored)
 
 
 def save(app: Sphinx, exception: BaseException | None) -> None:
-    """Keep the entries this build used for the next one (``build-finished``)."""
+    """Keep the entries this build used for the next one (``build-finished``); a file that
+    cannot be written only makes the next build slower."""
     if exception is None and enabled():
         bibsort.save(_cache_path(app).with_name(bibsort.FILE_NAME), bibsort.file_key(_versions()))
     if exception is not None or not enabled() or not CACHE.misses:
         # Nothing new was formatted: the stored file still holds every entry used.
         return
-    path = _cache_path(app)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    data = {"version": CACHE_VERSION, "entries": CACHE.used}
-    atomic.write_bytes(path, pickle.dumps(data, pickle.HIGHEST_PROTOCOL))
+    keptpickle.save(_cache_path(app), _CACHE_STAMP, CACHE.used)
 
 
 def register(app: Sphinx) -> None:

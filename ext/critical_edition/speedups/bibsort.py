@@ -24,6 +24,7 @@ compares the output.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import pickle
 from pathlib import Path
@@ -105,8 +106,9 @@ def save(path: Path, key: str) -> None:
     if not (SORT_KEYS.misses or LABELS.misses):
         return
     data = {"key": key, "sort_keys": SORT_KEYS.used, "labels": LABELS.used}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    atomic.write_bytes(path, pickle.dumps(data, pickle.HIGHEST_PROTOCOL))
+    with contextlib.suppress(OSError):  # a memo that cannot be kept only makes builds slower
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic.write_bytes(path, pickle.dumps(data, pickle.HIGHEST_PROTOCOL))
 
 
 def _sorted(

@@ -29,9 +29,6 @@ COVERED = {
 }
 
 _said: set[tuple[str, str]] = set()
-#: Each package's installed release (None: not installed), looked up once per process: each
-#: lookup scans the installed distributions, and the guards ask about twenty times a build.
-_installed: dict[str, str | None] = {}
 
 
 def switched_on(variable: str) -> bool:
@@ -44,14 +41,11 @@ def covered(patch: str, *packages: str) -> bool:
 
     :param patch: the patch's name, for the info line.
     :param packages: the distributions the patch touches (keys of :data:`COVERED`).
+
+    The releases are looked up once per process (:func:`installed_version`).
     """
     for package in packages:
-        if package not in _installed:
-            try:
-                _installed[package] = version(package)
-            except PackageNotFoundError:
-                _installed[package] = None
-        installed = _installed[package]
+        installed = installed_version(package)
         if installed is None:
             return False
         if not installed.startswith(COVERED[package]):
@@ -75,7 +69,9 @@ def installed_version(name: str) -> str | None:
     """The installed release of the distribution *name* (None when it is not installed).
 
     Looked up once per process: each lookup scans the installed distributions (milliseconds),
-    and a running process keeps the code it imported whatever is installed meanwhile.
+    and a running process keeps the code it imported whatever is installed meanwhile. A test
+    that fakes a release by replacing :func:`importlib.metadata.version` here calls
+    ``installed_version.cache_clear()`` (tests/conftest.py clears it around every test).
     """
     try:
         return version(name)

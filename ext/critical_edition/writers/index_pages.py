@@ -33,12 +33,11 @@ to render both pages in every build, as Sphinx does.
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from critical_edition.apparatus import passages
-from critical_edition.core import atomic, priorities
+from critical_edition.core import atomic, keptmaps, priorities
 from critical_edition.integrity import stale
 from critical_edition.speedups.versions import installed_version, switched_on
 from critical_edition.writers.page_assets import READING_SHEETS
@@ -93,10 +92,30 @@ def _context_digest(context: dict[str, Any]) -> list[tuple[str, str]] | None:
     return sorted(result)
 
 
+def _stable_repr(value: object, depth: int = 0) -> str:
+    """*value*'s repr, with the items of each set in sorted order: a set of strings is listed
+    in an order that changes with each process's string hashing (Sphinx's own
+    ``c_extra_keywords`` is a frozenset), which rendered both pages again in every build.
+    Below ten levels of nesting (or in a list that holds itself) the plain repr is taken."""
+    if depth > 10:
+        return repr(value)
+    inner = depth + 1
+    if isinstance(value, set | frozenset):
+        items = sorted(_stable_repr(item, inner) for item in value)
+        return f"{type(value).__name__}([{', '.join(items)}])"
+    if isinstance(value, list | tuple):
+        items = [_stable_repr(item, inner) for item in value]
+        return f"{type(value).__name__}([{', '.join(items)}])"
+    if isinstance(value, dict):
+        pairs = [f"{_stable_repr(k, inner)}: {_stable_repr(v, inner)}" for k, v in value.items()]
+        return f"{type(value).__name__}({{{', '.join(pairs)}}})"
+    return repr(value)
+
+
 def _config_digest(app: Sphinx) -> str:
     """Every configuration value, by its repr (a value whose repr names an address renders
-    the pages again at each build: never wrongly kept)."""
-    values = sorted((item.name, repr(item.value)) for item in app.config)
+    the pages again at each build: never wrongly kept), sets in sorted order."""
+    values = sorted((item.name, _stable_repr(item.value)) for item in app.config)
     return hashlib.sha256(repr(values).encode("utf-8")).hexdigest()
 
 
@@ -108,11 +127,7 @@ class _Pages:
         self.builder: Any = app.builder
         self.path = Path(app.doctreedir) / STATE_FILE
         self.static: str | None = None
-        try:
-            stored = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            stored = {}
-        self.stored: dict[str, Any] = stored if isinstance(stored, dict) else {}
+        self.stored: dict[str, Any] = keptmaps.read_state(self.path)
         #: The pages rendered in this build, and their files.
         self.rendered: dict[str, Path] = {}
         # The builder's own method, then this object's in its place (on this builder only).
@@ -200,7 +215,7 @@ class _Pages:
             return
         for pagename, outfile in self.rendered.items():
             self.stored[pagename]["output"] = atomic.file_digest(outfile)
-        atomic.update_text(self.path, json.dumps(self.stored, sort_keys=True))
+        keptmaps.write_state(self.path, self.stored, sort_keys=True)
 
 
 def watch(app: Sphinx) -> None:

@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from critical_edition.apparatus import passages
-from critical_edition.core import atomic
+from critical_edition.core import atomic, keptmaps
 from critical_edition.core.listing import files_with_suffixes
 from critical_edition.integrity import stale
 from critical_edition.speedups.versions import switched_on
@@ -285,16 +285,18 @@ class _Site:
     def _load_features(self) -> dict[str, tuple[list[int], _PageFeatures]]:
         if self.features_file is None:
             return {}
-        try:
-            stored = json.loads(self.features_file.read_text(encoding="utf-8"))
-            if stored["code"] != stale.code_stamp():
-                return {}
+
+        def pages(stored: dict[str, Any]) -> dict[str, tuple[list[int], _PageFeatures]]:
             return {
                 name: (list(key), _PageFeatures.from_json(value))
                 for name, (key, value) in stored["pages"].items()
             }
-        except (OSError, ValueError, KeyError, TypeError):
-            return {}  # none kept, or unreadable: every page is read
+
+        # None kept, or unreadable: every page is read.
+        kept = keptmaps.read_shaped(
+            self.features_file, pages, stamp={"code": stale.code_stamp()}, fields={"pages": dict}
+        )
+        return kept or {}
 
     def save_features(self) -> None:
         """Keep what was taken from the pages for the next build (those that still exist),
@@ -306,8 +308,7 @@ class _Site:
             for name, (key, found) in sorted(self._features.items())
             if (self.outdir / name).is_file()
         }
-        data = {"code": stale.code_stamp(), "pages": pages}
-        atomic.write_text(self.features_file, json.dumps(data, ensure_ascii=False))
+        keptmaps.write_state(self.features_file, {"code": stale.code_stamp(), "pages": pages})
 
     def prune(self, pages: list[Path], sheets: dict[Path, str]) -> dict[Path, str]:
         """Each of *sheets* (path it is written to: its text) pruned to what *pages* can use.
@@ -409,17 +410,16 @@ def _cached(app: Sphinx, site: _Site) -> dict[Path, str]:
         return pruned_sheets(site)
     cache = Path(app.doctreedir) / CACHE_FILE
     digest = inputs_digest(site)
-    try:
-        stored = json.loads(cache.read_text(encoding="utf-8"))
-        if stored["digest"] == digest:
-            site.save_features()  # pages read anew for the digest: not read again next time
-            return {site.outdir / name: text for name, text in stored["sheets"].items()}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        pass  # no cache, or an unreadable one: pruned anew
+    kept = keptmaps.string_map(
+        keptmaps.read_state(cache, stamp={"digest": digest}, fields={"sheets": dict}).get("sheets")
+    )
+    if kept is not None:  # else no cache, or an unreadable one: pruned anew
+        site.save_features()  # pages read anew for the digest: not read again next time
+        return {site.outdir / name: text for name, text in kept.items()}
     result = pruned_sheets(site)
     site.save_features()
     sheets = {path.relative_to(site.outdir).as_posix(): text for path, text in result.items()}
-    atomic.write_text(cache, json.dumps({"digest": digest, "sheets": sheets}))
+    keptmaps.write_state(cache, {"digest": digest, "sheets": sheets})
     return result
 
 
