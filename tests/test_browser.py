@@ -1247,6 +1247,73 @@ def test_claim_index_reads_on_a_phone(visit: Visit, edition: support.LocalServer
     assert visit.problems() == []
 
 
+#: Frames a phone reader scrolls sideways on purpose, each inside the screen: a code block
+#: keeps its lines as written (a command or Markdown to copy), the timeline keeps its 40rem
+#: scale (apparatus.css). Furo's navigation drawers wait off-screen until opened.
+SIDEWAYS_FRAMES = "pre, figure.ed-timeline"
+OFF_SCREEN_DRAWERS = ".sidebar-drawer, .toc-drawer"
+
+#: Every element of the page with a box past the screen's left or right edge, outside the
+#: frames above: "tag.class (left-right): text".
+PAST_THE_EDGES = """([frames, drawers]) => {
+  const width = document.documentElement.clientWidth;
+  const past = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    if (el.closest(drawers) || el.parentElement.closest(frames)) continue;
+    const box = el.getBoundingClientRect();
+    if (!box.width && !box.height) continue;
+    if (box.left < -0.5 || box.right > width + 0.5) {
+      const name = el.localName + [...el.classList].map(c => '.' + c).join('');
+      const text = el.textContent.trim().replace(/\\s+/g, ' ').slice(0, 40);
+      past.push(`${name} (${Math.round(box.left)}-${Math.round(box.right)}): ${text}`);
+    }
+  }
+  return past;
+}"""
+
+
+def wider_than_the_screen(page: Any, server: support.LocalServer) -> dict[str, list[str]]:
+    """Each page of *server* that scrolls sideways in *page*'s window, or has something past
+    the window's edge outside the frames that scroll on purpose: what is wider, by page."""
+    root = root_of(server)
+    width = page.evaluate("window.innerWidth")
+    wider: dict[str, list[str]] = {}
+    for path in (p.relative_to(root).as_posix() for p in support.html_pages(root)):
+        page.goto(server.url(path))
+        page.wait_for_selector("html.ed-previews", state="attached")
+        page.wait_for_load_state("networkidle")  # the text face changes the widths
+        problems = page.evaluate(PAST_THE_EDGES, [SIDEWAYS_FRAMES, OFF_SCREEN_DRAWERS])
+        scroll = page.evaluate("document.documentElement.scrollWidth")
+        if scroll > width:
+            problems.insert(0, f"the page is {scroll}px wide")
+        if problems:
+            wider[path] = problems[:5]
+    return wider
+
+
+def test_no_page_is_wider_than_a_phone(visit: Visit, edition: support.LocalServer) -> None:
+    """At 390x844 no page of the edition scrolls sideways, and nothing on it runs past the
+    screen's edge, not even inside a table's scrolling wrapper (the reference tables of the
+    guide, the emendations and the claim index stack their rows; code in other tables breaks).
+    Only code blocks and the timeline scroll sideways, in their own frames."""
+    page = visit(edition, "guide/reference.html", phone=True)
+    assert page.evaluate("window.innerWidth") == support.PHONE["width"]
+    support.screenshot(page, "reference-phone")
+    assert wider_than_the_screen(page, edition) == {}
+    assert visit.problems() == []
+
+
+def test_no_page_is_wider_than_a_laptop(chromium: Any, edition: support.LocalServer) -> None:
+    """At 1280px, with the margin column, a code block with a long line scrolls in its frame
+    instead of widening the page (guide/checks, guide/claims did)."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 800})
+    try:
+        page = context.new_page()
+        assert wider_than_the_screen(page, edition) == {}
+    finally:
+        context.close()
+
+
 #: The rows of the claim index the reader sees (a hidden row has no box).
 SHOWN_ROWS = """() => [...document.querySelectorAll('table.ed-claim-table tbody tr')]
     .filter(row => row.getClientRects().length).map(row => row.className)"""
