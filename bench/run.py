@@ -58,10 +58,10 @@ REFS = ROOT / "refs.bib"
 NO_CACHE_ENV = {"CRITICAL_EDITION_BIBCACHE": "0"}
 #: The plain build with the toolkit's speed-ups that are extensions of their own (the
 #: navigation cache, the collector's tuning, doctrees kept on disk, the stem memo, the scan
-#: for sphinx-design's components): the like-for-like base for
-#: the toolkit's own cost (what its features cost, not what its speed-ups save), and a
+#: for sphinx-design's components, the node census, the inventory cache): the like-for-like
+#: base for the toolkit's own cost (what its features cost, not what its speed-ups save), and a
 #: byte-for-byte check of those speed-ups.
-SPEEDUPS = ("navigation", "collector", "doctrees", "stemming", "design", "census")
+SPEEDUPS = ("navigation", "collector", "doctrees", "stemming", "design", "census", "inventory")
 PLAIN_WITH_SPEEDUPS = [
     "-D",
     "extensions=myst_parser,sphinx_design,sphinxcontrib.bibtex,"

@@ -11,7 +11,15 @@ from typing import Any
 
 import pytest
 from critical_edition._moved import MOVED, MovedModuleWarning
-from critical_edition.speedups import bibcache, census, design, doctrees, navigation, versions
+from critical_edition.speedups import (
+    bibcache,
+    census,
+    design,
+    doctrees,
+    inventory,
+    navigation,
+    versions,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -40,6 +48,7 @@ def test_the_installed_releases_are_covered() -> None:
     assert doctrees.enabled()
     assert design.enabled()
     assert census.enabled()
+    assert inventory.enabled()
 
 
 @pytest.mark.parametrize(
@@ -50,6 +59,7 @@ def test_the_installed_releases_are_covered() -> None:
         (doctrees, "sphinx"),
         (design, "sphinx-design"),
         (census, "sphinx"),
+        (inventory, "sphinx"),
     ],
 )
 def test_an_untested_release_switches_the_patch_off(
