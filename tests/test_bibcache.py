@@ -469,6 +469,25 @@ def test_the_sort_memo_sorts_as_sorted_does() -> None:
     assert not bibsort._plain(("a", object()))
 
 
+def test_a_damaged_or_foreign_sort_memo_is_read_as_nothing_kept(tmp_path: Path) -> None:
+    path = tmp_path / bibsort.FILE_NAME
+    bibsort.load(None, "key")
+    bibsort.SORT_KEYS.put(("stamp", "entry"), ("a", 1))
+    bibsort.save(path, "key")
+    bibsort.load(path, "key")
+    assert bibsort.SORT_KEYS.get(("stamp", "entry")) == ("a", 1)
+    bibsort.load(path, "another key")  # other code or packages: not read
+    assert bibsort.SORT_KEYS.stored == {}
+    path.write_bytes(path.read_bytes()[:-7])  # cut short
+    bibsort.load(path, "key")
+    assert bibsort.SORT_KEYS.stored == {} and bibsort.LABELS.stored == {}
+    # A folder where the file should be: nothing kept, and saving does not stop the build.
+    path.unlink()
+    path.mkdir()
+    bibsort.SORT_KEYS.put(("stamp", "entry"), ("a", 1))
+    bibsort.save(path, "key")
+
+
 def test_the_sort_memo_leaves_a_style_with_its_own_sort_alone() -> None:
     from critical_edition.bibliography.style import EditionStyle
 

@@ -24,15 +24,13 @@ compares the output.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import pickle
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pybtex.style.sorting
 
-from critical_edition.core import atomic
+from critical_edition.core import keptpickle
 from critical_edition.core.codestamp import code_stamp
 
 if TYPE_CHECKING:
@@ -41,7 +39,7 @@ if TYPE_CHECKING:
 #: The file, in the doctree directory, holding the sort keys and labels between builds.
 FILE_NAME = "critical_edition_bibsort.pickle"
 #: The file's layout; a file of another layout is ignored.
-FILE_FORMAT = 1
+FILE_FORMAT = 2
 #: The types a kept sort key may be made of.
 _PLAIN = (str, int, float, bool, type(None))
 
@@ -86,29 +84,25 @@ def file_key(versions: str) -> str:
 
 def load(path: Path | None, key: str) -> None:
     """Read the sort keys and labels of the last build from *path* (kept under *key*); none
-    when *path* is None (the cache is off)."""
+    when *path* is None (the cache is off), or the file is missing, damaged or another's
+    (:func:`.keptpickle.load`)."""
     global SORT_KEYS, LABELS
+    stored = keptpickle.load(path, key) if path is not None else None
     sort_keys: dict[Any, Any] = {}
     labels: dict[Any, Any] = {}
-    if path is not None and path.is_file():
-        try:
-            with path.open("rb") as stream:
-                data = pickle.load(stream)
-            if isinstance(data, dict) and data.get("key") == key:
-                sort_keys, labels = dict(data["sort_keys"]), dict(data["labels"])
-        except Exception:  # noqa: BLE001 (any damage: a cache is only ever a shortcut)
-            sort_keys, labels = {}, {}
+    if isinstance(stored, dict):
+        kept_keys, kept_labels = stored.get("sort_keys"), stored.get("labels")
+        if isinstance(kept_keys, dict) and isinstance(kept_labels, dict):
+            sort_keys, labels = kept_keys, kept_labels
     SORT_KEYS, LABELS = Memo(sort_keys), Memo(labels)
 
 
 def save(path: Path, key: str) -> None:
-    """Keep what this build used for the next one, when something was worked out anew."""
+    """Keep what this build used for the next one, when something was worked out anew (a
+    memo that cannot be kept only makes builds slower)."""
     if not (SORT_KEYS.misses or LABELS.misses):
         return
-    data = {"key": key, "sort_keys": SORT_KEYS.used, "labels": LABELS.used}
-    with contextlib.suppress(OSError):  # a memo that cannot be kept only makes builds slower
-        path.parent.mkdir(parents=True, exist_ok=True)
-        atomic.write_bytes(path, pickle.dumps(data, pickle.HIGHEST_PROTOCOL))
+    keptpickle.save(path, key, {"sort_keys": SORT_KEYS.used, "labels": LABELS.used})
 
 
 def _sorted(
