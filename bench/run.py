@@ -15,9 +15,9 @@ their peak memory read from ``os.wait4``. For each scale it
    (stock sphinxcontrib-bibtex); the plain corpus, once as it is and once with the toolkit's
    speed-ups that any Sphinx site may load (:data:`PLAIN_WITH_SPEEDUPS`: the navigation
    cache, the collector's tuning, doctrees kept on disk, the stem memo, the design scan, the
-   node census; output must be byte-identical; the toolkit's own cost is measured against
+   node census, the inventory cache; output must be byte-identical; the toolkit's own cost is measured against
    this build, which shares their gain); an incremental rebuild after a prose edit to one
-   page, then after a title edit to one .bib entry; and a fresh ``-j 2`` build of the edited
+   page, then after an edit to one .bib entry's author (three of each, medians); and a fresh ``-j 2`` build of the edited
    sources, which must equal the incrementally rebuilt output file for file;
 3. prints ratios measured within one run (the machine is shared: absolute times are noisy)
    and writes them, with the raw times, to ``bench/_runs/results.json``.
@@ -58,10 +58,10 @@ REFS = ROOT / "refs.bib"
 NO_CACHE_ENV = {"CRITICAL_EDITION_BIBCACHE": "0"}
 #: The plain build with the toolkit's speed-ups that are extensions of their own (the
 #: navigation cache, the collector's tuning, doctrees kept on disk, the stem memo, the scan
-#: for sphinx-design's components): the like-for-like base for
-#: the toolkit's own cost (what its features cost, not what its speed-ups save), and a
+#: for sphinx-design's components, the node census, the inventory cache): the like-for-like
+#: base for the toolkit's own cost (what its features cost, not what its speed-ups save), and a
 #: byte-for-byte check of those speed-ups.
-SPEEDUPS = ("navigation", "collector", "doctrees", "stemming", "design", "census")
+SPEEDUPS = ("navigation", "collector", "doctrees", "stemming", "design", "census", "inventory")
 PLAIN_WITH_SPEEDUPS = [
     "-D",
     "extensions=myst_parser,sphinx_design,sphinxcontrib.bibtex,"

@@ -115,3 +115,28 @@ def test_no_change_rebuild_still_warns(make_app: Any, rootdir: Path, tmp_path: P
         again = build(make_app, srcdir, tmp_path / f"{name}-build")
         assert "0 added, 0 changed, 0 removed" in strip_escape_sequences(again.status.getvalue())
         assert warnings_of(again) == warnings_of(first) != []
+
+
+def test_the_entity_resolver_is_built_once_a_build(
+    make_app: Any, rootdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The index update, the register checks and every page's links and lists share one.
+    built: list[int] = []
+    original = ApparatusDomain._entity_resolver
+
+    def counted(self: ApparatusDomain) -> Any:
+        built.append(1)
+        return original(self)
+
+    monkeypatch.setattr(ApparatusDomain, "_entity_resolver", counted)
+    srcdir = tmp_path / "src"
+    shutil.copytree(rootdir / ROOT, srcdir)
+    first = build(make_app, srcdir, tmp_path / "out", freshenv=True)
+    assert warnings_of(first) == []
+    assert len(built) == 1
+    built.clear()
+    edit(srcdir / "places.md", ":name: Ganja\n", ":name: Ganja (city)\n")
+    again = build(make_app, srcdir, tmp_path / "out")
+    assert warnings_of(again) == []
+    assert len(built) == 1
+    assert "Ganja (city) (place)" in main_section(again, "second")

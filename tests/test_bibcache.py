@@ -23,9 +23,10 @@ from typing import TYPE_CHECKING, Any
 import pybtex.plugin
 import pybtex.richtext
 import pybtex.style.formatting
+import pybtex.style.sorting
 import pytest
 from critical_edition.bibliography import check as bibcheck
-from critical_edition.speedups import bibcache, bibtransform
+from critical_edition.speedups import bibcache, bibsort, bibtransform
 from helpers import build, edit, warnings_of
 from sphinxcontrib.bibtex import domain as bibtex_domain
 from sphinxcontrib.bibtex.bibfile import parse_bibdata
@@ -439,3 +440,106 @@ def test_a_style_overriding_format_entry_does_not_inherit_the_word_on_the_label(
     assert bibcache._defining(LabelledStyle, "format_entry") is LabelledStyle
     assert bibcache.TEXT_WITHOUT_LABEL in vars(EditionStyle)
     assert bibcache.TEXT_WITHOUT_LABEL not in vars(LabelledStyle)
+
+
+# -- the sort memo (critical_edition.speedups.bibsort) -----------------------------------------
+
+
+def test_the_sort_memo_sorts_as_sorted_does() -> None:
+    class Sorting(pybtex.style.sorting.BaseSortingStyle):
+        def sorting_key(self, entry: Any) -> tuple[str, int]:
+            return (entry.fields["group"], 0)
+
+    def entry(key: str, group: str) -> Any:
+        return SimpleNamespace(key=key, fields={"group": group})
+
+    # Equal keys keep the order they came in; an entry with a crossref is never kept.
+    entries = [entry("c", "b"), entry("a", "a"), entry("b", "b"), entry("d", "a")]
+    entries.append(SimpleNamespace(key="x", fields={"group": "a", "crossref": "a"}))
+    bibsort.load(None, "test")
+    sorting = Sorting()
+    memoised = bibsort._sorted(sorting, "stamp", lambda e: e.key, entries)
+    assert memoised == sorted(entries, key=sorting.sorting_key)
+    assert bibsort.SORT_KEYS.misses == 4
+    backwards = entries[::-1]
+    again = bibsort._sorted(sorting, "stamp", lambda e: e.key, backwards)
+    assert again == sorted(backwards, key=sorting.sorting_key)
+    assert bibsort.SORT_KEYS.misses == 4
+    # A key that is not plain data is worked out every time.
+    assert not bibsort._plain(("a", object()))
+
+
+def test_a_damaged_or_foreign_sort_memo_is_read_as_nothing_kept(tmp_path: Path) -> None:
+    path = tmp_path / bibsort.FILE_NAME
+    bibsort.load(None, "key")
+    bibsort.SORT_KEYS.put(("stamp", "entry"), ("a", 1))
+    bibsort.save(path, "key")
+    bibsort.load(path, "key")
+    assert bibsort.SORT_KEYS.get(("stamp", "entry")) == ("a", 1)
+    bibsort.load(path, "another key")  # other code or packages: not read
+    assert bibsort.SORT_KEYS.stored == {}
+    path.write_bytes(path.read_bytes()[:-7])  # cut short
+    bibsort.load(path, "key")
+    assert bibsort.SORT_KEYS.stored == {} and bibsort.LABELS.stored == {}
+    # A folder where the file should be: nothing kept, and saving does not stop the build.
+    path.unlink()
+    path.mkdir()
+    bibsort.SORT_KEYS.put(("stamp", "entry"), ("a", 1))
+    bibsort.save(path, "key")
+
+
+def test_the_sort_memo_leaves_a_style_with_its_own_sort_alone() -> None:
+    from critical_edition.bibliography.style import EditionStyle
+
+    style = EditionStyle()
+    bibsort.remember(style, bibcache.source_stamp, bibcache.entry_fingerprint)
+    assert style.sort != style.sorting_style.sort
+    assert style.format_labels != style.label_style.format_labels
+
+    class OwnSort(pybtex.style.sorting.BaseSortingStyle):
+        def sort(self, entries: Any) -> list[Any]:
+            return list(entries)
+
+    other = EditionStyle()
+    other.sorting_style = OwnSort()
+    other.sort = other.sorting_style.sort
+    bibsort.remember(other, bibcache.source_stamp, bibcache.entry_fingerprint)
+    assert other.sort == other.sorting_style.sort
+
+
+def test_sort_keys_and_labels_are_kept_between_builds(
+    make_app: Any, srcdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = build(make_app, srcdir, tmp_path / "out", freshenv=True)
+    assert warnings_of(first) == []
+    kept = first.doctreedir / bibsort.FILE_NAME
+    assert kept.is_file()
+    assert bibsort.SORT_KEYS.misses > 0
+    assert bibsort.LABELS.misses > 0
+    # A page edited: every key and label comes from the file, which is not written again.
+    written = kept.stat().st_mtime_ns
+    edit(srcdir / "two.md", "An earlier study", "An older study")
+    build(make_app, srcdir, tmp_path / "out")
+    assert bibsort.SORT_KEYS.misses == bibsort.LABELS.misses == 0
+    assert bibsort.SORT_KEYS.used
+    assert bibsort.LABELS.used
+    assert kept.stat().st_mtime_ns == written
+    # An entry edited: its key alone is worked out again, and the labels of its list.
+    edit(srcdir / "refs.bib", "{Kubicek, Paul}", "{Kubicek, Paul J.}")
+    edited = build(make_app, srcdir, tmp_path / "out")
+    assert bibsort.SORT_KEYS.misses == 1
+    assert bibsort.LABELS.misses >= 1
+    # Another code stamp (the toolkit's code, or the packages, changed): nothing is read.
+    monkeypatch.setattr(bibsort, "file_key", lambda versions: "another release")
+    restamped = build(make_app, srcdir, tmp_path / "out")
+    assert bibsort.SORT_KEYS.misses > 1
+    monkeypatch.undo()
+    monkeypatch.setenv(bibcache.SWITCH, "0")
+    try:
+        stock = build(make_app, srcdir, tmp_path / "stock", freshenv=True)
+    finally:
+        monkeypatch.delenv(bibcache.SWITCH)
+    assert not (stock.doctreedir / bibsort.FILE_NAME).exists()
+    assert warnings_of(edited) == warnings_of(restamped) == warnings_of(stock) == []
+    assert outputs(edited, search_index=False) == outputs(stock, search_index=False)
+    assert outputs(restamped, search_index=False) == outputs(stock, search_index=False)

@@ -10,10 +10,11 @@ from typing import Any
 
 import pytest
 import sphinx_design.extension as design_extension
-from critical_edition.speedups import census, versions
+from critical_edition.speedups import census, refcensus, versions
 from docutils import nodes
 from furo import WrapTableAndMathInAContainerTransform  # type: ignore[import-untyped]
 from helpers import warnings_of
+from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.testing.util import SphinxTestApp
 from sphinx.transforms.post_transforms import (
@@ -36,7 +37,7 @@ from sphinx.util.docutils import new_document
 from sphinx.util.nodes import process_only_nodes
 
 ROOT = "test-node-census"
-DOCS = ("index", "code", "tables", "api", "design", "figures", "plain")
+DOCS = ("index", "code", "tables", "api", "design", "figures", "plain", "aliases", "links")
 NEW_TAB = "new-tab"
 
 
@@ -63,6 +64,21 @@ def runs(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
 
         monkeypatch.setattr(
             transform, method, census._only_on_pages_with(transform, kinds, names, counted)
+        )
+    for transform, method, needed, skipped in refcensus.gated_transforms():
+        original = inspect.unwrap(getattr(transform, method))
+        name = f"{transform.__module__.rpartition('.')[2]}.{transform.__name__}"
+
+        def counted_early(
+            self: Any, *, _original: Any = original, _name: str = name, **kw: Any
+        ) -> None:
+            seen.append((self.env.docname, _name))
+            _original(self, **kw)
+
+        monkeypatch.setattr(
+            transform,
+            method,
+            refcensus._only_where_needed(transform, needed, counted_early, skipped),
         )
     handler = inspect.unwrap(design_extension._resolve_new_tab_refs)
 
@@ -91,7 +107,17 @@ def outputs(app: SphinxTestApp) -> dict[str, bytes]:
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
 
 
+#: The transforms the reference census gates (before the references are resolved).
+C_ALIAS, CPP_ALIAS = "c.AliasTransform", "cpp.AliasTransform"
+MYST_REFS, BUTTON_STASH = "myst_refs.MystReferenceResolver", "badges_buttons.ButtonRefContentStash"
+
 GATED_ON = {
+    ("aliases", C_ALIAS),
+    ("aliases", CPP_ALIAS),
+    ("links", MYST_REFS),
+    ("design", BUTTON_STASH),
+    ("aliases", "SigElementFallbackTransform"),
+    ("aliases", "PropagateDescDomain"),
     ("code", "HighlightLanguageTransform"),
     ("code", "TrimDoctestFlagsTransform"),
     ("api", "SigElementFallbackTransform"),
@@ -128,6 +154,14 @@ def test_the_same_output_with_and_without_the_census(
     assert 'class="sig sig-object py' in pages["api.html"].decode()
     design = pages["design.html"].decode()
     assert design.count('target="_blank"') == 2
+    # The button's rich content, restored by sphinx-design's stash and graft.
+    assert "<em>code</em> page" in design and 'href="code.html"' in design
+    # Each alias rendered as a signature linking to the declaration it names.
+    aliases = pages["aliases.html"].decode()
+    assert 'href="#c.twice" title="twice"' in aliases
+    assert 'href="#_CPPv45halvei" title="halve"' in aliases
+    links = pages["links.html"].decode()
+    assert 'href="#links-target"' in links and 'href="code.html"' in links
     figures = pages["figures.html"].decode()
     assert "figure.svg" in figures and "Shown in HTML only." in figures
     assert "Shown in LaTeX only." not in figures
@@ -142,6 +176,28 @@ class AddConsoleBlock(SphinxPostTransform):
         if self.env.docname == "plain":
             text = ">>> 2  # doctest: +SKIP\n2"
             self.document[0] += nodes.literal_block(text, text)
+
+
+class AddMystLink(SphinxPostTransform):
+    """Not audited: adds a MyST link to the code page to the plain page, after the reference
+    census and before myst-parser resolves such links."""
+
+    default_priority = 8
+
+    def run(self, **kwargs: Any) -> None:
+        if self.env.docname == "plain":
+            text = "the code page"
+            link = addnodes.pending_xref(
+                "",
+                nodes.inline(text, text),
+                refdomain="doc",
+                reftarget="code",
+                reftargetid=None,
+                refdoc="plain",
+                reftype="myst",
+                refexplicit=True,
+            )
+            self.document[0] += nodes.paragraph("", "", link)
 
 
 def mark_plain_paragraph(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -159,7 +215,11 @@ def add_marking_handler(app: SphinxTestApp) -> None:
     app.connect("doctree-resolved", mark_plain_paragraph, priority=400)
 
 
-@pytest.mark.parametrize("add", [add_console_block, add_marking_handler])
+def add_myst_link(app: SphinxTestApp) -> None:
+    app.add_post_transform(AddMystLink)
+
+
+@pytest.mark.parametrize("add", [add_console_block, add_marking_handler, add_myst_link])
 def test_a_gate_stands_aside_behind_an_unaudited_step(
     make_app: Any,
     srcdir: Path,
@@ -187,6 +247,10 @@ def test_a_gate_stands_aside_behind_an_unaudited_step(
             "WrapTableAndMathInAContainerTransform",
         }
         assert "&gt;&gt;&gt;" in plain and "doctest:" not in plain
+    elif add is add_myst_link:
+        # The transforms from priority 8 to 9 run as stock; the later ones keep their census.
+        on_every_page = {C_ALIAS, CPP_ALIAS, MYST_REFS, BUTTON_STASH}
+        assert 'href="code.html"' in plain
     else:
         assert 'target="_blank"' in plain
     expected = {(doc, name) for doc in DOCS for name in on_every_page}
@@ -280,6 +344,33 @@ def test_each_gated_transform_still_looks_only_for_its_nodes() -> None:
         assert (transform.default_priority or 0) > census.PRIORITY
 
 
+def test_each_transform_before_the_resolvers_still_looks_only_for_its_nodes() -> None:
+    from myst_parser.sphinx_ext import myst_refs
+    from sphinx.domains import c, cpp
+    from sphinx_design import badges_buttons
+
+    def source(function: Any) -> str:
+        return inspect.getsource(inspect.unwrap(function))
+
+    for domain in (c, cpp):
+        alias = source(domain.AliasTransform.apply)
+        assert alias.count("findall(") == 1 and "self.document.findall(AliasNode)" in alias
+        assert domain.AliasTransform.default_priority > refcensus.PRIORITY
+    resolver = source(myst_refs.MystReferenceResolver.run)
+    assert resolver.count("findall(") == 1
+    assert 'if node["reftype"] != "myst":\n                continue' in resolver
+    stash = source(badges_buttons.ButtonRefContentStash.run)
+    assert stash.count("self.document.findall(") == 1
+    assert 'if "sd-btn" not in node.get("classes", ()):\n                continue' in stash
+    # Skipped, the stash leaves what it leaves on a page without a button: an empty one.
+    assert "setattr(self.document, _BUTTON_REF_STASH_ATTR, stash)" in stash
+    graft = source(badges_buttons.ButtonRefContentGraft.run)
+    assert "if not stash:\n            return" in graft
+    for transform, *_rest in refcensus.gated_transforms():
+        assert refcensus.dotted(transform) in refcensus.AUDITED
+        assert (transform.default_priority or 0) > refcensus.PRIORITY
+
+
 def test_an_untested_furo_release_leaves_its_transform_ungated(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -292,6 +383,21 @@ def test_an_untested_furo_release_leaves_its_transform_ungated(
     gated = {transform for transform, _method, _kinds, _names in census._gated_transforms()}
     assert WrapTableAndMathInAContainerTransform not in gated
     assert HighlightLanguageTransform in gated and PropagateDescDomain in gated
+
+
+@pytest.mark.parametrize("package", ["myst-parser", "sphinx-design"])
+def test_an_untested_release_leaves_its_resolver_step_ungated(
+    monkeypatch: pytest.MonkeyPatch, package: str
+) -> None:
+    real = versions.version
+    monkeypatch.setattr(
+        versions, "version", lambda name: "2099.1" if name == package else real(name)
+    )
+    versions.installed_version.cache_clear()  # looked up once per process: forget the real one
+    monkeypatch.setattr(versions, "_said", set())
+    gated = {refcensus.dotted(t) for t, *_rest in refcensus.gated_transforms()}
+    assert len(gated) == len(refcensus.GATED) - 1
+    assert "sphinx.domains.cpp.AliasTransform" in gated
 
 
 @pytest.mark.parametrize("builder", ["latex", "text"])
@@ -327,6 +433,16 @@ def test_the_toolkit_leaves_every_gate_trusted_in_html(tmp_path: Path) -> None:
         window = census._applied_after(app.env)
         unaudited = [t for _priority, t in window if t not in census.audited()]
         assert unaudited == []
+        # The same for the reference census, up to the last transform it gates.
+        early = refcensus.applied_from(app.env, refcensus.PRIORITY, refcensus.ReferenceCensus)
+        last = max(t.default_priority for t, *_rest in refcensus.gated_transforms())
+        unaudited = [
+            t
+            for priority, t in early
+            if priority <= last and refcensus.dotted(t) not in refcensus.AUDITED
+        ]
+        assert unaudited == []
+        assert any(refcensus.dotted(t).endswith("WitnessReading") for _p, t in early)
         listeners = app.events.listeners["doctree-resolved"]
         handlers = [listener.handler for listener in listeners]
         # sphinx-design's handler, gated, and the handlers read and known to change no node.

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from critical_edition.claims.domain import TITLE_WORDS, claim_title
+from critical_edition.claims.domain import TITLE_WORDS, EditionDomain, claim_title
 from critical_edition.core.model import Claim, ClaimStatus
 from critical_edition.outputs.search import repair_objects
 from critical_edition.speedups import stemming
@@ -230,6 +230,31 @@ def test_remember_stems_leaves_chinese_alone() -> None:
     indexer.lang.lang = "en"
     assert stemming.remember_stems(indexer)
     assert not stemming.remember_stems(indexer)  # once
+
+
+def test_the_claims_objects_are_listed_once_a_build(
+    make_app: Any, rootdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The inventory, the search index and its repair each ask the claims' domain for its
+    # objects: the titles are made once, after the records settle.
+    made: list[int] = []
+    original = EditionDomain._objects
+
+    def counted(self: EditionDomain) -> list[tuple[str, str, str, str, str, int]]:
+        made.append(1)
+        return original(self)
+
+    monkeypatch.setattr(EditionDomain, "_objects", counted)
+    srcdir = tmp_path / "src"
+    shutil.copytree(rootdir / "test-claims-basic", srcdir)
+    app = build(make_app, srcdir, tmp_path / "out", freshenv=True)
+    assert warnings_of(app) == []
+    assert len(made) == 1
+    objects = list(app.env.get_domain("ed").get_objects())
+    assert len(made) == 1
+    assert any(kind == "claim" for _name, _title, kind, *_rest in objects)
+    index = (app.outdir / INDEX).read_text(encoding="utf-8")
+    assert all(title in index for _n, title, kind, *_r in objects if kind == "actor")
 
 
 def test_lists_made_from_the_claims_are_left_out_of_the_full_text_index(

@@ -11,7 +11,15 @@ from typing import Any
 
 import pytest
 from critical_edition._moved import MOVED, MovedModuleWarning
-from critical_edition.speedups import bibcache, census, design, doctrees, navigation, versions
+from critical_edition.speedups import (
+    bibcache,
+    census,
+    design,
+    doctrees,
+    inventory,
+    navigation,
+    versions,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -23,8 +31,10 @@ def test_the_covered_releases_match_the_pins() -> None:
     assert '"sphinxcontrib-bibtex>=2.7,<2.8"' in pyproject
     assert '"sphinx>=9.0,<9.1"' in pyproject
     assert '"sphinx-design>=0.8,<0.9"' in pyproject
+    assert '"myst-parser>=5.0,<6"' in pyproject
     assert versions.COVERED == {
         "furo": ("2025.",),
+        "myst-parser": ("5.",),
         "pybtex": ("0.26.",),
         "sphinx": ("9.0.",),
         "sphinx-design": ("0.8.",),
@@ -38,6 +48,7 @@ def test_the_installed_releases_are_covered() -> None:
     assert doctrees.enabled()
     assert design.enabled()
     assert census.enabled()
+    assert inventory.enabled()
 
 
 @pytest.mark.parametrize(
@@ -48,6 +59,7 @@ def test_the_installed_releases_are_covered() -> None:
         (doctrees, "sphinx"),
         (design, "sphinx-design"),
         (census, "sphinx"),
+        (inventory, "sphinx"),
     ],
 )
 def test_an_untested_release_switches_the_patch_off(

@@ -397,7 +397,12 @@ class ApparatusDomain(RecordDomain):
 
     def entity_resolver(self) -> Callable[[EntityKind, str], Entity | None]:
         """:meth:`resolve_entity` for many mentions: the registers and the speakers are read
-        once, not once per mention (mentions x entries)."""
+        once, not once per mention (mentions x entries). Every document is read by the time
+        the claims' records settle (``env-updated``), so from then on one resolver serves the
+        index update, the checks and every page (:meth:`.EditionDomain.settled_view`)."""
+        return self.edition.settled_view("apparatus.entity_resolver", self._entity_resolver)
+
+    def _entity_resolver(self) -> Callable[[EntityKind, str], Entity | None]:
         lookups = {kind: self.entity_lookup(kind) for kind in EntityKind}
         speakers: dict[tuple[EntityKind, str], Entity] = {}
         for actor in self.edition.actors():

@@ -432,7 +432,7 @@ def register(app: Sphinx) -> None:
     # Read phase: anchors and records of the mentions.
     app.add_transform(CollectMentions)
     # env-updated: the general index learns the mentions' canonical names.
-    app.connect("env-updated", update_index)
+    app.connect("env-updated", update_index, priority=priorities.INDEX_MENTIONS)
     # write-started: unknown names, duplicate entries (every build).
     app.connect("write-started", check_registers)
     # Write phase: links, LaTeX index entries, mention lists and register tables.

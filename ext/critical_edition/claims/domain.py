@@ -126,6 +126,12 @@ class EditionDomain(RecordDomain):
         """The records are changing (a document is read, purged or merged)."""
         self._settled = None
 
+    def settled_view(self, name: str, compute: Callable[[], _View]) -> _View:
+        """A view of a domain above this one (the apparatus') that reads these records and is
+        complete when they are: kept while they are settled (:meth:`_view`); *name* should
+        start with that domain's name."""
+        return self._view(name, compute)
+
     def _view(self, name: str, compute: Callable[[], _View]) -> _View:
         """The view *name*: kept while the records are settled, else computed afresh."""
         settled = self._settled
@@ -414,13 +420,21 @@ class EditionDomain(RecordDomain):
         An actor is shown by its name, a claim by its speakers and its words (:func:`claim_title`),
         never by its id. Claims have priority 2: a search lists them after the pages and
         speakers it found, as the pages hold the same words in their context.
+        The inventory, the search index and its repair each ask: the list is kept while the
+        records are settled (:meth:`_view`).
         """
+        yield from self._view("objects", self._objects)
+
+    def _objects(self) -> list[tuple[str, str, str, str, str, int]]:
         names = {key: actor.name for key, actor in self.actor_lookup().items()}
-        for actor in self.actors():
-            yield actor.id, actor.name, "actor", actor.docname, actor.anchor, 1
+        objects = [
+            (actor.id, actor.name, "actor", actor.docname, actor.anchor, 1)
+            for actor in self.actors()
+        ]
         for claim in self.all_claims():
             title = claim_title(claim, names)
-            yield claim.id, title, "claim", claim.docname, f"claim-{claim.id}", 2
+            objects.append((claim.id, title, "claim", claim.docname, f"claim-{claim.id}", 2))
+        return objects
 
 
 #: The longest quotation of a claim's words in its title (characters, then "…").

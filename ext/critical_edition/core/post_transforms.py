@@ -19,6 +19,8 @@ from sphinx.util.nodes import make_refnode
 from critical_edition.core import nodes as ed
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from sphinx.builders import Builder
 
 
@@ -37,7 +39,8 @@ class EditionPostTransform(SphinxPostTransform):
         tree per transform and page made a tenth of the toolkit's cost at 50x the paper: one
         walk per document answers them all. Only directives and roles of the read phase make
         the toolkit's nodes; a transform that puts new content in (a placeholder filled with
-        copies of notes, say) calls :meth:`tree_changed`, and the next question walks again.
+        copies of notes, say) calls :meth:`tree_changed`, and the next question walks again,
+        unless it names the classes the new content is made of.
         """
         present = _census.get(self.document)
         if present is None:
@@ -45,9 +48,20 @@ class EditionPostTransform(SphinxPostTransform):
             _census[self.document] = present
         return any(issubclass(kind, kinds) for kind in present)
 
-    def tree_changed(self) -> None:
-        """Forget what the document held (content was added that may hold the toolkit's nodes)."""
-        _census.pop(self.document, None)
+    def tree_changed(self, added: Iterable[type[nodes.Node]] | None = None) -> None:
+        """Note that content was put into the document.
+
+        Without *added*, forget what the document held: the next question walks the tree
+        again. With *added*, every class the new content may hold (a transform that builds
+        it from a fixed set of node kinds, such as the claim index's table of thousands of
+        rows), add them to what the document is known to hold and walk nothing; a test must
+        show that the set covers what the content holds in every output format.
+        """
+        present = _census.get(self.document)
+        if added is None or present is None:
+            _census.pop(self.document, None)
+        else:
+            _census[self.document] = present | frozenset(added)
 
     #: The document the nodes being built will stand in, when it is not the one transformed:
     #: LaTeX assembles every document into one tree and post-transforms it as the root document.

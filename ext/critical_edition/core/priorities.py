@@ -37,6 +37,9 @@ PAGES_CITING_CHANGED_ENTRIES = 600
 CITATIONS_OUT_OF_PICKLE = 980
 #: env-updated: after every other handler, the claims domain keeps its derived views.
 SETTLE_RECORDS = 990
+#: env-updated: the general index learns the mentions' names once the records settled (990),
+#: so that the entity resolver it builds is kept for the checks and the pages.
+INDEX_MENTIONS = 995
 #: html-page-context: around furo's handler (500), which renders the navigation tree.
 NAVIGATION_BEFORE_THEME = 400
 NAVIGATION_AFTER_THEME = 600

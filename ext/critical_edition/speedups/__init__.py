@@ -14,6 +14,7 @@ from critical_edition.speedups import (
     collector,
     design,
     doctrees,
+    inventory,
     navigation,
     stemming,
     templates,
@@ -25,13 +26,13 @@ if TYPE_CHECKING:
 
 def setup_speedups(app: Sphinx) -> None:
     """Install the bibliography cache, the template cache, the navigation cache, the stem
-    memo, the design scan and the node census; tune the garbage collector and keep read
-    doctrees on disk."""
+    memo, the design scan, the node census and the inventory cache; tune the garbage collector
+    and keep read doctrees on disk."""
     bibcache.register(app)
     templates.register(app)
     # The collector's tuning, the doctree release, the navigation cache, the stem memo, the
-    # design scan and the node census are also extensions of their own (any Sphinx site may
-    # list them; the benchmark's plain build does): loaded through Sphinx so that listing them
-    # as well registers them once.
-    for module in (collector, doctrees, navigation, stemming, design, census):
+    # design scan, the node census and the inventory cache are also extensions of their own
+    # (any Sphinx site may list them; the benchmark's plain build does): loaded through Sphinx
+    # so that listing them as well registers them once.
+    for module in (collector, doctrees, navigation, stemming, design, census, inventory):
         app.setup_extension(module.__name__)

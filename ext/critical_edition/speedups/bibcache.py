@@ -24,6 +24,8 @@ sphinxcontrib-bibtex 2.7 and pybtex 0.26 repeat costly work on every build:
   the cache; an entry's fingerprint covers its key, type, fields and names. Entries with a
   ``crossref`` (whose output depends on another entry) and calls with ``bib_data`` are never
   cached. An entry that cannot be formatted raises on every build, as without the cache.
+* **Sorting.** Each entry's sort key and each sorted list's labels are kept between builds
+  the same way (:mod:`.bibsort`), so that an unchanged bibliography is not sorted afresh.
 * **Fingerprints.** The formatting cache, the tooltips, the CSL-JSON's digest and the claim
   index's each digest the entries they read, on every build. The fingerprints are worked out
   once per parse of the .bib files and kept with the parsed data in the environment
@@ -75,7 +77,7 @@ from sphinxcontrib.bibtex.citation_target import parse_citation_targets
 
 from critical_edition.core import keptpickle, priorities
 from critical_edition.core.codestamp import class_stamp
-from critical_edition.speedups import bibpickle, versions
+from critical_edition.speedups import bibpickle, bibsort, versions
 from critical_edition.speedups.bibtransform import _original_bibliography_run, bibliography_run
 
 if TYPE_CHECKING:
@@ -501,6 +503,7 @@ def _caching_style(cls: Any) -> Any:
             self._bibcache_style = "\n".join(
                 (f"v{CACHE_VERSION}", _versions(), stamps[cls], stamps[name_style])
             )
+            bibsort.remember(self, source_stamp, entry_fingerprint)
 
     def format_entry(self: Any, label: str, entry: Any, bib_data: Any = None) -> Any:
         style = self._bibcache_style
@@ -545,12 +548,16 @@ def load(app: Sphinx) -> None:
     stored = keptpickle.load(_cache_path(app), _CACHE_STAMP) if enabled() else None
     if not isinstance(stored, dict) or not all(isinstance(v, dict) for v in stored.values()):
         stored = {}
+    sort_file = _cache_path(app).with_name(bibsort.FILE_NAME)
+    bibsort.load(sort_file if enabled() else None, bibsort.file_key(_versions()))
     CACHE = FormatCache(stored)
 
 
 def save(app: Sphinx, exception: BaseException | None) -> None:
     """Keep the entries this build used for the next one (``build-finished``); a file that
     cannot be written only makes the next build slower."""
+    if exception is None and enabled():
+        bibsort.save(_cache_path(app).with_name(bibsort.FILE_NAME), bibsort.file_key(_versions()))
     if exception is not None or not enabled() or not CACHE.misses:
         # Nothing new was formatted: the stored file still holds every entry used.
         return

@@ -20,8 +20,9 @@ from the census up to that transform's priority (for the handler: every one afte
 and every ``doctree-resolved`` handler before it) is one of :func:`audited` (read, and known to
 add none); otherwise, and on a document or a pass other than the census's, it runs as stock.
 
-Set the environment variable ``CRITICAL_EDITION_NODECENSUS=0`` to have these transforms walk
-every page, as they do. The patch stands aside on a Sphinx, furo or sphinx-design release the
+The same extension takes a second census before the references are resolved, for four
+transforms that run there (:mod:`.refcensus`). Set the environment variable
+``CRITICAL_EDITION_NODECENSUS=0`` to have all these transforms walk every page, as they do. The patch stands aside on a Sphinx, furo or sphinx-design release the
 tests do not cover (:mod:`.versions`). ``tests/test_node_census.py`` builds every kind with the
 switch on and off and compares every output file.
 """
@@ -38,7 +39,7 @@ from sphinx import addnodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from critical_edition.core import findings
-from critical_edition.speedups import versions
+from critical_edition.speedups import refcensus, versions
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -48,8 +49,9 @@ if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
     from sphinx.util.typing import ExtensionMetadata
 
-#: Set to ``0`` to leave the page-wide transforms as they are.
-SWITCH = "CRITICAL_EDITION_NODECENSUS"
+#: Set to ``0`` to leave the page-wide transforms as they are (this census and the reference
+#: census before the resolvers, :mod:`.refcensus`).
+SWITCH = refcensus.SWITCH
 #: After the transforms that fill pages in and resolve references (the toolkit's below 10,
 #: Sphinx's references at 10, sphinx-design's reference grafts at 11 and 12), before the first
 #: gated one (the ``only`` filter, 50). A transform added between the census and a gated one
@@ -111,22 +113,8 @@ def _walk(document: nodes.document) -> tuple[set[type[nodes.Node]], set[str], bo
 
 
 def _applied_after(env: BuildEnvironment) -> tuple[tuple[int, type[Transform]], ...]:
-    """The post-transforms the builder will apply at or after :data:`PRIORITY` (a transform
-    with its own test of whether it applies counts as applied)."""
-    builder = env._builder_cls
-    stock_test = SphinxPostTransform.is_supported
-    after: list[tuple[int, type[Transform]]] = []
-    for transform in env._registry.get_post_transforms():
-        priority = transform.default_priority or 0
-        if transform is PageCensus or priority < PRIORITY:
-            continue
-        if issubclass(transform, SphinxPostTransform) and transform.is_supported is stock_test:
-            if transform.builders and builder.name not in transform.builders:
-                continue
-            if transform.formats and builder.format not in transform.formats:
-                continue
-        after.append((priority, transform))
-    return tuple(after)
+    """The post-transforms the builder will apply at or after :data:`PRIORITY`."""
+    return refcensus.applied_from(env, PRIORITY, PageCensus)
 
 
 #: Per build environment: the post-transforms after the census, and the gates' verdicts on
@@ -425,4 +413,6 @@ def setup(app: Sphinx) -> ExtensionMetadata:
         install()
         take_census(app)
         app.connect("builder-inited", gate_new_tab_handler)
+        refcensus.install()
+        refcensus.take_census(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -2,8 +2,10 @@
 
 At ``builder-inited`` the toolkit's stylesheets are merged into one minified file, its script is
 minified, and the part of sphinx-design's stylesheet that styles badges is extracted; all three
-are written into the output's ``_static`` folder (plain Python, no JavaScript toolchain). At
-``html-page-context`` each page then drops what it does not use: sphinx-design's full stylesheet
+are written into the output's ``_static`` folder (plain Python, no JavaScript toolchain); the
+three texts are kept in the doctree directory under their inputs' digests and the toolkit's
+code, and made again only when one of those changed (``CRITICAL_EDITION_BUNDLECACHE=0``: made in
+every build). At ``html-page-context`` each page then drops what it does not use: sphinx-design's full stylesheet
 (replaced by the badge extract when badges are all it shows), its tab script, and the syntax
 highlighting stylesheet on pages without code; and every page but the search page leaves out
 Sphinx's doctools.js and search-word highlighter: the toolkit's script does what they do on a
@@ -15,18 +17,27 @@ claims before the first paint (no flash of marks on a page read with claims hidd
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from critical_edition.apparatus import passages
-from critical_edition.core import atomic, priorities
+from critical_edition.core import atomic, keptmaps, priorities
+from critical_edition.core.codestamp import code_stamp
+from critical_edition.speedups.versions import switched_on
 from critical_edition.writers.epub import EPUB_BUILDERS
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from sphinx.application import Sphinx
 
 STATIC = Path(__file__).parent.parent / "static"
+#: Set to ``0`` to minify the bundles in every build (:func:`_kept_bundles` keeps them, by their
+#: inputs' digests and the toolkit's code, in the doctree directory's BUNDLES_FILE).
+BUNDLES_SWITCH = "CRITICAL_EDITION_BUNDLECACHE"
+BUNDLES_FILE = "critical_edition_bundles.json"
 #: The toolkit's stylesheets, merged in this order into CSS_BUNDLE.
 CSS_SOURCES = ("fonts.css", "critical-edition.css", "reading.css", "apparatus.css")
 CSS_BUNDLE = "critical-edition.min.css"
@@ -287,6 +298,35 @@ def badge_extract(css: str) -> str:
     return "".join(kept)
 
 
+def _kept_bundles(
+    path: Path | None, jobs: dict[str, tuple[Callable[[str], str], str]]
+) -> dict[str, str]:
+    """Each bundle's text (name: (the function making it, its input)), read from *path* when
+    the last build made it from the same input under the same code, else made and kept there
+    (nowhere when *path* is None)."""
+    if path is None:
+        return {name: make(text) for name, (make, text) in jobs.items()}
+    key = code_stamp()
+    kept = keptmaps.read_map(path, file_format=1, key=key, name="bundles", limit=len(jobs))
+    made: dict[str, str] = {}
+    result: dict[str, str] = {}
+    for name, (make, text) in jobs.items():
+        entry = f"{name}:{hashlib.sha256(text.encode('utf-8', 'surrogatepass')).hexdigest()}"
+        found = kept.get(entry)
+        if found is None:
+            found = made[entry] = make(text)
+        result[name] = found
+    if made:
+        # A bundle made anew replaces its kept text (one per bundle).
+        renewed = {entry.partition(":")[0] for entry in made}
+        kept = {
+            entry: text for entry, text in kept.items() if entry.partition(":")[0] not in renewed
+        }
+        kept.update(made)
+        keptmaps.write_map(path, kept, file_format=1, key=key, name="bundles")
+    return result
+
+
 def write_bundles(app: Sphinx) -> None:
     """Write the merged and minified files into ``_static`` (connected to ``builder-inited``)."""
     if app.builder.format != "html":
@@ -298,11 +338,15 @@ def write_bundles(app: Sphinx) -> None:
     css = "\n".join((STATIC / name).read_text(encoding="utf-8") for name in CSS_SOURCES)
     js = "\n".join((STATIC / name).read_text(encoding="utf-8") for name in JS_SOURCES)
     sd_css = (Path(SPHINX_DESIGN_STATIC) / SD_CSS).read_text(encoding="utf-8")
-    for name, text in (
-        (CSS_BUNDLE, minify_css(css)),
-        (JS_BUNDLE, minify_js(js)),
-        (SD_BADGES, badge_extract(sd_css)),
-    ):
+    bundles = _kept_bundles(
+        Path(app.doctreedir) / BUNDLES_FILE if switched_on(BUNDLES_SWITCH) else None,
+        {
+            CSS_BUNDLE: (minify_css, css),
+            JS_BUNDLE: (minify_js, js),
+            SD_BADGES: (badge_extract, sd_css),
+        },
+    )
+    for name, text in bundles.items():
         # Unchanged bytes are not rewritten: the file's date stays, and so does its checksum.
         atomic.update_text(static / name, text)
     # The EPUB builder packs only files of known media types; the text face is WOFF2.

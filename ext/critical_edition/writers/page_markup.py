@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from critical_edition.core import atomic
+from critical_edition.core.listing import files_with_suffixes
 from critical_edition.writers.page_assets import writes_reading_sheets
 
 if TYPE_CHECKING:
@@ -117,7 +118,7 @@ def slim(html: str) -> str:
 def _pages(outdir: Path) -> list[Path]:
     return [
         path
-        for path in sorted(outdir.rglob("*.html"))
+        for path in files_with_suffixes(outdir, frozenset({".html"}))
         if not _NOT_PAGES & set(path.relative_to(outdir).parts[:-1])
     ]
 

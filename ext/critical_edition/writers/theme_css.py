@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING, Any
 
 from critical_edition.apparatus import passages
 from critical_edition.core import atomic, keptmaps
+from critical_edition.core.listing import files_with_suffixes
 from critical_edition.integrity import stale
 from critical_edition.speedups.versions import switched_on
 from critical_edition.writers.page_assets import (
@@ -351,7 +352,7 @@ def pruned_sheets(site: _Site) -> dict[Path, str]:
     }
     if not any(name in originals for name in THEME_SHEETS):
         return {}
-    pages = sorted(site.outdir.rglob("*.html"))
+    pages = files_with_suffixes(site.outdir, frozenset({".html"}))
     theme = {site.static / n: css for n, css in originals.items() if n in THEME_SHEETS}
     result = site.prune(pages, theme)
     reading_pages = site.reading_pages
@@ -384,14 +385,12 @@ def inputs_digest(site: _Site) -> str:
     its page leaves the digest as it was, and the last pruning holds."""
     digest = hashlib.sha256(stale.code_stamp().encode("ascii"))
     outputs = {f"_static/{name}" for name in READING_SHEETS.values()}
-    files = sorted(
+    files = [
         path
-        for path in site.outdir.rglob("*")
-        if path.suffix in _READ_SUFFIXES
-        and path.relative_to(site.outdir).as_posix() not in outputs
+        for path in files_with_suffixes(site.outdir, _READ_SUFFIXES)
+        if path.relative_to(site.outdir).as_posix() not in outputs
         and (path.suffix != ".js" or path.is_relative_to(site.static))
-        and path.is_file()
-    )
+    ]
     for path in files:
         if path.suffix == ".html":
             data = json.dumps(site.features(path).as_json(), ensure_ascii=False).encode()

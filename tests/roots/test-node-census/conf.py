@@ -1,5 +1,5 @@
-"""A site with every kind of node the census gates a transform on, and a page with none."""
+"""A site with every kind of node the censuses gate a transform on, and a page with none."""
 
 project = "Node census"
-extensions = ["sphinx_design", "critical_edition.speedups.census"]
+extensions = ["myst_parser", "sphinx_design", "critical_edition.speedups.census"]
 html_theme = "furo"
