@@ -77,12 +77,12 @@ ESTIMATED_NOTED_CLAIMS = 0.2
 #: A paper page shorter than this is folded into the others (the abstract, the title page).
 MIN_PAGE_WORDS = 200
 
-#: The keys of each scale's results (tests/test_bench.py checks them); each ``*_s`` time has
-#: a ``*_cpu_s`` twin, each ratio a ``*_cpu`` twin.
 #: Rebuilds after each kind of edit at every scale, each a new edit: the median is reported
 #: (a rebuild takes seconds; one alone moved by a fifth between runs of the bench).
 EDIT_REPEAT = 3
 
+#: The keys of each scale's results (tests/test_bench.py checks them); each ``*_s`` time has
+#: a ``*_cpu_s`` twin, each ratio a ``*_cpu`` twin.
 RESULT_KEYS = (
     "scale",
     "pages",

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -35,19 +37,50 @@ def run(code: str, **environ: str) -> dict[str, object]:
     return loaded
 
 
-def test_a_build_imports_toolkit_and_furo_without_loading_soupsieve() -> None:
+def test_a_build_leaves_soupsieve_unloaded(rootdir: Path, tmp_path: Path) -> None:
+    srcdir = tmp_path / "src"
+    shutil.copytree(rootdir / "test-claims-basic", srcdir)
     result = run(
-        """
+        f"""
         import json, sys
-        import critical_edition, furo.navigation
+        from sphinx.cmd.build import main
+        status = main(["-q", "-b", "html", {str(srcdir)!r}, {str(tmp_path / "out")!r}])
         from critical_edition._deferred import DeferredModule
-        result = {
+        result = {{
+            "status": status,
+            "furo": "furo.navigation" in sys.modules,
             "stand_in": isinstance(sys.modules["soupsieve"], DeferredModule),
             "parser_loaded": "soupsieve.css_parser" in sys.modules,
-        }
+        }}
         """
     )
-    assert result == {"stand_in": True, "parser_loaded": False}
+    assert result == {"status": 0, "furo": True, "stand_in": True, "parser_loaded": False}
+
+
+def test_a_submodule_imported_first_is_run_once() -> None:
+    # Importing soupsieve.css_match loads the package through the stand-in, which imports
+    # css_match: the module Python then hands back is that one, not a second copy.
+    code = """
+        import json, sys
+        import critical_edition
+        import soupsieve.css_match
+        import soupsieve
+        pattern = soupsieve.compile("p")
+        result = {
+            "same": isinstance(pattern, soupsieve.css_match.SoupSieve),
+            "origin": sys.modules["soupsieve.css_match"].__spec__.origin.endswith("css_match.py"),
+            "documented": soupsieve.__doc__ is not None and soupsieve.__file__ is not None,
+        }
+        """
+    assert (
+        run(code)
+        == run(code, CRITICAL_EDITION_DEFERIMPORTS="0")
+        == {
+            "same": True,
+            "origin": True,
+            "documented": True,
+        }
+    )
 
 
 def test_selecting_loads_soupsieve_and_answers_as_without_the_stand_in() -> None:

@@ -129,3 +129,22 @@ def test_another_code_stamp_writes_the_inventory_again(
     again = build(make_app, srcdir, tmp_path / "out")
     assert warnings_of(again) == []
     assert path.stat().st_mtime_ns != written
+
+
+def test_a_builder_or_extension_writing_its_own_inventory_is_left_to_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    class OwnInventory(StandaloneHTMLBuilder):
+        def dump_inventory(self) -> None:  # another file name, other entries: its own
+            pass
+
+    builder: Any = object.__new__(StandaloneHTMLBuilder)
+    assert inventory._stock(builder)
+    assert not inventory._stock(object.__new__(OwnInventory))
+    assert not inventory._stock(object())
+
+    def other_dump(cls: Any, *args: Any, **kwargs: Any) -> None:
+        pass
+
+    monkeypatch.setattr(InventoryFile, "dump", classmethod(other_dump))
+    assert not inventory._stock(builder)

@@ -147,6 +147,24 @@ def test_a_damaged_or_foreign_pickle_reads_as_nothing_kept(tmp_path: Path) -> No
     assert keptpickle.load(tmp_path, "stamp") is None, "a folder"
 
 
+class Tripwire:
+    """A class whose unpickling the outer layer of a kept pickle must never reach."""
+
+    made = 0
+
+    def __setstate__(self, state: object) -> None:
+        Tripwire.made += 1
+
+
+def test_the_outer_layer_of_a_foreign_file_makes_no_object(tmp_path: Path) -> None:
+    # A file written by other code (an older layout holding its objects directly) is not
+    # unpickled into those objects: the outer layer is read as plain data only.
+    path = tmp_path / "kept.pickle"
+    path.write_bytes(pickle.dumps({"stamp": "stamp", "entries": Tripwire()}))
+    assert keptpickle.load(path, "stamp") is None
+    assert Tripwire.made == 0
+
+
 def test_an_unwritable_pickle_leaves_the_build_going(tmp_path: Path) -> None:
     blocker = tmp_path / "blocker"
     blocker.write_text("not a folder\n", encoding="utf-8")

@@ -6,8 +6,9 @@ twentieth of a rebuild with nothing to do. No step of a build selects with CSS (
 the tree with ``find_all``), so the import is deferred: ``sys.modules`` holds a stand-in
 module until an attribute of it is first read (``soup.select(...)``, ``from soupsieve import
 ...``), which imports the real package and gives the stand-in its contents; from then on
-both behave as the package. The stand-in is installed only while no one has imported
-soupsieve yet, and not at all when ``CRITICAL_EDITION_DEFERIMPORTS=0``.
+both behave as the package (a submodule imported first is run once: :class:`AlreadyImported`).
+The stand-in is installed only while no one has imported soupsieve yet, and not at all when
+``CRITICAL_EDITION_DEFERIMPORTS=0``.
 
 This runs when the ``critical_edition`` package is imported, before its sub-packages import
 furo, so it cannot read the speed-ups' switch helper (``speedups.versions``), which would
@@ -17,17 +18,26 @@ import them first; it reads the variable the same way.
 from __future__ import annotations
 
 import importlib
+import importlib.abc
 import importlib.util
 import os
 import sys
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from importlib.machinery import ModuleSpec
 
 SWITCH = "CRITICAL_EDITION_DEFERIMPORTS"
 
 #: The modules deferred: each is imported with a plain ``import name`` by the package that
 #: needs it and read only when used, which a stand-in can serve.
 DEFERRED = ("soupsieve",)
+
+
+#: A module's attributes describing it, which a new module starts with as blanks.
+_DESCRIPTIVE = frozenset({"__doc__", "__file__", "__loader__", "__package__", "__cached__"})
 
 
 class DeferredModule(ModuleType):
@@ -45,11 +55,45 @@ def load(stand_in: DeferredModule) -> ModuleType:
     if sys.modules.get(name) is stand_in:
         del sys.modules[name]
     real = importlib.import_module(name)
-    # Only the attributes the stand-in lacks: its own name and spec stay as they were, and
-    # a submodule set on it by an import in between is kept.
+    # The module's own attributes, and its file, loader and documentation over the blanks a
+    # new module starts with; a submodule imported through the stand-in is the same module
+    # the real package holds (it was in sys.modules when the package imported it).
     for attribute, value in vars(real).items():
-        stand_in.__dict__.setdefault(attribute, value)
+        if attribute in _DESCRIPTIVE or attribute not in stand_in.__dict__:
+            stand_in.__dict__[attribute] = value
     return real
+
+
+class AlreadyImported(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Finder of a deferred package's submodule that loading the package has just imported.
+
+    ``import soupsieve.css_match`` before any attribute of the stand-in is read: Python looks
+    for the package's ``__path__``, which loads the whole package (``css_match`` included),
+    then would find and run ``css_match`` a second time, as a module of its own. Asked first,
+    this finder hands Python the module the package imported, and leaves its spec as it was.
+    """
+
+    def find_spec(
+        self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
+    ) -> ModuleSpec | None:
+        if fullname.partition(".")[0] not in DEFERRED or "." not in fullname:
+            return None
+        module = sys.modules.get(fullname)
+        if module is None:
+            return None
+        return importlib.util.spec_from_loader(fullname, self)
+
+    def create_module(self, spec: ModuleSpec) -> ModuleType:
+        module = sys.modules[spec.name]
+        # Python gives the module the spec it found it by: the module keeps its own.
+        self._specs[spec.name] = module.__spec__
+        return module
+
+    def exec_module(self, module: ModuleType) -> None:
+        module.__spec__ = self._specs.pop(module.__name__, module.__spec__)
+
+    def __init__(self) -> None:
+        self._specs: dict[str, ModuleSpec | None] = {}
 
 
 def switched_on() -> bool:
@@ -74,3 +118,5 @@ def install() -> None:
         stand_in = DeferredModule(name)
         stand_in.__spec__ = spec
         sys.modules[name] = stand_in
+        if not any(isinstance(finder, AlreadyImported) for finder in sys.meta_path):
+            sys.meta_path.insert(0, AlreadyImported())

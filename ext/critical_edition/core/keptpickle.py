@@ -19,12 +19,20 @@ from pathlib import Path
 from critical_edition.core import atomic
 
 
+class _PlainUnpickler(pickle.Unpickler):
+    """An unpickler of plain data only (dicts, text, bytes): it refuses to look up any class,
+    so the outer layer of a file written by other code creates no object of that code."""
+
+    def find_class(self, module: str, name: str) -> type:
+        raise pickle.UnpicklingError(f"not plain data: {module}.{name}")
+
+
 def load(path: Path, stamp: str) -> object | None:
     """The value kept in *path* under *stamp*; None when there is none, it was kept under
     another stamp, or the file is damaged or written by other code."""
     try:
         with path.open("rb") as stream:
-            outer = pickle.load(stream)
+            outer = _PlainUnpickler(stream).load()
         # The outer layer holds only text and bytes: safe to load whatever code wrote it. The
         # value is unpickled only when the stamp matches and its bytes are whole.
         if not (isinstance(outer, dict) and outer.get("stamp") == stamp):

@@ -1,7 +1,8 @@
 """Priorities (every phase): each number the toolkit gives Sphinx or docutils, named once.
 
 Lower runs first, for event handlers (Sphinx's default is 500) and for transforms (docutils
-sorts them by priority, then by class name). Each name says what must come before and after.
+runs them by priority, and those of equal priority in the order they were registered).
+Each name says what must come before and after.
 """
 
 from __future__ import annotations

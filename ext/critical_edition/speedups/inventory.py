@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from sphinx.locale import __
 from sphinx.util.display import progress_message
+from sphinx.util.inventory import InventoryFile
 
 from critical_edition.core import atomic, keptmaps
 from critical_edition.core.codestamp import code_stamp
@@ -52,6 +53,9 @@ FILE_NAME = "critical_edition_inventory.json"
 FILE_FORMAT = 1
 #: The inventory's name in the output (Sphinx's ``INVENTORY_FILENAME``).
 INVENTORY = "objects.inv"
+#: Sphinx's own writer of the file (the class's attribute, as imported): another in its
+#: place is left to work.
+_SPHINX_DUMP = InventoryFile.__dict__.get("dump")
 
 
 def enabled() -> bool:
@@ -118,10 +122,24 @@ def dump(builder: Any) -> bool:
     return True
 
 
+def _stock(builder: Any) -> bool:
+    """Whether *builder* writes its inventory as Sphinx's HTML builder does: its class keeps
+    the HTML builder's ``dump_inventory``, and Sphinx's ``InventoryFile.dump`` is the function
+    it was when this module was imported (no builder or extension writes its own)."""
+    from sphinx.builders.html import StandaloneHTMLBuilder
+
+    return (
+        isinstance(builder, StandaloneHTMLBuilder)
+        and type(builder).dump_inventory is StandaloneHTMLBuilder.dump_inventory
+        and InventoryFile.__dict__.get("dump") is _SPHINX_DUMP
+    )
+
+
 def install(app: Sphinx) -> None:
-    """Have the HTML builder write its inventory through :func:`dump` (``builder-inited``)."""
+    """Have the HTML builder write its inventory through :func:`dump` (``builder-inited``);
+    a builder or extension that writes its own is left to it."""
     builder: Any = app.builder
-    if not callable(getattr(builder, "dump_inventory", None)) or not enabled():
+    if not enabled() or not _stock(builder):
         return
     original = builder.dump_inventory
 
