@@ -7,12 +7,12 @@ from pathlib import Path
 
 from critical_edition.writers.page_assets import minify_js
 from critical_edition.writers.page_markup import (
-    _written_in_this_build,
     note_start,
     slim,
     without_code_colours,
     without_indentation,
     without_unused_symbols,
+    written_in_this_build,
 )
 
 SPRITE = (
@@ -114,10 +114,24 @@ def test_only_the_pages_this_build_wrote_are_read_again(tmp_path: Path) -> None:
     old.write_text("<p>old</p>", encoding="utf-8")
     new.write_text("<p>new</p>", encoding="utf-8")
     app = _App()
-    assert _written_in_this_build(app, old)  # type: ignore[arg-type]  # no start noted: all
+    assert written_in_this_build(app, old)  # type: ignore[arg-type]  # no start noted: all
     note_start(app)  # type: ignore[arg-type]
     an_hour_ago = old.stat().st_mtime_ns - 3600 * 10**9
     os.utime(old, ns=(an_hour_ago, an_hour_ago))
     new.write_text("<p>new, again</p>", encoding="utf-8")
-    assert not _written_in_this_build(app, old)  # type: ignore[arg-type]
-    assert _written_in_this_build(app, new)  # type: ignore[arg-type]
+    assert not written_in_this_build(app, old)  # type: ignore[arg-type]
+    assert written_in_this_build(app, new)  # type: ignore[arg-type]
+
+
+def test_a_stylesheet_link_loses_its_default_type_only() -> None:
+    page = (
+        '<link rel="stylesheet" type="text/css" href="_static/a.css?v=1a2b3c4d" />\n'
+        '<link rel="preload" type="text/css" href="_static/b.css" />\n'
+        "<pre>&lt;link rel=&quot;stylesheet&quot; type=&quot;text/css&quot;&gt;</pre>\n"
+    )
+    assert slim(page).splitlines() == [
+        '<link rel="stylesheet" href="_static/a.css?v=1a2b3c4d" />',
+        '<link rel="preload" type="text/css" href="_static/b.css" />',
+        "<pre>&lt;link rel=&quot;stylesheet&quot; type=&quot;text/css&quot;&gt;</pre>",
+    ]
+    assert slim(slim(page)) == slim(page)

@@ -53,7 +53,10 @@ PAGE_ASSETS = 750
 COUNT_CLAIMS = 800
 #: ... and the report written after every check has emitted its warnings and counts.
 WRITE_REPORT = 900
-#: ... and the digests of Sphinx's index pages taken once every rewrite of the pages is done.
+#: build-finished: the pages' asset links given the checksums of the sheets as they end, once
+#: the sheets are pruned and furo wrote its colours (both at 500), before ...
+RELINK_ASSETS = 940
+#: ... the digests of Sphinx's index pages taken once every rewrite of the pages is done.
 RECORD_INDEX_PAGES = 950
 #: ... and the marker of a running build removed last, once every file of the build is written.
 BUILD_COMPLETE = 1000

@@ -20,6 +20,7 @@ from critical_edition.writers import (
     latex_assets,
     page_assets,
     page_markup,
+    sheet_links,
     supplied,
     theme_css,
 )
@@ -64,6 +65,8 @@ def setup_writers(app: Sphinx) -> None:
     page_markup.register(app)
     # build-finished: furo's sheets without the rules no page of the site can use.
     theme_css.register(app)
+    # build-finished: the pages' links to those sheets with the checksums they end with.
+    sheet_links.register(app)
     # Write phase: Sphinx's general index and search page left as they are when nothing changed.
     index_pages.register(app)
     # Write phase, EPUB only: tab sets as sections, cards and notes as footnotes.

@@ -1,6 +1,6 @@
 """Page markup (write phase, build-finished): the written HTML pages, lighter by what nobody sees.
 
-Three rewrites of each page of an HTML site, once every page is written:
+Four rewrites of each page of an HTML site, once every page is written:
 
 - furo's ``<style>`` block of code colours (``--color-code-background`` and
   ``--color-code-foreground``, light and dark) goes from a page without a ``<pre>`` (code
@@ -9,7 +9,9 @@ Three rewrites of each page of an HTML site, once every page is written:
   only the symbols the page refers to (``href="#svg-…"``, ``xlink:href``, ``url(#…)``);
 - the indentation the templates put at the start of lines, next to a tag, goes: a line break
   followed by spaces is one space wherever whitespace collapses, so the break alone is kept. ``<pre>``,
-  ``<textarea>``, ``<code>``, ``<script>`` and ``<style>`` elements are left as they are.
+  ``<textarea>``, ``<code>``, ``<script>`` and ``<style>`` elements are left as they are;
+- a stylesheet link's ``type="text/css"``, the only type a stylesheet may have in HTML and
+  the one a link without it gets.
 
 The rewrites are idempotent. Only the pages this build wrote are read (those modified since
 the build started, less a second for the file system's coarse clock; a page the build left
@@ -99,6 +101,10 @@ def without_code_colours(html: str) -> str:
     return _code_colours_dropped(html.encode("utf-8")).decode("utf-8")
 
 
+#: A stylesheet link as Sphinx writes it, with the type every stylesheet link has anyway.
+_SHEET_TYPE = re.compile(rb'(<link rel="stylesheet") type="text/css"')
+
+
 def without_indentation(html: str) -> str:
     """*html* without the spaces and tabs that start its lines, outside the elements of
     ``_KEEP``."""
@@ -106,8 +112,9 @@ def without_indentation(html: str) -> str:
 
 
 def slim_bytes(html: bytes) -> bytes:
-    """The three rewrites of one page's UTF-8 bytes (line breaks as ``\n`` only)."""
-    return _indentation_dropped(_unused_symbols_dropped(_code_colours_dropped(html)))
+    """The four rewrites of one page's UTF-8 bytes (line breaks as ``\n`` only)."""
+    slimmer = _indentation_dropped(_unused_symbols_dropped(_code_colours_dropped(html)))
+    return _SHEET_TYPE.sub(rb"\1", slimmer)
 
 
 def slim(html: str) -> str:
@@ -115,7 +122,8 @@ def slim(html: str) -> str:
     return slim_bytes(html.encode("utf-8")).decode("utf-8")
 
 
-def _pages(outdir: Path) -> list[Path]:
+def pages_of(outdir: Path) -> list[Path]:
+    """The HTML pages of *outdir* (not the files of its asset folders)."""
     return [
         path
         for path in files_with_suffixes(outdir, frozenset({".html"}))
@@ -134,7 +142,8 @@ def note_start(app: Sphinx) -> None:
     _STARTED[app] = time.time_ns()
 
 
-def _written_in_this_build(app: Sphinx, path: Path) -> bool:
+def written_in_this_build(app: Sphinx, path: Path) -> bool:
+    """Whether *path* was written since the build started (less the clock's slack)."""
     started = _STARTED.get(app)
     return started is None or path.stat().st_mtime_ns >= started - _CLOCK_SLACK_NS
 
@@ -143,8 +152,8 @@ def slim_pages(app: Sphinx, exception: BaseException | None) -> None:
     """Rewrite the HTML pages this build wrote (``build-finished``)."""
     if exception is not None or not writes_reading_sheets(app):
         return
-    for path in _pages(Path(app.outdir)):
-        if not _written_in_this_build(app, path):
+    for path in pages_of(Path(app.outdir)):
+        if not written_in_this_build(app, path):
             continue
         page = path.read_bytes()
         if b"\r" in page:  # as a text read gives it: every line break a "\n"

@@ -350,11 +350,13 @@ def pruned_sheets(site: _Site) -> dict[Path, str]:
         for name in (*THEME_SHEETS, *READING_SHEETS)
         if (site.static / name).is_file()
     }
-    if not any(name in originals for name in THEME_SHEETS):
-        return {}
-    pages = files_with_suffixes(site.outdir, frozenset({".html"}))
+    result: dict[Path, str] = {}
     theme = {site.static / n: css for n, css in originals.items() if n in THEME_SHEETS}
-    result = site.prune(pages, theme)
+    if theme:
+        pages = files_with_suffixes(site.outdir, frozenset({".html"}))
+        result = site.prune(pages, theme)
+    # With another theme than furo the reading text's pages still link their copies of the
+    # toolkit's sheets (page_assets): written all the same, or those pages had none.
     reading_pages = site.reading_pages
     if reading_pages:
         reading = {
@@ -421,6 +423,32 @@ def _cached(app: Sphinx, site: _Site) -> dict[Path, str]:
     sheets = {path.relative_to(site.outdir).as_posix(): text for path, text in result.items()}
     keptmaps.write_state(cache, {"digest": digest, "sheets": sheets})
     return result
+
+
+def restamp_pages(app: Sphinx, rewritten: dict[Path, list[int]]) -> None:
+    """Keep what was taken from pages rewritten after the pruning in ways that change none of
+    it (their asset links' checksums, :mod:`.sheet_links`) under their new size and date.
+
+    *rewritten*: each page and its stat key before it was rewritten; a page whose kept
+    features were taken from another version of it is left to be read again.
+    """
+    if not switched_on(SWITCH):
+        return
+    site = _Site(Path(app.outdir), [], Path(app.doctreedir) / FEATURES_FILE)
+    kept = site._load_features()
+    for page, before in rewritten.items():
+        name = page.relative_to(site.outdir).as_posix()
+        entry = kept.get(name)
+        if entry is not None and entry[0] == before:
+            kept[name] = (_stat_key(page), entry[1])
+            site._read_anew = True
+    site._features = kept
+    site.save_features()
+
+
+def stat_key(path: Path) -> list[int]:
+    """What says a page is the one its features were taken from (:func:`_stat_key`)."""
+    return _stat_key(path)
 
 
 def prune_theme_sheets(app: Sphinx, exception: BaseException | None) -> None:

@@ -1,0 +1,109 @@
+"""Asset links (build-finished): each page's ``?v=`` names the bytes its stylesheet holds at the end.
+
+Sphinx links a page's stylesheets and scripts with a checksum of the file as it is when the
+page is written (``furo.css?v=1a2b3c4d``), so that a browser fetches the file again when it
+changes. Three sheets are rewritten after the pages: the toolkit prunes furo's sheets and
+writes the reading text's copies (:mod:`.theme_css`), and furo itself writes ``pygments.css``
+at the build's end. Their links named the bytes of the build before, or of furo's unpruned
+file: when the pruned sheet changed (a page brought a class the site had not used before), the
+address stayed the same, and a browser that had kept the old sheet went on using it.
+
+Here, once every sheet is final, a ``?v=`` that does not name its file's current checksum is
+made to (and a stylesheet link Sphinx left without one, its file not written yet when the page
+was, gets one), in the pages this build wrote, and in every page when a sheet's checksum is not the
+one the last build's pages were given (kept in the doctree directory, :data:`STATE_FILE`). A
+rebuild that changed nothing reads no page; the EPUB builder packs its pages before the build
+ends and is left alone.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from critical_edition.core import atomic, keptmaps, priorities
+from critical_edition.writers import theme_css
+from critical_edition.writers.page_assets import writes_reading_sheets
+from critical_edition.writers.page_markup import pages_of, written_in_this_build
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+#: The checksums the pages were given, by file under the output (kept between builds).
+STATE_FILE = "critical_edition_asset_links.json"
+STATE_FORMAT = 1
+#: A link to a local asset with Sphinx's checksum: its address, then the checksum.
+_LINK = re.compile(rb'((?:href|src)="([^"?#:]+)\?v=)([0-9a-f]{8})"')
+#: A stylesheet link as Sphinx writes it, without a checksum: Sphinx gives none to a file that
+#: does not exist yet when the page is written (the reading text's sheets, in a first build).
+_BARE_SHEET = re.compile(rb'(<link rel="stylesheet"(?: type="text/css")? href=")([^"?#:]+\.css)(")')
+
+
+def checksum(path: Path) -> str:
+    """Sphinx's checksum of an asset (``_file_checksum``): CRC-32 of its bytes, carriage
+    returns left out of a stylesheet or script."""
+    content = path.read_bytes()
+    if path.suffix in (".css", ".js"):
+        content = content.replace(b"\r", b"")
+    return f"{zlib.crc32(content):08x}"
+
+
+def relinked(page: bytes, folder: Path, checksums: dict[Path, str | None]) -> bytes:
+    """*page* (a file in *folder*) with each asset link naming its file's current checksum."""
+
+    def of(address: bytes) -> bytes | None:
+        target = (folder / address.decode("utf-8", "replace")).resolve()
+        if target not in checksums:
+            checksums[target] = checksum(target) if target.is_file() else None
+        found = checksums[target]
+        return None if found is None else found.encode("ascii")
+
+    def current(match: re.Match[bytes]) -> bytes:
+        found = of(match[2])
+        return match[0] if found is None else match[1] + found + b'"'
+
+    def added(match: re.Match[bytes]) -> bytes:
+        found = of(match[2])
+        return match[0] if found is None else match[1] + match[2] + b"?v=" + found + match[3]
+
+    return _BARE_SHEET.sub(added, _LINK.sub(current, page))
+
+
+def relink_pages(app: Sphinx, exception: BaseException | None) -> None:
+    """Give the pages' asset links the checksums of the files as the build leaves them
+    (``build-finished``, after the sheets are pruned and furo wrote its colours)."""
+    if exception is not None or not writes_reading_sheets(app):
+        return
+    outdir = Path(app.outdir)
+    static = outdir / "_static"
+    sheets = {
+        str(path.relative_to(outdir)): checksum(path)
+        for path in sorted(static.rglob("*.css"))
+        if path.is_file()
+    }
+    state_path = Path(app.doctreedir) / STATE_FILE
+    kept = keptmaps.read_map(
+        state_path, file_format=STATE_FORMAT, key="", name="sheets", limit=len(sheets) + 1
+    )
+    every_page = kept != sheets
+    checksums: dict[Path, str | None] = {}
+    rewritten: dict[Path, list[int]] = {}
+    for path in pages_of(outdir):
+        if not every_page and not written_in_this_build(app, path):
+            continue
+        page = path.read_bytes()
+        new = relinked(page, path.parent, checksums)
+        if new != page:
+            before = theme_css.stat_key(path)
+            atomic.write_bytes(path, new)
+            rewritten[path] = before
+    # Only checksums changed: what the sheets' pruning took from these pages still holds.
+    theme_css.restamp_pages(app, rewritten)
+    keptmaps.write_map(state_path, sheets, file_format=STATE_FORMAT, key="", name="sheets")
+
+
+def register(app: Sphinx) -> None:
+    """Relink the pages once every sheet is final."""
+    app.connect("build-finished", relink_pages, priority=priorities.RELINK_ASSETS)
