@@ -11,8 +11,7 @@ The stand-in is installed only while no one has imported soupsieve yet, and not 
 ``CRITICAL_EDITION_DEFERIMPORTS=0``.
 
 This runs when the ``critical_edition`` package is imported, before its sub-packages import
-furo, so it cannot read the speed-ups' switch helper (``speedups.versions``), which would
-import them first; it reads the variable the same way.
+furo; it reads its switch through ``core.switches``, which imports nothing of theirs.
 """
 
 from __future__ import annotations
@@ -20,10 +19,11 @@ from __future__ import annotations
 import importlib
 import importlib.abc
 import importlib.util
-import os
 import sys
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
+
+from critical_edition.core.switches import switched_on
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -96,18 +96,13 @@ class AlreadyImported(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         self._specs: dict[str, ModuleSpec | None] = {}
 
 
-def switched_on() -> bool:
-    """Whether the deferral is on (unless the switch says ``0``, ``false``, ``no`` or ``off``)."""
-    return os.environ.get(SWITCH, "1").strip().lower() not in {"0", "false", "no", "off"}
-
-
 def install() -> None:
     """Put a stand-in in ``sys.modules`` for each deferred module nobody has imported.
 
     A module that is not installed gets none, so its importer sees the ImportError it
     expects (bs4 then turns CSS selectors off) rather than a stand-in that fails later.
     """
-    if not switched_on():
+    if not switched_on(SWITCH):
         return
     for name in DEFERRED:
         if name in sys.modules:

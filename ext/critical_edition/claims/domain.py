@@ -127,13 +127,9 @@ class EditionDomain(RecordDomain):
         self._settled = None
 
     def settled_view(self, name: str, compute: Callable[[], _View]) -> _View:
-        """A view of a domain above this one (the apparatus') that reads these records and is
-        complete when they are: kept while they are settled (:meth:`_view`); *name* should
-        start with that domain's name."""
-        return self._view(name, compute)
-
-    def _view(self, name: str, compute: Callable[[], _View]) -> _View:
-        """The view *name*: kept while the records are settled, else computed afresh."""
+        """The view *name*: kept while the records are settled, else computed afresh. Domains
+        above this one (the apparatus') keep their views of these records here too, their
+        *name* starting with their own domain's name."""
         settled = self._settled
         if settled is None:
             return compute()
@@ -177,7 +173,7 @@ class EditionDomain(RecordDomain):
     # -- derived views ------------------------------------------------------------------------
     def reading_order(self) -> list[str]:
         """Documents in reading order: the root's toctree depth-first, then the rest sorted."""
-        return list(self._view("reading_order", self._reading_order))
+        return list(self.settled_view("reading_order", self._reading_order))
 
     def _reading_order(self) -> list[str]:
         env = self.env
@@ -198,7 +194,7 @@ class EditionDomain(RecordDomain):
 
     def all_claims(self) -> list[Claim]:
         """Every claim of every document, in reading order (for checks and references)."""
-        return list(self._view("all_claims", self._all_claims))
+        return list(self.settled_view("all_claims", self._all_claims))
 
     def _all_claims(self) -> list[Claim]:
         result: list[Claim] = []
@@ -230,7 +226,7 @@ class EditionDomain(RecordDomain):
         Documents outside ``edition_index_documents`` (a guide's examples, say) keep their
         cards but stay out of the edition's index.
         """
-        return list(self._view("claims", self._claims))
+        return list(self.settled_view("claims", self._claims))
 
     def _claims(self) -> list[Claim]:
         patterns = get_config(self.env.config).index_documents
@@ -245,10 +241,10 @@ class EditionDomain(RecordDomain):
     def claim_numbers(self) -> dict[str, int]:
         """Claim id -> its number in the claim index (reading order, from 1).
 
-        Every page's cards ask for it: kept while the records are settled (:meth:`_view`), so
+        Every page's cards ask for it: kept while the records are settled (:meth:`settled_view`), so
         a page costs its own claims, not the edition's.
         """
-        return self._view("claim_numbers", self._claim_numbers)
+        return self.settled_view("claim_numbers", self._claim_numbers)
 
     def _claim_numbers(self) -> dict[str, int]:
         return {claim.id: n for n, claim in enumerate(self.claims(), start=1)}
@@ -261,10 +257,10 @@ class EditionDomain(RecordDomain):
     def actor_lookup(self) -> Mapping[str, Actor]:
         """Map every actor id and alias (case-insensitive) to its actor; first declaration wins.
 
-        Kept while the records are settled (:meth:`_view`): every page's claim cards ask for
+        Kept while the records are settled (:meth:`settled_view`): every page's claim cards ask for
         it, and building it for each page costs pages x actors. Read-only.
         """
-        return MappingProxyType(self._view("actor_lookup", self._actor_lookup))
+        return MappingProxyType(self.settled_view("actor_lookup", self._actor_lookup))
 
     def _actor_lookup(self) -> dict[str, Actor]:
         lookup: dict[str, Actor] = {}
@@ -303,7 +299,7 @@ class EditionDomain(RecordDomain):
         Links to unknown ids are left out (the checks report them). One pass over the claims;
         kept while the records are settled (every page's cards ask).
         """
-        return self._view("relations", self._relations)
+        return self.settled_view("relations", self._relations)
 
     def _relations(self) -> dict[str, list[tuple[str, Claim]]]:
         claims = self.all_claims()
@@ -421,9 +417,9 @@ class EditionDomain(RecordDomain):
         never by its id. Claims have priority 2: a search lists them after the pages and
         speakers it found, as the pages hold the same words in their context.
         The inventory, the search index and its repair each ask: the list is kept while the
-        records are settled (:meth:`_view`).
+        records are settled (:meth:`settled_view`).
         """
-        yield from self._view("objects", self._objects)
+        yield from self.settled_view("objects", self._objects)
 
     def _objects(self) -> list[tuple[str, str, str, str, str, int]]:
         names = {key: actor.name for key, actor in self.actor_lookup().items()}

@@ -484,6 +484,13 @@ def _caching_style(cls: Any) -> Any:
     base_format: Callable[..., Any] = style_class.format_entry
     base_init: Callable[..., None] = style_class.__init__
     stamps: dict[type, str] = {}
+
+    def stamp(klass: type) -> str:
+        """:func:`source_stamp`, worked out once per class for this style class."""
+        if klass not in stamps:
+            stamps[klass] = source_stamp(klass)
+        return stamps[klass]
+
     # pybtex's own format_entry makes the text without the label (it only stores it); a style
     # that says the same (TEXT_WITHOUT_LABEL) has one entry in the cache whatever the label:
     # the bibliography check's trial formatting (no label) then serves the bibliography's.
@@ -497,13 +504,12 @@ def _caching_style(cls: Any) -> Any:
         # The switch only: the versions were checked once, when the cache was installed.
         if not args and not kwargs and versions.switched_on(SWITCH):
             name_style = type(getattr(self, "name_style", None))
-            for klass in (cls, name_style):
-                if klass not in stamps:
-                    stamps[klass] = source_stamp(klass)
             self._bibcache_style = "\n".join(
-                (f"v{CACHE_VERSION}", _versions(), stamps[cls], stamps[name_style])
+                (f"v{CACHE_VERSION}", _versions(), stamp(cls), stamp(name_style))
             )
-            bibsort.remember(self, source_stamp, entry_fingerprint)
+            # A style is made at every {footcite}: the sort and label styles' stamps are
+            # worked out once per class, as the formatting style's.
+            bibsort.remember(self, stamp, entry_fingerprint)
 
     def format_entry(self: Any, label: str, entry: Any, bib_data: Any = None) -> Any:
         style = self._bibcache_style

@@ -141,12 +141,8 @@ def install(app: Sphinx) -> None:
     builder: Any = app.builder
     if not enabled() or not _stock(builder):
         return
-    original = builder.dump_inventory
 
     def dump_inventory() -> None:
-        if not hasattr(builder, "doctreedir"):
-            original()
-            return
         # Sphinx's own progress line, said whether or not the file is written.
         with progress_message(__("dumping object inventory")):
             dump(builder)

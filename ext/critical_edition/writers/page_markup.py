@@ -118,7 +118,7 @@ def slim_bytes(html: bytes) -> bytes:
 
 
 def slim(html: str) -> str:
-    """The three rewrites of one page."""
+    """The four rewrites of one page."""
     return slim_bytes(html.encode("utf-8")).decode("utf-8")
 
 
@@ -148,13 +148,18 @@ def written_in_this_build(app: Sphinx, path: Path) -> bool:
     return started is None or path.stat().st_mtime_ns >= started - _CLOCK_SLACK_NS
 
 
+#: The pages each build (of an application) wrote, found by :func:`slim_pages` for the
+#: rewrites after it (:mod:`.sheet_links`).
+WRITTEN: weakref.WeakKeyDictionary[Sphinx, list[Path]] = weakref.WeakKeyDictionary()
+
+
 def slim_pages(app: Sphinx, exception: BaseException | None) -> None:
     """Rewrite the HTML pages this build wrote (``build-finished``)."""
     if exception is not None or not writes_reading_sheets(app):
         return
-    for path in pages_of(Path(app.outdir)):
-        if not written_in_this_build(app, path):
-            continue
+    written = [path for path in pages_of(Path(app.outdir)) if written_in_this_build(app, path)]
+    WRITTEN[app] = written
+    for path in written:
         page = path.read_bytes()
         if b"\r" in page:  # as a text read gives it: every line break a "\n"
             page = page.replace(b"\r\n", b"\n").replace(b"\r", b"\n")

@@ -18,15 +18,17 @@ ends and is left alone.
 
 from __future__ import annotations
 
+import os
 import re
 import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from critical_edition.core import atomic, keptmaps, priorities
-from critical_edition.writers import theme_css
+from critical_edition.core.listing import files_with_suffixes
+from critical_edition.writers import page_markup, theme_css
 from critical_edition.writers.page_assets import writes_reading_sheets
-from critical_edition.writers.page_markup import pages_of, written_in_this_build
+from critical_edition.writers.page_markup import pages_of
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -43,22 +45,22 @@ _BARE_SHEET = re.compile(rb'(<link rel="stylesheet"(?: type="text/css")? href=")
 
 def checksum(path: Path) -> str:
     """Sphinx's checksum of an asset (``_file_checksum``): CRC-32 of its bytes, carriage
-    returns left out of a stylesheet or script."""
+    returns left out of a stylesheet or script; none (``""``) for an empty file."""
     content = path.read_bytes()
     if path.suffix in (".css", ".js"):
         content = content.replace(b"\r", b"")
-    return f"{zlib.crc32(content):08x}"
+    return f"{zlib.crc32(content):08x}" if content else ""
 
 
 def relinked(page: bytes, folder: Path, checksums: dict[Path, str | None]) -> bytes:
     """*page* (a file in *folder*) with each asset link naming its file's current checksum."""
 
     def of(address: bytes) -> bytes | None:
-        target = (folder / address.decode("utf-8", "replace")).resolve()
+        target = Path(os.path.normpath(folder / address.decode("utf-8", "replace")))
         if target not in checksums:
             checksums[target] = checksum(target) if target.is_file() else None
         found = checksums[target]
-        return None if found is None else found.encode("ascii")
+        return found.encode("ascii") if found else None
 
     def current(match: re.Match[bytes]) -> bytes:
         found = of(match[2])
@@ -80,19 +82,22 @@ def relink_pages(app: Sphinx, exception: BaseException | None) -> None:
     static = outdir / "_static"
     sheets = {
         str(path.relative_to(outdir)): checksum(path)
-        for path in sorted(static.rglob("*.css"))
-        if path.is_file()
+        for path in files_with_suffixes(static, frozenset({".css"}))
     }
     state_path = Path(app.doctreedir) / STATE_FILE
     kept = keptmaps.read_map(
         state_path, file_format=STATE_FORMAT, key="", name="sheets", limit=len(sheets) + 1
     )
     every_page = kept != sheets
-    checksums: dict[Path, str | None] = {}
+    # The sheets' checksums, worked out once: the pages' links to them are read from here.
+    checksums: dict[Path, str | None] = {
+        Path(os.path.normpath(outdir / name)): crc for name, crc in sheets.items()
+    }
     rewritten: dict[Path, list[int]] = {}
-    for path in pages_of(outdir):
-        if not every_page and not written_in_this_build(app, path):
-            continue
+    # The pages this build wrote, as the slimming before found them (or every page).
+    written = page_markup.WRITTEN.get(app)
+    pages = pages_of(outdir) if every_page or written is None else written
+    for path in pages:
         page = path.read_bytes()
         new = relinked(page, path.parent, checksums)
         if new != page:

@@ -223,7 +223,7 @@ class _PageFeatures:
         return cls(frozenset(classes), frozenset(elements), tuple(stylesheets), tuple(styles))
 
 
-def _stat_key(path: Path) -> list[int]:
+def stat_key(path: Path) -> list[int]:
     """What says a page is the one its features were taken from: its size, its date, and its
     inode and change time (which no copy that keeps dates and no write within one tick of a
     coarse clock can hold equal)."""
@@ -273,7 +273,7 @@ class _Site:
         if self._features is None:
             self._features = self._load_features()
         name = page.relative_to(self.outdir).as_posix()
-        key = _stat_key(page)
+        key = stat_key(page)
         kept = self._features.get(name)
         if kept is not None and kept[0] == key:
             return kept[1]
@@ -297,6 +297,18 @@ class _Site:
             self.features_file, pages, stamp={"code": stale.code_stamp()}, fields={"pages": dict}
         )
         return kept or {}
+
+    def restamp(self, rewritten: dict[Path, list[int]]) -> None:
+        """Keep each page's features under its new stat key when they were taken from it as
+        it was before (*rewritten*: page to its stat key then), and save them."""
+        self._features = self._load_features()
+        for page, before in rewritten.items():
+            name = page.relative_to(self.outdir).as_posix()
+            entry = self._features.get(name)
+            if entry is not None and entry[0] == before:
+                self._features[name] = (stat_key(page), entry[1])
+                self._read_anew = True
+        self.save_features()
 
     def save_features(self) -> None:
         """Keep what was taken from the pages for the next build (those that still exist),
@@ -432,23 +444,9 @@ def restamp_pages(app: Sphinx, rewritten: dict[Path, list[int]]) -> None:
     *rewritten*: each page and its stat key before it was rewritten; a page whose kept
     features were taken from another version of it is left to be read again.
     """
-    if not switched_on(SWITCH):
-        return
-    site = _Site(Path(app.outdir), [], Path(app.doctreedir) / FEATURES_FILE)
-    kept = site._load_features()
-    for page, before in rewritten.items():
-        name = page.relative_to(site.outdir).as_posix()
-        entry = kept.get(name)
-        if entry is not None and entry[0] == before:
-            kept[name] = (_stat_key(page), entry[1])
-            site._read_anew = True
-    site._features = kept
-    site.save_features()
-
-
-def stat_key(path: Path) -> list[int]:
-    """What says a page is the one its features were taken from (:func:`_stat_key`)."""
-    return _stat_key(path)
+    if switched_on(SWITCH) and rewritten:
+        site = _Site(Path(app.outdir), [], Path(app.doctreedir) / FEATURES_FILE)
+        site.restamp(rewritten)
 
 
 def prune_theme_sheets(app: Sphinx, exception: BaseException | None) -> None:
