@@ -298,6 +298,10 @@ def badge_extract(css: str) -> str:
     return "".join(kept)
 
 
+#: The layout of the kept bundles' file.
+_BUNDLES_FORMAT = 1
+
+
 def _kept_bundles(
     path: Path | None, jobs: dict[str, tuple[Callable[[str], str], str]]
 ) -> dict[str, str]:
@@ -307,24 +311,21 @@ def _kept_bundles(
     if path is None:
         return {name: make(text) for name, (make, text) in jobs.items()}
     key = code_stamp()
-    kept = keptmaps.read_map(path, file_format=1, key=key, name="bundles", limit=len(jobs))
-    made: dict[str, str] = {}
-    result: dict[str, str] = {}
+    kept = keptmaps.read_map(
+        path, file_format=_BUNDLES_FORMAT, key=key, name="bundles", limit=len(jobs)
+    )
+    # Each bundle under its name and input's digest: this build's entries are the ones kept.
+    entries: dict[str, str] = {}
+    made = False
     for name, (make, text) in jobs.items():
         entry = f"{name}:{hashlib.sha256(text.encode('utf-8', 'surrogatepass')).hexdigest()}"
         found = kept.get(entry)
         if found is None:
-            found = made[entry] = make(text)
-        result[name] = found
+            found, made = make(text), True
+        entries[entry] = found
     if made:
-        # A bundle made anew replaces its kept text (one per bundle).
-        renewed = {entry.partition(":")[0] for entry in made}
-        kept = {
-            entry: text for entry, text in kept.items() if entry.partition(":")[0] not in renewed
-        }
-        kept.update(made)
-        keptmaps.write_map(path, kept, file_format=1, key=key, name="bundles")
-    return result
+        keptmaps.write_map(path, entries, file_format=_BUNDLES_FORMAT, key=key, name="bundles")
+    return {entry.partition(":")[0]: text for entry, text in entries.items()}
 
 
 def write_bundles(app: Sphinx) -> None:
