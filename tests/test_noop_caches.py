@@ -237,19 +237,41 @@ def test_the_collector_is_tuned_once_per_process_unless_switched_off(
 ) -> None:
     frozen: list[bool] = []
     thresholds: list[tuple[int, ...]] = []
+    at_exit: list[object] = []
+    monkeypatch.setattr(collector.atexit, "register", at_exit.append)
     monkeypatch.setattr(collector.gc, "freeze", lambda: frozen.append(True))
     monkeypatch.setattr(collector.gc, "get_threshold", lambda: (700, 10, 10))
     monkeypatch.setattr(collector.gc, "set_threshold", lambda *t: thresholds.append(t))
     monkeypatch.setattr(collector, "_done", [])
     monkeypatch.setenv(collector.SWITCH, "0")
     collector.freeze(Any, Any)
-    assert frozen == [] and thresholds == []
+    assert frozen == [] and thresholds == [] and at_exit == []
     monkeypatch.delenv(collector.SWITCH)
     collector.freeze(Any, Any)
     collector.freeze(Any, Any)
     assert frozen == [True]
     # Fewer passes over the young generation; the older generations' thresholds unchanged.
     assert thresholds == [(collector.YOUNG_THRESHOLD, 10, 10)]
+    # One exit handler, which freezes whatever is left.
+    assert at_exit == [collector.freeze_at_exit]
+
+
+@pytest.mark.parametrize("switch", ["1", "0"])
+def test_the_collector_walks_nothing_at_exit_unless_switched_off(switch: str) -> None:
+    # A reference cycle left when the program ends: Python's last collection finalises it,
+    # unless the exit handler has set it aside (the system takes the memory back anyway).
+    script = (
+        "from critical_edition.speedups import collector\n"
+        "collector.freeze(None, None)\n"
+        "class Cycle:\n"
+        "    def __del__(self): print('finalised')\n"
+        "node = Cycle(); node.me = node; del node\n"
+    )
+    environment = {**os.environ, collector.SWITCH: switch}
+    result = subprocess.run(
+        [sys.executable, "-c", script], env=environment, capture_output=True, text=True, check=True
+    )
+    assert result.stdout == ("" if switch == "1" else "finalised\n")
 
 
 def test_after_a_prose_edit_the_pruning_reads_only_the_pages_that_changed(
