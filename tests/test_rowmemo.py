@@ -1,8 +1,9 @@
 """Row memo (speedups/rowmemo.py): the claim index's rows kept as HTML between builds.
 
-The root ``test-claims-incremental`` has claims citing the .bib (their rows are rendered
-each time), one sourced by a footnote and two unsourced (their rows are kept). Every rebuild
-with kept rows must write the page a clean build without them writes, byte for byte.
+The root ``test-claims-incremental`` has five claims: two citing the .bib, one sourced by a
+footnote, two unsourced. Every rebuild with kept rows must write the page a clean build
+without them writes, byte for byte; a row is rendered again when anything it shows changed
+(a cited entry among them).
 """
 
 from __future__ import annotations
@@ -10,9 +11,12 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from critical_edition.claims.rowkeys import RowKeys
+from critical_edition.core.model import Claim, ClaimStatus
 from critical_edition.speedups import rowmemo
 from helpers import build, edit, warnings_of
 
@@ -40,8 +44,7 @@ def test_kept_rows_write_the_page_a_clean_build_writes(
     shutil.copytree(rootdir / "test-claims-incremental", srcdir)
     first = build(make_app, srcdir, tmp_path / "out", freshenv=True)
     assert warnings_of(first) == []
-    # The rows without a citation of the .bib: the footnote's and the two unsourced claims'.
-    assert len(_kept_rows(Path(first.outdir))) == 3
+    assert len(_kept_rows(Path(first.outdir))) == 5
     given: list[str] = []
     get = rowmemo.RowMemo.get
 
@@ -53,11 +56,13 @@ def test_kept_rows_write_the_page_a_clean_build_writes(
 
     monkeypatch.setattr(rowmemo.RowMemo, "get", spy)
     edits = [
-        # A cited entry's author: the page is written again, every kept row given.
+        # A cited entry's author: the page is written again, the row citing it rendered.
         (srcdir / "refs.bib", "Smith", "Smyth"),
         # A claim's words and the actor's description: their rows are rendered anew.
         (srcdir / "one.md", "Lavrov closed the talks", "Lavrov closed the long talks"),
         (srcdir / "register.md", "The ministry.", "The foreign ministry."),
+        # A cited entry's given name, seen only in the citation's tooltip.
+        (srcdir / "refs.bib", "Smyth, Anna", "Smyth, Anne"),
         # A claim added above the others: every row's number moves.
         (srcdir / "one.md", "# One\n", "# One\n\n{claim}`A new claim <id=new; actor=mfa>`.\n"),
     ]
@@ -69,9 +74,9 @@ def test_kept_rows_write_the_page_a_clean_build_writes(
         page = (Path(again.outdir) / "claims.html").read_bytes()
         clean = _clean_claims_page(make_app, srcdir, tmp_path / "clean", monkeypatch)
         assert page == clean, path.name
-        assert len(given) == [3, 2, 1, 0][number], (path.name, given)
-    # The file keeps the rows of the last build only: four claims without a citation.
-    assert len(_kept_rows(tmp_path / "out" / "html")) == 4
+        assert len(given) == [4, 4, 3, 4, 0][number], (path.name, given)
+    # The file keeps the rows of the last build only.
+    assert len(_kept_rows(tmp_path / "out" / "html")) == 6
 
 
 def test_rows_are_kept_for_the_html_builder_only_and_never_when_switched_off(
@@ -105,3 +110,40 @@ def test_rows_kept_by_other_code_are_not_given(
     again = build(make_app, srcdir, tmp_path / "out")
     assert warnings_of(again) == []
     assert b"stale" not in (Path(again.outdir) / "claims.html").read_bytes()
+
+
+def test_a_row_citing_a_key_no_bibliography_lists_gets_no_key() -> None:
+    # sphinxcontrib-bibtex warns when it resolves such a citation: the row is rendered each
+    # time, so that the warning is given each time.
+    cite = SimpleNamespace(citations=[], bibliographies={}, reference_style=object())
+    keys = RowKeys("claims", "html", [], {}, {"listed2020"}, cite)  # type: ignore[arg-type]
+    claim = Claim(
+        id="c",
+        text="Said.",
+        actors=(),
+        verb="said",
+        sources=("listed2020",),
+        date="",
+        status=ClaimStatus.SOURCED,
+        note="",
+        evidence=(),
+        docname="one",
+        line=1,
+        serial=1,
+    )
+    assert keys.key(1, claim, {}) is None
+    unsourced = Claim(
+        id="c",
+        text="Said.",
+        actors=(),
+        verb="said",
+        sources=("^a", "absent"),
+        date="",
+        status=ClaimStatus.UNSOURCED,
+        note="",
+        evidence=(),
+        docname="one",
+        line=1,
+        serial=1,
+    )
+    assert keys.key(1, unsourced, {}) is not None

@@ -11,7 +11,6 @@ nodes that sphinxcontrib-bibtex resolves like any other.
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -23,9 +22,9 @@ from sphinx_design.tabs import sd_tab_input, sd_tab_label
 
 from critical_edition.claims.checks import bib_keys
 from critical_edition.claims.domain import edition_domain
+from critical_edition.claims.rowkeys import RowKeys
 from critical_edition.core import nodes as ed
 from critical_edition.core import priorities
-from critical_edition.core.confdigest import config_digest
 from critical_edition.core.model import Actor, Claim, ClaimStatus
 from critical_edition.core.post_transforms import EditionPostTransform
 from critical_edition.core.tables import table
@@ -300,11 +299,11 @@ class FillClaimIndex(ClaimsPostTransform):
         each row's cells, and its row node where the row memo keeps it (a row the last build
         rendered has no cells: its node holds their HTML)."""
         memo = rowmemo.memo_of(self.builder) if self.output_format == "html" else None
-        context = self.row_context() if memo is not None else ""
+        keys = self.row_keys() if memo is not None else None
         rows: list[list[nodes.Node]] = []
         row_nodes: list[nodes.row | None] = []
         for number, claim in enumerate(claims, start=1):
-            key = self.row_key(context, number, claim, lookup) if memo is not None else None
+            key = keys.key(number, claim, lookup) if keys is not None else None
             if memo is not None and key is not None:
                 html = memo.get(key)
                 if html is not None:
@@ -340,31 +339,16 @@ class FillClaimIndex(ClaimsPostTransform):
             )
         return rows, row_nodes
 
-    def row_context(self) -> str:
-        """What every row of this page's index depends on besides its claim: the page it is
-        written into, the builder and the configuration (a link's address, the writer's
-        settings)."""
-        return repr(
-            (self.link_from, self.builder.name, self.output_format, config_digest(self.config))
+    def row_keys(self) -> RowKeys:
+        """The keys of this page's index rows for the row memo."""
+        return RowKeys(
+            self.link_from,
+            self.builder.name,
+            self.config,
+            self.domain.footnote_marks_by_doc,
+            self.bib_keys,
+            self.env.get_domain("cite"),
         )
-
-    def row_key(
-        self, context: str, number: int, claim: Claim, lookup: Mapping[str, Actor]
-    ) -> str | None:
-        """Everything :meth:`rows` makes a claim's row of, digested (keep the two in step);
-        None for a row that cites the bibliography, whose citations sphinxcontrib-bibtex
-        renders from the entries after this step."""
-        if any(not source.startswith("^") for source in claim.sources):
-            return None
-        marks = self.domain.footnote_marks_by_doc.get(claim.docname, {})
-        parts = (
-            context,
-            number,
-            (claim.id, claim.docname, claim.text, claim.section, claim.verb, claim.status.value),
-            [(actor, repr(lookup.get(actor.casefold()))) for actor in claim.actors],
-            [(source, marks.get(source[1:])) for source in claim.sources],
-        )
-        return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
 
     def claims_table(self, claims: list[Claim], lookup: Mapping[str, Actor]) -> nodes.table:
         rows, row_nodes = self.rows(claims, lookup)

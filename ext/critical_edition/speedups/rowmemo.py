@@ -2,7 +2,8 @@
 
 The claim index lists every claim of the edition in one table: at 50 times the paper, 3,350
 rows and some 140,000 nodes, built, resolved, walked and translated whenever the page is
-written again, which a ``.bib`` edit causes (some rows cite the entries). Most rows do not
+written again, which a ``.bib`` edit causes (some rows cite the entries; the keys,
+:mod:`critical_edition.claims.rowkeys`, change for those citing the edited entry only). Most rows do not
 change. The code that builds a row digests everything the row is made of (its ``memo_key``);
 when the last build rendered a row of that key, the row is given that HTML (``memo_html``)
 and no cells, and the HTML translator writes the row's own tag around it. Sphinx numbers the
@@ -12,8 +13,8 @@ for the next build.
 Only the standalone HTML builder (``html``) keeps rows. With ``-j`` the pages are translated
 in other processes, so the rows they render are not kept and the next build renders them again.
 The file (:data:`MEMO_FILE` in the doctree folder) is keyed on the toolkit's code and the
-releases of Sphinx, docutils and sphinx-design; a build that writes rows keeps only the rows
-it used. Off: ``CRITICAL_EDITION_ROWMEMO=0``.
+releases of Sphinx, docutils, sphinx-design, sphinxcontrib-bibtex and pybtex; a build that
+writes rows keeps only the rows it used. Off: ``CRITICAL_EDITION_ROWMEMO=0``.
 """
 
 from __future__ import annotations
@@ -40,8 +41,8 @@ SWITCH = "CRITICAL_EDITION_ROWMEMO"
 #: The rows kept between builds, by key (in the doctree folder).
 MEMO_FILE = "critical_edition_rows.json"
 FILE_FORMAT = 1
-#: The packages whose code writes a row's HTML besides the toolkit's.
-PACKAGES = ("sphinx", "docutils", "sphinx-design")
+#: The packages whose code writes a row's HTML (its citations' too) besides the toolkit's.
+PACKAGES = ("sphinx", "docutils", "sphinx-design", "sphinxcontrib-bibtex", "pybtex")
 #: More rows than any edition has: a larger file is not read.
 MAX_ROWS = 200_000
 
