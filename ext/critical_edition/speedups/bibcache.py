@@ -418,6 +418,34 @@ def remember_fingerprints(app: Sphinx, env: Any = None, docnames: Any = None) ->
         _FINGERPRINTS[id(entry)] = (entry, fingerprints[str(key)])
 
 
+def carry_fingerprints(last: Any, parsed: Any) -> None:
+    """Give *parsed* (a new parse of the .bib files) the remembered fingerprints of the
+    entries it shares with *last* (the parse it replaces), as the very same objects.
+
+    The .bib check hands over an entry whose text did not change as the last parse's object
+    (:mod:`critical_edition.bibliography.entrymemo`); its fingerprint is the one remembered
+    with that parse, so :func:`remember_fingerprints` works out only the others' (after a
+    one-entry edit at fifty times the paper, one instead of 1,900).
+    """
+    stored = getattr(last, _FINGERPRINTS_ATTRIBUTE, None)
+    if not (
+        enabled()
+        and isinstance(stored, tuple)
+        and len(stored) == 2
+        and stored[0] == _fingerprint_stamp()
+        and isinstance(stored[1], dict)
+    ):
+        return
+    known: dict[str, str] = stored[1]
+    before = last.entries
+    carried = {
+        str(key): known[str(key)]
+        for key, entry in parsed.entries.items()
+        if str(key) in known and before.get(key) is entry
+    }
+    setattr(parsed, _FINGERPRINTS_ATTRIBUTE, (stored[0], carried))
+
+
 def parse_digest(bibliography_data: Any) -> str | None:
     """A digest of the remembered fingerprints of every entry of *bibliography_data* (with
     their stamp), or None when they are not remembered (the cache is off)."""
