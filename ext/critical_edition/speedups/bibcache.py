@@ -19,7 +19,8 @@ sphinxcontrib-bibtex 2.7 and pybtex 0.26 repeat costly work on every build:
   styles found through the memo are given a ``format_entry`` that looks the result up by
   (style, label, entry fingerprint) first. The cache is kept between builds in the doctree
   directory (``critical_edition_bibcache.pickle``), so an incremental build formats only the
-  entries that changed. The style's fingerprint covers the source files of its classes and
+  entries that changed; it writes only those, beside the file (:data:`NEW_ENTRIES_NAME`),
+  until they and the entries no longer used outgrow an eighth of the file. The style's fingerprint covers the source files of its classes and
   the pybtex and sphinxcontrib-bibtex versions, so editing a style's code empties its part of
   the cache; an entry's fingerprint covers its key, type, fields and names. Entries with a
   ``crossref`` (whose output depends on another entry) and calls with ``bib_data`` are never
@@ -95,6 +96,12 @@ if TYPE_CHECKING:
 SWITCH = "CRITICAL_EDITION_BIBCACHE"
 #: The cache file, in the doctree directory.
 CACHE_NAME = "critical_edition_bibcache.pickle"
+#: The entries formatted since the cache file was written (beside it): a rebuild after a
+#: few edits writes these instead of every entry.
+NEW_ENTRIES_NAME = "critical_edition_bibcache_new.pickle"
+#: The cache file is written afresh (with only the entries in use) once the new entries and
+#: the unused ones number more than the entries in use divided by this.
+REWRITE_RATIO = 8
 #: Bump when the layout of the cache file or of the fingerprints changes.
 CACHE_VERSION = 2
 #: The cache file's stamp (:mod:`.keptpickle`): a file of another layout is not read.
@@ -215,8 +222,14 @@ CacheKey = tuple[str, tuple[str, str]]
 class FormatCache:
     """Formatted entries by style and (label, entry fingerprint); what this build used."""
 
-    def __init__(self, stored: dict[str, dict[tuple[str, str], Any]] | None = None) -> None:
+    def __init__(
+        self,
+        stored: dict[str, dict[tuple[str, str], Any]] | None = None,
+        in_file: dict[str, set[tuple[str, str]]] | None = None,
+    ) -> None:
         self.stored = stored or {}
+        #: The entries of :attr:`stored` that the cache file holds (the others are new).
+        self.in_file = in_file or {}
         self.used: dict[str, dict[tuple[str, str], Any]] = {}
         self.hits = 0
         self.misses = 0
@@ -249,6 +262,22 @@ class FormatCache:
         finally:
             # By identity: two recordings under way may hold equal sets.
             self._recorders = [recorder for recorder in self._recorders if recorder is not keys]
+
+    def new_entries(self) -> dict[str, dict[tuple[str, str], Any]]:
+        """The entries used that the cache file does not hold."""
+        new: dict[str, dict[tuple[str, str], Any]] = {}
+        for style, entries in self.used.items():
+            in_file = self.in_file.get(style, set())
+            for key, value in entries.items():
+                if key not in in_file:
+                    new.setdefault(style, {})[key] = value
+        return new
+
+    def unused_in_file(self) -> int:
+        """How many entries of the cache file were not used."""
+        return sum(
+            len(keys - self.used.get(style, {}).keys()) for style, keys in self.in_file.items()
+        )
 
     def keep(self, keys: Iterable[CacheKey]) -> None:
         """Count *keys* as used by this build (and by the recordings under way), those still
@@ -485,27 +514,53 @@ def _cache_path(app: Sphinx) -> Path:
     return Path(app.doctreedir) / CACHE_NAME
 
 
-def load(app: Sphinx) -> None:
-    """Read the formatted entries of the last build (``builder-inited``); none from a file
-    that is damaged or written by other versions of the code (:func:`.keptpickle.load`)."""
-    global CACHE
-    stored = keptpickle.load(_cache_path(app), _CACHE_STAMP) if enabled() else None
+def _read(path: Path) -> dict[str, dict[tuple[str, str], Any]]:
+    """The formatted entries kept in *path*; none from a file that is damaged or written by
+    other versions of the code (:func:`.keptpickle.load`)."""
+    stored = keptpickle.load(path, _CACHE_STAMP)
     if not isinstance(stored, dict) or not all(isinstance(v, dict) for v in stored.values()):
-        stored = {}
-    sort_file = _cache_path(app).with_name(bibsort.FILE_NAME)
+        return {}
+    return stored
+
+
+def load(app: Sphinx) -> None:
+    """Read the formatted entries of the last builds (``builder-inited``): the cache file's
+    and the new entries' beside it."""
+    global CACHE
+    path = _cache_path(app)
+    stored = _read(path) if enabled() else {}
+    in_file = {style: set(entries) for style, entries in stored.items()}
+    # An entry is kept under a digest of all it is made from: whichever file holds it, and
+    # whether or not the two files were written by the same build, it is the same.
+    for style, entries in (_read(path.with_name(NEW_ENTRIES_NAME)) if enabled() else {}).items():
+        stored.setdefault(style, {}).update(entries)
+    sort_file = path.with_name(bibsort.FILE_NAME)
     bibsort.load(sort_file if enabled() else None, bibsort.file_key(_versions()))
-    CACHE = FormatCache(stored)
+    CACHE = FormatCache(stored, in_file)
 
 
 def save(app: Sphinx, exception: BaseException | None) -> None:
     """Keep the entries this build used for the next one (``build-finished``); a file that
-    cannot be written only makes the next build slower."""
+    cannot be written only makes the next build slower.
+
+    After a few edits of the .bib files only the entries formatted since the cache file was
+    written are written (:data:`NEW_ENTRIES_NAME`); the cache file is written afresh, with
+    only the entries in use, once these and the unused ones grow past an eighth of them.
+    """
     if exception is None and enabled():
         bibsort.save(_cache_path(app).with_name(bibsort.FILE_NAME), bibsort.file_key(_versions()))
     if exception is not None or not enabled() or not CACHE.misses:
-        # Nothing new was formatted: the stored file still holds every entry used.
+        # Nothing new was formatted: the stored files still hold every entry used.
         return
-    keptpickle.save(_cache_path(app), _CACHE_STAMP, CACHE.used)
+    path = _cache_path(app)
+    new = CACHE.new_entries()
+    in_use = sum(len(entries) for entries in CACHE.used.values())
+    outgrown = sum(map(len, new.values())) + CACHE.unused_in_file() > in_use // REWRITE_RATIO
+    if CACHE.in_file and not outgrown:
+        keptpickle.save(path.with_name(NEW_ENTRIES_NAME), _CACHE_STAMP, new)
+    elif keptpickle.save(path, _CACHE_STAMP, CACHE.used):
+        with contextlib.suppress(OSError):
+            path.with_name(NEW_ENTRIES_NAME).unlink(missing_ok=True)
 
 
 def register(app: Sphinx) -> None:
