@@ -11,6 +11,7 @@ nodes that sphinxcontrib-bibtex resolves like any other.
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -24,9 +25,11 @@ from critical_edition.claims.checks import bib_keys
 from critical_edition.claims.domain import edition_domain
 from critical_edition.core import nodes as ed
 from critical_edition.core import priorities
+from critical_edition.core.confdigest import config_digest
 from critical_edition.core.model import Actor, Claim, ClaimStatus
 from critical_edition.core.post_transforms import EditionPostTransform
 from critical_edition.core.tables import table
+from critical_edition.speedups import rowmemo
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -290,10 +293,25 @@ class FillClaimIndex(ClaimsPostTransform):
             placeholder.replace_self(self.index(claims, lookup, f"ed-claim-filter-{position}"))
         self.tree_changed(CLAIM_INDEX_NODES)
 
-    def rows(self, claims: list[Claim], lookup: Mapping[str, Actor]) -> list[list[nodes.Node]]:
-        """One row per claim, numbered in reading order (the number its card shows in print)."""
+    def rows(
+        self, claims: list[Claim], lookup: Mapping[str, Actor]
+    ) -> tuple[list[list[nodes.Node]], list[nodes.row | None]]:
+        """One row per claim, numbered in reading order (the number its card shows in print):
+        each row's cells, and its row node where the row memo keeps it (a row the last build
+        rendered has no cells: its node holds their HTML)."""
+        memo = rowmemo.memo_of(self.builder) if self.output_format == "html" else None
+        context = self.row_context() if memo is not None else ""
         rows: list[list[nodes.Node]] = []
+        row_nodes: list[nodes.row | None] = []
         for number, claim in enumerate(claims, start=1):
+            key = self.row_key(context, number, claim, lookup) if memo is not None else None
+            if memo is not None and key is not None:
+                html = memo.get(key)
+                if html is not None:
+                    rows.append([])
+                    row_nodes.append(rowmemo.kept_row(key, html))
+                    continue
+            row_nodes.append(None if key is None else rowmemo.new_row(key))
             text = nodes.paragraph()
             text += self.link(claim.docname, f"claim-{claim.id}", nodes.Text(claim.text))
             if claim.section:
@@ -320,15 +338,43 @@ class FillClaimIndex(ClaimsPostTransform):
                     status_badge(claim.status),
                 ]
             )
-        return rows
+        return rows, row_nodes
+
+    def row_context(self) -> str:
+        """What every row of this page's index depends on besides its claim: the page it is
+        written into, the builder and the configuration (a link's address, the writer's
+        settings)."""
+        return repr(
+            (self.link_from, self.builder.name, self.output_format, config_digest(self.config))
+        )
+
+    def row_key(
+        self, context: str, number: int, claim: Claim, lookup: Mapping[str, Actor]
+    ) -> str | None:
+        """Everything :meth:`rows` makes a claim's row of, digested (keep the two in step);
+        None for a row that cites the bibliography, whose citations sphinxcontrib-bibtex
+        renders from the entries after this step."""
+        if any(not source.startswith("^") for source in claim.sources):
+            return None
+        marks = self.domain.footnote_marks_by_doc.get(claim.docname, {})
+        parts = (
+            context,
+            number,
+            (claim.id, claim.docname, claim.text, claim.section, claim.verb, claim.status.value),
+            [(actor, repr(lookup.get(actor.casefold()))) for actor in claim.actors],
+            [(source, marks.get(source[1:])) for source in claim.sources],
+        )
+        return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
 
     def claims_table(self, claims: list[Claim], lookup: Mapping[str, Actor]) -> nodes.table:
+        rows, row_nodes = self.rows(claims, lookup)
         return table(
             ["#", "Claim", "Said by", "Verb", "Source", "Status"],
-            self.rows(claims, lookup),
+            rows,
             [4, 46, 16, 10, 12, 12],
             classes=["ed-claim-table"],
             row_classes=[[f"ed-row-{claim.status.value}"] for claim in claims],
+            row_nodes=row_nodes,
         )
 
     def claims_filter(
