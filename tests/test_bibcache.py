@@ -26,6 +26,7 @@ import pybtex.style.formatting
 import pybtex.style.sorting
 import pytest
 from critical_edition.bibliography import check as bibcheck
+from critical_edition.core import keptpickle
 from critical_edition.speedups import bibcache, bibsort, bibtransform
 from helpers import build, edit, warnings_of
 from sphinxcontrib.bibtex import domain as bibtex_domain
@@ -356,6 +357,57 @@ def test_cached_output_equals_stock_output(
     assert outputs(edited, search_index=False) == outputs(stock, search_index=False)
 
 
+def test_an_entry_edited_writes_only_the_entries_formatted_anew(
+    make_app: Any, srcdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = build(make_app, srcdir, tmp_path / "cached", freshenv=True)
+    kept = first.doctreedir / bibcache.CACHE_NAME
+    new = first.doctreedir / bibcache.NEW_ENTRIES_NAME
+    written = kept.read_bytes()
+    assert not new.exists()
+    stamp = bibcache._CACHE_STAMP
+
+    def entries(path: Path) -> set[tuple[str, tuple[str, str]]]:
+        stored = bibcache._read(path)
+        return {(style, key) for style, keys in stored.items() for key in keys}
+
+    in_file = entries(kept)
+    # Edits of one entry: the file stays as it is, the new file holds what was formatted
+    # since it was written (the last edit's two styles, not the one before).
+    monkeypatch.setattr(bibcache, "REWRITE_RATIO", 1)
+    for old, name in (("Paul}", "Paul J.}"), ("Paul J.", "Paul K.")):
+        edit(srcdir / "refs.bib", "{Kubicek, " + old, "{Kubicek, " + name)
+        edited = build(make_app, srcdir, tmp_path / "cached")
+        assert bibcache.CACHE.misses == 2
+        assert kept.read_bytes() == written
+        assert len(entries(new)) == 2 and not entries(new) & in_file
+    # Read back: every entry comes from the two files.
+    edit(srcdir / "two.md", "An earlier study", "An older study")
+    again = build(make_app, srcdir, tmp_path / "cached")
+    assert bibcache.CACHE.misses == 0
+    # Past the ratio: the file is written afresh with the entries in use, the new one goes.
+    monkeypatch.setattr(bibcache, "REWRITE_RATIO", 10_000)
+    edit(srcdir / "refs.bib", "Paul K.", "Paul L.")
+    rewritten = build(make_app, srcdir, tmp_path / "cached")
+    assert not new.exists()
+    assert len(entries(kept)) == len(in_file)
+    # A damaged new file is ignored.
+    monkeypatch.setattr(bibcache, "REWRITE_RATIO", 1)
+    edit(srcdir / "refs.bib", "Paul L.", "Paul M.")
+    build(make_app, srcdir, tmp_path / "cached")
+    new.write_bytes(new.read_bytes()[:-10])
+    assert bibcache._read(new) == {}
+    edit(srcdir / "two.md", "An older study", "An old study")
+    damaged = build(make_app, srcdir, tmp_path / "cached")
+    assert bibcache.CACHE.misses == 2
+    assert keptpickle.load(new, stamp) is not None
+    monkeypatch.setenv(bibcache.SWITCH, "0")
+    stock = build(make_app, srcdir, tmp_path / "stock", freshenv=True)
+    for app in (edited, again, rewritten, damaged):
+        assert warnings_of(app) == []
+    assert outputs(damaged, search_index=False) == outputs(stock, search_index=False)
+
+
 def test_parallel_build_equals_serial_build(make_app: Any, srcdir: Path, tmp_path: Path) -> None:
     serial = build(make_app, srcdir, tmp_path / "serial", freshenv=True)
     parallel = build(make_app, srcdir, tmp_path / "parallel", freshenv=True, parallel=2)
@@ -397,11 +449,14 @@ def test_entry_fingerprints_are_worked_out_once_per_parse_of_the_bib_files(
     assert calls == []
     # ... and the citations are formatted from the same entries: not compared one by one.
     assert rendered == []
-    # An entry edited: the files are parsed again, and every entry fingerprinted again.
+    # An entry edited: the files are parsed again, and that entry fingerprinted again; the
+    # others are the last parse's objects (the .bib check's memo), their fingerprints kept.
     edit(srcdir / "refs.bib", "{Kubicek, Paul}", "{Kubicek, Paul J.}")
-    build(make_app, srcdir, tmp_path / "out")
-    assert set(calls) == set(entries)
+    reparsed = build(make_app, srcdir, tmp_path / "out")
+    assert set(calls) == {"kubicek2009"}
     assert rendered != []
+    for entry in reparsed.env.domains["cite"].data["bibdata"].data.entries.values():
+        assert bibcache.entry_fingerprint(entry) == compute(entry)
     # A style's code changed (the editor's own style, say; not in the configuration's hash):
     # the citations are formatted and compared again.
     rendered.clear()

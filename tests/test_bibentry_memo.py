@@ -27,7 +27,7 @@ from critical_edition.bibliography import bibfile, entrymemo
 from critical_edition.bibliography import check as bibcheck
 from critical_edition.bibliography.bibfile import BibCheckResult, check_bibfiles
 from critical_edition.core.diagnostics import Subtype
-from critical_edition.speedups import versions
+from critical_edition.speedups import bibcache, versions
 from helpers import build, edit, warnings_of
 
 if TYPE_CHECKING:
@@ -352,12 +352,68 @@ def test_build_ignores_a_damaged_memo(make_app: Any, srcdir: Path, tmp_path: Pat
     warnings = warnings_of(first)
     _memo_file(first).write_bytes(b"\x80\x05damaged")
     edit(srcdir / "refs.bib", "{Zeta, Zed}", "{Zeta, Zoe}")
+    # The environment keeps the memo with the last check: the file is neither read nor
+    # written.
     second = build(make_app, srcdir, tmp_path / "out")
     assert warnings_of(second) == warnings
-    # Written afresh: the next build finds every entry read in it (not the duplicate, nor
-    # the unclosed one).
+    assert _memo_file(second).read_bytes() == b"\x80\x05damaged"
+    # A new environment reads the file: damaged, it is ignored and written afresh; the next
+    # build finds every entry read in it (not the duplicate, nor the unclosed one).
+    edit(srcdir / "refs.bib", "{Zeta, Zoe}", "{Zeta, Zed}")
+    third = build(make_app, srcdir, tmp_path / "out", freshenv=True)
+    assert warnings_of(third) == warnings
     stamp = entrymemo.stamp("utf-8-sig", "plain", bibcheck._code_state("plain"))
-    assert len(entrymemo.load(_memo_file(second), stamp).stored) == 9
+    assert len(entrymemo.load(_memo_file(third), stamp).stored) == 9
+
+
+def test_build_takes_the_memo_from_the_environment(
+    make_app: Any,
+    srcdir: Path,
+    tmp_path: Path,
+    parsed: list[str | None],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    build(make_app, srcdir, tmp_path / "out", freshenv=True)
+    loads: list[Path] = []
+    load = entrymemo.load
+
+    def counted_load(path: Path, stamp: str) -> entrymemo.EntryMemo:
+        loads.append(path)
+        return load(path, stamp)
+
+    monkeypatch.setattr(entrymemo, "load", counted_load)
+    fingerprinted: list[str] = []
+    compute = bibcache.compute_fingerprint
+
+    def counted_fingerprint(entry: Any) -> str:
+        fingerprinted.append(str(entry.key))
+        return compute(entry)
+
+    monkeypatch.setattr(bibcache, "compute_fingerprint", counted_fingerprint)
+    # Lines added above every entry, one entry edited, one entry added: only these two are
+    # parsed and fingerprinted; the others' fingerprints are carried over.
+    edit(srcdir / "refs.bib", "@string{", "@comment{two\nlines}\n@string{")
+    edit(srcdir / "refs.bib", "{Zeta, Zed}", "{Zeta, Zoe}")
+    edit(
+        srcdir / "refs.bib",
+        "@misc{theta2008",
+        "@misc{new2011,\n  title = {New},\n}\n\n@misc{theta2008",
+    )
+    parsed.clear()
+    incremental = build(make_app, srcdir, tmp_path / "out")
+    assert loads == []
+    assert parsed == ["string", "zeta2005", "new2011"]
+    # (Each twice: by the check's trial formatting, then once parsed.)
+    assert set(fingerprinted) == {"new2011", "zeta2005"}
+    bibdata = incremental.env.domains["cite"].data["bibdata"].data
+    carried = getattr(bibdata, bibcache._FINGERPRINTS_ATTRIBUTE)[1]
+    assert carried == {str(key): compute(entry) for key, entry in bibdata.entries.items()}
+    monkeypatch.setenv(entrymemo.SWITCH, "0")
+    monkeypatch.setenv(bibcache.SWITCH, "0")
+    clean = build(make_app, srcdir, tmp_path / "clean", freshenv=True)
+    assert warnings_of(clean) == warnings_of(incremental)
+    for page in ("bibliography.html", "a.html", "b.html"):
+        assert (incremental.outdir / page).read_bytes() == (clean.outdir / page).read_bytes()
 
 
 CONF_STYLE = '''

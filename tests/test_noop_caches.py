@@ -9,6 +9,7 @@ has a switch that turns it off. Last, the garbage collector's pause (speedups/co
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -42,7 +43,7 @@ def build(srcdir: Path, builddir: Path) -> set[str]:
 def work(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     """How many times each cached work ran (the real work runs each time)."""
     runs = {"css": 0, "csl": 0}
-    pruned_sheets, csl_text = theme_css.pruned_sheets, csljson.csl_text
+    pruned_sheets, csl_items = theme_css.pruned_sheets, csljson.csl_items
 
     def counted_css(*args: Any) -> Any:
         runs["css"] += 1
@@ -50,10 +51,10 @@ def work(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
 
     def counted_csl(*args: Any) -> Any:
         runs["csl"] += 1
-        return csl_text(*args)
+        return csl_items(*args)
 
     monkeypatch.setattr(theme_css, "pruned_sheets", counted_css)
-    monkeypatch.setattr(csljson, "csl_text", counted_csl)
+    monkeypatch.setattr(csljson, "csl_items", counted_csl)
     return runs
 
 
@@ -218,18 +219,70 @@ def test_a_changed_input_or_toolkit_redoes_the_work(
     assert output_files(builddir / "html") == output_files(clean / "html")
 
 
-def test_the_entries_digest_follows_what_the_conversion_reads() -> None:
+def test_the_item_key_follows_what_the_conversion_reads() -> None:
     entry = Entry("book", fields={"title": "An Account", "year": "2020"})
     entry.add_person(Person("Ergun, Ayça"), "author")
-    base = csljson.entries_digest({"ergun2020": entry})
-    assert csljson.entries_digest({"ergun2020": entry}) == base
-    assert csljson.entries_digest({"ergun2021": entry}) != base
+    base = csljson.memo_key("ergun2020", entry)
+    assert csljson.memo_key("ergun2020", entry) == base
+    assert csljson.memo_key("ergun2021", entry) != base
     changed = Entry("book", fields={"title": "An Account", "year": "2021"})
     changed.add_person(Person("Ergun, Ayça"), "author")
-    assert csljson.entries_digest({"ergun2020": changed}) != base
+    assert csljson.memo_key("ergun2020", changed) != base
     renamed = Entry("book", fields={"title": "An Account", "year": "2020"})
     renamed.add_person(Person("Ergun, Ayse"), "author")
-    assert csljson.entries_digest({"ergun2020": renamed}) != base
+    assert csljson.memo_key("ergun2020", renamed) != base
+    retyped = Entry("article", fields={"title": "An Account", "year": "2020"})
+    retyped.add_person(Person("Ergun, Ayça"), "author")
+    assert csljson.memo_key("ergun2020", retyped) != base
+
+
+def test_the_items_joined_are_the_list_written_at_once() -> None:
+    entries = {}
+    for n, title in enumerate(("An Account", "Why {N}ow \\& then?", 'Ü\u00e7 "quoted"\nline')):
+        entry = Entry("article", fields={"title": title, "year": f"20{n:02}", "note": "a\nb"})
+        entry.add_person(Person(f"Ergun, Ay{n}"), "author")
+        entries[f"key{n}"] = entry
+    for chosen in ({}, dict(list(entries.items())[:1]), entries):
+        items = [csljson.csl_item(key, entry) for key, entry in chosen.items()]
+        whole = json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+        assert csljson.csl_text(chosen) == whole
+
+
+def test_a_bib_edit_converts_only_the_entry_that_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    srcdir = copy_edition(tmp_path)
+    builddir = tmp_path / "_build"
+    converted: list[str] = []
+    csl_item = csljson.csl_item
+
+    def counted(key: str, entry: Any) -> Any:
+        converted.append(key)
+        return csl_item(key, entry)
+
+    monkeypatch.setattr(csljson, "csl_item", counted)
+    build(srcdir, builddir)
+    entries = len(converted)
+    assert entries > 10
+    converted.clear()
+    bib = tmp_path / "refs.bib"
+    text = bib.read_text(encoding="utf-8")
+    edit(bib, "confidence   = {low}", "confidence   = {medium}")
+    build(srcdir, builddir)
+    # Only the entries edited (every "low" confidence became "medium").
+    assert 0 < len(converted) == text.count("confidence   = {low}") < entries
+    changed = list(converted)
+    # Entries added above, removed, reordered: the file is the list converted at once.
+    bib.write_text("@misc{added2024,\n  title = {Added},\n  year = {2024}\n}\n\n" + text)
+    converted.clear()
+    build(srcdir, builddir)
+    assert converted == ["added2024", *changed]
+    export = builddir / "html" / "bibliography.csl.json"
+    monkeypatch.setenv(csljson.SWITCH, "0")
+    stock = tmp_path / "stock"
+    build(srcdir, stock)
+    assert export.read_bytes() == (stock / "html" / "bibliography.csl.json").read_bytes()
+    assert len(json.loads(export.read_text(encoding="utf-8"))) == entries + 1
 
 
 def test_the_collector_is_tuned_once_per_process_unless_switched_off(

@@ -7,8 +7,9 @@ so sphinxcontrib-bibtex finds its cache current and does not parse the files aga
 result is kept in the environment under a digest of the files' contents, the settings and the
 checking code: a build in which none of these changed reports the same problems from it
 without reading the files again. When a file changed, the entries whose text did not are
-taken from the per-entry memo of the last check (:mod:`.entrymemo`) instead of being parsed
-and validated again.
+taken from the per-entry memo of the last check (:mod:`.entrymemo`, kept in the environment
+with it) instead of being parsed and validated again; they are the last parse's own objects,
+so their fingerprints are carried over too (:func:`.bibcache.carry_fingerprints`).
 
 Later in the build it reports the entries no page uses (checkcites' "unused"), counts linked
 and missing citations for the report, and makes pages that cite a changed entry be rewritten.
@@ -22,7 +23,7 @@ import hashlib
 import logging
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -74,6 +75,11 @@ class CachedCheck:
 
     key: str
     result: BibCheckResult
+    #: The stamp of the per-entry memo below (:func:`.entrymemo.stamp`; empty: no memo).
+    memo_stamp: str = ""
+    #: The results of every entry this check read, by digest (:mod:`.entrymemo`): the next
+    #: check's memo, with the entries shared with :attr:`result` in the environment's pickle.
+    memo: dict[str, entrymemo.EntryResult] = field(default_factory=dict)
 
 
 def _file_state(path: Path) -> str:
@@ -145,23 +151,38 @@ def cached_check(
     mtimes = {path: get_mtime(path) for path in paths}
     key = check_key(paths, encoding, style_name, confdir)
     stored = getattr(env, _ENV_CHECK, None)
-    if isinstance(stored, CachedCheck) and stored.key == key:
+    if not isinstance(stored, CachedCheck):
+        stored = None
+    if stored is not None and stored.key == key:
         result = _restamped(stored.result, mtimes)
         # Not formatted again: still in use, so that the next check finds them formatted.
         bibcache.CACHE.keep(result.formatted)
-    else:
-        # The entries whose text is unchanged since the last check are taken from its memo.
-        memo = memo_path = memo_stamp = None
-        if entrymemo.enabled():
-            memo_path = Path(env.doctreedir) / entrymemo.MEMO_NAME
-            memo_stamp = entrymemo.stamp(encoding, style_name, _code_state(style_name))
+        setattr(env, _ENV_CHECK, replace(stored, result=result))
+        return result
+    # The entries whose text is unchanged since the last check are taken from its memo: the
+    # one kept in the environment with the last check, else (a new environment) its file.
+    memo = memo_path = None
+    memo_stamp = ""
+    if entrymemo.enabled():
+        memo_path = Path(env.doctreedir) / entrymemo.MEMO_NAME
+        memo_stamp = entrymemo.stamp(encoding, style_name, _code_state(style_name))
+        # getattr: a check pickled by code from before the memo was kept with it.
+        if stored is not None and getattr(stored, "memo_stamp", None) == memo_stamp:
+            memo = entrymemo.EntryMemo(dict(stored.memo))
+            memo_path = None  # the environment keeps it: the file is left as it is
+        else:
             memo = entrymemo.load(memo_path, memo_stamp)
-        with bibcache.CACHE.recording() as formatted:
-            result = check_bibfiles(paths, encoding, style_name, confdir, memo=memo)
-        result = replace(result, formatted=frozenset(formatted))
-        if memo is not None and memo_path is not None and memo_stamp is not None:
-            entrymemo.save(memo_path, memo_stamp, memo)
-    setattr(env, _ENV_CHECK, CachedCheck(key, result))
+    with bibcache.CACHE.recording() as formatted:
+        result = check_bibfiles(paths, encoding, style_name, confdir, memo=memo)
+    result = replace(result, formatted=frozenset(formatted))
+    if memo is not None and memo_path is not None:
+        entrymemo.save(memo_path, memo_stamp, memo)
+    if stored is not None:
+        # The entries taken from the memo are the last parse's own objects: their
+        # fingerprints are carried over instead of being worked out again.
+        bibcache.carry_fingerprints(stored.result.bibdata.data, result.bibdata.data)
+    kept = memo.used if memo is not None else {}
+    setattr(env, _ENV_CHECK, CachedCheck(key, result, memo_stamp, kept))
     return result
 
 

@@ -7,9 +7,13 @@ messages it foresees) depends only on its text, on the ``@string`` macros define
 and on what is the same for the whole file: the settings, the style, the toolkit's code and
 pybtex's release (the trial formatting is given no other entry: a ``crossref`` is not
 followed). The memo keeps each entry's result under a digest of its text and of the
-macros, in the doctree directory (:data:`MEMO_NAME`), under a stamp of the rest: an entry
-whose text is unchanged is taken from it, the others are read. Line numbers in the problems
-are kept relative to the entry's first line (:class:`Note`), so that lines added above an
+macros, under a stamp of the rest: an entry whose text is unchanged is taken from it, the
+others are read. The memo is kept in the environment with the last check
+(:class:`.check.CachedCheck`, whose parsed entries are the memo's own: pickling them there
+costs little, and no other file is read or written); its file in the doctree directory
+(:data:`MEMO_NAME`) serves a new environment, and is written by the check that read it (so it
+may lack the entries edited since: they are read again). Line numbers in the problems are
+kept relative to the entry's first line (:class:`Note`), so that lines added above an
 entry move its problems with it. What looks at more than one entry (duplicate keys, the
 order of the problems) runs over every entry on every check, as without the memo.
 

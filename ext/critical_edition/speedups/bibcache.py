@@ -19,7 +19,8 @@ sphinxcontrib-bibtex 2.7 and pybtex 0.26 repeat costly work on every build:
   styles found through the memo are given a ``format_entry`` that looks the result up by
   (style, label, entry fingerprint) first. The cache is kept between builds in the doctree
   directory (``critical_edition_bibcache.pickle``), so an incremental build formats only the
-  entries that changed. The style's fingerprint covers the source files of its classes and
+  entries that changed; it writes only those, beside the file (:data:`NEW_ENTRIES_NAME`),
+  until they and the entries no longer used outgrow an eighth of the file. The style's fingerprint covers the source files of its classes and
   the pybtex and sphinxcontrib-bibtex versions, so editing a style's code empties its part of
   the cache; an entry's fingerprint covers its key, type, fields and names. Entries with a
   ``crossref`` (whose output depends on another entry) and calls with ``bib_data`` are never
@@ -33,12 +34,12 @@ sphinxcontrib-bibtex 2.7 and pybtex 0.26 repeat costly work on every build:
 * **Filtering.** Before formatting, ``BibtexDomain.get_filtered_entries`` finds the pages
   citing each entry by scanning every citation of the edition, for every entry: entries x
   citations set constructions on every build (a third of an incremental build at 50x the
-  paper). :func:`get_filtered_entries` is the same function with the citing pages of every key
-  collected in one pass first; the rest is upstream's code, unchanged.
+  paper). :func:`.biblookup.get_filtered_entries` is the same function with the citing pages of
+  every key collected in one pass first; the rest is upstream's code, unchanged.
 * **Lookup.** ``BibtexDomain.resolve_xref`` finds a reference's entries by scanning every
   citation of the edition, twice, for every reference (references x entries).
-  :func:`resolve_xref` runs upstream's code on the reference's own keys' citations, taken
-  from an index built once a build.
+  :func:`.biblookup.resolve_xref` runs upstream's code on the reference's own keys'
+  citations, taken from an index built once a build.
 * **Backreferences.** ``BibliographyTransform.run`` looks each entry's backreferences up by
   scanning every citation reference of the edition, for every entry of the bibliography
   (entries x references), keeping only those on the bibliography's own page.
@@ -73,11 +74,17 @@ import pybtex.style.formatting
 from sphinxcontrib.bibtex import domain as bibtex_domain
 from sphinxcontrib.bibtex import plugin as bibtex_plugin
 from sphinxcontrib.bibtex import transforms as bibtex_transforms
-from sphinxcontrib.bibtex.citation_target import parse_citation_targets
 
 from critical_edition.core import keptpickle, priorities
 from critical_edition.core.codestamp import class_stamp
 from critical_edition.speedups import bibpickle, bibsort, versions
+from critical_edition.speedups.biblookup import (
+    _original_get_filtered_entries,
+    _original_resolve_xref,
+    forget_positions,
+    get_filtered_entries,
+    resolve_xref,
+)
 from critical_edition.speedups.bibtransform import _original_bibliography_run, bibliography_run
 
 if TYPE_CHECKING:
@@ -89,6 +96,12 @@ if TYPE_CHECKING:
 SWITCH = "CRITICAL_EDITION_BIBCACHE"
 #: The cache file, in the doctree directory.
 CACHE_NAME = "critical_edition_bibcache.pickle"
+#: The entries formatted since the cache file was written (beside it): a rebuild after a
+#: few edits writes these instead of every entry.
+NEW_ENTRIES_NAME = "critical_edition_bibcache_new.pickle"
+#: The cache file is written afresh (with only the entries in use) once the new entries and
+#: the unused ones number more than the entries in use divided by this.
+REWRITE_RATIO = 8
 #: Bump when the layout of the cache file or of the fingerprints changes.
 CACHE_VERSION = 2
 #: The cache file's stamp (:mod:`.keptpickle`): a file of another layout is not read.
@@ -199,102 +212,6 @@ def uninstall() -> None:
     _all_entry_points.cache_clear()
 
 
-# -- the filter ------------------------------------------------------------------------------
-
-_original_get_filtered_entries: Callable[..., Any] = bibtex_domain.BibtexDomain.get_filtered_entries
-
-
-_FilterVisitor: Any = bibtex_domain._FilterVisitor
-
-
-def get_filtered_entries(self: Any, bibliography_key: Any) -> Iterator[tuple[str, Any]]:
-    """``BibtexDomain.get_filtered_entries`` of sphinxcontrib-bibtex 2.7, in linear time.
-
-    Upstream computes each entry's citing pages by scanning every citation reference of the
-    edition; here they are collected for every key in one pass. Everything else (the filter
-    expression, its warning, the order of the entries) is upstream's code.
-    """
-    bibliography = self.bibliographies[bibliography_key]
-    citing: dict[str, set[str]] = {}
-    for citation_ref in self.citation_refs:
-        for target in citation_ref.targets:
-            citing.setdefault(target.key, set()).add(citation_ref.docname)
-    for entry in self.get_entries(bibliography.bibfiles):
-        key = bibliography.keyprefix + entry.key
-        cited_docnames = set(citing.get(key, ()))
-        visitor = _FilterVisitor(
-            entry=entry,
-            docname=bibliography_key.docname,
-            cited_docnames=cited_docnames,
-        )
-        try:
-            success = visitor.visit(bibliography.filter_)
-        except ValueError as err:
-            bibtex_domain.logger.warning(
-                f"syntax error in :filter: expression; {err}",
-                location=(bibliography_key.docname, bibliography.line),
-                type="bibtex",
-                subtype="filter_syntax_error",
-            )
-            # recover by falling back to the default
-            success = bool(cited_docnames)
-        if success or entry.key in bibliography.keys:
-            yield key, entry
-
-
-# -- the citation lookup ---------------------------------------------------------------------
-
-_original_resolve_xref: Callable[..., Any] = bibtex_domain.BibtexDomain.resolve_xref
-
-#: Where each key's citations are in the domain's list of citations: (that list, positions).
-_positions: tuple[list[Any], dict[str, list[int]]] | None = None
-
-
-def _positions_by_key(citations: list[Any]) -> dict[str, list[int]]:
-    """The positions of each key's citations in *citations*, indexed once a build."""
-    global _positions
-    if _positions is None or _positions[0] is not citations:
-        by_key: dict[str, list[int]] = {}
-        for position, citation in enumerate(citations):
-            by_key.setdefault(citation.key, []).append(position)
-        _positions = (citations, by_key)
-    return _positions[1]
-
-
-def forget_positions(*_: object) -> None:
-    """Drop the index (``write-started``: the citations were just collected again)."""
-    global _positions
-    _positions = None
-
-
-def resolve_xref(
-    self: Any,
-    env: Any,
-    fromdocname: str,
-    builder: Any,
-    typ: str,
-    target: str,
-    node: Any,
-    contnode: Any,
-) -> Any:
-    """``BibtexDomain.resolve_xref`` of sphinxcontrib-bibtex 2.7, without its scan.
-
-    Upstream looks a reference's keys up by scanning every citation of the edition, twice, for
-    every reference: references x entries. Here the scan is given only the citations of the
-    reference's keys, in their order, from an index built once a build; the rest is
-    upstream's code, unchanged.
-    """
-    everything = self.data["citations"]
-    positions = _positions_by_key(everything)
-    keys = {cited.key for cited in parse_citation_targets(target)}
-    wanted = sorted(p for key in keys for p in positions.get(key, ()))
-    self.data["citations"] = [everything[p] for p in wanted]
-    try:
-        return _original_resolve_xref(self, env, fromdocname, builder, typ, target, node, contnode)
-    finally:
-        self.data["citations"] = everything
-
-
 # -- the formatting cache --------------------------------------------------------------------
 
 
@@ -305,8 +222,14 @@ CacheKey = tuple[str, tuple[str, str]]
 class FormatCache:
     """Formatted entries by style and (label, entry fingerprint); what this build used."""
 
-    def __init__(self, stored: dict[str, dict[tuple[str, str], Any]] | None = None) -> None:
+    def __init__(
+        self,
+        stored: dict[str, dict[tuple[str, str], Any]] | None = None,
+        in_file: dict[str, set[tuple[str, str]]] | None = None,
+    ) -> None:
         self.stored = stored or {}
+        #: The entries of :attr:`stored` that the cache file holds (the others are new).
+        self.in_file = in_file or {}
         self.used: dict[str, dict[tuple[str, str], Any]] = {}
         self.hits = 0
         self.misses = 0
@@ -339,6 +262,22 @@ class FormatCache:
         finally:
             # By identity: two recordings under way may hold equal sets.
             self._recorders = [recorder for recorder in self._recorders if recorder is not keys]
+
+    def new_entries(self) -> dict[str, dict[tuple[str, str], Any]]:
+        """The entries used that the cache file does not hold."""
+        new: dict[str, dict[tuple[str, str], Any]] = {}
+        for style, entries in self.used.items():
+            in_file = self.in_file.get(style, set())
+            for key, value in entries.items():
+                if key not in in_file:
+                    new.setdefault(style, {})[key] = value
+        return new
+
+    def unused_in_file(self) -> int:
+        """How many entries of the cache file were not used."""
+        return sum(
+            len(keys - self.used.get(style, {}).keys()) for style, keys in self.in_file.items()
+        )
 
     def keep(self, keys: Iterable[CacheKey]) -> None:
         """Count *keys* as used by this build (and by the recordings under way), those still
@@ -416,6 +355,34 @@ def remember_fingerprints(app: Sphinx, env: Any = None, docnames: Any = None) ->
     setattr(bibdata, _FINGERPRINTS_ATTRIBUTE, (stamp, fingerprints))
     for key, entry in entries.items():
         _FINGERPRINTS[id(entry)] = (entry, fingerprints[str(key)])
+
+
+def carry_fingerprints(last: Any, parsed: Any) -> None:
+    """Give *parsed* (a new parse of the .bib files) the remembered fingerprints of the
+    entries it shares with *last* (the parse it replaces), as the very same objects.
+
+    The .bib check hands over an entry whose text did not change as the last parse's object
+    (:mod:`critical_edition.bibliography.entrymemo`); its fingerprint is the one remembered
+    with that parse, so :func:`remember_fingerprints` works out only the others' (after a
+    one-entry edit at fifty times the paper, one instead of 1,900).
+    """
+    stored = getattr(last, _FINGERPRINTS_ATTRIBUTE, None)
+    if not (
+        enabled()
+        and isinstance(stored, tuple)
+        and len(stored) == 2
+        and stored[0] == _fingerprint_stamp()
+        and isinstance(stored[1], dict)
+    ):
+        return
+    known: dict[str, str] = stored[1]
+    before = last.entries
+    carried = {
+        str(key): known[str(key)]
+        for key, entry in parsed.entries.items()
+        if str(key) in known and before.get(key) is entry
+    }
+    setattr(parsed, _FINGERPRINTS_ATTRIBUTE, (stored[0], carried))
 
 
 def parse_digest(bibliography_data: Any) -> str | None:
@@ -547,27 +514,53 @@ def _cache_path(app: Sphinx) -> Path:
     return Path(app.doctreedir) / CACHE_NAME
 
 
-def load(app: Sphinx) -> None:
-    """Read the formatted entries of the last build (``builder-inited``); none from a file
-    that is damaged or written by other versions of the code (:func:`.keptpickle.load`)."""
-    global CACHE
-    stored = keptpickle.load(_cache_path(app), _CACHE_STAMP) if enabled() else None
+def _read(path: Path) -> dict[str, dict[tuple[str, str], Any]]:
+    """The formatted entries kept in *path*; none from a file that is damaged or written by
+    other versions of the code (:func:`.keptpickle.load`)."""
+    stored = keptpickle.load(path, _CACHE_STAMP)
     if not isinstance(stored, dict) or not all(isinstance(v, dict) for v in stored.values()):
-        stored = {}
-    sort_file = _cache_path(app).with_name(bibsort.FILE_NAME)
+        return {}
+    return stored
+
+
+def load(app: Sphinx) -> None:
+    """Read the formatted entries of the last builds (``builder-inited``): the cache file's
+    and the new entries' beside it."""
+    global CACHE
+    path = _cache_path(app)
+    stored = _read(path) if enabled() else {}
+    in_file = {style: set(entries) for style, entries in stored.items()}
+    # An entry is kept under a digest of all it is made from: whichever file holds it, and
+    # whether or not the two files were written by the same build, it is the same.
+    for style, entries in (_read(path.with_name(NEW_ENTRIES_NAME)) if enabled() else {}).items():
+        stored.setdefault(style, {}).update(entries)
+    sort_file = path.with_name(bibsort.FILE_NAME)
     bibsort.load(sort_file if enabled() else None, bibsort.file_key(_versions()))
-    CACHE = FormatCache(stored)
+    CACHE = FormatCache(stored, in_file)
 
 
 def save(app: Sphinx, exception: BaseException | None) -> None:
     """Keep the entries this build used for the next one (``build-finished``); a file that
-    cannot be written only makes the next build slower."""
+    cannot be written only makes the next build slower.
+
+    After a few edits of the .bib files only the entries formatted since the cache file was
+    written are written (:data:`NEW_ENTRIES_NAME`); the cache file is written afresh, with
+    only the entries in use, once these and the unused ones grow past an eighth of them.
+    """
     if exception is None and enabled():
         bibsort.save(_cache_path(app).with_name(bibsort.FILE_NAME), bibsort.file_key(_versions()))
     if exception is not None or not enabled() or not CACHE.misses:
-        # Nothing new was formatted: the stored file still holds every entry used.
+        # Nothing new was formatted: the stored files still hold every entry used.
         return
-    keptpickle.save(_cache_path(app), _CACHE_STAMP, CACHE.used)
+    path = _cache_path(app)
+    new = CACHE.new_entries()
+    in_use = sum(len(entries) for entries in CACHE.used.values())
+    outgrown = sum(map(len, new.values())) + CACHE.unused_in_file() > in_use // REWRITE_RATIO
+    if CACHE.in_file and not outgrown:
+        keptpickle.save(path.with_name(NEW_ENTRIES_NAME), _CACHE_STAMP, new)
+    elif keptpickle.save(path, _CACHE_STAMP, CACHE.used):
+        with contextlib.suppress(OSError):
+            path.with_name(NEW_ENTRIES_NAME).unlink(missing_ok=True)
 
 
 def register(app: Sphinx) -> None:
