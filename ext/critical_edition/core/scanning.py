@@ -1,10 +1,10 @@
-"""Page scanning (write phase's end): a pattern's matches found by a fast search for their opening text.
+"""Page scanning (write phase's end): a pattern's matches, tried only where their fixed opening text is.
 
-A pattern that starts with a zero-width assertion or an alternation makes the regular
-expression engine try it at every character of a page (the claim index is megabytes long);
-``bytes.find`` and ``str.find`` look for a fixed text far faster. The functions here give the
-same matches as ``pattern.finditer``, looking for them only where a fixed text is.
-"""
+The regular expression engine looks for a pattern's opening text one character at a time
+(and tries a pattern that starts with an assertion or an alternation at every character);
+``str.find`` and ``bytes.find`` skip ahead, several times faster on a page of megabytes (the
+claim index, the bibliography). :func:`matches_at` gives the same matches as
+``pattern.finditer``, trying the pattern only where its opening text occurs."""
 
 from __future__ import annotations
 
@@ -33,29 +33,3 @@ def matches_at(
         else:
             yield found
             position = find(literal, found.end())
-
-
-def word_char(char: str) -> bool:
-    """Whether *char* is a word character to ``\\w`` and ``\\b`` of a text pattern."""
-    return char.isalnum() or char == "_"
-
-
-def bounded_groups(relaxed: re.Pattern[str], text: str) -> list[str]:
-    """``re.findall(r"\\b" + relaxed.pattern, text)`` for a *relaxed* pattern with one group
-    that starts with a word character and matches no empty text.
-
-    The engine finds the relaxed pattern's matches fast (it starts with fixed text); a match
-    that follows a word character (no word boundary) is dropped, and the search goes on a
-    character after its start, as the bounded pattern's would.
-    """
-    found: list[str] = []
-    position = 0
-    while True:
-        for match in relaxed.finditer(text, position):
-            start = match.start()
-            if start and word_char(text[start - 1]):
-                position = start + 1
-                break
-            found.append(match[1])
-        else:
-            return found
