@@ -26,13 +26,11 @@ import itertools
 import re
 import time
 import weakref
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from critical_edition.core import atomic
 from critical_edition.core.listing import files_with_suffixes
-from critical_edition.core.scanning import matches_at
 from critical_edition.writers.page_assets import writes_reading_sheets
 
 if TYPE_CHECKING:
@@ -51,7 +49,8 @@ _CODE_COLOURS = {b"--color-code-background", b"--color-code-foreground"}
 # page: what the rewrites look for is found from a plain search for fixed text instead, with
 # the same results as such patterns (tests/test_page_scanning.py keeps them as the reference).
 #: Where ``_REFERENCE`` can start.
-_REFERENCE_OPENINGS = (b'href="#', b"url(#")
+_REFERENCE_OPENINGS = (re.compile(rb'href="#'), re.compile(rb"url\(#"))
+_PRE = re.compile(rb"<pre")
 #: Elements whose whitespace may be significant (or is not markup) are left untouched: from
 #: their opening tag (any case) to the first closing tag of the same name.
 _KEEP_OPENING = re.compile(rb"<(pre|textarea|code|script|style)\b")
@@ -65,9 +64,9 @@ _NOT_PAGES = {"_static", "_sources", "_images", "_downloads"}
 def _references(html: bytes) -> list[bytes]:
     """``_REFERENCE.findall(html)``, from a search for the references' two openings."""
     starts = sorted(
-        (position, len(opening))
+        (match.start(), len(match[0]))
         for opening in _REFERENCE_OPENINGS
-        for position in _occurrences(html, opening)
+        for match in opening.finditer(html)
     )
     found: list[bytes] = []
     end = 0
@@ -86,17 +85,10 @@ def _references(html: bytes) -> list[bytes]:
     return found
 
 
-def _occurrences(html: bytes, text: bytes) -> Iterator[int]:
-    position = html.find(text)
-    while position >= 0:
-        yield position
-        position = html.find(text, position + 1)
-
-
 def _unused_symbols_dropped(html: bytes) -> bytes:
     if b"<symbol" not in html:
         return html
-    symbols = list(matches_at(_SYMBOL, html, b"<symbol"))
+    symbols = list(_SYMBOL.finditer(html))
     if not symbols:
         return html
     # The page without its symbols, in the pieces between them.
@@ -115,11 +107,11 @@ def _unused_symbols_dropped(html: bytes) -> bytes:
 
 
 def _code_colours_dropped(html: bytes) -> bytes:
-    if b"<pre" in html:
+    if _PRE.search(html):  # as b"<pre" in html, found faster
         return html
     parts: list[bytes] = []
     start = 0
-    for match in matches_at(_STYLE, html, b"<style>"):
+    for match in _STYLE.finditer(html):
         properties = set(_CUSTOM_PROPERTY.findall(match[1]))
         if properties and properties <= _CODE_COLOURS:
             parts.append(html[start : match.start()])

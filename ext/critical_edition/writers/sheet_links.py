@@ -40,7 +40,7 @@ STATE_FILE = "critical_edition_asset_links.json"
 STATE_FORMAT = 1
 #: A link to a local asset with Sphinx's checksum (``href="…?v=1a2b3c4d"``, or ``src=``): what
 #: follows the ``?v=`` and what comes before it, back to the quote.
-_VERSION = b"?v="
+_VERSION = re.compile(rb"\?v=")
 _CHECKSUM = re.compile(rb'[0-9a-f]{8}"')
 _ADDRESS = re.compile(rb'[^"?#:]+')
 #: A stylesheet link as Sphinx writes it, without a checksum: Sphinx gives none to a file that
@@ -58,13 +58,14 @@ def checksum(path: Path) -> str:
 
 
 def _versioned_links(page: bytes) -> Iterator[tuple[int, int, bytes]]:
-    """``_LINK.finditer(page)`` as (where the checksum starts, where the match ends, the
-    address), found from each ``?v=``: every match has one, after an address that runs back
-    to the ``href="`` or ``src="`` (it holds no quote), so matches are never found in a page's
-    text between its links (the claim index is megabytes long)."""
-    position = page.find(_VERSION)
-    while position >= 0:
-        checksum_start, end = position + len(_VERSION), position + len(_VERSION) + 9
+    r"""The links to a local asset with Sphinx's checksum in *page*, as the pattern
+    ``((?:href|src)="([^"?#:]+)\?v=)([0-9a-f]{8})"`` finds them: (where the checksum starts,
+    where the link ends, its address). Found from each ``?v=`` (a pattern that starts with an
+    alternation is tried at every byte of the page): the address before it runs back to the
+    quote of its ``href="`` or ``src="``, for it holds none."""
+    for version in _VERSION.finditer(page):
+        position, checksum_start = version.start(), version.end()
+        end = checksum_start + 9  # eight hexadecimal digits and the quote
         quote = page.rfind(b'"', 0, position)
         address = page[quote + 1 : position]
         if (
@@ -74,7 +75,6 @@ def _versioned_links(page: bytes) -> Iterator[tuple[int, int, bytes]]:
             and page[max(quote - 5, 0) : quote].endswith((b"href=", b"src="))
         ):
             yield checksum_start, end, address
-        position = page.find(_VERSION, position + 1)
 
 
 def relinked(page: bytes, folder: Path, checksums: dict[Path, str | None]) -> bytes:
