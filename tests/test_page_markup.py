@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 from critical_edition.writers.page_assets import minify_js
 from critical_edition.writers.page_markup import (
-    note_start,
     slim,
     without_code_colours,
     without_indentation,
     without_unused_symbols,
-    written_in_this_build,
 )
 
 SPRITE = (
@@ -103,24 +98,6 @@ def test_minified_script_keeps_literals_and_the_words_apart() -> None:
         "let b=a+ +1- -1;"
         "function f(){return\n1;}\n"
     )
-
-
-class _App:
-    """Stands for the application in the build-start record (any object a weak key can hold)."""
-
-
-def test_only_the_pages_this_build_wrote_are_read_again(tmp_path: Path) -> None:
-    old, new = tmp_path / "old.html", tmp_path / "new.html"
-    old.write_text("<p>old</p>", encoding="utf-8")
-    new.write_text("<p>new</p>", encoding="utf-8")
-    app = _App()
-    assert written_in_this_build(app, old)  # type: ignore[arg-type]  # no start noted: all
-    note_start(app)  # type: ignore[arg-type]
-    an_hour_ago = old.stat().st_mtime_ns - 3600 * 10**9
-    os.utime(old, ns=(an_hour_ago, an_hour_ago))
-    new.write_text("<p>new, again</p>", encoding="utf-8")
-    assert not written_in_this_build(app, old)  # type: ignore[arg-type]
-    assert written_in_this_build(app, new)  # type: ignore[arg-type]
 
 
 def test_a_stylesheet_link_loses_its_default_type_only() -> None:

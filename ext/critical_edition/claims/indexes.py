@@ -22,11 +22,13 @@ from sphinx_design.tabs import sd_tab_input, sd_tab_label
 
 from critical_edition.claims.checks import bib_keys
 from critical_edition.claims.domain import edition_domain
+from critical_edition.claims.rowkeys import RowKeys
 from critical_edition.core import nodes as ed
 from critical_edition.core import priorities
 from critical_edition.core.model import Actor, Claim, ClaimStatus
 from critical_edition.core.post_transforms import EditionPostTransform
 from critical_edition.core.tables import table
+from critical_edition.speedups import rowmemo
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -290,10 +292,25 @@ class FillClaimIndex(ClaimsPostTransform):
             placeholder.replace_self(self.index(claims, lookup, f"ed-claim-filter-{position}"))
         self.tree_changed(CLAIM_INDEX_NODES)
 
-    def rows(self, claims: list[Claim], lookup: Mapping[str, Actor]) -> list[list[nodes.Node]]:
-        """One row per claim, numbered in reading order (the number its card shows in print)."""
+    def rows(
+        self, claims: list[Claim], lookup: Mapping[str, Actor]
+    ) -> tuple[list[list[nodes.Node]], list[nodes.row | None]]:
+        """One row per claim, numbered in reading order (the number its card shows in print):
+        each row's cells, and its row node where the row memo keeps it (a row the last build
+        rendered has no cells: its node holds their HTML)."""
+        memo = rowmemo.memo_of(self.builder) if self.output_format == "html" else None
+        keys = self.row_keys() if memo is not None else None
         rows: list[list[nodes.Node]] = []
+        row_nodes: list[nodes.row | None] = []
         for number, claim in enumerate(claims, start=1):
+            key = keys.key(number, claim, lookup) if keys is not None else None
+            if memo is not None and key is not None:
+                html = memo.get(key)
+                if html is not None:
+                    rows.append([])
+                    row_nodes.append(rowmemo.kept_row(key, html))
+                    continue
+            row_nodes.append(None if key is None else rowmemo.new_row(key))
             text = nodes.paragraph()
             text += self.link(claim.docname, f"claim-{claim.id}", nodes.Text(claim.text))
             if claim.section:
@@ -320,15 +337,28 @@ class FillClaimIndex(ClaimsPostTransform):
                     status_badge(claim.status),
                 ]
             )
-        return rows
+        return rows, row_nodes
+
+    def row_keys(self) -> RowKeys:
+        """The keys of this page's index rows for the row memo."""
+        return RowKeys(
+            self.link_from,
+            self.builder.name,
+            self.config,
+            self.domain.footnote_marks_by_doc,
+            self.bib_keys,
+            self.env.get_domain("cite"),
+        )
 
     def claims_table(self, claims: list[Claim], lookup: Mapping[str, Actor]) -> nodes.table:
+        rows, row_nodes = self.rows(claims, lookup)
         return table(
             ["#", "Claim", "Said by", "Verb", "Source", "Status"],
-            self.rows(claims, lookup),
+            rows,
             [4, 46, 16, 10, 12, 12],
             classes=["ed-claim-table"],
             row_classes=[[f"ed-row-{claim.status.value}"] for claim in claims],
+            row_nodes=row_nodes,
         )
 
     def claims_filter(

@@ -1,4 +1,4 @@
-"""Output listing (write phase's end): the files of a folder tree with given suffixes, in one walk.
+"""Output listing (write phase's end): a folder tree's files with given suffixes, in one walk; a file's status.
 
 ``Path.rglob`` builds a path object for every entry of the tree and matches each against a
 pattern; the handlers that read the output at the end of every build (the stylesheet pruning,
@@ -29,3 +29,11 @@ def files_with_suffixes(root: Path, suffixes: frozenset[str]) -> list[Path]:
         if suffix(name) in suffixes
     ]
     return sorted(path for path in found if path.is_file())
+
+
+def stat_key(path: Path) -> list[int]:
+    """What tells one state of a file from another: its size, its date, and its inode and
+    change time (which no copy that keeps dates and no write within one tick of a coarse clock
+    can hold equal)."""
+    stat = path.stat()
+    return [stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns]

@@ -58,6 +58,8 @@ WRITE_REPORT = 900
 RELINK_ASSETS = 940
 #: ... the digests of Sphinx's index pages taken once every rewrite of the pages is done.
 RECORD_INDEX_PAGES = 950
+#: ... each page's file status kept once no handler rewrites a page any more (writers/written_pages).
+RECORD_WRITTEN_PAGES = 960
 #: ... and the marker of a running build removed last, once every file of the build is written.
 BUILD_COMPLETE = 1000
 

@@ -20,6 +20,7 @@ def table(
     classes: Sequence[str] = (),
     row_ids: Sequence[str] | None = None,
     row_classes: Sequence[Sequence[str]] | None = None,
+    row_nodes: Sequence[nodes.row | None] | None = None,
 ) -> nodes.table:
     """A table with a header row and one node per cell.
 
@@ -29,6 +30,8 @@ def table(
     :param classes: the table's classes.
     :param row_ids: an anchor per body row, to link to rows.
     :param row_classes: classes per body row (the claim index filters its rows by them).
+    :param row_nodes: the row node each body row's cells go into, where it is not a plain row
+        (the claim index's rows kept between builds, :mod:`.speedups.rowmemo`).
     """
     result = nodes.table(classes=[*classes, "colwidths-given"])
     group = nodes.tgroup(cols=len(headers))
@@ -41,10 +44,10 @@ def table(
     group += nodes.thead("", head)
     body = nodes.tbody()
     for position, cells in enumerate(rows):
-        row = nodes.row(
-            ids=[row_ids[position]] if row_ids else [],
-            classes=list(row_classes[position]) if row_classes else [],
-        )
+        given = row_nodes[position] if row_nodes else None
+        row = nodes.row() if given is None else given
+        row["ids"] = [row_ids[position]] if row_ids else []
+        row["classes"] = list(row_classes[position]) if row_classes else []
         for cell in cells:
             inline = isinstance(cell, nodes.Inline | nodes.Text)  # text, a link, a badge...
             row += nodes.entry("", nodes.paragraph("", "", cell) if inline else cell)

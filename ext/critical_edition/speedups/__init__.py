@@ -16,6 +16,7 @@ from critical_edition.speedups import (
     doctrees,
     inventory,
     navigation,
+    rowmemo,
     stemming,
     templates,
 )
@@ -26,10 +27,11 @@ if TYPE_CHECKING:
 
 def setup_speedups(app: Sphinx) -> None:
     """Install the bibliography cache, the template cache, the navigation cache, the stem
-    memo, the design scan, the node census and the inventory cache; tune the garbage collector
-    and keep read doctrees on disk."""
+    memo, the design scan, the node census, the inventory cache and the row memo; tune the
+    garbage collector and keep read doctrees on disk."""
     bibcache.register(app)
     templates.register(app)
+    rowmemo.register(app)
     # The collector's tuning, the doctree release, the navigation cache, the stem memo, the
     # design scan, the node census and the inventory cache are also extensions of their own
     # (any Sphinx site may list them; the benchmark's plain build does): loaded through Sphinx

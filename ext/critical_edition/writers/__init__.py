@@ -23,6 +23,7 @@ from critical_edition.writers import (
     sheet_links,
     supplied,
     theme_css,
+    written_pages,
 )
 from critical_edition.writers.base import OTHER_FORMATS, NodeVisitors
 
@@ -67,6 +68,8 @@ def setup_writers(app: Sphinx) -> None:
     theme_css.register(app)
     # build-finished: the pages' links to those sheets with the checksums they end with.
     sheet_links.register(app)
+    # build-finished, last: each page's file status, which tells the next build what it wrote.
+    written_pages.register(app)
     # Write phase: Sphinx's general index and search page left as they are when nothing changed.
     index_pages.register(app)
     # Write phase, EPUB only: tab sets as sections, cards and notes as footnotes.

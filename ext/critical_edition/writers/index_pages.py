@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 from critical_edition.apparatus import passages
 from critical_edition.core import atomic, keptmaps, priorities
+from critical_edition.core.confdigest import config_digest
 from critical_edition.integrity import stale
 from critical_edition.speedups.versions import installed_version, switched_on
 from critical_edition.writers.page_assets import READING_SHEETS
@@ -92,31 +93,9 @@ def _context_digest(context: dict[str, Any]) -> list[tuple[str, str]] | None:
     return sorted(result)
 
 
-def _stable_repr(value: object, depth: int = 0) -> str:
-    """*value*'s repr, with the items of each set in sorted order: a set of strings is listed
-    in an order that changes with each process's string hashing (Sphinx's own
-    ``c_extra_keywords`` is a frozenset), which rendered both pages again in every build.
-    Below ten levels of nesting (or in a list that holds itself) the plain repr is taken."""
-    if depth > 10:
-        return repr(value)
-    inner = depth + 1
-    if isinstance(value, set | frozenset):
-        items = sorted(_stable_repr(item, inner) for item in value)
-        return f"{type(value).__name__}([{', '.join(items)}])"
-    if isinstance(value, list | tuple):
-        items = [_stable_repr(item, inner) for item in value]
-        return f"{type(value).__name__}([{', '.join(items)}])"
-    if isinstance(value, dict):
-        pairs = [f"{_stable_repr(k, inner)}: {_stable_repr(v, inner)}" for k, v in value.items()]
-        return f"{type(value).__name__}({{{', '.join(pairs)}}})"
-    return repr(value)
-
-
 def _config_digest(app: Sphinx) -> str:
-    """Every configuration value, by its repr (a value whose repr names an address renders
-    the pages again at each build: never wrongly kept), sets in sorted order."""
-    values = sorted((item.name, _stable_repr(item.value)) for item in app.config)
-    return hashlib.sha256(repr(values).encode("utf-8")).hexdigest()
+    """Every configuration value (:func:`.confdigest.config_digest`)."""
+    return config_digest(app.config)
 
 
 class _Pages:

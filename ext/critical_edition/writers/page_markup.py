@@ -13,24 +13,20 @@ Four rewrites of each page of an HTML site, once every page is written:
 - a stylesheet link's ``type="text/css"``, the only type a stylesheet may have in HTML and
   the one a link without it gets.
 
-The rewrites are idempotent. Only the pages this build wrote are read (those modified since
-the build started, less a second for the file system's coarse clock; a page the build left
-alone was slimmed by the build that wrote it, and an interrupted or code-changed build writes
-every page again), and a page is written only when its bytes change. The EPUB builder packs
-its pages before the build ends and is left alone.
+The rewrites are idempotent. Only the pages this build wrote are read (:mod:`.written_pages`:
+a page the build left alone was slimmed by the build that wrote it), and a page is written
+only when its bytes change. The EPUB builder packs its pages before the build ends and is
+left alone.
 """
 
 from __future__ import annotations
 
 import itertools
 import re
-import time
-import weakref
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from critical_edition.core import atomic
-from critical_edition.core.listing import files_with_suffixes
+from critical_edition.writers import written_pages
 from critical_edition.writers.page_assets import writes_reading_sheets
 
 if TYPE_CHECKING:
@@ -57,8 +53,6 @@ _KEEP_OPENING = re.compile(rb"<(pre|textarea|code|script|style)\b")
 #: A line's indentation: dropped after a tag or before one (never inside an attribute's text).
 _LINE_START = re.compile(rb"\n[ \t]+")
 _GT, _LT = ord(">"), ord("<")
-#: Folders of the output that hold no page of the site.
-_NOT_PAGES = {"_static", "_sources", "_images", "_downloads"}
 
 
 def _references(html: bytes) -> list[bytes]:
@@ -195,44 +189,11 @@ def slim(html: str) -> str:
     return slim_bytes(html.encode("utf-8")).decode("utf-8")
 
 
-def pages_of(outdir: Path) -> list[Path]:
-    """The HTML pages of *outdir* (not the files of its asset folders)."""
-    return [
-        path
-        for path in files_with_suffixes(outdir, frozenset({".html"}))
-        if not _NOT_PAGES & set(path.relative_to(outdir).parts[:-1])
-    ]
-
-
-#: When each build (of an application) started, in nanoseconds of the wall clock.
-_STARTED: weakref.WeakKeyDictionary[Sphinx, int] = weakref.WeakKeyDictionary()
-#: Files may carry a time a little before the clock's when written (the kernel's coarse clock).
-_CLOCK_SLACK_NS = 1_000_000_000
-
-
-def note_start(app: Sphinx) -> None:
-    """Remember when the build started (``builder-inited``)."""
-    _STARTED[app] = time.time_ns()
-
-
-def written_in_this_build(app: Sphinx, path: Path) -> bool:
-    """Whether *path* was written since the build started (less the clock's slack)."""
-    started = _STARTED.get(app)
-    return started is None or path.stat().st_mtime_ns >= started - _CLOCK_SLACK_NS
-
-
-#: The pages each build (of an application) wrote, found by :func:`slim_pages` for the
-#: rewrites after it (:mod:`.sheet_links`).
-WRITTEN: weakref.WeakKeyDictionary[Sphinx, list[Path]] = weakref.WeakKeyDictionary()
-
-
 def slim_pages(app: Sphinx, exception: BaseException | None) -> None:
     """Rewrite the HTML pages this build wrote (``build-finished``)."""
     if exception is not None or not writes_reading_sheets(app):
         return
-    written = [path for path in pages_of(Path(app.outdir)) if written_in_this_build(app, path)]
-    WRITTEN[app] = written
-    for path in written:
+    for path in written_pages.written(app):
         page = path.read_bytes()
         if b"\r" in page:  # as a text read gives it: every line break a "\n"
             page = page.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
@@ -243,5 +204,4 @@ def slim_pages(app: Sphinx, exception: BaseException | None) -> None:
 
 def register(app: Sphinx) -> None:
     """Slim the pages once every page is written."""
-    app.connect("builder-inited", note_start)
     app.connect("build-finished", slim_pages)

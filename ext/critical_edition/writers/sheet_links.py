@@ -26,11 +26,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from critical_edition.core import atomic, keptmaps, priorities
-from critical_edition.core.listing import files_with_suffixes
+from critical_edition.core.listing import files_with_suffixes, stat_key
 from critical_edition.core.scanning import matches_at
-from critical_edition.writers import page_markup, theme_css
+from critical_edition.writers import theme_css, written_pages
 from critical_edition.writers.page_assets import writes_reading_sheets
-from critical_edition.writers.page_markup import pages_of
+from critical_edition.writers.written_pages import pages_of
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -127,14 +127,13 @@ def relink_pages(app: Sphinx, exception: BaseException | None) -> None:
         Path(os.path.normpath(outdir / name)): crc for name, crc in sheets.items()
     }
     rewritten: dict[Path, list[int]] = {}
-    # The pages this build wrote, as the slimming before found them (or every page).
-    written = page_markup.WRITTEN.get(app)
-    pages = pages_of(outdir) if every_page or written is None else written
+    # The pages this build wrote (or every page).
+    pages = pages_of(outdir) if every_page else written_pages.written(app)
     for path in pages:
         page = path.read_bytes()
         new = relinked(page, path.parent, checksums)
         if new != page:
-            before = theme_css.stat_key(path)
+            before = stat_key(path)
             atomic.write_bytes(path, new)
             rewritten[path] = before
     # Only checksums changed: what the sheets' pruning took from these pages still holds.

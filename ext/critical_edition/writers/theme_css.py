@@ -45,7 +45,7 @@ from typing import TYPE_CHECKING, Any
 
 from critical_edition.apparatus import passages
 from critical_edition.core import atomic, keptmaps
-from critical_edition.core.listing import files_with_suffixes
+from critical_edition.core.listing import files_with_suffixes, stat_key
 from critical_edition.core.scanning import matches_at
 from critical_edition.integrity import stale
 from critical_edition.speedups.versions import switched_on
@@ -231,14 +231,6 @@ class _PageFeatures:
     def from_json(cls, value: list[Any]) -> _PageFeatures:
         classes, elements, stylesheets, styles = value
         return cls(frozenset(classes), frozenset(elements), tuple(stylesheets), tuple(styles))
-
-
-def stat_key(path: Path) -> list[int]:
-    """What says a page is the one its features were taken from: its size, its date, and its
-    inode and change time (which no copy that keeps dates and no write within one tick of a
-    coarse clock can hold equal)."""
-    stat = path.stat()
-    return [stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns]
 
 
 class _Site:

@@ -1,0 +1,106 @@
+"""Row keys (write phase): what each row of the claim index is made of, digested for the row memo.
+
+:mod:`.indexes` builds a row of the claim index from the claim, its speakers' register
+entries, its footnote marks and its citations; the row memo (:mod:`..speedups.rowmemo`) gives
+back the HTML the last build rendered for the same key. A key must therefore change whenever
+anything the row shows could: each part below names what :meth:`.FillClaimIndex.rows` reads,
+and a row citing the bibliography is keyed on every citation sphinxcontrib-bibtex could link
+it to (each one's entry digested, its label, text and tooltip as formatted, its page and id,
+and the referencing style's code), since it resolves the citation after this step. A row whose citation has no entry in a
+bibliography gets no key: rendered every time, so that sphinxcontrib-bibtex's warning stays.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import TYPE_CHECKING, Any
+
+from critical_edition.core.codestamp import class_stamp
+from critical_edition.core.confdigest import config_digest
+from critical_edition.speedups.bibcache import entry_fingerprint
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from collections.abc import Set as AbstractSet
+
+    from sphinx.config import Config
+
+    from critical_edition.core.model import Actor, Claim
+
+
+class RowKeys:
+    """The keys of one claim index's rows (one per page and build).
+
+    :param page: the page the index is written into (its links are relative to it);
+    :param builder: the builder's name; :param config: the configuration;
+    :param footnote_marks: the footnote marks of each page (label to id and mark);
+    :param bib_keys: the keys of the .bib files; :param cite: sphinxcontrib-bibtex's domain.
+    """
+
+    def __init__(
+        self,
+        page: str,
+        builder: str,
+        config: Config,
+        footnote_marks: Mapping[str, Mapping[str, tuple[str, str]]],
+        bib_keys: AbstractSet[str],
+        cite: Any,
+    ) -> None:
+        self.footnote_marks = footnote_marks
+        self.bib_keys = bib_keys
+        style = type(getattr(cite, "reference_style", None))
+        self.context = repr(
+            (page, builder, config_digest(config), [class_stamp(k) for k in style.__mro__])
+        )
+        #: Each cited key's citations, among which sphinxcontrib-bibtex's resolver chooses.
+        self._citations: dict[str, list[Any]] = {}
+        bibliographies = getattr(cite, "bibliographies", {})
+        for citation in getattr(cite, "citations", ()):
+            bibliography = bibliographies.get(citation.bibliography_key)
+            if bibliography is not None and bibliography.list_ == "citation":
+                self._citations.setdefault(citation.key, []).append(citation)
+        self._cited: dict[str, list[tuple[str, ...]]] = {}
+
+    def cited(self, key: str) -> list[tuple[str, ...]] | None:
+        """What a citation of *key* may be rendered from: each of its citations' page, id,
+        entry, label, text and tooltip (worked out once per key); None if it has none."""
+        found = self._cited.get(key)
+        if found is None:
+            citations = self._citations.get(key)
+            if not citations:
+                return None
+            found = self._cited[key] = [
+                (
+                    citation.bibliography_key.docname,
+                    citation.citation_id,
+                    entry_fingerprint(citation.entry),
+                    str(citation.formatted_entry.label),
+                    str(citation.formatted_entry.text),
+                    str(citation.tooltip_entry.text) if citation.tooltip_entry else "",
+                )
+                for citation in citations
+            ]
+        return found
+
+    def key(self, number: int, claim: Claim, lookup: Mapping[str, Actor]) -> str | None:
+        """The key of the index's row *number*, showing *claim*; None when it gets none."""
+        marks = self.footnote_marks.get(claim.docname, {})
+        sources: list[object] = []
+        for source in claim.sources:
+            if source.startswith("^"):
+                sources.append((source, marks.get(source[1:])))
+            elif source not in self.bib_keys:
+                sources.append((source, None))
+            else:
+                cited = self.cited(source)
+                if cited is None:
+                    return None
+                sources.append((source, cited))
+        parts = (
+            self.context,
+            number,
+            (claim.id, claim.docname, claim.text, claim.section, claim.verb, claim.status.value),
+            [(actor, repr(lookup.get(actor.casefold()))) for actor in claim.actors],
+            sources,
+        )
+        return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()

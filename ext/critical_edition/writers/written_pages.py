@@ -1,0 +1,106 @@
+"""Written pages (write phase, build-finished): the pages this build wrote, by each page's file status.
+
+The rewrites after the pages are written (:mod:`.page_markup`, :mod:`.sheet_links`) read only
+the pages the build wrote: a page left alone was rewritten by the build that wrote it. Which
+pages those are is told by each page's file status (size, date, inode, change time) as the last
+build left it, kept in the doctree directory (:data:`RECORD_FILE`) once every rewrite is done:
+a page whose status differs, or that the record does not name, was written since.
+
+The status is exact where a file date is not: a build that starts within the file system's
+clock tick of the last one's end (a no-op run straight after a build, as the benchmark and
+an editor's save do) would take the last build's late pages for its own, and a page written
+by Sphinx in the same second as the record keeps neither its inode nor its change time.
+Every page counts as written when no record is kept, when it cannot be read or was made by
+another version of the toolkit's code; after a failed build, every page changed since the last
+build that ended well (only such a build writes the record).
+"""
+
+from __future__ import annotations
+
+import weakref
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from critical_edition.core import keptmaps, priorities
+from critical_edition.core.listing import files_with_suffixes, stat_key
+from critical_edition.integrity import stale
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+#: Each page's file status as the last build that ended well left it (in the doctree folder).
+RECORD_FILE = "critical_edition_written_pages.json"
+#: Folders of the output that hold no page of the site.
+_NOT_PAGES = {"_static", "_sources", "_images", "_downloads"}
+
+#: What each build (of an application) found: every page, and those it wrote.
+_FOUND: weakref.WeakKeyDictionary[Sphinx, tuple[list[Path], list[Path]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def pages_of(outdir: Path) -> list[Path]:
+    """The HTML pages of *outdir* (not the files of its asset folders)."""
+    return [
+        path
+        for path in files_with_suffixes(outdir, frozenset({".html"}))
+        if not _NOT_PAGES & set(path.relative_to(outdir).parts[:-1])
+    ]
+
+
+def _recorded(app: Sphinx) -> dict[str, list[int]]:
+    def pages(stored: dict[str, Any]) -> dict[str, list[int]]:
+        found = stored["pages"]
+        if not all(
+            isinstance(key, list) and all(isinstance(n, int) for n in key) for key in found.values()
+        ):
+            raise TypeError("a page's status is not a list of numbers")
+        return dict(found)
+
+    kept = keptmaps.read_shaped(
+        Path(app.doctreedir) / RECORD_FILE,
+        pages,
+        stamp={"code": stale.code_stamp()},
+        fields={"pages": dict},
+    )
+    return kept or {}
+
+
+def written(app: Sphinx) -> list[Path]:
+    """The pages this build wrote (found once per build, at the first call, which comes once
+    Sphinx has written every page)."""
+    found = _FOUND.get(app)
+    if found is None:
+        outdir = Path(app.outdir)
+        recorded = _recorded(app)
+        every = pages_of(outdir)
+        found = (
+            every,
+            [
+                path
+                for path in every
+                if recorded.get(path.relative_to(outdir).as_posix()) != stat_key(path)
+            ],
+        )
+        _FOUND[app] = found
+    return found[1]
+
+
+def record(app: Sphinx, exception: BaseException | None) -> None:
+    """Keep each page's status as this build leaves it (``build-finished``, after every
+    rewrite of the pages)."""
+    found = _FOUND.pop(app, None)
+    if exception is not None or found is None:
+        return
+    outdir = Path(app.outdir)
+    pages = {
+        path.relative_to(outdir).as_posix(): stat_key(path) for path in found[0] if path.is_file()
+    }
+    keptmaps.write_state(
+        Path(app.doctreedir) / RECORD_FILE, {"code": stale.code_stamp(), "pages": pages}
+    )
+
+
+def register(app: Sphinx) -> None:
+    """Record the pages' status once every rewrite of them is done."""
+    app.connect("build-finished", record, priority=priorities.RECORD_WRITTEN_PAGES)
