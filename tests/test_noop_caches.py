@@ -243,13 +243,19 @@ def test_the_collector_is_tuned_once_per_process_unless_switched_off(
     monkeypatch.setattr(collector.gc, "get_threshold", lambda: (700, 10, 10))
     monkeypatch.setattr(collector.gc, "set_threshold", lambda *t: thresholds.append(t))
     monkeypatch.setattr(collector, "_done", [])
+    monkeypatch.setattr(collector, "_environment_done", [])
     monkeypatch.setenv(collector.SWITCH, "0")
     collector.freeze(Any, Any)
+    collector.freeze_loaded_environment(Any)
     assert frozen == [] and thresholds == [] and at_exit == []
     monkeypatch.delenv(collector.SWITCH)
     collector.freeze(Any, Any)
     collector.freeze(Any, Any)
     assert frozen == [True]
+    # The environment loaded next is set aside once too.
+    collector.freeze_loaded_environment(Any)
+    collector.freeze_loaded_environment(Any)
+    assert frozen == [True, True]
     # Fewer passes over the young generation; the older generations' thresholds unchanged.
     assert thresholds == [(collector.YOUNG_THRESHOLD, 10, 10)]
     # One exit handler, which freezes whatever is left.

@@ -267,6 +267,7 @@ CLAIM_INDEX_NODES: frozenset[type[nodes.Node]] = frozenset(
         nodes.thead,
         nodes.tbody,
         nodes.row,
+        rowmemo.memo_row,
         nodes.entry,
         nodes.enumerated_list,
         nodes.bullet_list,

@@ -21,6 +21,9 @@ first pass. Together with doctrees kept on disk only (:mod:`.doctrees`), which l
 for a full pass to walk, the memory a build peaks at stays where it was (measured on the
 benchmark's editions).
 
+The environment a rebuild loads from its pickle is set aside as well, once the builder is
+made: it lives to the end of the build, and the first full pass walked all of it.
+
 Last, the collector makes no pass when the process exits. Python collects once more after the
 program ends, over every object still alive: after a ``.bib`` edit at 50 times the paper that
 pass walked 765,000 objects, the doctrees of the claim index and the bibliography (a docutils
@@ -49,6 +52,7 @@ if TYPE_CHECKING:
 #: Set to ``0`` to leave the garbage collector alone.
 SWITCH = "CRITICAL_EDITION_GCFREEZE"
 _done: list[bool] = []
+_environment_done: list[bool] = []
 #: Allocations between two passes over the youngest generation (Python's default is 700).
 YOUNG_THRESHOLD = 20_000
 
@@ -66,6 +70,15 @@ def freeze(app: Sphinx, config: Config) -> None:
     atexit.register(freeze_at_exit)
 
 
+def freeze_loaded_environment(app: Sphinx) -> None:
+    """Set the environment Sphinx has just loaded aside too (``builder-inited``, once per
+    process, after the collector's tuning): the first full pass of a rebuild walked every
+    object of the unpickled environment (0.03 to 0.05 s at 50 times the paper)."""
+    if _done and not _environment_done:
+        _environment_done.append(True)
+        gc.freeze()
+
+
 def freeze_at_exit() -> None:
     """Set every object aside as the process ends, so that Python's last passes of the
     collector have nothing to walk (an exit handler, registered once per process)."""
@@ -79,4 +92,5 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     (``critical_edition.speedups.collector``).
     """
     app.connect("config-inited", freeze)
+    app.connect("builder-inited", freeze_loaded_environment)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
