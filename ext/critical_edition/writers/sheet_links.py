@@ -21,11 +21,13 @@ from __future__ import annotations
 import os
 import re
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from critical_edition.core import atomic, keptmaps, priorities
 from critical_edition.core.listing import files_with_suffixes, stat_key
+from critical_edition.core.scanning import matches_at
 from critical_edition.writers import theme_css, written_pages
 from critical_edition.writers.page_assets import writes_reading_sheets
 from critical_edition.writers.written_pages import pages_of
@@ -36,8 +38,11 @@ if TYPE_CHECKING:
 #: The checksums the pages were given, by file under the output (kept between builds).
 STATE_FILE = "critical_edition_asset_links.json"
 STATE_FORMAT = 1
-#: A link to a local asset with Sphinx's checksum: its address, then the checksum.
-_LINK = re.compile(rb'((?:href|src)="([^"?#:]+)\?v=)([0-9a-f]{8})"')
+#: A link to a local asset with Sphinx's checksum (``href="…?v=1a2b3c4d"``, or ``src=``): what
+#: follows the ``?v=`` and what comes before it, back to the quote.
+_VERSION = re.compile(rb"\?v=")
+_CHECKSUM = re.compile(rb'[0-9a-f]{8}"')
+_ADDRESS = re.compile(rb'[^"?#:]+')
 #: A stylesheet link as Sphinx writes it, without a checksum: Sphinx gives none to a file that
 #: does not exist yet when the page is written (the reading text's sheets, in a first build).
 _BARE_SHEET = re.compile(rb'(<link rel="stylesheet"(?: type="text/css")? href=")([^"?#:]+\.css)(")')
@@ -52,6 +57,26 @@ def checksum(path: Path) -> str:
     return f"{zlib.crc32(content):08x}" if content else ""
 
 
+def _versioned_links(page: bytes) -> Iterator[tuple[int, int, bytes]]:
+    r"""The links to a local asset with Sphinx's checksum in *page*, as the pattern
+    ``((?:href|src)="([^"?#:]+)\?v=)([0-9a-f]{8})"`` finds them: (where the checksum starts,
+    where the link ends, its address). Found from each ``?v=`` (a pattern that starts with an
+    alternation is tried at every byte of the page): the address before it runs back to the
+    quote of its ``href="`` or ``src="``, for it holds none."""
+    for version in _VERSION.finditer(page):
+        position, checksum_start = version.start(), version.end()
+        end = checksum_start + 9  # eight hexadecimal digits and the quote
+        quote = page.rfind(b'"', 0, position)
+        address = page[quote + 1 : position]
+        if (
+            quote >= 0
+            and _CHECKSUM.fullmatch(page, checksum_start, end)
+            and _ADDRESS.fullmatch(address)
+            and page[max(quote - 5, 0) : quote].endswith((b"href=", b"src="))
+        ):
+            yield checksum_start, end, address
+
+
 def relinked(page: bytes, folder: Path, checksums: dict[Path, str | None]) -> bytes:
     """*page* (a file in *folder*) with each asset link naming its file's current checksum."""
 
@@ -62,15 +87,23 @@ def relinked(page: bytes, folder: Path, checksums: dict[Path, str | None]) -> by
         found = checksums[target]
         return found.encode("ascii") if found else None
 
-    def current(match: re.Match[bytes]) -> bytes:
+    # As _BARE_SHEET.sub(…, _LINK.sub(…, page)): the same matches, found from fixed text.
+    parts: list[bytes] = []
+    start = 0
+    for checksum_start, end, address in _versioned_links(page):
+        found = of(address)
+        if found is not None:
+            parts += [page[start:checksum_start], found, b'"']
+            start = end
+    if start:
+        page = b"".join([*parts, page[start:]])
+    parts, start = [], 0
+    for match in matches_at(_BARE_SHEET, page, b'<link rel="stylesheet"'):
         found = of(match[2])
-        return match[0] if found is None else match[1] + found + b'"'
-
-    def added(match: re.Match[bytes]) -> bytes:
-        found = of(match[2])
-        return match[0] if found is None else match[1] + match[2] + b"?v=" + found + match[3]
-
-    return _BARE_SHEET.sub(added, _LINK.sub(current, page))
+        if found is not None:
+            parts += [page[start : match.end(2)], b"?v=", found]
+            start = match.end(2)
+    return b"".join([*parts, page[start:]]) if start else page
 
 
 def relink_pages(app: Sphinx, exception: BaseException | None) -> None:

@@ -46,6 +46,7 @@ from typing import TYPE_CHECKING, Any
 from critical_edition.apparatus import passages
 from critical_edition.core import atomic, keptmaps
 from critical_edition.core.listing import files_with_suffixes, stat_key
+from critical_edition.core.scanning import matches_at
 from critical_edition.integrity import stale
 from critical_edition.speedups.versions import switched_on
 from critical_edition.writers.page_assets import (
@@ -69,8 +70,11 @@ _READ_SUFFIXES = frozenset({".html", ".js", ".css"})
 
 #: furo's stylesheets, as the output's ``_static`` folder names them.
 THEME_SHEETS = ("styles/furo.css", "styles/furo-extensions.css")
-_CLASS_ATTRIBUTE = re.compile(r'\bclass="([^"]*)"')
-_STYLE_ATTRIBUTE = re.compile(r'\bstyle="([^"]*)"')
+# A class and a style attribute's value: as ``\bclass="([^"]*)"``, with the word boundary
+# checked after the fixed text (the engine then looks for that text only, not at every
+# character of the page for a boundary).
+_CLASS_ATTRIBUTE = re.compile(r'class="(?<!\wclass=")([^"]*)"')
+_STYLE_ATTRIBUTE = re.compile(r'style="(?<!\wstyle=")([^"]*)"')
 _CLASS_IN_SELECTOR = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
 _WORD = re.compile(r"[\w-]+")
 _VAR = re.compile(r"var\(\s*(--[\w-]+)")
@@ -201,17 +205,23 @@ class _PageFeatures:
 
     @classmethod
     def read(cls, page: Path) -> _PageFeatures:
+        # Each pattern looks for fixed text first (the same results as the former patterns,
+        # tests/test_page_scanning.py); each distinct class value split, each tag lowered once.
         text = page.read_text(encoding="utf-8")
+        links = [match[0] for match in matches_at(_LINK, text, "<link")]
         return cls(
-            frozenset(n for v in _CLASS_ATTRIBUTE.findall(text) for n in v.split()),
-            frozenset(tag.lower() for tag in _TAG.findall(text)),
+            frozenset(n for v in set(_CLASS_ATTRIBUTE.findall(text)) for n in v.split()),
+            frozenset(tag.lower() for tag in set(_TAG.findall(text))),
             tuple(
                 str((page.parent / href).resolve())
-                for link in _LINK.findall(text)
+                for link in links
                 if 'rel="stylesheet"' in link
                 for href in _HREF.findall(link)
             ),
-            (*_STYLE_ATTRIBUTE.findall(text), *_STYLE_BLOCK.findall(text)),
+            (
+                *_STYLE_ATTRIBUTE.findall(text),
+                *(match[1] for match in matches_at(_STYLE_BLOCK, text, "<style>")),
+            ),
         )
 
     def as_json(self) -> list[Any]:
