@@ -39,12 +39,13 @@ import functools
 import hashlib
 import json
 import re
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from critical_edition.apparatus import passages
-from critical_edition.core import atomic, keptmaps
+from critical_edition.core import atomic, keptmaps, priorities
 from critical_edition.core.listing import files_with_suffixes, stat_key
 from critical_edition.core.scanning import matches_at
 from critical_edition.integrity import stale
@@ -65,6 +66,8 @@ SWITCH = "CRITICAL_EDITION_CSSCACHE"
 CACHE_FILE = "critical_edition_css.json"
 #: ... and of what the pruning takes from each page.
 FEATURES_FILE = "critical_edition_css_pages.json"
+#: The layout of :data:`FEATURES_FILE`: distinct features once, each page naming its own.
+_FEATURES_FORMAT = 2
 #: The kinds of file of the output the pruning reads.
 _READ_SUFFIXES = frozenset({".html", ".js", ".css"})
 
@@ -87,6 +90,11 @@ _PROPERTY_NAME = re.compile(r"--[\w-]+")
 _STYLE_BLOCK = re.compile(r"<style>(.*?)</style>", re.DOTALL)
 _LINK = re.compile(r"<link\b[^>]*>")
 _HREF = re.compile(r'\bhref="([^"?#]+)')
+
+
+#: The pruning's view of the output in the build under way (one per application), kept until
+#: every rewrite of the pages is done: the pages' features are read once and saved once.
+_SITES: weakref.WeakKeyDictionary[Sphinx, _Site] = weakref.WeakKeyDictionary()
 
 
 def _split_top_level(text: str, separator: str) -> list[str]:
@@ -227,6 +235,16 @@ class _PageFeatures:
     def as_json(self) -> list[Any]:
         return [sorted(self.classes), sorted(self.elements), self.stylesheets, self.styles]
 
+    @functools.cached_property
+    def text(self) -> str:
+        """:meth:`as_json` as JSON text, worked out once (equal features, equal text)."""
+        return json.dumps(self.as_json(), ensure_ascii=False)
+
+    @functools.cached_property
+    def digest(self) -> bytes:
+        """A digest of :attr:`text`, the page's share of :func:`inputs_digest`."""
+        return hashlib.sha256(self.text.encode("utf-8")).digest()
+
     @classmethod
     def from_json(cls, value: list[Any]) -> _PageFeatures:
         classes, elements, stylesheets, styles = value
@@ -289,40 +307,59 @@ class _Site:
             return {}
 
         def pages(stored: dict[str, Any]) -> dict[str, tuple[list[int], _PageFeatures]]:
-            return {
-                name: (list(key), _PageFeatures.from_json(value))
-                for name, (key, value) in stored["pages"].items()
-            }
+            # Pages with the same features share one record (read once, digested once).
+            records = [_PageFeatures.from_json(value) for value in stored["records"]]
+            found = {}
+            for name, (key, index) in stored["pages"].items():
+                if not (isinstance(index, int) and 0 <= index < len(records)):
+                    raise ValueError("a page names no kept record")
+                found[name] = (list(key), records[index])
+            return found
 
         # None kept, or unreadable: every page is read.
         kept = keptmaps.read_shaped(
-            self.features_file, pages, stamp={"code": stale.code_stamp()}, fields={"pages": dict}
+            self.features_file,
+            pages,
+            stamp={"code": stale.code_stamp(), "format": _FEATURES_FORMAT},
+            fields={"pages": dict, "records": list},
         )
         return kept or {}
 
     def restamp(self, rewritten: dict[Path, list[int]]) -> None:
         """Keep each page's features under its new stat key when they were taken from it as
-        it was before (*rewritten*: page to its stat key then), and save them."""
-        self._features = self._load_features()
+        it was before (*rewritten*: page to its stat key then)."""
+        if self._features is None:
+            self._features = self._load_features()
         for page, before in rewritten.items():
             name = page.relative_to(self.outdir).as_posix()
             entry = self._features.get(name)
             if entry is not None and entry[0] == before:
                 self._features[name] = (stat_key(page), entry[1])
                 self._read_anew = True
-        self.save_features()
 
     def save_features(self) -> None:
         """Keep what was taken from the pages for the next build (those that still exist),
-        when a page was read anew in this build."""
+        when a page was read anew (or restamped) in this build."""
         if self.features_file is None or self._features is None or not self._read_anew:
             return
-        pages = {
-            name: [key, found.as_json()]
-            for name, (key, found) in sorted(self._features.items())
-            if (self.outdir / name).is_file()
+        records: list[list[Any]] = []
+        numbers: dict[str, int] = {}
+        pages: dict[str, list[Any]] = {}
+        for name, (key, found) in sorted(self._features.items()):
+            if not (self.outdir / name).is_file():
+                continue
+            number = numbers.setdefault(found.text, len(records))
+            if number == len(records):
+                records.append(found.as_json())
+            pages[name] = [key, number]
+        state = {
+            "code": stale.code_stamp(),
+            "format": _FEATURES_FORMAT,
+            "records": records,
+            "pages": pages,
         }
-        keptmaps.write_state(self.features_file, {"code": stale.code_stamp(), "pages": pages})
+        keptmaps.write_state(self.features_file, state)
+        self._read_anew = False
 
     def prune(self, pages: list[Path], sheets: dict[Path, str]) -> dict[Path, str]:
         """Each of *sheets* (path it is written to: its text) pruned to what *pages* can use.
@@ -408,10 +445,8 @@ def inputs_digest(site: _Site) -> str:
         and (path.suffix != ".js" or path.is_relative_to(site.static))
     ]
     for path in files:
-        if path.suffix == ".html":
-            data = json.dumps(site.features(path).as_json(), ensure_ascii=False).encode()
-        else:
-            data = path.read_bytes()
+        # A page by the digest of what the pruning takes from it (:attr:`_PageFeatures.digest`).
+        data = site.features(path).digest if path.suffix == ".html" else path.read_bytes()
         name = path.relative_to(site.outdir).as_posix().encode("utf-8")
         digest.update(b"%d:%s:%d:" % (len(name), name, len(data)))
         digest.update(data)
@@ -430,10 +465,8 @@ def _cached(app: Sphinx, site: _Site) -> dict[Path, str]:
         keptmaps.read_state(cache, stamp={"digest": digest}, fields={"sheets": dict}).get("sheets")
     )
     if kept is not None:  # else no cache, or an unreadable one: pruned anew
-        site.save_features()  # pages read anew for the digest: not read again next time
         return {site.outdir / name: text for name, text in kept.items()}
     result = pruned_sheets(site)
-    site.save_features()
     sheets = {path.relative_to(site.outdir).as_posix(): text for path, text in result.items()}
     keptmaps.write_state(cache, {"digest": digest, "sheets": sheets})
     return result
@@ -447,8 +480,19 @@ def restamp_pages(app: Sphinx, rewritten: dict[Path, list[int]]) -> None:
     features were taken from another version of it is left to be read again.
     """
     if switched_on(SWITCH) and rewritten:
-        site = _Site(Path(app.outdir), [], Path(app.doctreedir) / FEATURES_FILE)
+        site = _SITES.get(app)
+        if site is None:  # the sheets were not pruned in this build
+            site = _SITES[app] = _Site(Path(app.outdir), [], Path(app.doctreedir) / FEATURES_FILE)
         site.restamp(rewritten)
+
+
+def save_page_features(app: Sphinx, exception: BaseException | None) -> None:
+    """Keep what was taken from the pages, under each page's status as the build leaves it
+    (``build-finished``, once no handler rewrites a page any more): read once and saved once
+    per build, by the pruning and the relinking alike."""
+    site = _SITES.pop(app, None)
+    if exception is None and site is not None:
+        site.save_features()
 
 
 def prune_theme_sheets(app: Sphinx, exception: BaseException | None) -> None:
@@ -458,6 +502,8 @@ def prune_theme_sheets(app: Sphinx, exception: BaseException | None) -> None:
         return
     features_file = Path(app.doctreedir) / FEATURES_FILE if switched_on(SWITCH) else None
     site = _Site(Path(app.outdir), _reading_pages(app), features_file)
+    if features_file is not None:
+        _SITES[app] = site  # the relinking keeps its pages' features here, saved once
     for path, css in _cached(app, site).items():
         atomic.update_text(path, css)
 
@@ -465,3 +511,4 @@ def prune_theme_sheets(app: Sphinx, exception: BaseException | None) -> None:
 def register(app: Sphinx) -> None:
     """Prune the theme's sheets once every page is written."""
     app.connect("build-finished", prune_theme_sheets)
+    app.connect("build-finished", save_page_features, priority=priorities.RECORD_WRITTEN_PAGES)
