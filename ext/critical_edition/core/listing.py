@@ -4,13 +4,15 @@
 pattern; the handlers that read the output at the end of every build (the stylesheet pruning,
 the pages' slimming) ask only for files of a few kinds, in an output of a thousand entries
 (the sources' copies, fonts, images). :func:`files_with_suffixes` walks the tree once with
-``os.walk`` and makes paths of the matching files only: the same list, in the same order.
+``os.scandir`` (a file's kind comes with its name, no status asked but of a link) and makes
+paths of the matching files only: the same list, in the same order.
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 
 def suffix(name: str) -> str:
@@ -19,16 +21,38 @@ def suffix(name: str) -> str:
     return name[dot:] if 0 < dot < len(name) - 1 else ""
 
 
+def _walk(folder: str, parts: tuple[str, ...], suffixes: frozenset[str], found: list[Any]) -> None:
+    """Add to *found* each file of *folder* (*parts* under the root) with one of *suffixes*,
+    as (its path's parts under the root, its path), then walk the subfolders (not through a
+    link, as ``os.walk`` and ``Path.rglob``; an unreadable folder is skipped as there)."""
+    try:
+        with os.scandir(folder) as entries:
+            listed = list(entries)
+    except OSError:
+        return
+    for entry in listed:
+        try:
+            is_dir = entry.is_dir()
+        except OSError:
+            is_dir = False
+        if is_dir:
+            if not entry.is_symlink():
+                _walk(entry.path, (*parts, entry.name), suffixes, found)
+        elif suffix(entry.name) in suffixes and entry.is_file():
+            found.append(((*parts, entry.name), entry.path))
+
+
 def files_with_suffixes(root: Path, suffixes: frozenset[str]) -> list[Path]:
     """Every file under *root* (not following links to folders, as ``Path.rglob``) whose
-    suffix (``Path.suffix``) is one of *suffixes*, sorted as paths."""
-    found = [
-        Path(folder, name)
-        for folder, _folders, names in os.walk(root)
-        for name in names
-        if suffix(name) in suffixes
-    ]
-    return sorted(path for path in found if path.is_file())
+    suffix (``Path.suffix``) is one of *suffixes*, sorted as paths.
+
+    Sorted by their names' parts under *root* (the order of paths that share *root*: parts
+    compared one by one, a path before those it leads to), paths made of the matches only.
+    """
+    found: list[Any] = []
+    _walk(str(root), (), suffixes, found)
+    found.sort(key=lambda item: item[0])
+    return [Path(path) for _parts, path in found]
 
 
 def stat_key(path: Path) -> list[int]:
