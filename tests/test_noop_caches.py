@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from critical_edition.core.listing import stat_key
 from critical_edition.integrity import stale
 from critical_edition.outputs import claims_json, csljson
 from critical_edition.speedups import collector
@@ -384,3 +385,61 @@ def test_the_index_pages_config_digest_is_the_same_in_every_process() -> None:
         for seed in ("1", "2", "3", "4")
     }
     assert len(digests) == 1 and len(next(iter(digests)).strip()) == 64, digests
+
+
+def _kept_features_hold(builddir: Path) -> int:
+    """How many pages the features file keeps; each under its page's current status holds
+    what the page gives now (the memo is never stale)."""
+    state = json.loads((builddir / "doctrees" / theme_css.FEATURES_FILE).read_bytes())
+    records, held = state["records"], 0
+    for name, (key, number) in state["pages"].items():
+        page = builddir / "html" / name
+        if page.is_file() and key == stat_key(page):
+            now = theme_css._PageFeatures.read(page)
+            assert theme_css._PageFeatures.from_json(records[number]) == now, name
+            held += 1
+    return held
+
+
+def test_the_features_memo_is_read_and_saved_once_and_the_output_is_the_same_as_without(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    srcdir = copy_edition(tmp_path)
+    loads: list[int] = []
+    load = theme_css._Site._load_features
+
+    def counted(site: Any) -> Any:
+        loads.append(1)
+        return load(site)
+
+    monkeypatch.setattr(theme_css._Site, "_load_features", counted)
+
+    def steps(builddir: Path, check: bool) -> list[dict[str, bytes]]:
+        text = (srcdir / "abstract.md").read_text(encoding="utf-8")
+        outputs = []
+        for step in ("first", "prose", "new class", "no-op"):
+            if step == "prose":
+                edit(srcdir / "abstract.md", "been one of the major", "been one of the main")
+            elif step == "new class":
+                edit(
+                    srcdir / "abstract.md",
+                    "three decades.",
+                    "three decades.\n\n:::{seealso}\nA hint.\n:::\n",
+                )
+            loads.clear()
+            build(srcdir, builddir)
+            outputs.append(output_files(builddir / "html"))
+            if check:
+                assert len(loads) <= 1, step
+                pages = list((builddir / "html").rglob("*.html"))
+                assert _kept_features_hold(builddir) == len(pages), step
+            if check and step in ("prose", "new class"):
+                sheet = builddir / "html" / "_static" / "styles" / "furo.css"
+                assert (".seealso" in sheet.read_text(encoding="utf-8")) == (step == "new class")
+        (srcdir / "abstract.md").write_text(text, encoding="utf-8")
+        return outputs
+
+    cached = steps(tmp_path / "cached", check=True)
+    monkeypatch.setenv(theme_css.SWITCH, "0")
+    assert steps(tmp_path / "stock", check=False) == cached
+    assert not (tmp_path / "stock" / "doctrees" / theme_css.FEATURES_FILE).exists()

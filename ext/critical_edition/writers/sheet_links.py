@@ -30,7 +30,6 @@ from critical_edition.core.listing import files_with_suffixes, stat_key
 from critical_edition.core.scanning import matches_at
 from critical_edition.writers import theme_css, written_pages
 from critical_edition.writers.page_assets import writes_reading_sheets
-from critical_edition.writers.written_pages import pages_of
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -128,7 +127,7 @@ def relink_pages(app: Sphinx, exception: BaseException | None) -> None:
     }
     rewritten: dict[Path, list[int]] = {}
     # The pages this build wrote (or every page).
-    pages = pages_of(outdir) if every_page else written_pages.written(app)
+    pages = written_pages.every_page(app) if every_page else written_pages.written(app)
     for path in pages:
         page = path.read_bytes()
         new = relinked(page, path.parent, checksums)

@@ -50,6 +50,7 @@ from critical_edition.core.listing import files_with_suffixes, stat_key
 from critical_edition.core.scanning import matches_at
 from critical_edition.integrity import stale
 from critical_edition.speedups.versions import switched_on
+from critical_edition.writers import written_pages
 from critical_edition.writers.page_assets import (
     READING_SHEETS,
     blocks,
@@ -68,8 +69,8 @@ CACHE_FILE = "critical_edition_css.json"
 FEATURES_FILE = "critical_edition_css_pages.json"
 #: The layout of :data:`FEATURES_FILE`: distinct features once, each page naming its own.
 _FEATURES_FORMAT = 2
-#: The kinds of file of the output the pruning reads.
-_READ_SUFFIXES = frozenset({".html", ".js", ".css"})
+#: The kinds of file of the output the pruning reads (those listed once per build).
+_READ_SUFFIXES = written_pages.OUTPUT_SUFFIXES
 
 #: furo's stylesheets, as the output's ``_static`` folder names them.
 THEME_SHEETS = ("styles/furo.css", "styles/furo-extensions.css")
@@ -255,9 +256,16 @@ class _Site:
     """What the pruning reads of the output: the pages' text and the shipped scripts."""
 
     def __init__(
-        self, outdir: Path, reading_pages: list[Path], features_file: Path | None = None
+        self,
+        outdir: Path,
+        reading_pages: list[Path],
+        features_file: Path | None = None,
+        files: list[Path] | None = None,
     ) -> None:
         self.outdir = outdir
+        #: The output's files of ``_READ_SUFFIXES`` as listed in this build (``None``: listed
+        #: when needed).
+        self._files = files
         self.static = outdir / "_static"
         #: The written pages of the reading text (:func:`_reading_pages`).
         self.reading_pages = reading_pages
@@ -269,6 +277,12 @@ class _Site:
         #: What the pruning writes: never read as one of the sheets the pages load (a fresh
         #: build has none of them yet, a rebuild has the last build's).
         self.outputs = {(self.static / name).resolve() for name in READING_SHEETS.values()}
+
+    def files(self, suffixes: frozenset[str]) -> list[Path]:
+        """The output's files with one of *suffixes* (of ``_READ_SUFFIXES``), sorted as paths."""
+        if self._files is None:
+            self._files = files_with_suffixes(self.outdir, _READ_SUFFIXES)
+        return [path for path in self._files if path.suffix in suffixes]
 
     @functools.cached_property
     def scripts(self) -> str:
@@ -404,7 +418,7 @@ def pruned_sheets(site: _Site) -> dict[Path, str]:
     result: dict[Path, str] = {}
     theme = {site.static / n: css for n, css in originals.items() if n in THEME_SHEETS}
     if theme:
-        pages = files_with_suffixes(site.outdir, frozenset({".html"}))
+        pages = site.files(frozenset({".html"}))
         result = site.prune(pages, theme)
     # With another theme than furo the reading text's pages still link their copies of the
     # toolkit's sheets (page_assets): written all the same, or those pages had none.
@@ -440,7 +454,7 @@ def inputs_digest(site: _Site) -> str:
     outputs = {f"_static/{name}" for name in READING_SHEETS.values()}
     files = [
         path
-        for path in files_with_suffixes(site.outdir, _READ_SUFFIXES)
+        for path in site.files(_READ_SUFFIXES)
         if path.relative_to(site.outdir).as_posix() not in outputs
         and (path.suffix != ".js" or path.is_relative_to(site.static))
     ]
@@ -501,7 +515,9 @@ def prune_theme_sheets(app: Sphinx, exception: BaseException | None) -> None:
     if exception is not None or not writes_reading_sheets(app):
         return
     features_file = Path(app.doctreedir) / FEATURES_FILE if switched_on(SWITCH) else None
-    site = _Site(Path(app.outdir), _reading_pages(app), features_file)
+    # The output as listed once in this build (the slimming of the pages, just before, listed it).
+    files = written_pages.output_files(app)
+    site = _Site(Path(app.outdir), _reading_pages(app), features_file, files)
     if features_file is not None:
         _SITES[app] = site  # the relinking keeps its pages' features here, saved once
     for path, css in _cached(app, site).items():

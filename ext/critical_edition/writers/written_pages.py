@@ -32,20 +32,53 @@ if TYPE_CHECKING:
 RECORD_FILE = "critical_edition_written_pages.json"
 #: Folders of the output that hold no page of the site.
 _NOT_PAGES = {"_static", "_sources", "_images", "_downloads"}
+#: The kinds of file of the output the handlers at the build's end read (the pages, and the
+#: scripts and stylesheets the sheets' pruning reads): listed once per build.
+OUTPUT_SUFFIXES = frozenset({".html", ".js", ".css"})
 
-#: What each build (of an application) found: every page, and those it wrote.
-_FOUND: weakref.WeakKeyDictionary[Sphinx, tuple[list[Path], list[Path]]] = (
-    weakref.WeakKeyDictionary()
-)
+#: What each build (of an application) found: the output's files of :data:`OUTPUT_SUFFIXES`,
+#: every page, and those it wrote (each list taken once).
+_FOUND: weakref.WeakKeyDictionary[Sphinx, dict[str, list[Path]]] = weakref.WeakKeyDictionary()
+
+
+def _pages_among(outdir: Path, files: list[Path]) -> list[Path]:
+    """The HTML pages among *files* of *outdir* (not the files of its asset folders)."""
+    return [
+        path
+        for path in files
+        if path.suffix == ".html" and not _NOT_PAGES & set(path.relative_to(outdir).parts[:-1])
+    ]
 
 
 def pages_of(outdir: Path) -> list[Path]:
     """The HTML pages of *outdir* (not the files of its asset folders)."""
-    return [
-        path
-        for path in files_with_suffixes(outdir, frozenset({".html"}))
-        if not _NOT_PAGES & set(path.relative_to(outdir).parts[:-1])
-    ]
+    return _pages_among(outdir, files_with_suffixes(outdir, frozenset({".html"})))
+
+
+def _found(app: Sphinx) -> dict[str, list[Path]]:
+    found = _FOUND.get(app)
+    if found is None:
+        found = _FOUND[app] = {}
+    return found
+
+
+def output_files(app: Sphinx) -> list[Path]:
+    """The files of the output with one of :data:`OUTPUT_SUFFIXES`, sorted as paths: listed
+    once per build, at the first call (once Sphinx has written every page, and before any
+    handler of ``build-finished`` adds or removes a page: the slimming asks first, the
+    sheets' pruning, which runs next, reuses the list)."""
+    found = _found(app)
+    if "files" not in found:
+        found["files"] = files_with_suffixes(Path(app.outdir), OUTPUT_SUFFIXES)
+    return found["files"]
+
+
+def every_page(app: Sphinx) -> list[Path]:
+    """The HTML pages of the output (:func:`pages_of`), from :func:`output_files`."""
+    found = _found(app)
+    if "every" not in found:
+        found["every"] = _pages_among(Path(app.outdir), output_files(app))
+    return found["every"]
 
 
 def _recorded(app: Sphinx) -> dict[str, list[int]]:
@@ -69,32 +102,35 @@ def _recorded(app: Sphinx) -> dict[str, list[int]]:
 def written(app: Sphinx) -> list[Path]:
     """The pages this build wrote (found once per build, at the first call, which comes once
     Sphinx has written every page)."""
-    found = _FOUND.get(app)
-    if found is None:
+    found = _found(app)
+    if "written" not in found:
         outdir = Path(app.outdir)
         recorded = _recorded(app)
-        every = pages_of(outdir)
-        found = (
-            every,
-            [
-                path
-                for path in every
-                if recorded.get(path.relative_to(outdir).as_posix()) != stat_key(path)
-            ],
-        )
-        _FOUND[app] = found
-    return found[1]
+        found["written"] = [
+            path
+            for path in every_page(app)
+            if recorded.get(path.relative_to(outdir).as_posix()) != stat_key(path)
+        ]
+    return found["written"]
+
+
+def forget(app: Sphinx, *_args: object) -> None:
+    """Forget the last build's lists (``env-before-read-docs``, at the start of each build:
+    a build that failed before :func:`record` left them)."""
+    _FOUND.pop(app, None)
 
 
 def record(app: Sphinx, exception: BaseException | None) -> None:
     """Keep each page's status as this build leaves it (``build-finished``, after every
     rewrite of the pages)."""
     found = _FOUND.pop(app, None)
-    if exception is not None or found is None:
+    if exception is not None or found is None or "written" not in found:
         return
     outdir = Path(app.outdir)
     pages = {
-        path.relative_to(outdir).as_posix(): stat_key(path) for path in found[0] if path.is_file()
+        path.relative_to(outdir).as_posix(): stat_key(path)
+        for path in found["every"]
+        if path.is_file()
     }
     keptmaps.write_state(
         Path(app.doctreedir) / RECORD_FILE, {"code": stale.code_stamp(), "pages": pages}
@@ -103,4 +139,5 @@ def record(app: Sphinx, exception: BaseException | None) -> None:
 
 def register(app: Sphinx) -> None:
     """Record the pages' status once every rewrite of them is done."""
+    app.connect("env-before-read-docs", forget)
     app.connect("build-finished", record, priority=priorities.RECORD_WRITTEN_PAGES)
