@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path, PurePosixPath
 
 import pytest
-from critical_edition.core.listing import files_with_suffixes, suffix
+from critical_edition.core.listing import files_with_suffixes, named_files_with_suffixes, suffix
 
 
 def _rglob(root: Path, suffixes: frozenset[str]) -> list[Path]:
@@ -43,6 +43,8 @@ def test_the_listing_is_rglobs(tmp_path: Path) -> None:
         frozenset({""}),
     ):
         assert files_with_suffixes(out, suffixes) == _rglob(out, suffixes), suffixes
+        named = named_files_with_suffixes(out, suffixes)
+        assert named == [(p.relative_to(out).as_posix(), p) for p in _rglob(out, suffixes)]
     assert out / "link.html" in files_with_suffixes(out, frozenset({".html"}))
     assert files_with_suffixes(tmp_path / "missing", frozenset({".html"})) == []
 

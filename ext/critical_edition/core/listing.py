@@ -42,6 +42,15 @@ def _walk(folder: str, parts: tuple[str, ...], suffixes: frozenset[str], found: 
             found.append(((*parts, entry.name), entry.path))
 
 
+def named_files_with_suffixes(root: Path, suffixes: frozenset[str]) -> list[tuple[str, Path]]:
+    """:func:`files_with_suffixes`, each file with its name under *root* (as
+    ``path.relative_to(root).as_posix()`` gives it, without working it out of the path)."""
+    found: list[Any] = []
+    _walk(str(root), (), suffixes, found)
+    found.sort(key=lambda item: item[0])
+    return [("/".join(parts), Path(path)) for parts, path in found]
+
+
 def files_with_suffixes(root: Path, suffixes: frozenset[str]) -> list[Path]:
     """Every file under *root* (not following links to folders, as ``Path.rglob``) whose
     suffix (``Path.suffix``) is one of *suffixes*, sorted as paths.
@@ -49,10 +58,7 @@ def files_with_suffixes(root: Path, suffixes: frozenset[str]) -> list[Path]:
     Sorted by their names' parts under *root* (the order of paths that share *root*: parts
     compared one by one, a path before those it leads to), paths made of the matches only.
     """
-    found: list[Any] = []
-    _walk(str(root), (), suffixes, found)
-    found.sort(key=lambda item: item[0])
-    return [Path(path) for _parts, path in found]
+    return [path for _name, path in named_files_with_suffixes(root, suffixes)]
 
 
 def stat_key(path: Path) -> list[int]:

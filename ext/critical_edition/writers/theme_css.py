@@ -46,7 +46,7 @@ from typing import TYPE_CHECKING, Any
 
 from critical_edition.apparatus import passages
 from critical_edition.core import atomic, keptmaps, priorities
-from critical_edition.core.listing import files_with_suffixes, stat_key
+from critical_edition.core.listing import named_files_with_suffixes, stat_key
 from critical_edition.core.scanning import matches_at
 from critical_edition.integrity import stale
 from critical_edition.speedups.versions import switched_on
@@ -260,12 +260,13 @@ class _Site:
         outdir: Path,
         reading_pages: list[Path],
         features_file: Path | None = None,
-        files: list[Path] | None = None,
+        files: list[tuple[str, Path]] | None = None,
     ) -> None:
         self.outdir = outdir
-        #: The output's files of ``_READ_SUFFIXES`` as listed in this build (``None``: listed
-        #: when needed).
+        #: The output's files of ``_READ_SUFFIXES`` as listed in this build, each with its
+        #: name under the output (``None``: listed when needed).
         self._files = files
+        self._names: dict[Path, str] | None = None
         self.static = outdir / "_static"
         #: The written pages of the reading text (:func:`_reading_pages`).
         self.reading_pages = reading_pages
@@ -278,11 +279,19 @@ class _Site:
         #: build has none of them yet, a rebuild has the last build's).
         self.outputs = {(self.static / name).resolve() for name in READING_SHEETS.values()}
 
-    def files(self, suffixes: frozenset[str]) -> list[Path]:
-        """The output's files with one of *suffixes* (of ``_READ_SUFFIXES``), sorted as paths."""
+    def named_files(self, suffixes: frozenset[str]) -> list[tuple[str, Path]]:
+        """The output's files with one of *suffixes* (of ``_READ_SUFFIXES``), sorted as paths,
+        each with its name under the output."""
         if self._files is None:
-            self._files = files_with_suffixes(self.outdir, _READ_SUFFIXES)
-        return [path for path in self._files if path.suffix in suffixes]
+            self._files = named_files_with_suffixes(self.outdir, _READ_SUFFIXES)
+        return [(name, path) for name, path in self._files if path.suffix in suffixes]
+
+    def name(self, path: Path) -> str:
+        """*path*'s name under the output (as listed, or worked out)."""
+        if self._names is None:
+            self._names = {path: name for name, path in self.named_files(_READ_SUFFIXES)}
+        found = self._names.get(path)
+        return path.relative_to(self.outdir).as_posix() if found is None else found
 
     @functools.cached_property
     def scripts(self) -> str:
@@ -306,7 +315,7 @@ class _Site:
         stay the same."""
         if self._features is None:
             self._features = self._load_features()
-        name = page.relative_to(self.outdir).as_posix()
+        name = self.name(page)
         key = stat_key(page)
         kept = self._features.get(name)
         if kept is not None and kept[0] == key:
@@ -418,7 +427,7 @@ def pruned_sheets(site: _Site) -> dict[Path, str]:
     result: dict[Path, str] = {}
     theme = {site.static / n: css for n, css in originals.items() if n in THEME_SHEETS}
     if theme:
-        pages = site.files(frozenset({".html"}))
+        pages = [path for _name, path in site.named_files(frozenset({".html"}))]
         result = site.prune(pages, theme)
     # With another theme than furo the reading text's pages still link their copies of the
     # toolkit's sheets (page_assets): written all the same, or those pages had none.
@@ -453,15 +462,14 @@ def inputs_digest(site: _Site) -> str:
     digest = hashlib.sha256(stale.code_stamp().encode("ascii"))
     outputs = {f"_static/{name}" for name in READING_SHEETS.values()}
     files = [
-        path
-        for path in site.files(_READ_SUFFIXES)
-        if path.relative_to(site.outdir).as_posix() not in outputs
-        and (path.suffix != ".js" or path.is_relative_to(site.static))
+        (name, path)
+        for name, path in site.named_files(_READ_SUFFIXES)
+        if name not in outputs and (path.suffix != ".js" or name.startswith("_static/"))
     ]
-    for path in files:
+    for text_name, path in files:
         # A page by the digest of what the pruning takes from it (:attr:`_PageFeatures.digest`).
         data = site.features(path).digest if path.suffix == ".html" else path.read_bytes()
-        name = path.relative_to(site.outdir).as_posix().encode("utf-8")
+        name = text_name.encode("utf-8")
         digest.update(b"%d:%s:%d:" % (len(name), name, len(data)))
         digest.update(data)
     reading = [path.relative_to(site.outdir).as_posix() for path in site.reading_pages]

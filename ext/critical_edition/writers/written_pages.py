@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from critical_edition.core import keptmaps, priorities
-from critical_edition.core.listing import files_with_suffixes, stat_key
+from critical_edition.core.listing import named_files_with_suffixes, stat_key
 from critical_edition.integrity import stale
 
 if TYPE_CHECKING:
@@ -36,49 +36,60 @@ _NOT_PAGES = {"_static", "_sources", "_images", "_downloads"}
 #: scripts and stylesheets the sheets' pruning reads): listed once per build.
 OUTPUT_SUFFIXES = frozenset({".html", ".js", ".css"})
 
-#: What each build (of an application) found: the output's files of :data:`OUTPUT_SUFFIXES`,
-#: every page, and those it wrote (each list taken once).
-_FOUND: weakref.WeakKeyDictionary[Sphinx, dict[str, list[Path]]] = weakref.WeakKeyDictionary()
+#: What each build (of an application) found: the output's files of :data:`OUTPUT_SUFFIXES`
+#: and every page (each with its name under the output), and the pages it wrote (each list
+#: taken once).
+_FOUND: weakref.WeakKeyDictionary[Sphinx, dict[str, Any]] = weakref.WeakKeyDictionary()
 
 
-def _pages_among(outdir: Path, files: list[Path]) -> list[Path]:
-    """The HTML pages among *files* of *outdir* (not the files of its asset folders)."""
+def _pages_among(files: list[tuple[str, Path]]) -> list[tuple[str, Path]]:
+    """The HTML pages among *files* (name under the output, path): not the files of its asset
+    folders."""
     return [
-        path
-        for path in files
-        if path.suffix == ".html" and not _NOT_PAGES & set(path.relative_to(outdir).parts[:-1])
+        (name, path)
+        for name, path in files
+        if name.endswith(".html") and not _NOT_PAGES & set(name.split("/")[:-1])
     ]
 
 
 def pages_of(outdir: Path) -> list[Path]:
     """The HTML pages of *outdir* (not the files of its asset folders)."""
-    return _pages_among(outdir, files_with_suffixes(outdir, frozenset({".html"})))
+    return [
+        path
+        for _name, path in _pages_among(named_files_with_suffixes(outdir, frozenset({".html"})))
+    ]
 
 
-def _found(app: Sphinx) -> dict[str, list[Path]]:
+def _found(app: Sphinx) -> dict[str, Any]:
     found = _FOUND.get(app)
     if found is None:
         found = _FOUND[app] = {}
     return found
 
 
-def output_files(app: Sphinx) -> list[Path]:
-    """The files of the output with one of :data:`OUTPUT_SUFFIXES`, sorted as paths: listed
-    once per build, at the first call (once Sphinx has written every page, and before any
-    handler of ``build-finished`` adds or removes a page: the slimming asks first, the
-    sheets' pruning, which runs next, reuses the list)."""
+def output_files(app: Sphinx) -> list[tuple[str, Path]]:
+    """The files of the output with one of :data:`OUTPUT_SUFFIXES`, sorted as paths, each
+    with its name under the output: listed once per build, at the first call (once Sphinx has
+    written every page, and before any handler of ``build-finished`` adds or removes a page:
+    the slimming asks first, the sheets' pruning, which runs next, reuses the list)."""
     found = _found(app)
     if "files" not in found:
-        found["files"] = files_with_suffixes(Path(app.outdir), OUTPUT_SUFFIXES)
-    return found["files"]
+        found["files"] = named_files_with_suffixes(Path(app.outdir), OUTPUT_SUFFIXES)
+    files: list[tuple[str, Path]] = found["files"]
+    return files
+
+
+def _every(app: Sphinx) -> list[tuple[str, Path]]:
+    found = _found(app)
+    if "every" not in found:
+        found["every"] = _pages_among(output_files(app))
+    every: list[tuple[str, Path]] = found["every"]
+    return every
 
 
 def every_page(app: Sphinx) -> list[Path]:
     """The HTML pages of the output (:func:`pages_of`), from :func:`output_files`."""
-    found = _found(app)
-    if "every" not in found:
-        found["every"] = _pages_among(Path(app.outdir), output_files(app))
-    return found["every"]
+    return [path for _name, path in _every(app)]
 
 
 def _recorded(app: Sphinx) -> dict[str, list[int]]:
@@ -104,14 +115,12 @@ def written(app: Sphinx) -> list[Path]:
     Sphinx has written every page)."""
     found = _found(app)
     if "written" not in found:
-        outdir = Path(app.outdir)
         recorded = _recorded(app)
         found["written"] = [
-            path
-            for path in every_page(app)
-            if recorded.get(path.relative_to(outdir).as_posix()) != stat_key(path)
+            path for name, path in _every(app) if recorded.get(name) != stat_key(path)
         ]
-    return found["written"]
+    written_pages: list[Path] = found["written"]
+    return written_pages
 
 
 def forget(app: Sphinx, *_args: object) -> None:
@@ -126,12 +135,7 @@ def record(app: Sphinx, exception: BaseException | None) -> None:
     found = _FOUND.pop(app, None)
     if exception is not None or found is None or "written" not in found:
         return
-    outdir = Path(app.outdir)
-    pages = {
-        path.relative_to(outdir).as_posix(): stat_key(path)
-        for path in found["every"]
-        if path.is_file()
-    }
+    pages = {name: stat_key(path) for name, path in found["every"] if path.is_file()}
     keptmaps.write_state(
         Path(app.doctreedir) / RECORD_FILE, {"code": stale.code_stamp(), "pages": pages}
     )
