@@ -5,7 +5,13 @@ from __future__ import annotations
 from pathlib import Path, PurePosixPath
 
 import pytest
-from critical_edition.core.listing import files_with_suffixes, named_files_with_suffixes, suffix
+from critical_edition.core.listing import (
+    file_key,
+    files_with_suffixes,
+    named_files_with_suffixes,
+    stat_key,
+    suffix,
+)
 
 
 def _rglob(root: Path, suffixes: frozenset[str]) -> list[Path]:
@@ -45,7 +51,15 @@ def test_the_listing_is_rglobs(tmp_path: Path) -> None:
         assert files_with_suffixes(out, suffixes) == _rglob(out, suffixes), suffixes
         named = named_files_with_suffixes(out, suffixes)
         assert named == [(p.relative_to(out).as_posix(), p) for p in _rglob(out, suffixes)]
+    every = sorted(p for p in out.rglob("*") if p.is_file())
+    assert named_files_with_suffixes(out, None) == [
+        (p.relative_to(out).as_posix(), p) for p in every
+    ]
     assert out / "link.html" in files_with_suffixes(out, frozenset({".html"}))
+    # A file's status in one call: none for a folder, a missing file or a broken link.
+    for path in (out / "index.html", out / "link.html", out / "folder.html", out / "broken.html"):
+        assert file_key(path) == (stat_key(path) if path.is_file() else None), path
+    assert file_key(out / "missing.html") is None
     assert files_with_suffixes(tmp_path / "missing", frozenset({".html"})) == []
 
 

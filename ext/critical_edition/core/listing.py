@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any
 
 
@@ -21,8 +22,11 @@ def suffix(name: str) -> str:
     return name[dot:] if 0 < dot < len(name) - 1 else ""
 
 
-def _walk(folder: str, parts: tuple[str, ...], suffixes: frozenset[str], found: list[Any]) -> None:
-    """Add to *found* each file of *folder* (*parts* under the root) with one of *suffixes*,
+def _walk(
+    folder: str, parts: tuple[str, ...], suffixes: frozenset[str] | None, found: list[Any]
+) -> None:
+    """Add to *found* each file of *folder* (*parts* under the root) with one of *suffixes*
+    (any file when None),
     as (its path's parts under the root, its path), then walk the subfolders (not through a
     link, as ``os.walk`` and ``Path.rglob``; an unreadable folder is skipped as there)."""
     try:
@@ -38,13 +42,16 @@ def _walk(folder: str, parts: tuple[str, ...], suffixes: frozenset[str], found: 
         if is_dir:
             if not entry.is_symlink():
                 _walk(entry.path, (*parts, entry.name), suffixes, found)
-        elif suffix(entry.name) in suffixes and entry.is_file():
+        elif (suffixes is None or suffix(entry.name) in suffixes) and entry.is_file():
             found.append(((*parts, entry.name), entry.path))
 
 
-def named_files_with_suffixes(root: Path, suffixes: frozenset[str]) -> list[tuple[str, Path]]:
+def named_files_with_suffixes(
+    root: Path, suffixes: frozenset[str] | None
+) -> list[tuple[str, Path]]:
     """:func:`files_with_suffixes`, each file with its name under *root* (as
-    ``path.relative_to(root).as_posix()`` gives it, without working it out of the path)."""
+    ``path.relative_to(root).as_posix()`` gives it, without working it out of the path); every
+    file when *suffixes* is None (as ``sorted(p for p in root.rglob("*") if p.is_file())``)."""
     found: list[Any] = []
     _walk(str(root), (), suffixes, found)
     found.sort(key=lambda item: item[0])
@@ -59,6 +66,18 @@ def files_with_suffixes(root: Path, suffixes: frozenset[str]) -> list[Path]:
     compared one by one, a path before those it leads to), paths made of the matches only.
     """
     return [path for _name, path in named_files_with_suffixes(root, suffixes)]
+
+
+def file_key(path: Path) -> list[int] | None:
+    """:func:`stat_key` of *path* if it is a file (``Path.is_file``), else None: one status
+    asked, not two."""
+    try:
+        stat = path.stat()
+    except (OSError, ValueError):
+        return None
+    if not S_ISREG(stat.st_mode):
+        return None
+    return [stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns]
 
 
 def stat_key(path: Path) -> list[int]:

@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 from critical_edition.apparatus import passages
 from critical_edition.core import atomic, keptmaps, priorities
 from critical_edition.core.confdigest import config_digest
+from critical_edition.core.listing import named_files_with_suffixes
 from critical_edition.integrity import stale
 from critical_edition.speedups.versions import installed_version, switched_on
 from critical_edition.writers.page_assets import READING_SHEETS
@@ -120,10 +121,11 @@ class _Pages:
             static = Path(self.app.outdir) / "_static"
             later = set(READING_SHEETS.values())
             digest = hashlib.sha256()
-            for path in sorted(p for p in static.rglob("*") if p.is_file()):
-                if path.relative_to(static).as_posix() in later:
+            # As sorted(p for p in static.rglob("*") if p.is_file()), in one walk.
+            for text_name, path in named_files_with_suffixes(static, None):
+                if text_name in later:
                     continue
-                name = path.relative_to(static).as_posix().encode("utf-8")
+                name = text_name.encode("utf-8")
                 data = path.read_bytes()
                 digest.update(b"%d:%s:%d:" % (len(name), name, len(data)))
                 digest.update(data)

@@ -368,8 +368,10 @@ class _Site:
         records: list[list[Any]] = []
         numbers: dict[str, int] = {}
         pages: dict[str, list[Any]] = {}
+        # The pages listed in this build exist (a page removed since is only read again).
+        listed = {name for name, _path in self._files or ()}
         for name, (key, found) in sorted(self._features.items()):
-            if not (self.outdir / name).is_file():
+            if name not in listed and not (self.outdir / name).is_file():
                 continue
             number = numbers.setdefault(found.text, len(records))
             if number == len(records):

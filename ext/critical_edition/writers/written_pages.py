@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from critical_edition.core import keptmaps, priorities
-from critical_edition.core.listing import named_files_with_suffixes, stat_key
+from critical_edition.core.listing import file_key, named_files_with_suffixes, stat_key
 from critical_edition.integrity import stale
 
 if TYPE_CHECKING:
@@ -135,7 +135,9 @@ def record(app: Sphinx, exception: BaseException | None) -> None:
     found = _FOUND.pop(app, None)
     if exception is not None or found is None or "written" not in found:
         return
-    pages = {name: stat_key(path) for name, path in found["every"] if path.is_file()}
+    # Each page's status, if it is still a file (one status asked).
+    keys = ((name, file_key(path)) for name, path in found["every"])
+    pages = {name: key for name, key in keys if key is not None}
     keptmaps.write_state(
         Path(app.doctreedir) / RECORD_FILE, {"code": stale.code_stamp(), "pages": pages}
     )
