@@ -117,3 +117,26 @@ def test_a_no_op_straight_after_a_build_reads_no_page(
     edited = build(make_app, srcdir, tmp_path / "out")
     assert warnings_of(edited) == []
     assert len(slimmed) >= 1
+
+
+def test_the_output_is_listed_once_per_build(tmp_path: Path) -> None:
+    app: Any = _site(tmp_path)
+    (app.outdir / "_static" / "furo.css").write_text("a{}", encoding="utf-8")
+    files = written_pages.output_files(app)
+    assert [name for name, _path in files] == [
+        "_sources/skip.html",
+        "_static/furo.css",
+        "_static/skip.html",
+        "index.html",
+        "sub/page.html",
+    ]
+    assert all(path == app.outdir / name for name, path in files)
+    assert _names(app, written_pages.every_page(app)) == ["index.html", "sub/page.html"]
+    assert written_pages.every_page(app) == written_pages.pages_of(app.outdir)
+    # Listed once: a page written since is not in this build's list ...
+    (app.outdir / "new.html").write_text("<p>new</p>", encoding="utf-8")
+    assert written_pages.output_files(app) is files
+    assert _names(app, written_pages.written(app)) == ["index.html", "sub/page.html"]
+    # ... and the next build (Sphinx's env-before-read-docs) lists the output again.
+    written_pages.forget(app)
+    assert "new.html" in _names(app, written_pages.every_page(app))

@@ -25,7 +25,10 @@ prunings to what those pages alone use.
 The pruning reads every page; a rebuild that changed nothing would redo it for the same result.
 What it takes from each page (its classes, elements, stylesheets and style text) is kept in
 the doctree directory, under the toolkit's code stamp, and read again only from the pages whose
-size or date changed: an edit to one page of three hundred reads one. The pruning's outcome is
+size or date changed: an edit to one page of three hundred reads one. The file is read once
+and saved once per build (after the asset links' rewrite, :mod:`.sheet_links`, has moved the
+pages it touched to their new status), each distinct set of features in it once, the pages
+naming theirs; each set's digest stands for its pages in the digest below. The pruning's outcome is
 kept beside it under a digest of all it reads (what it takes from every page, every script and
 stylesheet of the output as Sphinx left them, which pages are the reading text's, and the
 toolkit's code), and written again from there while that digest holds: the same bytes, without

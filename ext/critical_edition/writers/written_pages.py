@@ -13,6 +13,9 @@ by Sphinx in the same second as the record keeps neither its inode nor its chang
 Every page counts as written when no record is kept, when it cannot be read or was made by
 another version of the toolkit's code; after a failed build, every page changed since the last
 build that ended well (only such a build writes the record).
+
+The output is listed once per build (:func:`output_files`: its pages, scripts and stylesheets,
+each with its name), for the slimming, the sheets' pruning and the asset links alike.
 """
 
 from __future__ import annotations
