@@ -86,9 +86,16 @@ def _objects_bytes(objects: list[Any]) -> bytes:
 
 
 def objects_key(app: Any, indexer: Any, fn2index: dict[str, int]) -> str:
-    """A digest of everything the frozen ``objects`` part (and the object types) come from."""
+    """A digest of everything the frozen ``objects`` part (and the object types) come from:
+    each domain's objects the walk lists, in its order, the documents' numbers, the object
+    types known before the walk, the builder, Sphinx's release and the toolkit's code."""
     domains = list(app.env.domains.sorted())
-    objects = [(domain.name, list(domain.get_objects())) for domain in domains]
+    # The objects the walk lists (of a document of the index, not hidden from searches),
+    # sorted as it sorts them: a document read again moves its objects in the domains.
+    objects = [
+        (domain.name, sorted(o for o in domain.get_objects() if o[5] >= 0 and o[3] in fn2index))
+        for domain in domains
+    ]
     digest = hashlib.sha256()
     head = (
         FILE_FORMAT,
