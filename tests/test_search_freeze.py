@@ -123,6 +123,27 @@ def test_an_index_changed_since_is_not_taken_from(
     assert path.read_bytes() == written
 
 
+def test_objects_that_cannot_be_digested_are_walked(
+    make_app: Any, rootdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    srcdir = tmp_path / "src"
+    shutil.copytree(rootdir / "test-claims-basic", srcdir)
+    first = build(make_app, srcdir, tmp_path / "out", freshenv=True)
+    written = (first.outdir / INDEX).read_bytes()
+    state = Path(first.doctreedir) / searchfreeze.FILE_NAME
+    state.unlink()
+
+    def unpicklable(objects: list[Any]) -> bytes:
+        raise TypeError(objects)
+
+    monkeypatch.setattr(searchfreeze, "_objects_bytes", unpicklable)
+    walked = _walks(monkeypatch)
+    second = build(make_app, srcdir, tmp_path / "out", freshenv=True)
+    assert walked and warnings_of(second) == []
+    assert (second.outdir / INDEX).read_bytes() == written
+    assert not state.exists()
+
+
 def test_the_parallel_build_writes_the_serial_index(
     make_app: Any, rootdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -55,6 +55,9 @@ FILE_NAME = "critical_edition_searchfreeze.json"
 FILE_FORMAT = 1
 #: The part of the index that is kept.
 PART = "objects"
+#: What digesting a domain's objects may raise (an object that cannot be pickled or sorted):
+#: they are then walked as Sphinx does, and nothing is kept.
+UNDIGESTED = (pickle.PicklingError, TypeError, ValueError, AttributeError, RecursionError)
 #: The separators of Sphinx's JSON (``sphinx.search._JavaScriptIndex.dumps``).
 SEPARATORS = (",", ":")
 
@@ -210,7 +213,11 @@ def keep_objects(app: Any, indexer: Any, index_format: KeptObjectsIndex) -> None
     get_objects: Callable[[dict[str, int]], Any] = indexer.get_objects
 
     def kept_or_walked(fn2index: dict[str, int]) -> Any:
-        key = objects_key(app, indexer, fn2index)
+        try:
+            key = objects_key(app, indexer, fn2index)
+        except UNDIGESTED:
+            index_format.key = None  # nothing kept for the next build
+            return get_objects(fn2index)
         index_format.key = key
         previous = index_format.previous
         if previous is None or previous.key != key:
