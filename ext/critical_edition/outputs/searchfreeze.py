@@ -57,7 +57,14 @@ FILE_FORMAT = 1
 PART = "objects"
 #: What digesting a domain's objects may raise (an object that cannot be pickled or sorted):
 #: they are then walked as Sphinx does, and nothing is kept.
-UNDIGESTED = (pickle.PicklingError, TypeError, ValueError, AttributeError, RecursionError)
+UNDIGESTED = (
+    pickle.PicklingError,
+    TypeError,
+    ValueError,
+    AttributeError,
+    IndexError,
+    RecursionError,
+)
 #: The separators of Sphinx's JSON (``sphinx.search._JavaScriptIndex.dumps``).
 SEPARATORS = (",", ":")
 
