@@ -57,7 +57,7 @@ from sphinx.util import logging
 from sphinx.util.osutil import relative_uri
 
 from critical_edition.core import priorities
-from critical_edition.speedups import furotrees, versions
+from critical_edition.speedups import furotrees, navkeep, versions
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -284,17 +284,26 @@ class NavigationCache:
             Path(doctreedir) / furotrees.FILE_NAME if doctreedir else None
         )
         self.serving: str | None = None
+        #: The rendered trees, kept between builds under a digest of what they are made of.
+        self.kept_tree = navkeep.KeptTree(
+            Path(doctreedir) / navkeep.FILE_NAME if doctreedir and navkeep.enabled() else None
+        )
 
     def unmarked(self, kwargs: dict[str, Any]) -> str:
         """The tree with nothing marked, its links as a page at the top has them, as the
         toctree() call renders it."""
         key = tuple(sorted(kwargs.items()))
         if key not in self.rendered:
-            tree = global_toctree_for_doc(
-                self.builder.env, NO_PAGE, self.builder, tags=self.builder.tags, **kwargs
-            )
-            self.rendered[key] = self.builder.render_partial(tree)["fragment"]
+            digest = navkeep.tree_digest(self.builder, kwargs) if self.kept_tree.path else None
+            self.rendered[key] = self.kept_tree.get(digest, lambda: self._render(kwargs))
         return self.rendered[key]
+
+    def _render(self, kwargs: dict[str, Any]) -> str:
+        """The tree for the toctree() call, resolved and rendered by Sphinx."""
+        tree = global_toctree_for_doc(
+            self.builder.env, NO_PAGE, self.builder, tags=self.builder.tags, **kwargs
+        )
+        return self.builder.render_partial(tree)["fragment"]
 
     def can_share(self, pagename: str) -> bool:
         """Whether *pagename*'s tree equals the shared one but for the marks."""
@@ -430,6 +439,7 @@ def finish(app: Sphinx, exception: BaseException | None) -> None:
     cache = _caches.get(app.builder)
     if cache is not None and exception is None:
         cache.kept.save()
+        cache.kept_tree.save()
 
 
 def before_theme(
@@ -485,6 +495,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     if app in _connected:
         return metadata
     _connected.add(app)
+    navkeep.register(app)
     app.connect("write-started", start)
     app.connect("build-finished", finish)
     app.connect("html-page-context", before_theme, priority=priorities.NAVIGATION_BEFORE_THEME)
