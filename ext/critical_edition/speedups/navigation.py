@@ -28,7 +28,9 @@ toctree ancestors has ``only`` in its table of contents (Sphinx copies an ancest
 or markup the marker does not recognise. Nothing changes for other themes.
 
 furo's own step on the shared tree (its checkboxes) is kept between builds, under the exact
-HTML it was given (:mod:`.furotrees`): a build whose tree did not change reads it back.
+HTML it was given (:mod:`.furotrees`): a build whose tree did not change reads it back. The
+shared tree itself is kept too, under a digest of what Sphinx reads to make it (:mod:`.navkeep`):
+a build after an edit that changed no title, heading or toctree does not resolve it again.
 
 The toolkit loads it; any furo site can load it alone (``critical_edition.speedups.navigation``;
 the old name ``critical_edition.navigation`` still works). Set the environment variable
