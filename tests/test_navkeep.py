@@ -161,3 +161,20 @@ def test_a_damaged_file_is_ignored(
     assert warnings_of(second) == []
     assert pages(second) == pages(first)
     assert path.read_bytes() == kept
+
+
+def test_pages_below_only_are_known_without_reading_their_parent_again(
+    make_app: Any, srcdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Which tables of contents hold ``only`` is noted when a page is read; a page read before
+    that was noted is looked at when the tree is marked."""
+    builds = Builds(make_app, srcdir, tmp_path, monkeypatch)
+    builds.run(freshenv=True)
+    edit(srcdir / "four.md", "Below a page", "Still below a page")
+    app = builds.run()
+    cache = navigation._caches.get(app.builder)
+    assert cache is not None and cache.stock == {"four"}
+    env = app.env
+    assert navkeep.documents_with_only(env) == {"three"}
+    navkeep.TocsWithOnly.of(env).clear()
+    assert navkeep.documents_with_only(env) == {"three"}

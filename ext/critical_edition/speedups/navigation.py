@@ -51,7 +51,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeGuard
 
-from sphinx import addnodes
 from sphinx.builders import Builder
 from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.environment.adapters.toctree import global_toctree_for_doc
@@ -320,11 +319,7 @@ class NavigationCache:
         other entry is filtered), so those pages are rendered the stock way.
         """
         env = self.builder.env
-        with_only = {
-            docname
-            for docname, toc in env.tocs.items()
-            if next(iter(toc.findall(addnodes.only)), None) is not None
-        }
+        with_only = navkeep.documents_with_only(env)
         unsafe: set[str] = set()
         pending = list(with_only)
         while pending:

@@ -21,6 +21,10 @@ builder's doctree directory (:data:`FILE_NAME`), under a digest of everything th
   configuration (:func:`~critical_edition.core.confdigest.config_digest`) and the HTML
   translator's class. (``toc_fignumbers`` are left out: neither step reads them.)
 
+The same hook notes whether each document's table of contents holds ``only``
+(:class:`TocsWithOnly`): the navigation cache renders the pages below such a document the
+stock way, and no longer looks through every table of contents in each build to find them.
+
 The file itself is keyed on the code (:func:`file_key`: the toolkit's code stamp, Sphinx's
 and docutils' releases, Python's); a file with another key, or one that cannot be read, is
 ignored and written afresh. A tree whose resolution logged a warning (a missing document, a
@@ -75,6 +79,29 @@ class TocDigests(PerDocument[str]):
     attribute = "critical_edition_navigation_toc_digests"
 
 
+class TocsWithOnly(PerDocument[bool]):
+    """Per document, whether its table of contents holds ``only`` (set at ``doctree-read``)."""
+
+    attribute = "critical_edition_navigation_tocs_with_only"
+
+
+def holds_only(env: BuildEnvironment, docname: str) -> bool:
+    """Whether the table of contents of *docname* holds an ``only`` node."""
+    toc = env.tocs.get(docname)
+    return toc is not None and next(iter(toc.findall(addnodes.only)), None) is not None
+
+
+def documents_with_only(env: BuildEnvironment) -> set[str]:
+    """The documents whose table of contents holds ``only``: as noted when each was read (a
+    document read before that was noted is looked at now)."""
+    noted = TocsWithOnly.of(env)
+    return {
+        docname
+        for docname in env.tocs
+        if (noted[docname] if docname in noted else holds_only(env, docname))
+    }
+
+
 def toc_digest(env: BuildEnvironment, docname: str, doctree: nodes.Node | None) -> str:
     """What a toctree shows of *docname*, digested; for the root document also the toctrees
     of its *doctree* (the global tree is resolved from them)."""
@@ -98,6 +125,7 @@ def note_read_document(app: Sphinx, doctree: nodes.document) -> None:
     env = app.env
     docname = env.current_document.docname
     TocDigests.of(env)[docname] = toc_digest(env, docname, doctree)
+    TocsWithOnly.of(env)[docname] = holds_only(env, docname)
 
 
 def fill_missing(app: Sphinx, env: BuildEnvironment) -> None:
@@ -209,6 +237,7 @@ class KeptTree:
 def register(app: Sphinx) -> None:
     """Keep each document's digest in the environment (with the navigation cache)."""
     app.add_env_collector(TocDigests)
+    app.add_env_collector(TocsWithOnly)
     # doctree-read, late: after every handler that edits the document's table of contents.
     app.connect("doctree-read", note_read_document, priority=priorities.NAVIGATION_TOC_DIGEST)
     # env-updated: before the environment is saved.
