@@ -178,3 +178,24 @@ def test_pages_below_only_are_known_without_reading_their_parent_again(
     assert navkeep.documents_with_only(env) == {"three"}
     navkeep.TocsWithOnly.of(env).clear()
     assert navkeep.documents_with_only(env) == {"three"}
+
+
+def test_parallel_reading_keeps_the_same_digests(
+    make_app: Any, srcdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    serial = build(make_app, srcdir, tmp_path / "serial", freshenv=True)
+    merged: list[int] = []
+    merge = navkeep.TocDigests.merge_other
+
+    def spy(self: navkeep.TocDigests, app: Any, env: Any, docnames: Any, other: Any) -> None:
+        merged.append(len(docnames))
+        merge(self, app, env, docnames, other)
+
+    monkeypatch.setattr(navkeep.TocDigests, "merge_other", spy)
+    parallel = build(make_app, srcdir, tmp_path / "parallel", freshenv=True, parallel=2)
+    assert sum(merged) == len(parallel.env.found_docs)  # every page read by a worker
+    digests = navkeep.TocDigests.of(parallel.env)
+    assert digests.keys() == set(parallel.env.found_docs)
+    assert digests == navkeep.TocDigests.of(serial.env)
+    assert navkeep.TocsWithOnly.of(parallel.env) == navkeep.TocsWithOnly.of(serial.env)
+    assert pages(parallel) == pages(serial)
