@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from critical_edition.speedups import navigation, navkeep
+from docutils import nodes
 from helpers import build, edit, warnings_of
 
 if TYPE_CHECKING:
@@ -199,3 +200,31 @@ def test_parallel_reading_keeps_the_same_digests(
     assert digests == navkeep.TocDigests.of(serial.env)
     assert navkeep.TocsWithOnly.of(parallel.env) == navkeep.TocsWithOnly.of(serial.env)
     assert pages(parallel) == pages(serial)
+
+
+def test_the_digest_follows_the_translator_and_the_extensions(
+    make_app: Any, srcdir: Path, tmp_path: Path
+) -> None:
+    """A node handler an extension adds to the HTML translator, or a new release of an
+    extension, may render the tree differently: another digest."""
+    app = build(make_app, srcdir, tmp_path / "kept", freshenv=True)
+    builder = app.builder
+    assert isinstance(builder, navigation.StandaloneHTMLBuilder)
+    kwargs = dict(navigation.FURO_ARGUMENTS)
+    extensions = dict(app.extensions)
+    digest = navkeep.tree_digest(builder, kwargs, extensions)
+    assert digest is not None and digest == navkeep.tree_digest(builder, kwargs, extensions)
+
+    newer = dict(extensions, myst_parser=type("Extension", (), {"version": "99"})())
+    assert navkeep.tree_digest(builder, kwargs, newer) != digest
+
+    class Custom(nodes.Element):
+        pass
+
+    def visit(self: object, node: nodes.Element) -> None:
+        pass
+
+    before = navkeep.translator_stamp(builder)
+    app.registry.add_translation_handlers(Custom, html=(visit, None))
+    assert navkeep.translator_stamp(builder) != before
+    assert navkeep.tree_digest(builder, kwargs, extensions) != digest

@@ -269,8 +269,11 @@ class NavigationCache:
     """The per-build memo: one rendered tree per set of arguments, one index per tree, and
     the tree's links as each folder's pages have them."""
 
-    def __init__(self, builder: StandaloneHTMLBuilder) -> None:
+    def __init__(self, builder: StandaloneHTMLBuilder, app: Sphinx | None = None) -> None:
         self.builder = builder
+        #: The application's extensions, whose releases the kept tree is keyed on (none: the
+        #: tree is not kept).
+        self.extensions = dict(app.extensions) if app is not None else None
         self.rendered: dict[tuple[tuple[str, Any], ...], str] = {}
         self.trees: dict[str, _Tree | None] = {}
         #: (tree, folder) -> the tree's links to documents, as written in that folder.
@@ -295,7 +298,9 @@ class NavigationCache:
         toctree() call renders it."""
         key = tuple(sorted(kwargs.items()))
         if key not in self.rendered:
-            digest = navkeep.tree_digest(self.builder, kwargs) if self.kept_tree.path else None
+            digest = None
+            if self.kept_tree.path and self.extensions is not None:
+                digest = navkeep.tree_digest(self.builder, kwargs, self.extensions)
             self.rendered[key] = self.kept_tree.get(digest, lambda: self._render(kwargs))
         return self.rendered[key]
 
@@ -427,7 +432,7 @@ def start(app: Sphinx, *_: object) -> None:
     builder = app.builder
     _caches.pop(builder, None)
     if enabled() and _has_stock_links(builder) and _uses_furo(app):
-        _caches[builder] = NavigationCache(builder)
+        _caches[builder] = NavigationCache(builder, app)
         _install_furo_step()
 
 

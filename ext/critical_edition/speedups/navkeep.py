@@ -18,8 +18,9 @@ builder's doctree directory (:data:`FILE_NAME`), under a digest of everything th
   ``numbered_toctrees``), the section numbers Sphinx assigns after reading
   (``toc_secnumbers``, which it also writes into the tables of contents of documents it did
   not read), the documents there are, the ``toctree()`` arguments, the tags, the whole
-  configuration (:func:`~critical_edition.core.confdigest.config_digest`) and the HTML
-  translator's class. (``toc_fignumbers`` are left out: neither step reads them.)
+  configuration (:func:`~critical_edition.core.confdigest.config_digest`), the HTML
+  translator's class and the node handlers extensions add to it (their code's files), and the
+  releases the extensions declare. (``toc_fignumbers`` are left out: neither step reads them.)
 
 The same hook notes whether each document's table of contents holds ``only``
 (:class:`TocsWithOnly`): the navigation cache renders the pages below such a document the
@@ -137,9 +138,39 @@ def fill_missing(app: Sphinx, env: BuildEnvironment) -> None:
         digests[docname] = toc_digest(env, docname, doctree)
 
 
-def tree_digest(builder: StandaloneHTMLBuilder, kwargs: dict[str, Any]) -> str | None:
+def _code_of(function: object) -> str:
+    """Where a node handler's code lives and when its file last changed."""
+    code = getattr(function, "__code__", None)
+    name = f"{getattr(function, '__module__', '?')}.{getattr(function, '__qualname__', '?')}"
+    if code is None:
+        return f"{name}@?"
+    try:
+        stat = Path(code.co_filename).stat()
+    except OSError:
+        return f"{name}@{code.co_filename}:?"
+    return f"{name}@{code.co_filename}:{stat.st_mtime_ns}:{stat.st_size}"
+
+
+def translator_stamp(builder: StandaloneHTMLBuilder) -> list[str]:
+    """The HTML translator as render_partial makes it: its class and the node handlers
+    extensions add to it (Sphinx takes those of the builder's name, else of its format)."""
+    # The registry the builder takes its translator from (Sphinx keeps it private).
+    registry = builder._registry
+    handlers = registry.translation_handlers.get(builder.name)
+    if handlers is None:
+        handlers = registry.translation_handlers.get(builder.format, {})
+    stamps = [class_stamp(builder.get_translator_class())]
+    for node, (visit, depart) in sorted(handlers.items()):
+        stamps.append(f"{node}:{_code_of(visit)}:{_code_of(depart)}")
+    return stamps
+
+
+def tree_digest(
+    builder: StandaloneHTMLBuilder, kwargs: dict[str, Any], extensions: dict[str, Any]
+) -> str | None:
     """Everything the tree for *kwargs* is made of, digested; None when a document's digest is
-    missing (the tree is then rendered and not kept)."""
+    missing (the tree is then rendered and not kept). *extensions* are the application's
+    (their releases)."""
     env = builder.env
     digests = TocDigests.of(env)
     try:
@@ -153,7 +184,8 @@ def tree_digest(builder: StandaloneHTMLBuilder, kwargs: dict[str, Any]) -> str |
         sorted(builder.tags),
         config_digest(env.config),
         class_stamp(type(builder)),
-        class_stamp(builder.get_translator_class()),
+        translator_stamp(builder),
+        sorted((name, str(getattr(ext, "version", None))) for name, ext in extensions.items()),
         documents,
         sorted((doc, tuple(children)) for doc, children in env.toctree_includes.items()),
         sorted(env.glob_toctrees),
