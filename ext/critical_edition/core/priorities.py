@@ -44,6 +44,9 @@ SETTLE_RECORDS = 990
 #: env-updated: the general index learns the mentions' names once the records settled (990),
 #: so that the entity resolver it builds is kept for the checks and the pages.
 INDEX_MENTIONS = 995
+#: doctree-read: the navigation keep digests a page's table of contents after every handler
+#: above edited it (the supplied titles' entries, 600; the claims made plain words, 650).
+NAVIGATION_TOC_DIGEST = 900
 #: html-page-context: around furo's handler (500), which renders the navigation tree.
 NAVIGATION_BEFORE_THEME = 400
 NAVIGATION_AFTER_THEME = 600
