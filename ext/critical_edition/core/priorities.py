@@ -11,6 +11,9 @@ from __future__ import annotations
 
 #: config-inited: the bibliography styles are checked once every extension registered its own.
 CHECK_BIB_STYLES = 900
+#: builder-inited: the environment just loaded is set aside from the collector first, before
+#: the handlers that allocate (the formatting cache's load) start its passes ...
+FREEZE_LOADED_ENVIRONMENT = 50
 #: builder-inited: the formatting cache is loaded before anything formats an entry.
 LOAD_BIB_CACHE = 100
 #: builder-inited: the .bib files are checked before sphinxcontrib-bibtex parses them (500).
@@ -41,6 +44,9 @@ SETTLE_RECORDS = 990
 #: env-updated: the general index learns the mentions' names once the records settled (990),
 #: so that the entity resolver it builds is kept for the checks and the pages.
 INDEX_MENTIONS = 995
+#: doctree-read: the navigation keep digests a page's table of contents after every handler
+#: above edited it (the supplied titles' entries, 600; the claims made plain words, 650).
+NAVIGATION_TOC_DIGEST = 900
 #: html-page-context: around furo's handler (500), which renders the navigation tree.
 NAVIGATION_BEFORE_THEME = 400
 NAVIGATION_AFTER_THEME = 600

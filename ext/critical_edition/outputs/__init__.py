@@ -16,6 +16,7 @@ from critical_edition.outputs import (
     meta,
     reference,
     search,
+    searchfreeze,
     tei,
 )
 
@@ -34,3 +35,4 @@ def setup_outputs(app: Sphinx) -> None:
     csljson.register(app)
     tei.register(app)
     search.register(app)
+    searchfreeze.register(app)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from critical_edition.apparatus.domain import apparatus_domain
 from critical_edition.claims.domain import edition_domain
+from critical_edition.outputs.searchfreeze import FrozenText
 
 if TYPE_CHECKING:
     from collections.abc import Set as AbstractSet
@@ -65,6 +66,8 @@ def repair_when_frozen(app: Sphinx, indexer: Any) -> None:
 
     def frozen_and_repaired() -> dict[str, Any]:
         index: dict[str, Any] = freeze()
+        if isinstance(index.get("objects"), FrozenText):
+            return index  # the last build's objects, repaired then (searchfreeze)
         docs = {docname: number for number, docname in enumerate(index["docnames"])}
         types = {str(kind): int(number) for number, kind in index["objtypes"].items()}
         return repair_objects(index, _wanted(app, docs, types))

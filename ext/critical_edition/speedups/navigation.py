@@ -28,7 +28,9 @@ toctree ancestors has ``only`` in its table of contents (Sphinx copies an ancest
 or markup the marker does not recognise. Nothing changes for other themes.
 
 furo's own step on the shared tree (its checkboxes) is kept between builds, under the exact
-HTML it was given (:mod:`.furotrees`): a build whose tree did not change reads it back.
+HTML it was given (:mod:`.furotrees`): a build whose tree did not change reads it back. The
+shared tree itself is kept too, under a digest of what Sphinx reads to make it (:mod:`.navkeep`):
+a build after an edit that changed no title, heading or toctree does not resolve it again.
 
 The toolkit loads it; any furo site can load it alone (``critical_edition.speedups.navigation``;
 the old name ``critical_edition.navigation`` still works). Set the environment variable
@@ -49,7 +51,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeGuard
 
-from sphinx import addnodes
 from sphinx.builders import Builder
 from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.environment.adapters.toctree import global_toctree_for_doc
@@ -57,7 +58,7 @@ from sphinx.util import logging
 from sphinx.util.osutil import relative_uri
 
 from critical_edition.core import priorities
-from critical_edition.speedups import furotrees, versions
+from critical_edition.speedups import furotrees, navkeep, versions
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -268,8 +269,11 @@ class NavigationCache:
     """The per-build memo: one rendered tree per set of arguments, one index per tree, and
     the tree's links as each folder's pages have them."""
 
-    def __init__(self, builder: StandaloneHTMLBuilder) -> None:
+    def __init__(self, builder: StandaloneHTMLBuilder, app: Sphinx | None = None) -> None:
         self.builder = builder
+        #: The application's extensions, whose releases the kept tree is keyed on (none: the
+        #: tree is not kept).
+        self.extensions = dict(app.extensions) if app is not None else None
         self.rendered: dict[tuple[tuple[str, Any], ...], str] = {}
         self.trees: dict[str, _Tree | None] = {}
         #: (tree, folder) -> the tree's links to documents, as written in that folder.
@@ -284,17 +288,28 @@ class NavigationCache:
             Path(doctreedir) / furotrees.FILE_NAME if doctreedir else None
         )
         self.serving: str | None = None
+        #: The rendered trees, kept between builds under a digest of what they are made of.
+        self.kept_tree = navkeep.KeptTree(
+            Path(doctreedir) / navkeep.FILE_NAME if doctreedir and navkeep.enabled() else None
+        )
 
     def unmarked(self, kwargs: dict[str, Any]) -> str:
         """The tree with nothing marked, its links as a page at the top has them, as the
         toctree() call renders it."""
         key = tuple(sorted(kwargs.items()))
         if key not in self.rendered:
-            tree = global_toctree_for_doc(
-                self.builder.env, NO_PAGE, self.builder, tags=self.builder.tags, **kwargs
-            )
-            self.rendered[key] = self.builder.render_partial(tree)["fragment"]
+            digest = None
+            if self.kept_tree.path and self.extensions is not None:
+                digest = navkeep.tree_digest(self.builder, kwargs, self.extensions)
+            self.rendered[key] = self.kept_tree.get(digest, lambda: self._render(kwargs))
         return self.rendered[key]
+
+    def _render(self, kwargs: dict[str, Any]) -> str:
+        """The tree for the toctree() call, resolved and rendered by Sphinx."""
+        tree = global_toctree_for_doc(
+            self.builder.env, NO_PAGE, self.builder, tags=self.builder.tags, **kwargs
+        )
+        return self.builder.render_partial(tree)["fragment"]
 
     def can_share(self, pagename: str) -> bool:
         """Whether *pagename*'s tree equals the shared one but for the marks."""
@@ -309,11 +324,7 @@ class NavigationCache:
         other entry is filtered), so those pages are rendered the stock way.
         """
         env = self.builder.env
-        with_only = {
-            docname
-            for docname, toc in env.tocs.items()
-            if next(iter(toc.findall(addnodes.only)), None) is not None
-        }
+        with_only = navkeep.documents_with_only(env)
         unsafe: set[str] = set()
         pending = list(with_only)
         while pending:
@@ -421,7 +432,7 @@ def start(app: Sphinx, *_: object) -> None:
     builder = app.builder
     _caches.pop(builder, None)
     if enabled() and _has_stock_links(builder) and _uses_furo(app):
-        _caches[builder] = NavigationCache(builder)
+        _caches[builder] = NavigationCache(builder, app)
         _install_furo_step()
 
 
@@ -430,6 +441,7 @@ def finish(app: Sphinx, exception: BaseException | None) -> None:
     cache = _caches.get(app.builder)
     if cache is not None and exception is None:
         cache.kept.save()
+        cache.kept_tree.save()
 
 
 def before_theme(
@@ -485,6 +497,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     if app in _connected:
         return metadata
     _connected.add(app)
+    navkeep.register(app)
     app.connect("write-started", start)
     app.connect("build-finished", finish)
     app.connect("html-page-context", before_theme, priority=priorities.NAVIGATION_BEFORE_THEME)
