@@ -11,6 +11,9 @@ from __future__ import annotations
 
 #: config-inited: the bibliography styles are checked once every extension registered its own.
 CHECK_BIB_STYLES = 900
+#: builder-inited: the environment just loaded is set aside from the collector first, before
+#: the handlers that allocate (the formatting cache's load) start its passes ...
+FREEZE_LOADED_ENVIRONMENT = 50
 #: builder-inited: the formatting cache is loaded before anything formats an entry.
 LOAD_BIB_CACHE = 100
 #: builder-inited: the .bib files are checked before sphinxcontrib-bibtex parses them (500).

@@ -42,6 +42,7 @@ import atexit
 import gc
 from typing import TYPE_CHECKING
 
+from critical_edition.core import priorities
 from critical_edition.speedups.versions import switched_on
 
 if TYPE_CHECKING:
@@ -92,5 +93,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     (``critical_edition.speedups.collector``).
     """
     app.connect("config-inited", freeze)
-    app.connect("builder-inited", freeze_loaded_environment)
+    app.connect(
+        "builder-inited", freeze_loaded_environment, priority=priorities.FREEZE_LOADED_ENVIRONMENT
+    )
     return {"parallel_read_safe": True, "parallel_write_safe": True}
