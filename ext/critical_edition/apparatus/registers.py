@@ -20,6 +20,7 @@ entries are reported at ``write-started``.
 
 from __future__ import annotations
 
+import hashlib
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
@@ -35,14 +36,17 @@ from critical_edition.apparatus.base import (
     witness_mode,
 )
 from critical_edition.apparatus.domain import (
+    ApparatusDomain,
     Entity,
     EntityKind,
     Mention,
     apparatus_domain,
     index_form,
 )
+from critical_edition.claims import memo
 from critical_edition.core import nodes as ed
 from critical_edition.core import priorities
+from critical_edition.core.config import get_config
 from critical_edition.core.diagnostics import Subtype, warn
 from critical_edition.core.markup import id_problem, split_list
 from critical_edition.core.text import sort_fold
@@ -56,6 +60,8 @@ if TYPE_CHECKING:
 
     #: A mention's kind and target -> its entry (:meth:`.ApparatusDomain.entity_resolver`).
     Resolver = Callable[[EntityKind, str], Entity | None]
+
+    from critical_edition.claims.memo import Finding
 
 #: Anchors of mentions start with this; it also marks the index entries made from them.
 MENTION_PREFIX = "mention-"
@@ -236,18 +242,76 @@ def index_entries(
     return entries
 
 
+#: The apparatus domain's record of what the index entries were last made from (see
+#: :func:`_documents_to_index`): the digest of the settings, and each document's names.
+_INDEX_INPUTS = "index_inputs"
+
+
+def _names_of(domain: ApparatusDomain, docname: str) -> str | None:
+    """A digest of the names *docname* declares (register entries, actors), or None."""
+    entities = domain.entities_by_doc.get(docname)
+    actors = domain.edition.actors_by_doc.get(docname)
+    if not (entities or actors):
+        return None
+    return hashlib.sha256(repr((entities, actors)).encode("utf-8")).hexdigest()
+
+
+def _documents_to_index(env: BuildEnvironment, domain: ApparatusDomain) -> set[str]:
+    """The documents whose index entries made from mentions must be made again.
+
+    Every document when the names they are resolved against changed (an entry or an actor
+    declared, removed or edited), or the settings, or when no record was kept; else only the
+    documents this build read (the index domain dropped their entries), since the others'
+    mentions and names are what they were. Every document with ``CRITICAL_EDITION_CORPUSMEMO=0``.
+    """
+    if not memo.enabled():
+        domain.data.pop(_INDEX_INPUTS, None)
+        return set(env.found_docs)
+    key = memo.digest(get_config(env.config).apparatus_documents)
+    kept = domain.data.get(_INDEX_INPUTS)
+    if not (isinstance(kept, tuple) and kept[0] == key):
+        named = {*domain.entities_by_doc, *domain.edition.actors_by_doc}
+        names = {d: n for d in named if (n := _names_of(domain, d)) is not None}
+        domain.data[_INDEX_INPUTS] = (key, names)
+        return set(env.found_docs)
+    names = kept[1]
+    changed = False
+    for docname in domain.touched:
+        digest = _names_of(domain, docname)
+        if names.get(docname) != digest:
+            changed = True
+            if digest is None:
+                del names[docname]
+            else:
+                names[docname] = digest
+    return set(env.found_docs) if changed else domain.touched & env.found_docs
+
+
 def update_index(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """Complete every document's general-index entries with its mentions (``env-updated``).
 
     The index domain records a document's entries when it is read, but a mention's canonical
     name is known only once every register page is read. So, after reading, each document's
     entries made from mentions (their targets start with ``mention-``) are replaced by fresh
-    ones: correct after an incremental or parallel read alike. The general index page is
-    written by every HTML build.
+    ones: correct after an incremental or parallel read alike. While no name changed, only
+    the documents read again get fresh ones (:func:`_documents_to_index`). The general index
+    page is written by every HTML build.
     """
     entries = env.domains.index_domain.entries
-    resolve = apparatus_domain(env).entity_resolver()
-    for docname in env.found_docs:
+    domain = apparatus_domain(env)
+    docnames = _documents_to_index(env, domain)
+    if not docnames:
+        return []
+    resolver: Resolver | None = None
+
+    def resolve(kind: EntityKind, target: str) -> Entity | None:
+        # Made when a mention asks: none of the documents read may hold one.
+        nonlocal resolver
+        if resolver is None:
+            resolver = domain.entity_resolver()
+        return resolver(kind, target)
+
+    for docname in docnames:
         kept = [e for e in entries.get(docname, []) if not e[2].startswith(MENTION_PREFIX)]
         fresh = index_entries(env, docname, resolve)
         if fresh or docname in entries:
@@ -394,31 +458,49 @@ class FillRegisters(ApparatusPostTransform):
 
 
 def check_registers(app: Sphinx, builder: object = None) -> None:
-    """Unknown mentions and duplicate entries (``write-started``: every build)."""
+    """Unknown mentions and duplicate entries (``write-started``: every build).
+
+    While no document's records (:func:`.domain.shown_of`, kept for each document read) nor
+    the actors changed, the findings are those of the last build (:func:`.memo.replay`).
+    """
     domain = apparatus_domain(app.env)
+    inputs = None
+    if memo.enabled():
+        edition = domain.edition
+        records = domain.data.get("record_digests", {})
+        actors = [(d, edition.actors_digest(d)[1]) for d in sorted(edition.actors_by_doc)]
+        ordered = [(d, records[d]) for d in edition.reading_order() if d in records]
+        inputs = memo.digest(ordered, actors)
+    memo.replay(app.doctreedir, "registers", inputs, lambda: _register_findings(domain))
+
+
+def _register_findings(domain: ApparatusDomain) -> list[Finding]:
+    """What :func:`check_registers` reports."""
+    found: list[Finding] = []
     for kind in EntityKind:
         seen: dict[str, Entity] = {}
         for entity in domain.entities(kind):
             for name in dict.fromkeys((entity.id, entity.name, *entity.variants)):
                 other = seen.get(name.casefold())
                 if other is not None and other is not entity:
-                    warn(
+                    message = (
                         f"the {kind.label} {entity.id!r} has the name {name!r}, already used by "
-                        f"the {kind.label} {other.id!r}",
-                        Subtype.REGISTER_DUPLICATE,
-                        (entity.docname, entity.line),
+                        f"the {kind.label} {other.id!r}"
+                    )
+                    found.append(
+                        (message, Subtype.REGISTER_DUPLICATE, (entity.docname, entity.line))
                     )
                 seen.setdefault(name.casefold(), entity)
     resolve = domain.entity_resolver()
     for mention in domain.mentions():
         if resolve(mention.kind, mention.target) is None:
             where = "register" if mention.kind is EntityKind.PLACE else "register or actor register"
-            warn(
+            message = (
                 f"no {mention.kind.label} {mention.target!r} in the {where}: declare it with "
-                f"the {mention.kind.value} directive, or use an id, name or variant",
-                Subtype.REGISTER_UNKNOWN,
-                (mention.docname, mention.line),
+                f"the {mention.kind.value} directive, or use an id, name or variant"
             )
+            found.append((message, Subtype.REGISTER_UNKNOWN, (mention.docname, mention.line)))
+    return found
 
 
 def register(app: Sphinx) -> None:

@@ -34,13 +34,17 @@ from critical_edition.apparatus.base import ApparatusPostTransform
 from critical_edition.apparatus.domain import apparatus_domain
 from critical_edition.apparatus.supplied import CLASS as SUPPLIED_CLASS
 from critical_edition.bibliography.style import VERIFICATION_LABELS
+from critical_edition.claims import memo
 from critical_edition.core import nodes as ed
 from critical_edition.core import priorities
 from critical_edition.core.config import get_config
-from critical_edition.core.diagnostics import Subtype, warn
+from critical_edition.core.diagnostics import Subtype
+from critical_edition.speedups import bibcache
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+
+    from critical_edition.claims.memo import Finding
 
 #: The bold text the style prints for an entry without a (known) verification field.
 NO_STATUS = "Verification status not recorded"
@@ -221,14 +225,41 @@ def _entry_lines(paths: list[Path]) -> dict[str, tuple[str, int]]:
     return found
 
 
+def _file_states(paths: list[Path]) -> list[tuple[str, int, int] | str]:
+    """Each of *paths* with its modification time and size (the path alone if unreadable)."""
+    states: list[tuple[str, int, int] | str] = []
+    for path in paths:
+        try:
+            stat = path.stat()
+        except OSError:
+            states.append(str(path))
+        else:
+            states.append((str(path), stat.st_mtime_ns, stat.st_size))
+    return states
+
+
 def check_verification(app: Sphinx, builder: object = None) -> None:
     """Every status is known; verified entries say what was seen (``seen``), unresolved and
-    candidate entries what is unknown (``note``)."""
+    candidate entries what is unknown (``note``).
+
+    While the .bib files (their dates and sizes, which place each entry on its line) and their
+    parse are those of the last build, its findings are given again (:func:`.memo.replay`).
+    """
     cite = cast("Any", app.env.get_domain("cite"))
     bibdata = getattr(cite, "bibdata", None)
     if bibdata is None:
         return
     paths = [Path(app.confdir, name) for name in app.config.bibtex_bibfiles]
+    parsed = bibcache.parse_digest(bibdata.data) if memo.enabled() else None
+    inputs = None if parsed is None else memo.digest(parsed, _file_states(paths))
+    memo.replay(
+        app.doctreedir, "bib_verification", inputs, lambda: _verification_findings(bibdata, paths)
+    )
+
+
+def _verification_findings(bibdata: Any, paths: list[Path]) -> list[Finding]:
+    """What :func:`check_verification` reports of the entries of *bibdata*."""
+    found: list[Finding] = []
     lines = _entry_lines(paths)
     for key, entry in bibdata.data.entries.items():
         status = str(entry.fields.get("verification", "")).strip()
@@ -237,25 +268,34 @@ def check_verification(app: Sphinx, builder: object = None) -> None:
         path, line = lines.get(key.casefold(), (str(paths[0]) if paths else "", 0))
         location = f"{path}:{line}" if line else path
         if status not in VERIFICATION_LABELS:
-            warn(
-                f"the entry {key!r} has verification = {{{status}}}; use one of: "
-                + ", ".join(VERIFICATION_LABELS),
-                Subtype.BIB_UNKNOWN_VERIFICATION,
-                location,
+            found.append(
+                (
+                    f"the entry {key!r} has verification = {{{status}}}; use one of: "
+                    + ", ".join(VERIFICATION_LABELS),
+                    Subtype.BIB_UNKNOWN_VERIFICATION,
+                    location,
+                )
             )
         elif status == "verified" and not str(entry.fields.get("seen", "")).strip():
-            warn(
-                f"the entry {key!r} is verified but has no seen field: say what of the item "
-                "itself the editors saw, and where (or mark it candidate)",
-                Subtype.BIB_VERIFIED_WITHOUT_SEEN,
-                location,
+            found.append(
+                (
+                    (
+                        f"the entry {key!r} is verified but has no seen field: say what of the "
+                        "item itself the editors saw, and where (or mark it candidate)"
+                    ),
+                    Subtype.BIB_VERIFIED_WITHOUT_SEEN,
+                    location,
+                )
             )
         elif status != "verified" and not str(entry.fields.get("note", "")).strip():
-            warn(
-                f"the entry {key!r} is {status} but has no note: say what is known and what is not",
-                Subtype.BIB_UNRESOLVED_WITHOUT_NOTE,
-                location,
+            found.append(
+                (
+                    f"the entry {key!r} is {status} but has no note: say what is known and what is not",
+                    Subtype.BIB_UNRESOLVED_WITHOUT_NOTE,
+                    location,
+                )
             )
+    return found
 
 
 def register(app: Sphinx) -> None:

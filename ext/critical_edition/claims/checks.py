@@ -8,11 +8,13 @@ problems as a clean one.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from typing import TYPE_CHECKING
 
+from critical_edition.claims import memo
 from critical_edition.claims.domain import edition_domain
-from critical_edition.core.diagnostics import Subtype, warn
+from critical_edition.core.diagnostics import Subtype
 from critical_edition.core.text import did_you_mean
 from critical_edition.speedups.bibentries import entries_by_key
 
@@ -22,6 +24,12 @@ if TYPE_CHECKING:
     from sphinx.builders import Builder
 
     from critical_edition.claims.domain import EditionDomain
+    from critical_edition.claims.memo import Finding, Location
+
+
+def finding(message: str, subtype: Subtype, location: Location) -> list[Finding]:
+    """One finding, to add to a check's list."""
+    return [(message, subtype, location)]
 
 
 #: A confidence a note states: "high confidence", "(medium-high confidence)", "confidence: low"
@@ -38,35 +46,38 @@ def bib_keys(builder: Builder) -> AbstractSet[str]:
     return entries_by_key(builder.env).keys()
 
 
-def check_actors(domain: EditionDomain) -> None:
+def check_actors(domain: EditionDomain) -> list[Finding]:
     """Every actor id and alias is unique across the register."""
+    found: list[Finding] = []
     seen: dict[str, str] = {}
     for actor in domain.actors():
         for name in (actor.id, *actor.aliases):
             key = name.casefold()
             if key in seen and seen[key] != actor.id:
-                warn(
+                found += finding(
                     f"the name {name!r} of the actor {actor.id!r} is already used by the actor "
                     f"{seen[key]!r}: ids and aliases must be unique",
                     Subtype.ACTOR_DUPLICATE,
                     (actor.docname, actor.line),
                 )
             elif key in seen and name == actor.id:
-                warn(
+                found += finding(
                     f"the actor {actor.id!r} is declared twice",
                     Subtype.ACTOR_DUPLICATE,
                     (actor.docname, actor.line),
                 )
             seen.setdefault(key, actor.id)
+    return found
 
 
-def check_claims(domain: EditionDomain, keys: AbstractSet[str]) -> None:
+def check_claims(domain: EditionDomain, keys: AbstractSet[str]) -> list[Finding]:
     """Every claim names known actors and sources, and no two claims share an id; a contested or
     corrected claim's evidence, and that of a note stating a confidence, includes an entry of
     the bibliography.
 
     Typed links between claims are checked by :func:`check_links`.
     """
+    found: list[Finding] = []
     lookup = domain.actor_lookup()
     known_actors = sorted({actor.id for actor in lookup.values()})
     first_seen: dict[str, tuple[str, int | None]] = {}
@@ -75,7 +86,7 @@ def check_claims(domain: EditionDomain, keys: AbstractSet[str]) -> None:
         for actor in claim.actors:
             if actor.casefold() not in lookup:
                 hint = did_you_mean(actor, known_actors)
-                warn(
+                found += finding(
                     f"the claim {claim.id!r} names the unknown actor {actor!r}{hint}: declare it "
                     "with the actor directive in the register, or use an existing id or alias",
                     Subtype.CLAIM_UNKNOWN_ACTOR,
@@ -90,7 +101,7 @@ def check_claims(domain: EditionDomain, keys: AbstractSet[str]) -> None:
             and not any(key in keys for key in claim.evidence)
         )
         if unbacked:
-            warn(
+            found += finding(
                 f"the claim {claim.id!r} is {claim.status.value}, but its evidence "
                 f"({', '.join(claim.evidence)}) names no entry of the bibliography: give the "
                 "source an entry in the .bib file and name its key in evidence=",
@@ -99,7 +110,7 @@ def check_claims(domain: EditionDomain, keys: AbstractSet[str]) -> None:
             )
         stated = CONFIDENCE.search(claim.note)
         if stated and not unbacked and not any(key in keys for key in claim.evidence):
-            warn(
+            found += finding(
                 f"the note of the claim {claim.id!r} states {stated[0]!r} but its evidence names "
                 "no entry of the bibliography: name the source the confidence rests on in "
                 "evidence=<bib key>, or take the confidence out",
@@ -113,14 +124,14 @@ def check_claims(domain: EditionDomain, keys: AbstractSet[str]) -> None:
                     "footnote on this page" if source.startswith("^") else "key in the .bib files"
                 )
                 hint = "" if source.startswith("^") else did_you_mean(source, keys)
-                warn(
+                found += finding(
                     f"the claim {claim.id!r} cites {source!r}, which is no {what}{hint}",
                     Subtype.CLAIM_UNKNOWN_SOURCE,
                     location,
                 )
         if claim.id in first_seen:
             other_doc, other_line = first_seen[claim.id]
-            warn(
+            found += finding(
                 f"the claim id {claim.id!r} is already used at {other_doc}:{other_line}; "
                 "give this claim another id=",
                 Subtype.CLAIM_DUPLICATE_ID,
@@ -128,34 +139,61 @@ def check_claims(domain: EditionDomain, keys: AbstractSet[str]) -> None:
             )
         else:
             first_seen[claim.id] = location
+    return found
 
 
-def check_links(domain: EditionDomain) -> None:
+def check_links(domain: EditionDomain) -> list[Finding]:
     """Every typed link of a claim names another claim of the edition."""
+    found: list[Finding] = []
     known = {claim.id for claim in domain.all_claims()}
     for claim in domain.all_claims():
         for kind, target in claim.links:
             if target == claim.id:
-                warn(
+                found += finding(
                     f"the claim {claim.id!r} {kind.value} itself: name another claim's id in "
                     f"{kind.value}=",
                     Subtype.CLAIM_SELF_LINK,
                     (claim.docname, claim.line),
                 )
             elif target not in known:
-                warn(
+                found += finding(
                     f"the claim {claim.id!r} {kind.value} {target!r}, which is no claim of the "
                     "edition: use an id from the claim index, or give the target claim that id=",
                     Subtype.CLAIM_UNKNOWN_LINK,
                     (claim.docname, claim.line),
                 )
+    return found
+
+
+def actors_inputs(domain: EditionDomain) -> list[tuple[str, str]]:
+    """Each document declaring actors, sorted, with the digest of every field of its actors."""
+    return [
+        (docname, domain.actors_digest(docname)[1])
+        for docname in sorted(domain.actors_by_doc)
+        if domain.actors_by_doc[docname]
+    ]
+
+
+def checks_inputs(domain: EditionDomain, keys: AbstractSet[str]) -> str:
+    """A digest of everything the checks read: every claim in reading order, every actor, the
+    footnote labels of the pages with claims and the .bib keys, in their order."""
+    claims = domain.claims_inputs()
+    footnotes = domain.footnotes_by_doc
+    labels = [sorted(footnotes.get(docname, ())) for docname, _ in claims]
+    bib = hashlib.sha256("\n".join(keys).encode("utf-8", "surrogatepass")).hexdigest()
+    return memo.digest(claims, actors_inputs(domain), labels, bib)
 
 
 def run_checks(app: object, builder: Builder | None = None) -> None:
-    """Run every corpus-wide claim check (connected to ``write-started``)."""
+    """Run every corpus-wide claim check (connected to ``write-started``); while nothing they
+    read changed, their findings are those of the last build (:func:`.memo.replay`)."""
     if builder is None:
         builder = app.builder  # type: ignore[attr-defined]
     domain = edition_domain(builder.env)
-    check_actors(domain)
-    check_claims(domain, bib_keys(builder))
-    check_links(domain)
+    keys = bib_keys(builder)
+
+    def check() -> list[Finding]:
+        return [*check_actors(domain), *check_claims(domain, keys), *check_links(domain)]
+
+    inputs = checks_inputs(domain, keys) if memo.enabled() else None
+    memo.replay(builder.env.doctreedir, "claims_checks", inputs, check)

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 from sphinx.domains import ObjType
 from sphinx.util import logging
 
+from critical_edition.claims import memo
 from critical_edition.core.config import get_config
 from critical_edition.core.model import Actor, Claim
 from critical_edition.core.text import did_you_mean
@@ -78,6 +79,10 @@ class EditionDomain(RecordDomain):
         "relations_fingerprints": {},
         # docname -> digest of its claims, while they stay the same (see claims_digest)
         "claim_digests": {},
+        # docname -> digests of its actors, while they stay the same (see actors_digest)
+        "actor_digests": {},
+        # digest of every claim when relations_fingerprints were last worked out
+        "relations_inputs": "",
     }
     dangling_warnings = {  # noqa: RUF012
         "claim": "no claim with the id %(target)r: see the claim index for the ids",
@@ -147,6 +152,7 @@ class EditionDomain(RecordDomain):
         """Record an actor declared in the document being read."""
         self.unsettle()
         self.actors_by_doc.setdefault(actor.docname, []).append(actor)
+        self.data.setdefault("actor_digests", {}).pop(actor.docname, None)
 
     @property
     def citing_index_docs(self) -> set[str]:
@@ -211,6 +217,31 @@ class EditionDomain(RecordDomain):
             claims = list(self.claims_by_doc.get(docname, ()))
             found = digests[docname] = hashlib.sha256(repr(claims).encode()).hexdigest()
         return found
+
+    def actors_digest(self, docname: str) -> tuple[str, str]:
+        """Digests of *docname*'s actors: of what the register shows of them (no line
+        numbers), and of every field; worked out once and kept with them until the document is
+        read again."""
+        digests: dict[str, tuple[str, str]] = self.data.setdefault("actor_digests", {})
+        found = digests.get(docname)
+        if found is None:
+            shown = hashlib.sha256()
+            for actor in self.actors_by_doc.get(docname, ()):
+                shown.update(repr((actor.id, actor.name, actor.type, actor.aliases)).encode())
+                shown.update(repr((actor.description, actor.docname, actor.anchor)).encode())
+            every = hashlib.sha256(repr(self.actors_by_doc.get(docname, [])).encode())
+            found = digests[docname] = (shown.hexdigest(), every.hexdigest())
+        return found
+
+    def claims_inputs(self) -> list[tuple[str, str]]:
+        """Each document holding claims, in reading order, with the digest of its claims
+        (:meth:`claims_digest`): what every view of all the claims is made from."""
+        claims_by_doc = self.claims_by_doc
+        return [
+            (docname, self.claims_digest(docname))
+            for docname in self.reading_order()
+            if docname in claims_by_doc
+        ]
 
     def claims_of(self, docname: str) -> list[Claim]:
         """The claims of one document that :meth:`claims` lists, in document order (no walk of
@@ -332,11 +363,15 @@ class EditionDomain(RecordDomain):
         return result
 
     def fingerprint_register(self) -> str:
-        """A digest of the actor register: when it changes, every page with claims is stale."""
+        """A digest of the actor register: when it changes, every page with claims is stale.
+
+        Made from each declaring document's :meth:`actors_digest` (in the order of
+        :meth:`actors`), so only the documents read again are digested again.
+        """
         digest = hashlib.sha256()
-        for actor in self.actors():
-            digest.update(repr((actor.id, actor.name, actor.type, actor.aliases)).encode())
-            digest.update(repr((actor.description, actor.docname, actor.anchor)).encode())
+        for docname in sorted(self.actors_by_doc):
+            if self.actors_by_doc[docname]:
+                digest.update(f"{docname}:{self.actors_digest(docname)[0]}\n".encode())
         return digest.hexdigest()
 
     def fingerprint_indexes(self) -> tuple[str, str]:
@@ -350,26 +385,43 @@ class EditionDomain(RecordDomain):
         claims' sources; the register's claim lists do not).
         """
         digest = hashlib.sha256(self.fingerprint_register().encode())
-        cited: dict[str, None] = {}
-        for docname in self.reading_order():
-            if docname in self.claims_by_doc:
-                digest.update(f"{docname}:{self.claims_digest(docname)}".encode())
-        for claim in self.all_claims():
-            cited.update(dict.fromkeys(s for s in claim.sources if not s.startswith("^")))
-            cited.update(dict.fromkeys(claim.evidence))
+        claims = self.claims_inputs()
+        digest.update(repr(claims).encode())
         digest.update(repr(sorted(self.footnote_marks_by_doc.items())).encode())
         citations = hashlib.sha256()
         cite = cast("Any", self.env.get_domain("cite"))
         bibdata = getattr(cite, "bibdata", None)
         if bibdata is not None:
             entries = bibdata.data.entries
-            for key in cited:
-                entry = entries.get(key)
-                citations.update(repr((key, entry_fingerprint(entry) if entry else None)).encode())
-        for citation in getattr(cite, "citations", ()):
-            where = (citation.key, citation.citation_id, tuple(citation.bibliography_key))
-            citations.update(repr((where, citation.formatted_entry.label)).encode())
+            cited = [
+                (key, entry_fingerprint(entry) if (entry := entries.get(key)) else None)
+                for key in self.cited_keys(claims)
+            ]
+            citations.update(repr(cited).encode())
+        shown = [
+            (
+                (citation.key, citation.citation_id, tuple(citation.bibliography_key)),
+                citation.formatted_entry.label,
+            )
+            for citation in getattr(cite, "citations", ())
+        ]
+        citations.update(repr(shown).encode())
         return digest.hexdigest(), citations.hexdigest()
+
+    def cited_keys(self, claims: list[tuple[str, str]]) -> list[str]:
+        """The bib keys the claims (*claims*: :meth:`claims_inputs`) cite, each once, in reading
+        order; kept until a claim changes (unless ``CRITICAL_EDITION_CORPUSMEMO=0``)."""
+        inputs = memo.digest(claims) if memo.enabled() else None
+        kept = self.data.get("cited_keys")
+        if inputs is not None and isinstance(kept, tuple) and kept[0] == inputs:
+            return cast("list[str]", kept[1])
+        cited: dict[str, None] = {}
+        for claim in self.all_claims():
+            cited.update(dict.fromkeys(s for s in claim.sources if not s.startswith("^")))
+            cited.update(dict.fromkeys(claim.evidence))
+        if inputs is not None:
+            self.data["cited_keys"] = (inputs, list(cited))
+        return list(cited)
 
     # -- incremental and parallel builds -------------------------------------------------------
     def clear_doc(self, docname: str) -> None:
@@ -379,6 +431,7 @@ class EditionDomain(RecordDomain):
         self.index_docs.discard(docname)
         self.citing_index_docs.discard(docname)
         self.data.setdefault("claim_digests", {}).pop(docname, None)
+        self.data.setdefault("actor_digests", {}).pop(docname, None)
 
     def merge_domaindata(self, docnames: AbstractSet[str], otherdata: dict[str, Any]) -> None:
         """Copy the records of *docnames* read by a parallel worker."""
@@ -507,20 +560,31 @@ def pages_to_rewrite(app: object, env: BuildEnvironment) -> list[str]:
     elif cites != cited_before:
         # A .bib entry or a citation's label changed: the register's lists show neither.
         pages.update(domain.citing_index_docs)
-    # A link written on one page shows on the linked claim's card, on another page.
+    # A link written on one page shows on the linked claim's card, on another page. The
+    # relations are made from the claims alone: while no claim changed, neither did they.
+    inputs = memo.digest(domain.claims_inputs()) if memo.enabled() else None
+    if inputs is None or inputs != domain.data.get("relations_inputs"):
+        pages.update(_relations_changed(domain))
+        domain.data["relations_inputs"] = inputs or ""
+    fingerprint = domain.fingerprint_register()
+    if fingerprint != domain.data["register_fingerprint"]:
+        domain.data["register_fingerprint"] = fingerprint
+        pages.update(docname for docname, claims in domain.claims_by_doc.items() if claims)
+    return sorted(pages & set(env.found_docs))
+
+
+def _relations_changed(domain: EditionDomain) -> set[str]:
+    """The documents whose cards' related claims changed since they were last worked out."""
     relations = domain.relations()
     shown = domain.data.setdefault("relations_fingerprints", {})
+    pages: set[str] = set()
     for docname, claims in domain.claims_by_doc.items():
         digest = repr([(c.id, relations.get(c.id, [])) for c in claims])
         digest = hashlib.sha256(digest.encode()).hexdigest()
         if shown.get(docname) != digest:
             shown[docname] = digest
             pages.add(docname)
-    fingerprint = domain.fingerprint_register()
-    if fingerprint != domain.data["register_fingerprint"]:
-        domain.data["register_fingerprint"] = fingerprint
-        pages.update(docname for docname, claims in domain.claims_by_doc.items() if claims)
-    return sorted(pages & set(env.found_docs))
+    return pages
 
 
 def edition_domain(env: BuildEnvironment) -> EditionDomain:

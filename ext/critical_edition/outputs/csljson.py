@@ -11,8 +11,10 @@ file, is kept in the doctree directory under the entry's key and fingerprint (ke
 fields, names), the whole under the toolkit's code and the decoder's version, so that a
 rebuild converts only the entries that changed (after a one-entry edit of the .bib at fifty
 times the paper, one item instead of 1,900). The file is the items joined, byte for byte what
-converting them all gives (:func:`csl_text`). Set ``CRITICAL_EDITION_CSLCACHE=0`` to convert
-every entry in every build.
+converting them all gives (:func:`csl_text`). While the entries and the code are those of the
+last build and the file is as it left it, the file is left alone without reading the cache
+(:func:`write_csl_json`). Set ``CRITICAL_EDITION_CSLCACHE=0`` to convert every entry in every
+build.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from critical_edition.core import atomic, keptmaps, priorities
 from critical_edition.core.config import get_config
 from critical_edition.integrity import stale
 from critical_edition.outputs.edition import HTML_BUILDERS
-from critical_edition.speedups.bibcache import entry_fingerprint
+from critical_edition.speedups.bibcache import entry_fingerprint, parse_digest
 from critical_edition.speedups.bibentries import entries_by_key
 from critical_edition.speedups.versions import installed_version, switched_on
 
@@ -44,6 +46,8 @@ if TYPE_CHECKING:
 SWITCH = "CRITICAL_EDITION_CSLCACHE"
 #: The cache of the items' text, in the doctree directory.
 CACHE_FILE = "critical_edition_csljson.json"
+#: The digests of the last file's inputs and bytes, in the doctree directory (see write_csl_json).
+FILE_STATE = "critical_edition_csljson_file.json"
 #: Bump when the layout of the cache file changes.
 CACHE_FORMAT = 2
 
@@ -210,12 +214,37 @@ def _cached_text(app: Sphinx, entries: Mapping[str, Any]) -> str:
     return joined(list(used.values()))
 
 
+def file_inputs(app: Sphinx, entries: Mapping[str, Any]) -> str | None:
+    """A digest of everything the file is made from: the entries' remembered fingerprints
+    (:func:`.bibcache.parse_digest`), their keys in the files' order and the converting code;
+    None when the fingerprints are not remembered or the cache is off."""
+    bibdata = getattr(app.env.domains["cite"].data.get("bibdata"), "data", None)
+    parsed = parse_digest(bibdata) if bibdata is not None and switched_on(SWITCH) else None
+    if parsed is None:
+        return None
+    keys = hashlib.sha256("\n".join(entries).encode("utf-8", "surrogatepass")).hexdigest()
+    return hashlib.sha256(f"{CACHE_FORMAT}|{code_digest()}|{parsed}|{keys}".encode()).hexdigest()
+
+
 def write_csl_json(app: Sphinx, exception: BaseException | None) -> None:
-    """Write the CSL-JSON next to the HTML (connected to ``build-finished``)."""
+    """Write the CSL-JSON next to the HTML (connected to ``build-finished``), unless the last
+    build's file is what this build would write: made from the same inputs
+    (:func:`file_inputs`), its bytes as that build left them."""
     filename = get_config(app.config).csl_json
     if exception is not None or not filename or app.builder.name not in HTML_BUILDERS:
         return
-    atomic.update_text(Path(app.outdir, filename), _cached_text(app, entries_by_key(app.env)))
+    path = Path(app.outdir, filename)
+    entries = entries_by_key(app.env)
+    state = Path(app.doctreedir) / FILE_STATE
+    inputs = file_inputs(app, entries)
+    if inputs is not None:
+        kept = keptmaps.read_state(state, stamp={"inputs": inputs}, fields={"output": str})
+        if kept and kept["output"] == atomic.file_digest(path):
+            return
+    atomic.update_text(path, _cached_text(app, entries))
+    output = atomic.file_digest(path)
+    if inputs is not None and output is not None:
+        keptmaps.write_state(state, {"inputs": inputs, "output": output})
 
 
 def link_from_bibliography(
