@@ -86,6 +86,7 @@ from critical_edition.speedups.biblookup import (
     resolve_xref,
 )
 from critical_edition.speedups.bibtransform import _original_bibliography_run, bibliography_run
+from critical_edition.speedups.keptentry import KeptEntry
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
@@ -103,7 +104,7 @@ NEW_ENTRIES_NAME = "critical_edition_bibcache_new.pickle"
 #: the unused ones number more than the entries in use divided by this.
 REWRITE_RATIO = 8
 #: Bump when the layout of the cache file or of the fingerprints changes.
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 #: The cache file's stamp (:mod:`.keptpickle`): a file of another layout is not read.
 _CACHE_STAMP = f"bibcache v{CACHE_VERSION}"
 #: A formatting style's class attribute: True when its ``format_entry`` makes the same text
@@ -488,7 +489,11 @@ def _caching_style(cls: Any) -> Any:
             found = base_format(self, key[0], entry)
             CACHE.put(style, key, found)
         if found.label != label:
-            found = pybtex.style.FormattedEntry(found.key, found.text, label)
+            found = (
+                found.relabelled(label)
+                if isinstance(found, KeptEntry)
+                else pybtex.style.FormattedEntry(found.key, found.text, label)
+            )
         return found
 
     cached = type(
@@ -539,6 +544,16 @@ def load(app: Sphinx) -> None:
     CACHE = FormatCache(stored, in_file)
 
 
+def _texts_apart(
+    entries: dict[str, dict[tuple[str, str], Any]],
+) -> dict[str, dict[tuple[str, str], Any]]:
+    """*entries* with each text pickled apart (:class:`.KeptEntry`), read when first needed."""
+    return {
+        style: {key: KeptEntry.of(value) for key, value in kept.items()}
+        for style, kept in entries.items()
+    }
+
+
 def save(app: Sphinx, exception: BaseException | None) -> None:
     """Keep the entries this build used for the next one (``build-finished``); a file that
     cannot be written only makes the next build slower.
@@ -557,8 +572,8 @@ def save(app: Sphinx, exception: BaseException | None) -> None:
     in_use = sum(len(entries) for entries in CACHE.used.values())
     outgrown = sum(map(len, new.values())) + CACHE.unused_in_file() > in_use // REWRITE_RATIO
     if CACHE.in_file and not outgrown:
-        keptpickle.save(path.with_name(NEW_ENTRIES_NAME), _CACHE_STAMP, new)
-    elif keptpickle.save(path, _CACHE_STAMP, CACHE.used):
+        keptpickle.save(path.with_name(NEW_ENTRIES_NAME), _CACHE_STAMP, _texts_apart(new))
+    elif keptpickle.save(path, _CACHE_STAMP, _texts_apart(CACHE.used)):
         with contextlib.suppress(OSError):
             path.with_name(NEW_ENTRIES_NAME).unlink(missing_ok=True)
 
