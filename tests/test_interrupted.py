@@ -17,6 +17,7 @@ import sys
 import time
 import zipfile
 from pathlib import Path
+from typing import Self
 
 import pytest
 from critical_edition.core import atomic
@@ -231,10 +232,24 @@ def test_atomic_write_keeps_the_previous_file_when_writing_fails(
     target = tmp_path / "claims.json"
     atomic.write_text(target, "[1]\n")
 
-    def no_space(fd: int) -> None:
-        raise OSError(28, "No space left on device")
+    opened = os.fdopen
 
-    monkeypatch.setattr(os, "fsync", no_space)
+    class Full:
+        """A file on a full disk: its bytes cannot be written out."""
+
+        def __init__(self, fd: int, mode: str) -> None:
+            self.stream = opened(fd, mode)
+
+        def __enter__(self) -> Self:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self.stream.close()
+
+        def write(self, data: bytes) -> int:
+            raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fdopen", Full)
     with pytest.raises(OSError, match="No space left"):
         atomic.write_text(target, "[1, 2]\n")
     assert target.read_text(encoding="utf-8") == "[1]\n"

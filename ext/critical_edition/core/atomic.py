@@ -2,6 +2,9 @@
 
 The text goes to a temporary file beside the target, which then replaces the target in one
 step (``os.replace``), so a build killed mid-write leaves the previous file, never half a file.
+The files are not forced to disk (``fsync``) before the rename, as Sphinx does not force its
+own pages: they are outputs and caches that a build makes again, and the caches check what
+they read. Forcing cost some 3 ms a file, a tenth of a one-page rebuild at 50 times the paper.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ def write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
     """Write *data* to *path* through a temporary file in the same folder, then rename it.
 
     The temporary file is created with the usual permissions (``0o666`` less the umask), is
-    flushed to disk before the rename, and is removed again if anything fails.
+    written out before the rename, and is removed again if anything fails.
     """
     target = Path(path)
     partial = target.with_name(f".{target.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
@@ -27,8 +30,6 @@ def write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as stream:
             stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
         partial.replace(target)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -81,9 +82,6 @@ def update_chunks(path: str | os.PathLike[str], chunks: Iterable[bytes]) -> bool
                 if same and old is not None:
                     same = old.read(len(chunk)) == chunk
             same = same and old is not None and old.read(1) == b""
-            if not same:
-                stream.flush()
-                os.fsync(stream.fileno())
         if same:
             partial.unlink()
             return False
