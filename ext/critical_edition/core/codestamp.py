@@ -13,6 +13,8 @@ import hashlib
 import sys
 from pathlib import Path
 
+from critical_edition.core.listing import files_with_suffixes
+
 #: The toolkit's package folder; its modules and data decide what every page looks like.
 PACKAGE = Path(__file__).resolve().parent.parent
 #: The files whose change can change a page (the stylesheets and scripts are copied anew and
@@ -22,13 +24,20 @@ CODE_PATTERNS = ("*.py", "*.json", "*.sty", "*.tmpl")
 
 @functools.cache
 def code_stamp() -> str:
-    """A digest of the toolkit's code as installed (read once per process)."""
-    digest = hashlib.sha256()
-    for pattern in CODE_PATTERNS:
-        for path in sorted(PACKAGE.rglob(pattern)):
-            digest.update(path.relative_to(PACKAGE).as_posix().encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
+    """A digest of the toolkit's code as installed (taken once per process).
+
+    Each file's name, size and modification time stand for its bytes: any edit, checkout or
+    reinstall gives a file a new time, so the stamp changes whenever the code may have (a
+    file touched without a change only makes the caches start again). Reading and hashing
+    every file's bytes cost 7 ms of every build, a seventieth of a rebuild that changed
+    nothing.
+    """
+    suffixes = frozenset(pattern.removeprefix("*") for pattern in CODE_PATTERNS)
+    found = []
+    for path in files_with_suffixes(PACKAGE, suffixes):
+        stat = path.stat()
+        found.append((path.relative_to(PACKAGE).as_posix(), stat.st_size, stat.st_mtime_ns))
+    return hashlib.sha256(repr(sorted(found)).encode("utf-8")).hexdigest()
 
 
 def class_stamp(klass: type) -> str:
