@@ -107,6 +107,7 @@ class _Pages:
         self.builder: Any = app.builder
         self.path = Path(app.doctreedir) / STATE_FILE
         self.static: str | None = None
+        self.site: str | None = None
         self.stored: dict[str, Any] = keptmaps.read_state(self.path)
         #: The pages rendered in this build, and their files.
         self.rendered: dict[str, Path] = {}
@@ -132,38 +133,43 @@ class _Pages:
             self.static = digest.hexdigest()
         return self.static
 
+    def site_digest(self) -> str:
+        """What both pages show of the whole site and its making, digested once a build: the
+        navigation's inputs, the newest template's date, the configuration and tags, the
+        releases, the extensions, ``_static`` and the toolkit's code."""
+        if self.site is None:
+            env = self.app.env
+            build_info = getattr(self.builder, "build_info", None)
+            templates = getattr(self.builder, "templates", None)
+            newest_template = getattr(templates, "newest_template_mtime", lambda: None)()
+            parts = (
+                newest_template,
+                _config_digest(self.app),
+                stale.toc_entries(env),
+                sorted((doc, repr(numbers)) for doc, numbers in env.toc_secnumbers.items()),
+                sorted((doc, tuple(children)) for doc, children in env.toctree_includes.items()),
+                sorted(env.numbered_toctrees),
+                sorted(env.glob_toctrees),
+                getattr(build_info, "config_hash", None),
+                getattr(build_info, "tags_hash", None),
+                [installed_version(name) for name in PACKAGES],
+                sorted((name, str(ext.version)) for name, ext in self.app.extensions.items()),
+                self.static_digest(),
+                stale.code_stamp(),
+            )
+            self.site = hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+        return self.site
+
     def inputs(self, pagename: str, addctx: dict[str, Any], templatename: str) -> str | None:
         """A digest of what the page is made from, or None when it cannot be taken: a
         context that is not plain data, or a page that links the reading text's sheets
         (their checksums change with the pruning, after every page is written)."""
         if not _plain(addctx) or passages.is_numbered(self.app.config, pagename):
             return None
-        env = self.app.env
-        build_info = getattr(self.builder, "build_info", None)
         context = _context_digest(getattr(self.builder, "globalcontext", {}))
         if context is None:
             return None
-        templates = getattr(self.builder, "templates", None)
-        newest_template = getattr(templates, "newest_template_mtime", lambda: None)()
-        parts = (
-            pagename,
-            templatename,
-            repr(addctx),
-            context,
-            newest_template,
-            _config_digest(self.app),
-            stale.toc_entries(env),
-            sorted((doc, repr(numbers)) for doc, numbers in env.toc_secnumbers.items()),
-            sorted((doc, tuple(children)) for doc, children in env.toctree_includes.items()),
-            sorted(env.numbered_toctrees),
-            sorted(env.glob_toctrees),
-            getattr(build_info, "config_hash", None),
-            getattr(build_info, "tags_hash", None),
-            [installed_version(name) for name in PACKAGES],
-            sorted((name, str(ext.version)) for name, ext in self.app.extensions.items()),
-            self.static_digest(),
-            stale.code_stamp(),
-        )
+        parts = (pagename, templatename, repr(addctx), context, self.site_digest())
         return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
 
     def page(self, pagename: str, addctx: dict[str, Any], *args: Any, **kwargs: Any) -> None:
