@@ -12,10 +12,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-# First, before the sub-packages import furo (and through it bs4): defer soupsieve.
+# First, before the sub-packages import furo (and through it bs4): defer soupsieve, and make
+# the collector's passes fewer for the rest of the imports.
 from critical_edition import _deferred
+from critical_edition.core import collection
 
 _deferred.install()
+collection.fewer_young_passes()
 
 from critical_edition import _moved
 from critical_edition.apparatus import setup_apparatus

@@ -42,7 +42,7 @@ import atexit
 import gc
 from typing import TYPE_CHECKING
 
-from critical_edition.core import priorities
+from critical_edition.core import collection, priorities
 from critical_edition.speedups.versions import switched_on
 
 if TYPE_CHECKING:
@@ -51,11 +51,11 @@ if TYPE_CHECKING:
     from sphinx.util.typing import ExtensionMetadata
 
 #: Set to ``0`` to leave the garbage collector alone.
-SWITCH = "CRITICAL_EDITION_GCFREEZE"
+SWITCH = collection.SWITCH
 _done: list[bool] = []
 _environment_done: list[bool] = []
 #: Allocations between two passes over the youngest generation (Python's default is 700).
-YOUNG_THRESHOLD = 20_000
+YOUNG_THRESHOLD = collection.YOUNG_THRESHOLD
 
 
 def freeze(app: Sphinx, config: Config) -> None:
@@ -65,9 +65,7 @@ def freeze(app: Sphinx, config: Config) -> None:
         return
     _done.append(True)
     gc.freeze()
-    young, *older = gc.get_threshold()
-    if 0 < young < YOUNG_THRESHOLD:
-        gc.set_threshold(YOUNG_THRESHOLD, *older)
+    collection.fewer_young_passes()
     atexit.register(freeze_at_exit)
 
 
