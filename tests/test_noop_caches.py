@@ -443,3 +443,19 @@ def test_the_features_memo_is_read_and_saved_once_and_the_output_is_the_same_as_
     monkeypatch.setenv(theme_css.SWITCH, "0")
     assert steps(tmp_path / "stock", check=False) == cached
     assert not (tmp_path / "stock" / "doctrees" / theme_css.FEATURES_FILE).exists()
+
+
+def test_one_application_built_twice_renders_the_index_pages_for_its_second_build(
+    tmp_path: Path,
+) -> None:
+    # The digests of the site and of _static are taken once a build, not once an application.
+    srcdir = copy_edition(tmp_path)
+    app = SphinxTestApp("html", srcdir=srcdir, builddir=tmp_path / "_build")
+    try:
+        app.build()
+        edit(srcdir / "abstract.md", "# Abstract", "# Summary")
+        app.build()
+    finally:
+        app.cleanup()
+    search = (tmp_path / "_build" / "html" / "search.html").read_text(encoding="utf-8")
+    assert "Summary" in search

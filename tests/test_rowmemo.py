@@ -8,6 +8,7 @@ without them writes, byte for byte; a row is rendered again when anything it sho
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 from pathlib import Path
@@ -147,3 +148,24 @@ def test_a_row_citing_a_key_no_bibliography_lists_gets_no_key() -> None:
         serial=1,
     )
     assert keys.key(1, unsourced, {}) is not None
+
+
+def test_a_reference_style_defined_in_conf_py_is_keyed_by_its_settings() -> None:
+    # sphinxcontrib-bibtex's guide defines styles in conf.py as dataclasses: they have no
+    # file of their own, so their settings stand for them; an address never does.
+    @dataclasses.dataclass
+    class Brackets:
+        left: str = "("
+        plugin: object = dataclasses.field(default_factory=object)
+
+    claim = Claim(
+        id="c", text="Said.", actors=(), verb="said", sources=("^a",), date="",
+        status=ClaimStatus.UNSOURCED, note="", evidence=(), docname="one", line=1, serial=1,
+    )  # fmt: skip
+
+    def key(style: Brackets) -> str | None:
+        cite = SimpleNamespace(citations=[], bibliographies={}, reference_style=style)
+        return RowKeys("claims", "html", [], {}, set(), cite).key(1, claim, {})  # type: ignore[arg-type]
+
+    assert key(Brackets()) == key(Brackets())
+    assert key(Brackets()) != key(Brackets(left="["))

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from docutils import nodes
 from sphinx import addnodes
@@ -28,7 +28,7 @@ from critical_edition.core import priorities
 from critical_edition.core.model import Actor, Claim, ClaimStatus
 from critical_edition.core.post_transforms import EditionPostTransform
 from critical_edition.core.tables import table
-from critical_edition.speedups import rowmemo
+from critical_edition.speedups import navkeep, rowmemo
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -342,9 +342,19 @@ class FillClaimIndex(ClaimsPostTransform):
 
     def row_keys(self) -> RowKeys:
         """The keys of this page's index rows for the row memo."""
+        # The application's extensions (their releases): as the builder, through the
+        # environment (no public route from a transform).
+        extensions = self.env._app.extensions
+        writer = repr(
+            (
+                self.builder.name,
+                navkeep.translator_stamp(cast("Any", self.builder)),
+                sorted((name, str(extension.version)) for name, extension in extensions.items()),
+            )
+        )
         return RowKeys(
             self.link_from,
-            self.builder.name,
+            writer,
             self.config,
             self.domain.footnote_marks_by_doc,
             self.bib_keys,

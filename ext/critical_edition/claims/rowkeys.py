@@ -13,6 +13,7 @@ bibliography gets no key: rendered every time, so that sphinxcontrib-bibtex's wa
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import TYPE_CHECKING, Any
 
 from critical_edition.core.codestamp import class_stamp
@@ -27,12 +28,16 @@ if TYPE_CHECKING:
 
     from critical_edition.core.model import Actor, Claim
 
+#: An object's address in its default repr (`` at 0x7f…``).
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+
 
 class RowKeys:
     """The keys of one claim index's rows (one per page and build).
 
     :param page: the page the index is written into (its links are relative to it);
-    :param builder: the builder's name; :param config: the configuration;
+    :param writer: the builder's name, its HTML translator (class and the node handlers
+        extensions add) and the extensions' releases; :param config: the configuration;
     :param footnote_marks: the footnote marks of each page (label to id and mark);
     :param bib_keys: the keys of the .bib files; :param cite: sphinxcontrib-bibtex's domain.
     """
@@ -40,7 +45,7 @@ class RowKeys:
     def __init__(
         self,
         page: str,
-        builder: str,
+        writer: str,
         config: Config,
         footnote_marks: Mapping[str, Mapping[str, tuple[str, str]]],
         bib_keys: AbstractSet[str],
@@ -48,10 +53,12 @@ class RowKeys:
     ) -> None:
         self.footnote_marks = footnote_marks
         self.bib_keys = bib_keys
-        style = type(getattr(cite, "reference_style", None))
-        self.context = repr(
-            (page, builder, config_digest(config), [class_stamp(k) for k in style.__mro__])
-        )
+        style = getattr(cite, "reference_style", None)
+        # The style's code and its settings: a style defined in conf.py (a dataclass, as
+        # sphinxcontrib-bibtex's guide has it) has no file of its own, its fields say it.
+        # An object inside it without a repr of its own is named by its class, not its address.
+        styled = [class_stamp(k) for k in type(style).__mro__], _ADDRESS.sub("", repr(style))
+        self.context = repr((page, writer, config_digest(config), styled))
         #: Each cited key's citations, among which sphinxcontrib-bibtex's resolver chooses.
         self._citations: dict[str, list[Any]] = {}
         bibliographies = getattr(cite, "bibliographies", {})

@@ -33,7 +33,8 @@ def stable_repr(value: object, depth: int = 0) -> str:
 
 def config_digest(config: Iterable[Any]) -> str:
     """Every value of *config* (Sphinx's ``Config``: its items have a name and a value), by its
-    repr (a value whose repr names an address changes the digest in each process: a cache
-    misses, never wrongly hits), sets in sorted order."""
+    repr, sets in sorted order. A value whose repr names an address changes the digest in
+    each process, so a cache kept between builds misses (within one process a freed
+    object's address may come back: such a value is no key for an in-process cache)."""
     values = sorted((item.name, stable_repr(item.value)) for item in config)
     return hashlib.sha256(repr(values).encode("utf-8")).hexdigest()

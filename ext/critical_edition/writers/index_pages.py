@@ -133,6 +133,11 @@ class _Pages:
             self.static = digest.hexdigest()
         return self.static
 
+    def new_build(self, *_: object) -> None:
+        """Take the digests of ``_static`` and of the site anew (``env-before-read-docs``): an
+        application built twice sees the second build's files, titles and tables of contents."""
+        self.static = self.site = None
+
     def site_digest(self) -> str:
         """What both pages show of the whole site and its making, digested once a build: the
         navigation's inputs, the newest template's date, the configuration and tags, the
@@ -212,6 +217,7 @@ def watch(app: Sphinx) -> None:
     if not callable(getattr(app.builder, "handle_page", None)):
         return
     pages = _Pages(app)
+    app.connect("env-before-read-docs", pages.new_build)
     app.connect("build-finished", pages.record, priority=priorities.RECORD_INDEX_PAGES)
 
 

@@ -6,10 +6,13 @@ pages those are is told by each page's file status (size, date, inode, change ti
 build left it, kept in the doctree directory (:data:`RECORD_FILE`) once every rewrite is done:
 a page whose status differs, or that the record does not name, was written since.
 
-The status is exact where a file date is not: a build that starts within the file system's
-clock tick of the last one's end (a no-op run straight after a build, as the benchmark and
-an editor's save do) would take the last build's late pages for its own, and a page written
-by Sphinx in the same second as the record keeps neither its inode nor its change time.
+The status is exact where a date test against the build's start is not: a build that starts
+within the file system's clock tick of the last one's end (a no-op run straight after a
+build, as the benchmark and an editor's save do) took the last build's late pages for its
+own. Sphinx writes a page in place (same inode), so a rewrite is told by its size, date and
+change time; on a file system whose clock ticks in seconds, a page rewritten with the same
+size within the tick of the record would be missed (the slimmed page the record holds and
+the page Sphinx writes differ in size all but always).
 Every page counts as written when no record is kept, when it cannot be read or was made by
 another version of the toolkit's code; after a failed build, every page changed since the last
 build that ended well (only such a build writes the record).
