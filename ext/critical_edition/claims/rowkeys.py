@@ -58,7 +58,9 @@ class RowKeys:
         # sphinxcontrib-bibtex's guide has it) has no file of its own, its fields say it.
         # An object inside it without a repr of its own is named by its class, not its address.
         styled = [class_stamp(k) for k in type(style).__mro__], _ADDRESS.sub("", repr(style))
-        self.context = repr((page, writer, config_digest(config), styled))
+        # Digested once: each row's key repeats it.
+        context = repr((page, writer, config_digest(config), styled))
+        self.context = hashlib.sha256(context.encode("utf-8")).hexdigest()
         #: Each cited key's citations, among which sphinxcontrib-bibtex's resolver chooses.
         self._citations: dict[str, list[Any]] = {}
         bibliographies = getattr(cite, "bibliographies", {})
