@@ -38,7 +38,7 @@ from critical_edition.bibliography import entrymemo
 from critical_edition.bibliography.bibsplit import _Chunk
 from critical_edition.claims.domain import edition_claims
 from critical_edition.core import findings, priorities
-from critical_edition.core.codestamp import class_stamp
+from critical_edition.core.codestamp import mro_stamp
 from critical_edition.core.diagnostics import Subtype, warn
 from critical_edition.core.envdata import PerDocument, swap
 from critical_edition.core.text import did_you_mean
@@ -107,7 +107,7 @@ def _code_state(style_name: str) -> list[str]:
         parts = (getattr(style, name, None) for name in ("name_style", "label_style", "sort_style"))
         classes += [type(style), *(type(part) for part in parts if part is not None)]
     # A style defined in conf.py has no module file: class_stamp stamps it by conf.py.
-    return sorted({class_stamp(klass) for cls in classes for klass in cls.__mro__})
+    return sorted({mro_stamp(cls) for cls in classes})
 
 
 def check_key(paths: list[Path], encoding: str, style_name: str, confdir: Path) -> str:

@@ -16,7 +16,7 @@ import hashlib
 import re
 from typing import TYPE_CHECKING, Any
 
-from critical_edition.core.codestamp import class_stamp
+from critical_edition.core.codestamp import mro_stamp
 from critical_edition.core.confdigest import config_digest
 from critical_edition.speedups.bibcache import entry_fingerprint
 
@@ -57,7 +57,7 @@ class RowKeys:
         # The style's code and its settings: a style defined in conf.py (a dataclass, as
         # sphinxcontrib-bibtex's guide has it) has no file of its own, its fields say it.
         # An object inside it without a repr of its own is named by its class, not its address.
-        styled = [class_stamp(k) for k in type(style).__mro__], _ADDRESS.sub("", repr(style))
+        styled = mro_stamp(type(style)), _ADDRESS.sub("", repr(style))
         # Digested once: each row's key repeats it.
         context = repr((page, writer, config_digest(config), styled))
         self.context = hashlib.sha256(context.encode("utf-8")).hexdigest()

@@ -82,6 +82,12 @@ def class_stamp(klass: type) -> str:
     return f"{name}@" + hashlib.sha256("|".join(parts).encode("utf-8")).hexdigest()
 
 
+def mro_stamp(cls: type) -> str:
+    """Where the code of *cls* and of each of its bases lives and when it last changed
+    (:func:`class_stamp` of every class of its method resolution order)."""
+    return "|".join(class_stamp(klass) for klass in cls.__mro__)
+
+
 def _file_state(path: str) -> str:
     """*path*, with its modification time and size (``?`` if it cannot be read)."""
     try:

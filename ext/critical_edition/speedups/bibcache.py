@@ -76,7 +76,7 @@ from sphinxcontrib.bibtex import plugin as bibtex_plugin
 from sphinxcontrib.bibtex import transforms as bibtex_transforms
 
 from critical_edition.core import keptpickle, priorities
-from critical_edition.core.codestamp import class_stamp
+from critical_edition.core.codestamp import mro_stamp
 from critical_edition.speedups import bibpickle, bibsort, versions
 from critical_edition.speedups.biblookup import (
     _original_get_filtered_entries,
@@ -306,10 +306,9 @@ def _versions() -> str:
     )
 
 
-def source_stamp(cls: type) -> str:
-    """Where the code of *cls* and its bases lives, and when it last changed."""
-    # A style defined in conf.py has no module file: its source is digested instead.
-    return "|".join(class_stamp(klass) for klass in cls.__mro__)
+#: Where the code of a style class and its bases lives, and when it last changed (a style
+#: defined in conf.py has no module file: its source is stamped instead).
+source_stamp = mro_stamp
 
 
 #: id(entry) -> (the entry, its fingerprint), for the entries of the .bib data in use.

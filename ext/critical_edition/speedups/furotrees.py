@@ -20,7 +20,6 @@ stock computation go to furo unchanged). It is off with the navigation cache
 from __future__ import annotations
 
 import hashlib
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -43,13 +42,7 @@ KEPT_TREES = 8
 
 def file_key() -> str:
     """Everything furo's step depends on besides its input, digested: the file's key."""
-    parts = (
-        FILE_FORMAT,
-        [(name, versions.installed_version(name)) for name in PACKAGES],
-        sys.version,
-        code_stamp(),
-    )
-    return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+    return versions.kept_file_key(FILE_FORMAT, PACKAGES, code_stamp())
 
 
 def read(path: Path, key: str) -> dict[str, str]:

@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -200,13 +199,7 @@ def tree_digest(
 
 def file_key() -> str:
     """Everything rendering depends on besides the digested input: the file's key."""
-    parts = (
-        FILE_FORMAT,
-        [(name, versions.installed_version(name)) for name in PACKAGES],
-        sys.version,
-        code_stamp(),
-    )
-    return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+    return versions.kept_file_key(FILE_FORMAT, PACKAGES, code_stamp())
 
 
 class _WarningSeen(logging.Handler):

@@ -19,8 +19,6 @@ writes rows keeps only the rows it used. Off: ``CRITICAL_EDITION_ROWMEMO=0``.
 
 from __future__ import annotations
 
-import hashlib
-import sys
 import weakref
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -54,13 +52,7 @@ class memo_row(nodes.row):  # noqa: N801  (docutils names its node classes in lo
 
 def file_key() -> str:
     """What a kept row's HTML depends on besides its own inputs, digested: the file's key."""
-    parts = (
-        FILE_FORMAT,
-        [(name, versions.installed_version(name)) for name in PACKAGES],
-        sys.version,
-        code_stamp(),
-    )
-    return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+    return versions.kept_file_key(FILE_FORMAT, PACKAGES, code_stamp())
 
 
 class RowMemo:

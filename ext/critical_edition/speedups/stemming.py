@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from critical_edition.core import keptmaps
-from critical_edition.core.codestamp import class_stamp, code_stamp
+from critical_edition.core.codestamp import code_stamp, mro_stamp
 from critical_edition.speedups import versions
 
 if TYPE_CHECKING:
@@ -121,7 +121,7 @@ def file_key(app: Any, language: Any) -> str:
     parts = (
         FILE_FORMAT,
         getattr(language, "lang", None),
-        [class_stamp(klass) for klass in type(language).__mro__],
+        mro_stamp(type(language)),
         repr(getattr(config, "html_search_options", None)),
         [(name, versions.installed_version(name)) for name in STEMMING_PACKAGES],
         code_stamp(),

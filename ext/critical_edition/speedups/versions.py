@@ -9,6 +9,8 @@ new upstream release can never silently change the edition's output.
 from __future__ import annotations
 
 import functools
+import hashlib
+import sys
 from importlib.metadata import PackageNotFoundError, version
 
 from sphinx.util import logging
@@ -76,3 +78,16 @@ def installed_version(name: str) -> str | None:
         return version(name)
     except PackageNotFoundError:
         return None
+
+
+def kept_file_key(file_format: int, packages: tuple[str, ...], code: str) -> str:
+    """The key of a file a speed-up keeps between builds, digested: its layout, the releases
+    of *packages* (the code besides the toolkit's its content depends on), Python's version
+    and the toolkit's code stamp *code*."""
+    parts = (
+        file_format,
+        [(name, installed_version(name)) for name in packages],
+        sys.version,
+        code,
+    )
+    return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
