@@ -106,7 +106,7 @@ def _code_state(style_name: str) -> list[str]:
     else:
         parts = (getattr(style, name, None) for name in ("name_style", "label_style", "sort_style"))
         classes += [type(style), *(type(part) for part in parts if part is not None)]
-    # A style defined in conf.py has no module file: class_stamp stamps it by conf.py.
+    # A style defined in conf.py has no module file: mro_stamp stamps it by conf.py.
     return sorted({mro_stamp(cls) for cls in classes})
 
 
@@ -137,6 +137,13 @@ def _restamped(result: BibCheckResult, mtimes: dict[Path, float]) -> BibCheckRes
         for path, bibfile in bibdata.bibfiles.items()
     }
     return replace(result, bibdata=bibdata._replace(bibfiles=bibfiles))
+
+
+def check_inputs(env: BuildEnvironment) -> str | None:
+    """The key of this build's check of the .bib files (their contents, paths and settings,
+    conf.py and the checking code: :func:`check_key`); None before any check."""
+    stored = getattr(env, _ENV_CHECK, None)
+    return stored.key if isinstance(stored, CachedCheck) else None
 
 
 def cached_check(

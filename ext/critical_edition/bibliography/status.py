@@ -33,13 +33,13 @@ from sphinx.transforms import SphinxTransform
 from critical_edition.apparatus.base import ApparatusPostTransform
 from critical_edition.apparatus.domain import apparatus_domain
 from critical_edition.apparatus.supplied import CLASS as SUPPLIED_CLASS
+from critical_edition.bibliography import check
 from critical_edition.bibliography.style import VERIFICATION_LABELS
 from critical_edition.claims import memo
 from critical_edition.core import nodes as ed
 from critical_edition.core import priorities
 from critical_edition.core.config import get_config
 from critical_edition.core.diagnostics import Subtype
-from critical_edition.speedups import bibcache
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -225,19 +225,6 @@ def _entry_lines(paths: list[Path]) -> dict[str, tuple[str, int]]:
     return found
 
 
-def _file_states(paths: list[Path]) -> list[tuple[str, int, int] | str]:
-    """Each of *paths* with its modification time and size (the path alone if unreadable)."""
-    states: list[tuple[str, int, int] | str] = []
-    for path in paths:
-        try:
-            stat = path.stat()
-        except OSError:
-            states.append(str(path))
-        else:
-            states.append((str(path), stat.st_mtime_ns, stat.st_size))
-    return states
-
-
 def check_verification(app: Sphinx, builder: object = None) -> None:
     """Every status is known; verified entries say what was seen (``seen``), unresolved and
     candidate entries what is unknown (``note``).
@@ -250,8 +237,8 @@ def check_verification(app: Sphinx, builder: object = None) -> None:
     if bibdata is None:
         return
     paths = [Path(app.confdir, name) for name in app.config.bibtex_bibfiles]
-    parsed = bibcache.parse_digest(bibdata.data) if memo.enabled() else None
-    inputs = None if parsed is None else memo.digest(parsed, _file_states(paths))
+    # The .bib check's key stands for everything read here: the files' contents and paths.
+    inputs = check.check_inputs(app.env) if memo.enabled() else None
     memo.replay(
         app.doctreedir, "bib_verification", inputs, lambda: _verification_findings(bibdata, paths)
     )

@@ -28,7 +28,7 @@ from critical_edition.core import priorities
 from critical_edition.core.model import Actor, Claim, ClaimStatus
 from critical_edition.core.post_transforms import EditionPostTransform
 from critical_edition.core.tables import table
-from critical_edition.speedups import navkeep, rowmemo
+from critical_edition.speedups import navkeep, rowmemo, versions
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -349,7 +349,7 @@ class FillClaimIndex(ClaimsPostTransform):
             (
                 self.builder.name,
                 navkeep.translator_stamp(cast("Any", self.builder)),
-                sorted((name, str(extension.version)) for name, extension in extensions.items()),
+                versions.extension_releases(extensions),
             )
         )
         return RowKeys(

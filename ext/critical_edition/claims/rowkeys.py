@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from critical_edition.core.codestamp import mro_stamp
 from critical_edition.core.confdigest import config_digest
 from critical_edition.speedups.bibcache import entry_fingerprint
+from critical_edition.speedups.keptentry import text_digest
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -84,8 +85,9 @@ class RowKeys:
                     citation.citation_id,
                     entry_fingerprint(citation.entry),
                     str(citation.formatted_entry.label),
-                    str(citation.formatted_entry.text),
-                    str(citation.tooltip_entry.text) if citation.tooltip_entry else "",
+                    # Digests of the kept pickles: the texts are not unpickled for a key.
+                    text_digest(citation.formatted_entry),
+                    text_digest(citation.tooltip_entry) if citation.tooltip_entry else "",
                 )
                 for citation in citations
             ]

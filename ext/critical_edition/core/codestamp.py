@@ -13,7 +13,7 @@ import hashlib
 import sys
 from pathlib import Path
 
-from critical_edition.core.listing import files_with_suffixes
+from critical_edition.core.listing import named_files_with_suffixes, stat_key
 
 #: The toolkit's package folder; its modules and data decide what every page looks like.
 PACKAGE = Path(__file__).resolve().parent.parent
@@ -30,39 +30,27 @@ def code_stamp() -> str:
     edit, checkout or reinstall gives a file a new change time even where the modification
     time is carried over (``cp -p``, ``rsync -a``, a package manager's fixed dates), so the
     stamp changes whenever the code may have (a file touched without a change only makes the
-    caches start again). Reading and hashing
-    every file's bytes cost 7 ms of every build, a seventieth of a rebuild that changed
-    nothing.
+    caches start again). Reading and hashing every file's bytes cost 7 ms of every build, a
+    seventieth of a rebuild that changed nothing.
     """
     suffixes = frozenset(pattern.removeprefix("*") for pattern in CODE_PATTERNS)
-    found = []
-    for path in files_with_suffixes(PACKAGE, suffixes):
-        stat = path.stat()
-        found.append(
-            (
-                path.relative_to(PACKAGE).as_posix(),
-                stat.st_size,
-                stat.st_mtime_ns,
-                stat.st_ino,
-                stat.st_ctime_ns,
-            )
-        )
+    found = [(name, *stat_key(path)) for name, path in named_files_with_suffixes(PACKAGE, suffixes)]
     return hashlib.sha256(repr(sorted(found)).encode("utf-8")).hexdigest()
 
 
 def class_stamp(klass: type) -> str:
     """Where the code of *klass* lives and when it last changed, for a cache's key.
 
-    A class of a module with a file: the module, the file and its modification time and size.
+    A class of a module with a file: the module, the file and its status (size, dates, inode).
     A class without one (a citation style defined in conf.py, whose module Sphinx leaves
-    unnamed): the files its methods were compiled from (conf.py), with their times and sizes,
+    unnamed): the files its methods were compiled from (conf.py), with their status,
     and its plain attributes. A built-in such as ``object``: its name alone.
     """
     module = sys.modules.get(klass.__module__)
     path = getattr(module, "__file__", None)
     name = f"{klass.__module__}.{klass.__qualname__}"
     if path:
-        return f"{name}@{_file_state(path)}"
+        return f"{name}@{file_state(path)}"
     files = sorted(
         {
             code.co_filename
@@ -78,7 +66,7 @@ def class_stamp(klass: type) -> str:
     )
     if not files and not plain:
         return f"{name}@?"
-    parts = [f"{file}:{_file_state(file)}" for file in files] + [f"{k}={v}" for k, v in plain]
+    parts = [f"{file}:{file_state(file)}" for file in files] + [f"{k}={v}" for k, v in plain]
     return f"{name}@" + hashlib.sha256("|".join(parts).encode("utf-8")).hexdigest()
 
 
@@ -88,10 +76,11 @@ def mro_stamp(cls: type) -> str:
     return "|".join(class_stamp(klass) for klass in cls.__mro__)
 
 
-def _file_state(path: str) -> str:
-    """*path*, with its modification time and size (``?`` if it cannot be read)."""
+def file_state(path: str) -> str:
+    """*path* with its status (:func:`.listing.stat_key`: size, dates, inode; ``?`` if it
+    cannot be read)."""
     try:
-        stat = Path(path).stat()
+        key = stat_key(Path(path))
     except OSError:
         return f"{path}:?"
-    return f"{path}:{stat.st_mtime_ns}:{stat.st_size}"
+    return f"{path}:{':'.join(map(str, key))}"

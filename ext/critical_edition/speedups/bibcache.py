@@ -86,7 +86,7 @@ from critical_edition.speedups.biblookup import (
     resolve_xref,
 )
 from critical_edition.speedups.bibtransform import _original_bibliography_run, bibliography_run
-from critical_edition.speedups.keptentry import KeptEntry
+from critical_edition.speedups.keptentry import KeptEntry, relabelled
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
@@ -325,6 +325,21 @@ def _fingerprint_stamp() -> str:
     return f"v{CACHE_VERSION}|{code}|{_versions()}"
 
 
+def _stored_fingerprints(data: Any) -> dict[str, str] | None:
+    """The fingerprints remembered with the parsed *data* under this code's stamp; None when
+    there are none (or the cache is off)."""
+    stored = getattr(data, _FINGERPRINTS_ATTRIBUTE, None)
+    if (
+        enabled()
+        and isinstance(stored, tuple)
+        and len(stored) == 2
+        and stored[0] == _fingerprint_stamp()
+        and isinstance(stored[1], dict)
+    ):
+        return stored[1]
+    return None
+
+
 def remember_fingerprints(app: Sphinx, env: Any = None, docnames: Any = None) -> None:
     """Fingerprint the entries of the .bib data once per parse (``env-before-read-docs``).
 
@@ -343,11 +358,7 @@ def remember_fingerprints(app: Sphinx, env: Any = None, docnames: Any = None) ->
     if not enabled() or entries is None:
         return
     stamp = _fingerprint_stamp()
-    stored = getattr(bibdata, _FINGERPRINTS_ATTRIBUTE, None)
-    if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == stamp:
-        known: dict[str, str] = stored[1]
-    else:
-        known = {}
+    known = _stored_fingerprints(bibdata) or {}
     fingerprints = {
         str(key): known.get(str(key)) or compute_fingerprint(entry)
         for key, entry in entries.items()
@@ -366,32 +377,26 @@ def carry_fingerprints(last: Any, parsed: Any) -> None:
     with that parse, so :func:`remember_fingerprints` works out only the others' (after a
     one-entry edit at fifty times the paper, one instead of 1,900).
     """
-    stored = getattr(last, _FINGERPRINTS_ATTRIBUTE, None)
-    if not (
-        enabled()
-        and isinstance(stored, tuple)
-        and len(stored) == 2
-        and stored[0] == _fingerprint_stamp()
-        and isinstance(stored[1], dict)
-    ):
+    known = _stored_fingerprints(last)
+    if known is None:
         return
-    known: dict[str, str] = stored[1]
     before = last.entries
     carried = {
         str(key): known[str(key)]
         for key, entry in parsed.entries.items()
         if str(key) in known and before.get(key) is entry
     }
-    setattr(parsed, _FINGERPRINTS_ATTRIBUTE, (stored[0], carried))
+    setattr(parsed, _FINGERPRINTS_ATTRIBUTE, (_fingerprint_stamp(), carried))
 
 
 def parse_digest(bibliography_data: Any) -> str | None:
     """A digest of the remembered fingerprints of every entry of *bibliography_data* (with
     their stamp), or None when they are not remembered (the cache is off)."""
-    stored = getattr(bibliography_data, _FINGERPRINTS_ATTRIBUTE, None)
-    if not (enabled() and isinstance(stored, tuple) and stored[0] == _fingerprint_stamp()):
+    known = _stored_fingerprints(bibliography_data)
+    if known is None:
         return None
-    return hashlib.sha256(repr((stored[0], sorted(stored[1].items()))).encode()).hexdigest()
+    parts = (_fingerprint_stamp(), sorted(known.items()))
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
 def entry_fingerprint(entry: Any) -> str:
@@ -488,11 +493,7 @@ def _caching_style(cls: Any) -> Any:
             found = base_format(self, key[0], entry)
             CACHE.put(style, key, found)
         if found.label != label:
-            found = (
-                found.relabelled(label)
-                if isinstance(found, KeptEntry)
-                else pybtex.style.FormattedEntry(found.key, found.text, label)
-            )
+            found = relabelled(found, label)
         return found
 
     cached = type(

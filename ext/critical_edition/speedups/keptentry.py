@@ -12,6 +12,7 @@ would give; the output does not change.
 
 from __future__ import annotations
 
+import hashlib
 import pickle
 from typing import Any
 
@@ -60,3 +61,20 @@ class KeptEntry(FormattedEntry):  # type: ignore[misc]
         if blob is None:
             blob = pickle.dumps(self._text, pickle.HIGHEST_PROTOCOL)
         return (KeptEntry.pickled, (self.key, self.label, blob))
+
+
+def relabelled(entry: Any, label: str) -> Any:
+    """*entry* (any formatted entry) under *label*; a kept entry's text still unread."""
+    if isinstance(entry, KeptEntry):
+        return entry.relabelled(label)
+    return FormattedEntry(entry.key, entry.text, label)
+
+
+def text_digest(entry: Any) -> str:
+    """A digest of *entry*'s text, the same whether it is kept unread (its pickle's bytes)
+    or at hand (pickled now, as the cache would keep it): what depends on the text is keyed
+    on it without unpickling it."""
+    blob = entry._blob if isinstance(entry, KeptEntry) else None
+    if blob is None:
+        blob = pickle.dumps(entry.text, pickle.HIGHEST_PROTOCOL)
+    return hashlib.sha256(blob).hexdigest()

@@ -269,11 +269,10 @@ class NavigationCache:
     """The per-build memo: one rendered tree per set of arguments, one index per tree, and
     the tree's links as each folder's pages have them."""
 
-    def __init__(self, builder: StandaloneHTMLBuilder, app: Sphinx | None = None) -> None:
+    def __init__(self, builder: StandaloneHTMLBuilder, app: Sphinx) -> None:
         self.builder = builder
-        #: The application's extensions, whose releases the kept tree is keyed on (none: the
-        #: tree is not kept).
-        self.extensions = dict(app.extensions) if app is not None else None
+        #: The application's extensions, whose releases the kept tree is keyed on.
+        self.extensions = dict(app.extensions)
         self.rendered: dict[tuple[tuple[str, Any], ...], str] = {}
         self.trees: dict[str, _Tree | None] = {}
         #: (tree, folder) -> the tree's links to documents, as written in that folder.
@@ -299,7 +298,7 @@ class NavigationCache:
         key = tuple(sorted(kwargs.items()))
         if key not in self.rendered:
             digest = None
-            if self.kept_tree.path and self.extensions is not None:
+            if self.kept_tree.path:
                 digest = navkeep.tree_digest(self.builder, kwargs, self.extensions)
             self.rendered[key] = self.kept_tree.get(digest, lambda: self._render(kwargs))
         return self.rendered[key]

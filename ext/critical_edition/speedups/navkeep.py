@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING, Any
 from sphinx import addnodes
 
 from critical_edition.core import keptmaps, priorities
-from critical_edition.core.codestamp import class_stamp, code_stamp
+from critical_edition.core.codestamp import class_stamp, code_stamp, file_state
 from critical_edition.core.confdigest import config_digest, stable_repr
 from critical_edition.core.envdata import PerDocument
 from critical_edition.speedups import versions
@@ -138,16 +138,10 @@ def fill_missing(app: Sphinx, env: BuildEnvironment) -> None:
 
 
 def _code_of(function: object) -> str:
-    """Where a node handler's code lives and when its file last changed."""
+    """Where a node handler's code lives and its file's status (:func:`.file_state`)."""
     code = getattr(function, "__code__", None)
     name = f"{getattr(function, '__module__', '?')}.{getattr(function, '__qualname__', '?')}"
-    if code is None:
-        return f"{name}@?"
-    try:
-        stat = Path(code.co_filename).stat()
-    except OSError:
-        return f"{name}@{code.co_filename}:?"
-    return f"{name}@{code.co_filename}:{stat.st_mtime_ns}:{stat.st_size}"
+    return f"{name}@?" if code is None else f"{name}@{file_state(code.co_filename)}"
 
 
 def translator_stamp(builder: StandaloneHTMLBuilder) -> list[str]:
@@ -184,7 +178,7 @@ def tree_digest(
         config_digest(env.config),
         class_stamp(type(builder)),
         translator_stamp(builder),
-        sorted((name, str(getattr(ext, "version", None))) for name, ext in extensions.items()),
+        versions.extension_releases(extensions),
         documents,
         sorted((doc, tuple(children)) for doc, children in env.toctree_includes.items()),
         sorted(env.glob_toctrees),

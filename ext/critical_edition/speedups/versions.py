@@ -11,7 +11,9 @@ from __future__ import annotations
 import functools
 import hashlib
 import sys
+from collections.abc import Mapping
 from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
 from sphinx.util import logging
 
@@ -91,3 +93,9 @@ def kept_file_key(file_format: int, packages: tuple[str, ...], code: str) -> str
         code,
     )
     return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+
+
+def extension_releases(extensions: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Each extension of an application (``app.extensions``) with its release, sorted: what a
+    kept output rendered by their code depends on."""
+    return sorted((name, str(getattr(ext, "version", None))) for name, ext in extensions.items())

@@ -41,7 +41,7 @@ from critical_edition.core import atomic, keptmaps, priorities
 from critical_edition.core.confdigest import config_digest
 from critical_edition.core.listing import named_files_with_suffixes
 from critical_edition.integrity import stale
-from critical_edition.speedups.versions import installed_version, switched_on
+from critical_edition.speedups.versions import extension_releases, installed_version, switched_on
 from critical_edition.writers.page_assets import READING_SHEETS
 
 if TYPE_CHECKING:
@@ -137,6 +137,7 @@ class _Pages:
         """Take the digests of ``_static`` and of the site anew (``env-before-read-docs``): an
         application built twice sees the second build's files, titles and tables of contents."""
         self.static = self.site = None
+        self.rendered = {}
 
     def site_digest(self) -> str:
         """What both pages show of the whole site and its making, digested once a build: the
@@ -158,7 +159,7 @@ class _Pages:
                 getattr(build_info, "config_hash", None),
                 getattr(build_info, "tags_hash", None),
                 [installed_version(name) for name in PACKAGES],
-                sorted((name, str(ext.version)) for name, ext in self.app.extensions.items()),
+                extension_releases(self.app.extensions),
                 self.static_digest(),
                 stale.code_stamp(),
             )
