@@ -43,7 +43,7 @@ from critical_edition.apparatus.domain import (
     apparatus_domain,
     index_form,
 )
-from critical_edition.claims import memo
+from critical_edition.claims import checks, memo
 from critical_edition.core import nodes as ed
 from critical_edition.core import priorities
 from critical_edition.core.config import get_config
@@ -468,7 +468,7 @@ def check_registers(app: Sphinx, builder: object = None) -> None:
     if memo.enabled():
         edition = domain.edition
         records = domain.data.get("record_digests", {})
-        actors = [(d, edition.actors_digest(d)[1]) for d in sorted(edition.actors_by_doc)]
+        actors = checks.actors_inputs(edition)
         ordered = [(d, records[d]) for d in edition.reading_order() if d in records]
         inputs = memo.digest(ordered, actors)
     memo.replay(app.doctreedir, "registers", inputs, lambda: _register_findings(domain))

@@ -241,9 +241,11 @@ def write_csl_json(app: Sphinx, exception: BaseException | None) -> None:
         kept = keptmaps.read_state(state, stamp={"inputs": inputs}, fields={"output": str})
         if kept and kept["output"] == atomic.file_digest(path):
             return
-    atomic.update_text(path, _cached_text(app, entries))
-    output = atomic.file_digest(path)
-    if inputs is not None and output is not None:
+    text = _cached_text(app, entries)
+    atomic.update_text(path, text)
+    if inputs is not None:
+        # The file holds these bytes now: their digest, without reading it back.
+        output = hashlib.sha256(text.encode("utf-8")).hexdigest()
         keptmaps.write_state(state, {"inputs": inputs, "output": output})
 
 

@@ -506,10 +506,9 @@ def restamp_pages(app: Sphinx, rewritten: dict[Path, list[int]]) -> None:
     *rewritten*: each page and its stat key before it was rewritten; a page whose kept
     features were taken from another version of it is left to be read again.
     """
-    if switched_on(SWITCH) and rewritten:
-        site = _SITES.get(app)
-        if site is None:  # the sheets were not pruned in this build
-            site = _SITES[app] = _Site(Path(app.outdir), [], Path(app.doctreedir) / FEATURES_FILE)
+    # The pruning, at the same event before, made this build's site whenever the memo is on.
+    site = _SITES.get(app)
+    if site is not None and rewritten:
         site.restamp(rewritten)
 
 
