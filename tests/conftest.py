@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+
+# Before the toolkit is imported (it reads this then): the compiled patterns it keeps between
+# runs (core/patterncache.py) go to a folder of this session, not the user's cache, and the
+# folder goes at exit, after the toolkit's exit handler has written to it.
+_PATTERN_FOLDER = tempfile.mkdtemp(prefix="critical-edition-test-cache-")
+atexit.register(shutil.rmtree, _PATTERN_FOLDER, ignore_errors=True)
+os.environ["CRITICAL_EDITION_CACHE_DIR"] = _PATTERN_FOLDER
 
 import pytest
 from critical_edition.speedups import versions

@@ -216,22 +216,6 @@ def test_the_memo_answers_what_pybtex_answers(group: str, name: str) -> None:
         assert found is expected
 
 
-@pytest.mark.parametrize(
-    ("group", "name"),
-    [
-        ("pybtex.style.formatting", "plain"),
-        ("pybtex.style.formatting", "edition"),
-        ("pybtex.backends", "text"),
-        ("sphinxcontrib.bibtex.style.referencing", "foot"),
-        ("pygments.styles", None),
-    ],
-)
-def test_the_entry_point_scan_selects_what_importlib_selects(group: str, name: str | None) -> None:
-    params = {"group": group} if name is None else {"group": group, "name": name}
-    expected = bibcache._original_entry_points(**params)
-    assert list(bibcache.entry_points(**params)) == list(expected)
-
-
 def test_the_upstream_lookups_still_call_entry_points_by_their_modules_name() -> None:
     from sphinxcontrib.bibtex import plugin as bibtex_plugin
 

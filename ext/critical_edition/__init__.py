@@ -12,11 +12,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-# First, before the sub-packages import furo (and through it bs4): defer soupsieve, and make
-# the collector's passes fewer for the rest of the imports.
+# First, before the sub-packages import furo (and through it bs4): defer soupsieve, make
+# the collector's passes fewer, compile known patterns from the last run's code and scan the
+# installed distributions' entry points once, for the rest of the imports and the build.
 from critical_edition import _deferred
-from critical_edition.core import collection
+from critical_edition.core import collection, distributions, patterncache
 
+patterncache.install()
+distributions.install()
 _deferred.install()
 collection.fewer_young_passes()
 

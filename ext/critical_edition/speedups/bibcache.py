@@ -13,7 +13,7 @@ sphinxcontrib-bibtex 2.7 and pybtex 0.26 repeat costly work on every build:
   is seen at once; only a distribution installed while a build runs would go unnoticed.
   The lookups that still reach the entry points (pybtex's ``register_plugin`` and first
   lookups, sphinxcontrib-bibtex's referencing styles) select from one scan per process
-  (:func:`entry_points`) instead of scanning for each.
+  (:func:`critical_edition.core.distributions.entry_points`) instead of scanning for each.
 * **Formatting.** At ``env-updated`` sphinxcontrib-bibtex formats every entry of every
   bibliography again (twice, with tooltips on), even when nothing changed. The formatting
   styles found through the memo are given a ``format_entry`` that looks the result up by
@@ -75,7 +75,7 @@ from sphinxcontrib.bibtex import domain as bibtex_domain
 from sphinxcontrib.bibtex import plugin as bibtex_plugin
 from sphinxcontrib.bibtex import transforms as bibtex_transforms
 
-from critical_edition.core import keptpickle, priorities
+from critical_edition.core import distributions, keptpickle, priorities
 from critical_edition.core.codestamp import mro_stamp
 from critical_edition.speedups import bibpickle, bibsort, versions
 from critical_edition.speedups.biblookup import (
@@ -135,20 +135,9 @@ _original_entry_points: Callable[..., importlib.metadata.EntryPoints] = (
 )
 
 
-@functools.cache
-def _all_entry_points() -> importlib.metadata.EntryPoints:
-    """Every entry point of the installed distributions: one scan per process."""
-    return _original_entry_points()
-
-
-def entry_points(**params: Any) -> importlib.metadata.EntryPoints:
-    """``importlib.metadata.entry_points(**params)``, selected from one scan per process.
-
-    The standard library's function scans every distribution on each call and then selects
-    (``EntryPoints.select``) the same way; the distributions installed do not change while a
-    build runs.
-    """
-    return _all_entry_points().select(**params)
+#: pybtex's lookups of entry points: one scan of the distributions per process, made again
+#: only when ``sys.path`` changes (:mod:`critical_edition.core.distributions`).
+entry_points = distributions.entry_points
 
 
 _found: dict[tuple[Any, ...], type] = {}
@@ -210,7 +199,6 @@ def uninstall() -> None:
         bibtex_transforms.BibliographyTransform, "run", _original_bibliography_run
     )
     _found.clear()
-    _all_entry_points.cache_clear()
 
 
 # -- the formatting cache --------------------------------------------------------------------

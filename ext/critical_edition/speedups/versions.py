@@ -12,10 +12,14 @@ import functools
 import hashlib
 import sys
 from collections.abc import Mapping
-from importlib.metadata import PackageNotFoundError, version
+from importlib.metadata import PackageNotFoundError
 from typing import Any
 
 from sphinx.util import logging
+
+# A distribution's release, read from its metadata's headers (a test fakes one by replacing
+# ``versions.version``).
+from critical_edition.core.distributions import release as version
 
 # Each speed-up's switch is read by the same rule (re-exported for the speed-ups).
 from critical_edition.core.switches import switched_on as switched_on  # noqa: PLC0414 (re-export)
@@ -71,9 +75,9 @@ def covered(patch: str, *packages: str) -> bool:
 def installed_version(name: str) -> str | None:
     """The installed release of the distribution *name* (None when it is not installed).
 
-    Looked up once per process: each lookup scans the installed distributions (milliseconds),
-    and a running process keeps the code it imported whatever is installed meanwhile. A test
-    that fakes a release by replacing :func:`importlib.metadata.version` here calls
+    Looked up once per process (:func:`critical_edition.core.distributions.release`): a
+    running process keeps the code it imported whatever is installed meanwhile. A test that
+    fakes a release by replacing ``version`` here calls
     ``installed_version.cache_clear()`` (tests/conftest.py clears it around every test).
     """
     try:

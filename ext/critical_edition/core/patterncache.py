@@ -1,0 +1,238 @@
+"""Compiled patterns (start-up): the regular expressions a build compiles, kept from one run to the next.
+
+Python compiles a regular expression from its text in every process: it parses the pattern
+and translates it into the matching engine's code, in Python. The modules a build imports
+(Sphinx's builders, docutils, urllib3, Jinja, PyYAML, the toolkit...) compile some 530 of
+them at import, 63 ms of a rebuild of the edition that changed nothing (about 0.55 s), once
+the toolkit is imported. That translation depends only on the pattern, its flags and Python's
+own ``re`` package, so this module keeps its result, the engine's code, in a file, and gives
+it back to the engine in later runs (``_sre.compile``, which checks the code it is given).
+
+- **What is kept:** a pattern (text or bytes) compiled by ``re`` while the process runs,
+  once its code, rebuilt at exit by the same steps as ``re``, gives a pattern *equal* to the
+  one ``re`` compiled (CPython compares patterns by text, flags and the engine's code). A
+  pattern whose parsing warns (a deprecated escape) is not kept, so that it keeps warning.
+  At most :data:`LIMIT` patterns: those used in the last run first.
+- **Where:** ``$CRITICAL_EDITION_CACHE_DIR``, else ``$XDG_CACHE_HOME/critical-edition``,
+  else ``~/.cache/critical-edition``; one file per Python (``patterns-cpython-311.marshal``),
+  written whole or not at all. A folder that cannot be written only means no cache.
+- **Never stale:** the file names the Python release, the engine's magic number and code
+  size, and the size and date of each file of ``re``; any other file is ignored and replaced.
+  It holds nothing of the toolkit's own code.
+- **Off:** ``CRITICAL_EDITION_PATTERNCACHE=0``; and on a Python other than those tested
+  (:data:`PYTHONS`), where ``re``'s insides may differ.
+
+It is installed when the ``critical_edition`` package is imported (the edition's ``conf.py``
+imports it first), so patterns compiled before that, by Sphinx's command line, are not kept.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import importlib
+import marshal
+import os
+import re
+import sys
+import warnings
+from pathlib import Path
+from typing import Any
+
+from critical_edition.core.atomic import write_bytes
+from critical_edition.core.switches import switched_on
+
+# re's insides, as of Python 3.11 and 3.12 (no type stubs: read as Any).
+_sre: Any
+_compiler: Any
+_parser: Any
+try:
+    _sre = importlib.import_module("_sre")
+    _compiler = importlib.import_module("re._compiler")
+    _parser = importlib.import_module("re._parser")
+except ImportError:  # pragma: no cover - another Python
+    _sre = _compiler = _parser = None
+
+#: Set to ``0`` to compile every pattern afresh, as Python does.
+SWITCH = "CRITICAL_EDITION_PATTERNCACHE"
+#: The folder of the cache file, when set.
+FOLDER_VARIABLE = "CRITICAL_EDITION_CACHE_DIR"
+#: The Python releases whose ``re`` this module is tested against.
+PYTHONS = ((3, 11), (3, 12))
+#: The most patterns the file keeps.
+LIMIT = 2048
+#: The file's layout; part of its key.
+LAYOUT = 1
+
+#: A pattern's key: its text (or bytes) and the flags it was compiled with.
+Key = tuple[str | bytes, int]
+#: What ``_sre.compile`` takes after the pattern: flags, code, groups, group names both ways.
+Code = tuple[int, list[int], int, dict[str, int], tuple[str | None, ...]]
+
+
+class PatternCache:
+    """The patterns known from earlier runs, and those this run used or compiled anew."""
+
+    def __init__(self, path: Path, known: dict[Key, Code]) -> None:
+        self.path = path
+        self.known = known
+        self.used: dict[Key, None] = {}
+        self.compiled: dict[Key, re.Pattern[Any]] = {}
+        self.original = _compiler.compile
+
+    def compile(self, pattern: Any, flags: int = 0) -> Any:
+        """``re._compiler.compile``: the kept code for a known pattern, else Python's own."""
+        if isinstance(pattern, (str, bytes)) and not flags & re.DEBUG:
+            key = (pattern, flags)
+            code = self.known.get(key)
+            if code is not None:
+                try:
+                    compiled = _sre.compile(pattern, *code)
+                except (
+                    RuntimeError,
+                    TypeError,
+                    ValueError,
+                    OverflowError,
+                ):  # the engine refuses it
+                    del self.known[key]
+                else:
+                    self.used[key] = None
+                    return compiled
+            compiled = self.original(pattern, flags)
+            self.compiled.setdefault(key, compiled)
+            return compiled
+        return self.original(pattern, flags)
+
+    def entries(self) -> dict[Key, Code]:
+        """What the file should hold now: the patterns used this run, those it compiled and
+        could keep, then the others known before, up to :data:`LIMIT`."""
+        result = {key: self.known[key] for key in self.used if key in self.known}
+        for key, compiled in self.compiled.items():
+            if len(result) >= LIMIT:
+                return result
+            code = engine_code(*key)
+            if code is not None and _sre.compile(key[0], *code) == compiled:
+                result[key] = code
+        for key, code in self.known.items():
+            if len(result) >= LIMIT:
+                break
+            result.setdefault(key, code)
+        return result
+
+    def save(self) -> None:
+        """Write the file when this run compiled a pattern it could keep (at exit)."""
+        if not self.compiled:
+            return
+        entries = self.entries()
+        if entries.keys() == self.known.keys():
+            return
+        # A cache that cannot be written is only a slower next run: never an error at exit.
+        with contextlib.suppress(OSError, ValueError):
+            data = marshal.dumps((file_key(), entries))
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            write_bytes(self.path, data)
+
+
+def engine_code(pattern: str | bytes, flags: int) -> Code | None:
+    """The arguments ``re`` gives ``_sre.compile`` for *pattern*, by ``re``'s own steps
+    (``re._compiler.compile``); None when parsing it warns or fails."""
+    flags = int(flags)  # a RegexFlag is an int the file's format cannot hold
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            parsed = _parser.parse(pattern, flags)
+        code = _compiler._code(parsed, flags)
+    except (Warning, re.error, RecursionError, OverflowError, TypeError, ValueError):
+        return None
+    groupindex = dict(parsed.state.groupdict)
+    indexgroup: list[str | None] = [None] * parsed.state.groups
+    for name, index in groupindex.items():
+        indexgroup[index] = name
+    return (
+        flags | parsed.state.flags,
+        [int(word) for word in code],  # some words are named constants: plain ints
+        parsed.state.groups - 1,
+        groupindex,
+        tuple(indexgroup),
+    )
+
+
+def file_key() -> tuple[Any, ...]:
+    """What the kept code depends on: Python, its engine, and the files of ``re``."""
+    files = []
+    for module in (_compiler, _parser, re):
+        name = getattr(module, "__file__", None) or ""
+        try:
+            state = Path(name).stat()
+        except OSError:
+            files.append((name, -1, -1))
+        else:
+            files.append((name, state.st_size, state.st_mtime_ns))
+    return (
+        LAYOUT,
+        sys.version,
+        sys.implementation.cache_tag,
+        _sre.MAGIC,
+        _sre.CODESIZE,
+        _sre.MAXREPEAT,
+        tuple(files),
+    )
+
+
+def cache_path() -> Path | None:
+    """The cache file of this Python (module docstring), or None when there is no folder."""
+    folder = os.environ.get(FOLDER_VARIABLE)
+    if not folder:
+        base = os.environ.get("XDG_CACHE_HOME")
+        if not base:
+            try:
+                base = str(Path.home() / ".cache")
+            except (RuntimeError, KeyError):
+                return None
+        folder = str(Path(base) / "critical-edition")
+    tag = sys.implementation.cache_tag or "python"
+    return Path(folder) / f"patterns-{tag}.marshal"
+
+
+def read(path: Path) -> dict[Key, Code]:
+    """The patterns kept in *path* for this Python; none when it is missing, from another
+    Python or ``re``, or not what this module writes."""
+    try:
+        stored = marshal.loads(path.read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
+        return {}
+    if (
+        not isinstance(stored, tuple)
+        or len(stored) != 2
+        or stored[0] != file_key()
+        or not isinstance(stored[1], dict)
+    ):
+        return {}
+    return stored[1]
+
+
+_installed: list[PatternCache] = []
+
+
+def install() -> bool:
+    """Keep compiled patterns from now on (once per process), unless switched off, on an
+    untested Python, or without a folder; whether the cache is in place."""
+    if _installed:
+        return True
+    if _sre is None or sys.version_info[:2] not in PYTHONS or not switched_on(SWITCH):
+        return False
+    if not hasattr(_compiler, "_code") or not hasattr(_parser, "parse"):
+        return False
+    path = cache_path()
+    if path is None:
+        return False
+    cache = PatternCache(path, read(path))
+    _installed.append(cache)
+    _compiler.compile = cache.compile  # re._compile looks it up at each call
+    atexit.register(cache.save)
+    return True
+
+
+def installed() -> PatternCache | None:
+    """The cache in place in this process, if any."""
+    return _installed[0] if _installed else None
