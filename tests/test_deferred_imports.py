@@ -1,4 +1,4 @@
-"""The deferred import of soupsieve: absent from a build, the same package the moment it is used.
+"""The deferred imports (soupsieve, snowballstemmer): absent from a build, the same package the moment it is used.
 
 Each case runs in a fresh interpreter, since the stand-in is put in ``sys.modules`` when the
 toolkit is first imported and this test process imported it long ago.
@@ -55,6 +55,58 @@ def test_a_build_leaves_soupsieve_unloaded(rootdir: Path, tmp_path: Path) -> Non
         """
     )
     assert result == {"status": 0, "furo": True, "stand_in": True, "parser_loaded": False}
+
+
+#: A build whose toolkit is imported before Sphinx loads its builders, as the edition's
+#: conf.py does (the test root lists it only in its extensions, which Sphinx loads after).
+BUILD_AND_REPORT = """
+import json, sys
+import critical_edition
+from sphinx.cmd.build import main
+status = main(["-q", "-b", "html", {src!r}, {out!r}])
+from critical_edition._deferred import DeferredModule
+result = {{
+    "status": status,
+    "stemmers_loaded": "snowballstemmer.english_stemmer" in sys.modules,
+    # Loaded, the package replaces its stand-in in sys.modules.
+    "stand_in": isinstance(sys.modules["snowballstemmer"], DeferredModule),
+}}
+"""
+
+
+def test_a_rebuild_that_stems_no_new_word_leaves_snowball_unloaded(
+    rootdir: Path, tmp_path: Path
+) -> None:
+    srcdir = tmp_path / "src"
+    shutil.copytree(rootdir / "test-claims-basic", srcdir)
+    code = BUILD_AND_REPORT.format(src=str(srcdir), out=str(tmp_path / "out"))
+    # The first build indexes every page: it stems, through the real package.
+    assert run(code) == {"status": 0, "stemmers_loaded": True, "stand_in": False}
+    # Nothing changed: the indexer is made, and no word stemmed.
+    assert run(code) == {"status": 0, "stemmers_loaded": False, "stand_in": True}
+    # Without the stem memo the stemmer is made with the indexer, as Sphinx does.
+    stock = run(code, CRITICAL_EDITION_STEMCACHE="0")
+    assert stock == {"status": 0, "stemmers_loaded": True, "stand_in": False}
+
+
+def test_the_stemmer_on_demand_stems_as_snowball() -> None:
+    result = run(
+        """
+        import json, sys
+        import critical_edition, snowballstemmer
+        from critical_edition.speedups.stemming import StemmerOnDemand
+        words = ["claims", "ceasefire", "negotiations", "occupied", "Karabakh", ""]
+        lazy = StemmerOnDemand("english")
+        before = "snowballstemmer.english_stemmer" in sys.modules
+        result = {
+            "before": before,
+            "same": [lazy.stemWord(w) for w in words]
+            == [snowballstemmer.stemmer("english").stemWord(w) for w in words],
+            "words": lazy.stemWords(["claims", "claimed"]),
+        }
+        """
+    )
+    assert result == {"before": False, "same": True, "words": ["claim", "claim"]}
 
 
 def test_a_submodule_imported_first_is_run_once() -> None:

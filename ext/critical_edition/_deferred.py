@@ -1,4 +1,4 @@
-"""Start-up (import time): soupsieve, imported by bs4 for CSS selectors, loads at first use.
+"""Start-up (import time): soupsieve and snowballstemmer, imported by packages that seldom use them, load at first use.
 
 furo imports BeautifulSoup to lay out its sidebar, and bs4 imports soupsieve, whose CSS
 parser compiles its regular expressions at import: about 35 ms of CPU in every build, a
@@ -9,6 +9,11 @@ module until an attribute of it is first read (``soup.select(...)``, ``from soup
 both behave as the package (a submodule imported first is run once: :class:`AlreadyImported`).
 The stand-in is installed only while no one has imported soupsieve yet, and not at all when
 ``CRITICAL_EDITION_DEFERIMPORTS=0``.
+
+snowballstemmer likewise: Sphinx's English search language imports it, which imports the
+stemmers of some thirty languages (10 ms). With the stem memo's stemmer made on demand
+(``speedups/stemming.py``), a build that stems no new word (a rebuild that changed nothing)
+never reads it.
 
 This runs when the ``critical_edition`` package is imported, before its sub-packages import
 furo; it reads its switch through ``core.switches``, which imports nothing of theirs.
@@ -32,8 +37,9 @@ if TYPE_CHECKING:
 SWITCH = "CRITICAL_EDITION_DEFERIMPORTS"
 
 #: The modules deferred: each is imported with a plain ``import name`` by the package that
-#: needs it and read only when used, which a stand-in can serve.
-DEFERRED = ("soupsieve",)
+#: needs it (bs4, Sphinx's search languages) and read only when used, which a stand-in can
+#: serve.
+DEFERRED = ("soupsieve", "snowballstemmer")
 
 
 #: A module's attributes describing it, which a new module starts with as blanks.

@@ -18,14 +18,20 @@ its class, the search options, the releases of Sphinx, snowballstemmer and PySte
 the toolkit's code); a file with another key, or one that cannot be read, is ignored and
 written afresh.
 
+Sphinx's English search language makes Snowball's stemmer when the indexer is made; here it
+is made when it first stems a word (:class:`StemmerOnDemand`), so that a build meeting no new
+word (a rebuild with nothing changed) never imports Snowball's stemmers (on the Sphinx
+releases the tests cover).
+
 Set the environment variable ``CRITICAL_EDITION_STEMCACHE=0`` to stem as Sphinx does (no
-memo, no file). Only the indexer's public attribute (``lang``) and the language's ``stem``
+memo, no file, the stemmer made with the indexer). Only the indexer's public attribute (``lang``) and the language's ``stem``
 method are used: a Sphinx whose indexer has neither is left alone.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -178,12 +184,61 @@ def keep(app: Sphinx, exception: BaseException | None) -> None:
         stems.save()
 
 
+class StemmerOnDemand:
+    """Snowball's stemmer of one language, made when it first stems a word.
+
+    Sphinx's English search language makes its stemmer when the indexer is made, at every
+    build, and making it imports Snowball's stemmers of every language (some 10 ms). With
+    the stems remembered, a build that indexes no page, or only words met before, never
+    stems: it need not import them (``critical_edition/_deferred.py`` defers the package).
+    """
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+        self.stemmer: Any = None
+
+    def stemWord(self, word: str) -> str:  # noqa: N802 (Snowball's name)
+        """The stem of *word*, by Snowball's stemmer of the language."""
+        if self.stemmer is None:
+            snowball = importlib.import_module("snowballstemmer")
+            self.stemmer = snowball.stemmer(self.language)
+        return str(self.stemmer.stemWord(word))
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "stemmer":  # not made yet (no recursion while the instance is built)
+            raise AttributeError(name)
+        self.stemWord("")
+        return getattr(self.stemmer, name)
+
+
+def stem_english_on_demand() -> bool:
+    """Give Sphinx's English search language a stemmer made at its first word (once, on the
+    Sphinx releases the tests cover); whether it has one."""
+    from sphinx.search import SearchLanguage, en
+
+    english: Any = en.SearchEnglish
+    if getattr(english.__init__, "stems_on_demand", False):
+        return True
+    if not versions.covered("stem memo", "sphinx"):
+        return False
+
+    def __init__(self: Any, options: dict[str, str]) -> None:  # noqa: N807 (the method)
+        SearchLanguage.__init__(self, options)
+        self.stemmer = StemmerOnDemand("english")
+
+    __init__.stems_on_demand = True  # type: ignore[attr-defined]
+    english.__init__ = __init__
+    return True
+
+
 def setup(app: Sphinx) -> ExtensionMetadata:
     """Remember stems for the builds of *app*, and between them.
 
     Part of the toolkit, and an extension of its own for any Sphinx site
     (``critical_edition.speedups.stemming``).
     """
+    if versions.switched_on(SWITCH):
+        stem_english_on_demand()
     app.connect("builder-inited", watch)
     app.connect("build-finished", keep)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
