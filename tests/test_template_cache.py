@@ -71,3 +71,51 @@ def test_the_stamp_follows_the_compilation_settings() -> None:
     assert templates.compiler_stamp(plain) != templates.compiler_stamp(
         jinja2.Environment(extensions=["jinja2.ext.i18n"])
     )
+
+
+def static_files(outdir: Path) -> dict[str, bytes]:
+    static = outdir / "_static"
+    return {
+        str(p.relative_to(static)): p.read_bytes() for p in sorted(static.rglob("*")) if p.is_file()
+    }
+
+
+def test_templates_rendered_from_their_text_are_kept_and_render_the_same(
+    make_app: Any, srcdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Sphinx renders the theme's static templates (documentation_options.js_t...) from their
+    # text: kept too, and the files they make are the stock ones.
+    first = build(make_app, srcdir, tmp_path / "cached", freshenv=True)
+    monkeypatch.setenv(templates.SWITCH, "0")
+    stock = build(make_app, srcdir, tmp_path / "stock", freshenv=True)
+    assert static_files(first.outdir) == static_files(stock.outdir)
+    assert "documentation_options.js" in static_files(first.outdir)
+
+
+def test_a_string_is_compiled_once_then_read_from_the_cache(tmp_path: Path) -> None:
+    def environment() -> tuple[jinja2.Environment, list[str]]:
+        env = jinja2.Environment(autoescape=False)
+        compiled: list[str] = []
+        original = env.compile
+
+        def counting(source: Any, *args: Any, **kwargs: Any) -> Any:
+            compiled.append(source if isinstance(source, str) else "<nodes>")
+            return original(source, *args, **kwargs)
+
+        env.compile = counting  # type: ignore[method-assign]
+        templates.compile_strings_through(env, jinja2.FileSystemBytecodeCache(str(tmp_path)))
+        return env, compiled
+
+    first, compiled_first = environment()
+    assert first.from_string("{{ a }}-{{ b|upper }}").render(a=1, b="x") == "1-X"
+    assert first.from_string("{{ a }}+").render(a=2) == "2+"
+    assert compiled_first == ["{{ a }}-{{ b|upper }}", "{{ a }}+"]
+    # Another process, the same cache: nothing compiled, the same text rendered.
+    second, compiled_second = environment()
+    assert second.from_string("{{ a }}-{{ b|upper }}").render(a=1, b="x") == "1-X"
+    assert second.from_string("{{ a }}+").render(a=3) == "3+"
+    assert compiled_second == []
+    # A template found by name is left to Jinja's own use of the cache.
+    second.loader = jinja2.DictLoader({"page.html": "<p>{{ a }}</p>"})
+    assert second.get_template("page.html").render(a=4) == "<p>4</p>"
+    assert compiled_second == ["<p>{{ a }}</p>"]

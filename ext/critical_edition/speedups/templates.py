@@ -86,6 +86,37 @@ def install(app: Sphinx) -> None:
                 shutil.rmtree(stale, ignore_errors=True)
     folder.mkdir(parents=True, exist_ok=True)
     environment.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
+    compile_strings_through(environment, environment.bytecode_cache)
+
+
+def compile_strings_through(environment: Any, cache: jinja2.BytecodeCache) -> None:
+    """Let *cache* keep templates compiled from a string too.
+
+    Jinja reads its cache only for templates its loader finds by name; Sphinx renders the
+    theme's static templates (``documentation_options.js_t``, ``language_data.js_t``...)
+    from their text (``render_string``, ``Environment.from_string``), compiled anew in every
+    build. A string's entry is named after a digest of its text, and holds that text's
+    checksum like any other entry.
+    """
+    original = environment.compile
+
+    def compile_string(
+        source: Any,
+        name: str | None = None,
+        filename: str | None = None,
+        raw: bool = False,
+        defer_init: bool = False,
+    ) -> Any:
+        if name is not None or filename is not None or raw or not isinstance(source, str):
+            return original(source, name, filename, raw, defer_init)
+        digest = hashlib.sha256(source.encode("utf-8")).hexdigest()
+        bucket = cache.get_bucket(environment, "<string>", f"{digest}:{defer_init}", source)
+        if bucket.code is None:
+            bucket.code = original(source, defer_init=defer_init)
+            cache.set_bucket(bucket)
+        return bucket.code
+
+    environment.compile = compile_string
 
 
 def register(app: Sphinx) -> None:
