@@ -63,12 +63,6 @@ def entry_points(**params: Any) -> Any:
     return _scan["groups"].select(**params)
 
 
-def forget() -> None:
-    """Drop the scan and the listing: the next lookup makes them again."""
-    _scan.clear()
-    _listing.clear()
-
-
 def normalised(name: str) -> str:
     """A distribution's name as packaging compares them (PEP 503)."""
     return re.sub(r"[-_.]+", "-", name).lower()

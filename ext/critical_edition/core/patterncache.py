@@ -64,6 +64,9 @@ LIMIT = 2048
 #: The file's layout; part of its key.
 LAYOUT = 1
 
+#: What the engine raises for code it refuses (``_sre`` checks the code it is given).
+_REFUSED = (RuntimeError, TypeError, ValueError, OverflowError)
+
 #: A pattern's key: its text (or bytes) and the flags it was compiled with.
 Key = tuple[str | bytes, int]
 #: What ``_sre.compile`` takes after the pattern: flags, code, groups, group names both ways.
@@ -88,13 +91,8 @@ class PatternCache:
             if code is not None:
                 try:
                     compiled = _sre.compile(pattern, *code)
-                except (
-                    RuntimeError,
-                    TypeError,
-                    ValueError,
-                    OverflowError,
-                ):  # the engine refuses it
-                    del self.known[key]
+                except _REFUSED:  # compiled afresh below, and kept anew if it can be
+                    self.known.pop(key, None)
                 else:
                     self.used[key] = None
                     return compiled
