@@ -69,18 +69,38 @@ def test_a_pattern_whose_parsing_warns_is_not_kept() -> None:
     assert patterncache.engine_code("[[a]", 0) is None
 
 
+def kept_code(pattern: str) -> patterncache.Code:
+    code = patterncache.engine_code(pattern, 0)
+    assert code is not None
+    return code
+
+
 def test_the_file_keeps_the_patterns_used_first_up_to_its_limit(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(patterncache, "LIMIT", 3)
-    known = {
-        (f"old{n}", 0): code for n in range(3) if (code := patterncache.engine_code(f"old{n}", 0))
-    }
-    cache = patterncache.PatternCache(tmp_path / "patterns.marshal", dict(known))
+    known = {(f"old{n}", 0): kept_code(f"old{n}") for n in range(3)}
+    cache = patterncache.PatternCache(tmp_path / "patterns.marshal", dict(known), {})
     cache.original = fresh
     cache.compile("old2", 0)  # used this run
     cache.compile("new", 0)  # compiled this run
-    assert list(cache.entries()) == [("old2", 0), ("new", 0), ("old0", 0)]
+    entries, ages = cache.entries()
+    assert list(entries) == [("old2", 0), ("new", 0), ("old0", 0)]
+    assert ages == {("old0", 0): 1}
+
+
+def test_a_pattern_no_run_uses_goes_after_some_writings(tmp_path: Path) -> None:
+    path = tmp_path / "patterns.marshal"
+    kept: dict[patterncache.Key, patterncache.Code] = {("once", 0): kept_code("once")}
+    ages: dict[patterncache.Key, int] = {}
+    for run in range(patterncache.MAX_AGE + 1):
+        cache = patterncache.PatternCache(path, kept, ages)
+        cache.original = fresh
+        cache.compile(f"new in run {run}", 0)  # each run compiles one pattern of its own
+        cache.save()
+        kept, ages = patterncache.read(path)
+        assert (("once", 0) in kept) == (run < patterncache.MAX_AGE)
+    assert ("new in run 0", 0) in kept
 
 
 def run(code: str, folder: Path, **environ: str) -> dict[str, Any]:
@@ -158,6 +178,7 @@ def test_a_damaged_or_foreign_file_is_ignored_and_replaced(tmp_path: Path) -> No
             (
                 patterncache.file_key(),
                 {(r"^\d{4}$", int(re.MULTILINE)): (0, [99, 99], 0, {}, (None,))},
+                {},
             )
         ),  # the engine refuses this code
     ):
@@ -165,7 +186,7 @@ def test_a_damaged_or_foreign_file_is_ignored_and_replaced(tmp_path: Path) -> No
         result = run(COMPILE_AND_REPORT, tmp_path)
         assert result["matches"] == ["Aliyev", True, ["2020", "1994"]]
         assert result["stderr"] == ""
-        assert patterncache.read(path), "the file is written afresh"
+        assert patterncache.read(path)[0], "the file is written afresh"
 
 
 def test_switched_off_nothing_is_installed_or_written(tmp_path: Path) -> None:

@@ -12,7 +12,9 @@ it back to the engine in later runs (``_sre.compile``, which checks the code it 
   once its code, rebuilt at exit by the same steps as ``re``, gives a pattern *equal* to the
   one ``re`` compiled (CPython compares patterns by text, flags and the engine's code). A
   pattern whose parsing warns (a deprecated escape) is not kept, so that it keeps warning.
-  At most :data:`LIMIT` patterns: those used in the last run first.
+  At most :data:`LIMIT` patterns: those used in the last run first; a pattern no run used
+  while the file was written :data:`MAX_AGE` times goes (a pattern made from data, or
+  from a set in hash order, that no later run compiles again).
 - **Where:** ``$CRITICAL_EDITION_CACHE_DIR``, else ``$XDG_CACHE_HOME/critical-edition``,
   else ``~/.cache/critical-edition``; one file per Python (``patterns-cpython-311.marshal``),
   written whole or not at all. A folder that cannot be written only means no cache.
@@ -61,8 +63,10 @@ FOLDER_VARIABLE = "CRITICAL_EDITION_CACHE_DIR"
 PYTHONS = ((3, 11), (3, 12))
 #: The most patterns the file keeps.
 LIMIT = 2048
+#: How many writings of the file a pattern no run used outlives.
+MAX_AGE = 10
 #: The file's layout; part of its key.
-LAYOUT = 1
+LAYOUT = 2
 
 #: What the engine raises for code it refuses (``_sre`` checks the code it is given).
 _REFUSED = (RuntimeError, TypeError, ValueError, OverflowError)
@@ -76,9 +80,11 @@ Code = tuple[int, list[int], int, dict[str, int], tuple[str | None, ...]]
 class PatternCache:
     """The patterns known from earlier runs, and those this run used or compiled anew."""
 
-    def __init__(self, path: Path, known: dict[Key, Code]) -> None:
+    def __init__(self, path: Path, known: dict[Key, Code], ages: dict[Key, int]) -> None:
         self.path = path
         self.known = known
+        #: How many writings of the file each known pattern has gone unused (0 if not given).
+        self.ages = ages
         self.used: dict[Key, None] = {}
         self.compiled: dict[Key, re.Pattern[Any]] = {}
         self.original = _compiler.compile
@@ -101,32 +107,37 @@ class PatternCache:
             return compiled
         return self.original(pattern, flags)
 
-    def entries(self) -> dict[Key, Code]:
-        """What the file should hold now: the patterns used this run, those it compiled and
-        could keep, then the others known before, up to :data:`LIMIT`."""
+    def entries(self) -> tuple[dict[Key, Code], dict[Key, int]]:
+        """What the file should hold now, with the patterns' ages: the patterns used this
+        run, those it compiled and could keep, then the others known before that are not
+        too old, up to :data:`LIMIT`."""
         result = {key: self.known[key] for key in self.used if key in self.known}
         for key, compiled in self.compiled.items():
             if len(result) >= LIMIT:
-                return result
+                break
             code = engine_code(*key)
             if code is not None and _sre.compile(key[0], *code) == compiled:
                 result[key] = code
+        ages: dict[Key, int] = {}
         for key, code in self.known.items():
             if len(result) >= LIMIT:
                 break
-            result.setdefault(key, code)
-        return result
+            age = self.ages.get(key, 0) + 1
+            if key not in result and age <= MAX_AGE:
+                result[key] = code
+                ages[key] = age
+        return result, ages
 
     def save(self) -> None:
         """Write the file when this run compiled a pattern it could keep (at exit)."""
         if not self.compiled:
             return
-        entries = self.entries()
+        entries, ages = self.entries()
         if entries.keys() == self.known.keys():
             return
         # A cache that cannot be written is only a slower next run: never an error at exit.
         with contextlib.suppress(OSError, ValueError):
-            data = marshal.dumps((file_key(), entries))
+            data = marshal.dumps((file_key(), entries, ages))
             self.path.parent.mkdir(parents=True, exist_ok=True)
             write_bytes(self.path, data)
 
@@ -192,21 +203,22 @@ def cache_path() -> Path | None:
     return Path(folder) / f"patterns-{tag}.marshal"
 
 
-def read(path: Path) -> dict[Key, Code]:
-    """The patterns kept in *path* for this Python; none when it is missing, from another
-    Python or ``re``, or not what this module writes."""
+def read(path: Path) -> tuple[dict[Key, Code], dict[Key, int]]:
+    """The patterns kept in *path* for this Python, and their ages; none when the file is
+    missing, from another Python or ``re``, or not what this module writes."""
     try:
         stored = marshal.loads(path.read_bytes())
     except (OSError, EOFError, ValueError, TypeError):
-        return {}
+        return {}, {}
     if (
         not isinstance(stored, tuple)
-        or len(stored) != 2
+        or len(stored) != 3
         or stored[0] != file_key()
         or not isinstance(stored[1], dict)
+        or not isinstance(stored[2], dict)
     ):
-        return {}
-    return stored[1]
+        return {}, {}
+    return stored[1], stored[2]
 
 
 _installed: list[PatternCache] = []
@@ -224,7 +236,7 @@ def install() -> bool:
     path = cache_path()
     if path is None:
         return False
-    cache = PatternCache(path, read(path))
+    cache = PatternCache(path, *read(path))
     _installed.append(cache)
     _compiler.compile = cache.compile  # re._compile looks it up at each call
     atexit.register(cache.save)
