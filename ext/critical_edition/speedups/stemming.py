@@ -24,8 +24,9 @@ word (a rebuild with nothing changed) never imports Snowball's stemmers (on the 
 releases the tests cover).
 
 Set the environment variable ``CRITICAL_EDITION_STEMCACHE=0`` to stem as Sphinx does (no
-memo, no file, the stemmer made with the indexer). Only the indexer's public attribute (``lang``) and the language's ``stem``
-method are used: a Sphinx whose indexer has neither is left alone.
+memo, no file, the stemmer made with the indexer). Only the indexer's public attribute
+(``lang``) and the language's ``stem`` method are used: a Sphinx whose indexer has neither is
+left alone.
 """
 
 from __future__ import annotations
@@ -197,18 +198,22 @@ class StemmerOnDemand:
         self.language = language
         self.stemmer: Any = None
 
-    def stemWord(self, word: str) -> str:  # noqa: N802 (Snowball's name)
-        """The stem of *word*, by Snowball's stemmer of the language."""
+    def made(self) -> Any:
+        """Snowball's stemmer of the language, made (and its package imported) once."""
         if self.stemmer is None:
             snowball = importlib.import_module("snowballstemmer")
             self.stemmer = snowball.stemmer(self.language)
-        return str(self.stemmer.stemWord(word))
+        return self.stemmer
+
+    def stemWord(self, word: str) -> str:  # noqa: N802 (Snowball's name)
+        """The stem of *word*, by Snowball's stemmer of the language."""
+        return str(self.made().stemWord(word))
 
     def __getattr__(self, name: str) -> Any:
-        if name == "stemmer":  # not made yet (no recursion while the instance is built)
+        """Snowball's other methods (``stemWords``...), from the stemmer made."""
+        if name == "stemmer":  # an instance made without __init__ (a copy): no recursion
             raise AttributeError(name)
-        self.stemWord("")
-        return getattr(self.stemmer, name)
+        return getattr(self.made(), name)
 
 
 def stem_english_on_demand() -> bool:
