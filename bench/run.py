@@ -53,9 +53,10 @@ RUNS = ROOT / "bench" / "_runs"
 #: The paper's bibliography (one copy of the paper's entries).
 REFS = ROOT / "refs.bib"
 
-#: Turns the toolkit's bibliography cache off (critical_edition.speedups.bibcache), for the stock
-#: sphinxcontrib-bibtex measurement.
-NO_CACHE_ENV = {"CRITICAL_EDITION_BIBCACHE": "0"}
+#: The stock sphinxcontrib-bibtex measurement: the toolkit's bibliography cache off
+#: (critical_edition.speedups.bibcache), and its memo of the installed distributions too
+#: (critical_edition.core.distributions), which would serve pybtex's plugin lookups.
+NO_CACHE_ENV = {"CRITICAL_EDITION_BIBCACHE": "0", "CRITICAL_EDITION_METADATACACHE": "0"}
 #: The plain build with the toolkit's speed-ups that are extensions of their own (the
 #: navigation cache, the collector's tuning, doctrees kept on disk, the stem memo, the scan
 #: for sphinx-design's components, the node census, the inventory cache): the like-for-like
