@@ -70,6 +70,8 @@ result = {{
     "stemmers_loaded": "snowballstemmer.english_stemmer" in sys.modules,
     # Loaded, the package replaces its stand-in in sys.modules.
     "stand_in": isinstance(sys.modules["snowballstemmer"], DeferredModule),
+    # Sphinx's doctest extension (and with it pdb and unittest): read by its flag trimming.
+    "doctest_loaded": "doctest" in sys.modules,
 }}
 """
 
@@ -81,12 +83,25 @@ def test_a_rebuild_that_stems_no_new_word_leaves_snowball_unloaded(
     shutil.copytree(rootdir / "test-claims-basic", srcdir)
     code = BUILD_AND_REPORT.format(src=str(srcdir), out=str(tmp_path / "out"))
     # The first build indexes every page: it stems, through the real package.
-    assert run(code) == {"status": 0, "stemmers_loaded": True, "stand_in": False}
+    loaded = {"status": 0, "stemmers_loaded": True, "stand_in": False, "doctest_loaded": False}
+    assert run(code) == loaded
     # Nothing changed: the indexer is made, and no word stemmed.
-    assert run(code) == {"status": 0, "stemmers_loaded": False, "stand_in": True}
+    assert run(code) == {**loaded, "stemmers_loaded": False, "stand_in": True}
     # Without the stem memo the stemmer is made with the indexer, as Sphinx does.
-    stock = run(code, CRITICAL_EDITION_STEMCACHE="0")
-    assert stock == {"status": 0, "stemmers_loaded": True, "stand_in": False}
+    assert run(code, CRITICAL_EDITION_STEMCACHE="0") == loaded
+
+
+def test_a_page_with_doctest_flags_loads_the_doctest_extension_and_trims_them(
+    rootdir: Path, tmp_path: Path
+) -> None:
+    srcdir = tmp_path / "src"
+    shutil.copytree(rootdir / "test-node-census", srcdir)
+    out = tmp_path / "out"
+    code = BUILD_AND_REPORT.format(src=str(srcdir), out=str(out))
+    assert run(code)["doctest_loaded"] is True
+    assert run(code)["doctest_loaded"] is False  # nothing to write: not read
+    html = (out / "code.html").read_text(encoding="utf-8")
+    assert "&gt;&gt;&gt;" in html and "doctest:" not in html
 
 
 def test_the_stemmer_on_demand_stems_as_snowball() -> None:

@@ -1,4 +1,4 @@
-"""Start-up (import time): soupsieve and snowballstemmer, imported by packages that seldom use them, load at first use.
+"""Start-up (import time): soupsieve, snowballstemmer and sphinx.ext.doctest, imported by packages that seldom use them, load at first use.
 
 furo imports BeautifulSoup to lay out its sidebar, and bs4 imports soupsieve, whose CSS
 parser compiles its regular expressions at import: about 35 ms of CPU in every build, a
@@ -13,7 +13,9 @@ The stand-in is installed only while no one has imported soupsieve yet, and not 
 snowballstemmer likewise: Sphinx's English search language imports it, which imports the
 stemmers of some thirty languages (10 ms). With the stem memo's stemmer made on demand
 (``speedups/stemming.py``), a build that stems no new word (a rebuild that changed nothing)
-never reads it.
+never reads it. And Sphinx's doctest extension, which a transform of every build imports for
+one regular expression (its trimming of doctest flags, on pages with code): importing it
+imports ``doctest``, ``pdb`` and ``unittest`` (8 ms).
 
 This runs when the ``critical_edition`` package is imported, before its sub-packages import
 furo; it reads its switch through ``core.switches``, which imports nothing of theirs.
@@ -37,9 +39,9 @@ if TYPE_CHECKING:
 SWITCH = "CRITICAL_EDITION_DEFERIMPORTS"
 
 #: The modules deferred: each is imported with a plain ``import name`` by the package that
-#: needs it (bs4, Sphinx's search languages) and read only when used, which a stand-in can
-#: serve.
-DEFERRED = ("soupsieve", "snowballstemmer")
+#: needs it (bs4, Sphinx's search languages, Sphinx's code transforms) and read only when
+#: used, which a stand-in can serve.
+DEFERRED = ("soupsieve", "snowballstemmer", "sphinx.ext.doctest")
 
 
 #: A module's attributes describing it, which a new module starts with as blanks.
