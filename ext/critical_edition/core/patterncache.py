@@ -20,6 +20,7 @@ it back to the engine in later runs (``_sre.compile``, which checks the code it 
   written whole or not at all. A folder that cannot be written only means no cache.
 - **Never stale:** the file names the Python release, the engine's magic number and code
   size, and the size and date of each file of ``re``; any other file is ignored and replaced.
+  CPython only (the check compares patterns by their code).
   It holds nothing of the toolkit's own code.
 - **Off:** ``CRITICAL_EDITION_PATTERNCACHE=0``; and on a Python other than those tested
   (:data:`PYTHONS`), where ``re``'s insides may differ.
@@ -31,7 +32,6 @@ imports it first), so patterns compiled before that, by Sphinx's command line, a
 from __future__ import annotations
 
 import atexit
-import contextlib
 import importlib
 import marshal
 import os
@@ -48,12 +48,16 @@ from critical_edition.core.switches import switched_on
 _sre: Any
 _compiler: Any
 _parser: Any
+_constants: Any
+_casefix: Any
 try:
     _sre = importlib.import_module("_sre")
     _compiler = importlib.import_module("re._compiler")
     _parser = importlib.import_module("re._parser")
+    _constants = importlib.import_module("re._constants")
+    _casefix = importlib.import_module("re._casefix")
 except ImportError:  # pragma: no cover - another Python
-    _sre = _compiler = _parser = None
+    _sre = _compiler = _parser = _constants = _casefix = None
 
 #: Set to ``0`` to compile every pattern afresh, as Python does.
 SWITCH = "CRITICAL_EDITION_PATTERNCACHE"
@@ -66,13 +70,15 @@ LIMIT = 2048
 #: How many writings of the file a pattern no run used outlives.
 MAX_AGE = 10
 #: The file's layout; part of its key.
-LAYOUT = 2
+LAYOUT = 3
 
 #: What the engine raises for code it refuses (``_sre`` checks the code it is given).
 _REFUSED = (RuntimeError, TypeError, ValueError, OverflowError)
 
-#: A pattern's key: its text (or bytes) and the flags it was compiled with.
-Key = tuple[str | bytes, int]
+#: A pattern's key: whether it is bytes, its text (or bytes) and the flags it was compiled
+#: with. The kind comes first, as in ``re``'s own cache: ``"a"`` and ``b"a"`` hash alike, and
+#: comparing them warns under ``python -b`` (and fails under ``-bb``).
+Key = tuple[bool, str | bytes, int]
 #: What ``_sre.compile`` takes after the pattern: flags, code, groups, group names both ways.
 Code = tuple[int, list[int], int, dict[str, int], tuple[str | None, ...]]
 
@@ -91,35 +97,39 @@ class PatternCache:
 
     def compile(self, pattern: Any, flags: int = 0) -> Any:
         """``re._compiler.compile``: the kept code for a known pattern, else Python's own."""
-        if isinstance(pattern, (str, bytes)) and not flags & re.DEBUG:
-            key = (pattern, flags)
-            code = self.known.get(key)
-            if code is not None:
-                try:
-                    compiled = _sre.compile(pattern, *code)
-                except _REFUSED:  # compiled afresh below, and kept anew if it can be
-                    self.known.pop(key, None)
-                else:
-                    self.used[key] = None
-                    return compiled
-            compiled = self.original(pattern, flags)
+        # Only plain text or bytes and plain flags (the file holds no subclass of them).
+        if type(pattern) not in (str, bytes) or type(flags) is not int or flags & re.DEBUG:
+            return self.original(pattern, flags)
+        key = (type(pattern) is bytes, pattern, flags)
+        code = self.known.get(key)
+        if code is not None:
+            try:
+                compiled = _sre.compile(pattern, *code)
+            except _REFUSED:  # compiled afresh below, and kept anew if it can be
+                self.known.pop(key, None)
+            else:
+                self.used[key] = None
+                return compiled
+        compiled = self.original(pattern, flags)
+        if len(self.compiled) < LIMIT:  # no more could be kept: the rest are not held
             self.compiled.setdefault(key, compiled)
-            return compiled
-        return self.original(pattern, flags)
+        return compiled
 
     def entries(self) -> tuple[dict[Key, Code], dict[Key, int]]:
         """What the file should hold now, with the patterns' ages: the patterns used this
         run, those it compiled and could keep, then the others known before that are not
         too old, up to :data:`LIMIT`."""
-        result = {key: self.known[key] for key in self.used if key in self.known}
-        for key, compiled in self.compiled.items():
+        # Copies: a thread still running at exit may compile meanwhile.
+        known, used, compiled = dict(self.known), list(self.used), list(self.compiled.items())
+        result = {key: known[key] for key in used if key in known}
+        for key, pattern in compiled:
             if len(result) >= LIMIT:
                 break
-            code = engine_code(*key)
-            if code is not None and _sre.compile(key[0], *code) == compiled:
+            code = engine_code(key[1], key[2])
+            if code is not None and _sre.compile(key[1], *code) == pattern:
                 result[key] = code
         ages: dict[Key, int] = {}
-        for key, code in self.known.items():
+        for key, code in known.items():
             if len(result) >= LIMIT:
                 break
             age = self.ages.get(key, 0) + 1
@@ -130,16 +140,17 @@ class PatternCache:
 
     def save(self) -> None:
         """Write the file when this run compiled a pattern it could keep (at exit)."""
-        if not self.compiled:
-            return
-        entries, ages = self.entries()
-        if entries.keys() == self.known.keys():
-            return
-        # A cache that cannot be written is only a slower next run: never an error at exit.
-        with contextlib.suppress(OSError, ValueError):
+        try:
+            if not self.compiled:
+                return
+            entries, ages = self.entries()
+            if entries.keys() == self.known.keys():
+                return
             data = marshal.dumps((file_key(), entries, ages))
             self.path.parent.mkdir(parents=True, exist_ok=True)
             write_bytes(self.path, data)
+        except Exception:  # noqa: BLE001 - a cache not written is only a slower next run
+            return  # and never an error, or a traceback, when the program exits
 
 
 def engine_code(pattern: str | bytes, flags: int) -> Code | None:
@@ -169,7 +180,7 @@ def engine_code(pattern: str | bytes, flags: int) -> Code | None:
 def file_key() -> tuple[Any, ...]:
     """What the kept code depends on: Python, its engine, and the files of ``re``."""
     files = []
-    for module in (_compiler, _parser, re):
+    for module in (_compiler, _parser, _constants, _casefix, re):
         name = getattr(module, "__file__", None) or ""
         try:
             state = Path(name).stat()
@@ -230,6 +241,8 @@ def install() -> bool:
     if _installed:
         return True
     if _sre is None or sys.version_info[:2] not in PYTHONS or not switched_on(SWITCH):
+        return False
+    if sys.implementation.name != "cpython":  # equal patterns, compared by their code
         return False
     if not hasattr(_compiler, "_code") or not hasattr(_parser, "parse"):
         return False
