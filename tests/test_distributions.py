@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.metadata
+import sys
 from pathlib import Path
 
 import pytest
@@ -33,6 +34,16 @@ def test_a_lookup_without_a_selection_answers_as_the_standard_library() -> None:
     ours, theirs = distributions.entry_points(), distributions._original_entry_points()
     assert type(ours) is type(theirs)
     assert sorted(ours.groups) == sorted(theirs.groups)  # type: ignore[union-attr]
+
+
+def test_a_caller_changing_all_the_groups_changes_no_later_lookup() -> None:
+    first = distributions.entry_points()
+    if isinstance(first, dict):  # Python 3.11: a dict of groups
+        dict.clear(first)
+    assert list(distributions.entry_points(group="console_scripts")) == standard_entry_points(
+        group="console_scripts"
+    )
+    assert distributions.entry_points() is not distributions.entry_points()
 
 
 def test_the_memo_is_in_place_of_the_standard_function_from_the_import_on() -> None:
@@ -90,6 +101,26 @@ def test_every_installed_release_is_the_standard_librarys() -> None:
 def test_a_missing_distribution_raises_as_the_standard_library() -> None:
     with pytest.raises(importlib.metadata.PackageNotFoundError):
         distributions.release("no-such-distribution-for-the-test")
+
+
+def test_an_egg_info_earlier_on_the_path_is_left_to_the_standard_library(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    early, late = tmp_path / "early", tmp_path / "late"
+    egg = early / "edition_extra-1.0-py3.11.egg-info"
+    egg.mkdir(parents=True)
+    (egg / "PKG-INFO").write_text("Metadata-Version: 1.1\nName: edition-extra\nVersion: 1.0\n")
+    write_distribution(late, "edition-extra", "2.0")
+    monkeypatch.syspath_prepend(str(late))
+    monkeypatch.syspath_prepend(str(early))
+    assert distributions._original_version("edition-extra") == "1.0"
+    assert distributions.release("edition-extra") == "1.0"
+
+
+def test_an_entry_of_sys_path_that_is_not_text_is_skipped(monkeypatch: pytest.MonkeyPatch) -> None:
+    expected = distributions._original_version("sphinx")
+    monkeypatch.setattr(sys, "path", [b"/nowhere", *sys.path])
+    assert distributions.release("sphinx") == expected
 
 
 def test_a_folder_whose_metadata_names_another_distribution_is_not_believed(

@@ -13,14 +13,16 @@ A distribution's release (:func:`release`, in place of ``importlib.metadata.vers
 pybtex and sphinxcontrib-bibtex look theirs up in every build) is read from the ``Name`` and
 ``Version`` headers of its ``METADATA`` file, found by the ``<name>-<release>.dist-info``
 folders of ``sys.path``, rather than by parsing the whole file as an e-mail message (half a
-millisecond per distribution); anything else (an ``.egg-info``, a file naming another
-distribution, no such header) is left to the standard library's function.
+millisecond per distribution); anything else (an ``.egg-info`` first on the path, a file naming another
+distribution, no such header, a finder of distributions other than the path's) is left to
+the standard library's function.
 
 ``CRITICAL_EDITION_METADATACACHE=0`` scans at every lookup, as Python does.
 """
 
 from __future__ import annotations
 
+import importlib.machinery
 import importlib.metadata
 import os
 import re
@@ -45,6 +47,8 @@ def path_state() -> tuple[tuple[str, int], ...]:
     """``sys.path`` with each folder's date: what a scan of the distributions depends on."""
     state = []
     for entry in sys.path:
+        if not isinstance(entry, str):  # importlib.metadata skips them too
+            continue
         try:
             # At every lookup: the strings of sys.path as they are, no path objects.
             state.append((entry, os.stat(entry or ".").st_mtime_ns))  # noqa: PTH116
@@ -60,7 +64,15 @@ def entry_points(**params: Any) -> Any:
     if _scan.get("state") != state:
         _scan["groups"] = _original_entry_points()
         _scan["state"] = state
-    return _scan["groups"].select(**params)
+    groups = _scan["groups"]
+    if not params and isinstance(groups, dict):
+        # All of them, as Python 3.11 gives them: a dict of groups, which its caller may
+        # change; a copy of it (the groups themselves are tuples, unchangeable), made with
+        # dict's own methods (the class warns that its dict methods are deprecated).
+        copied = type(groups)()
+        dict.update(copied, dict.items(groups))
+        return copied
+    return groups.select(**params)
 
 
 def normalised(name: str) -> str:
@@ -71,26 +83,34 @@ def normalised(name: str) -> str:
 _listing: dict[str, Any] = {}
 
 
-def _metadata_folders() -> dict[str, Path]:
+def _metadata_folders() -> dict[str, Path | None]:
     """Each distribution's ``.dist-info`` folder, the first one along ``sys.path`` (as
-    ``importlib.metadata`` finds it), by normalised name; listed again when ``sys.path`` or
-    one of its folders changes."""
+    ``importlib.metadata`` finds it), by normalised name (None for a distribution whose
+    first folder is an ``.egg-info``); listed again when ``sys.path`` or one of its folders
+    changes."""
     state = path_state()
     if _listing.get("state") != state:
-        folders: dict[str, Path] = {}
+        folders: dict[str, Path | None] = {}
         for entry, _ in state:
             try:
                 names = os.listdir(entry or ".")  # noqa: PTH208 (names only, no paths)
             except (OSError, TypeError, ValueError):
                 continue
             for name in names:
-                # <name>-<release>.dist-info: a release has no hyphen, a name may.
-                stem, hyphen, _release = name[: -len(".dist-info")].rpartition("-")
-                if name.endswith(".dist-info") and hyphen:
-                    folders.setdefault(normalised(stem), Path(entry or ".", name))
+                if name.endswith(".dist-info"):
+                    # <name>-<release>.dist-info: a release has no hyphen, a name may.
+                    stem, hyphen, _release = name[: -len(".dist-info")].rpartition("-")
+                    if hyphen:
+                        folders.setdefault(normalised(stem), Path(entry or ".", name))
+                elif name.endswith(".egg-info"):
+                    # <name>[-<release>...].egg-info, earlier on the path: the standard
+                    # library's lookup finds it first, and reads it.
+                    folders.setdefault(
+                        normalised(name.partition("-")[0].removesuffix(".egg-info")), None
+                    )
         _listing["folders"] = folders
         _listing["state"] = state
-    folders_found: dict[str, Path] = _listing["folders"]
+    folders_found: dict[str, Path | None] = _listing["folders"]
     return folders_found
 
 
@@ -113,11 +133,21 @@ def _header_release(folder: Path, name: str) -> str | None:
     return headers.get("Version") or None
 
 
+def _only_path_finders() -> bool:
+    """Whether ``sys.path``'s folders are the only place the standard library looks for
+    distributions (no other finder of ``sys.meta_path`` offers any)."""
+    return all(
+        getattr(finder, "find_distributions", None) is None
+        or finder is importlib.machinery.PathFinder
+        for finder in sys.meta_path
+    )
+
+
 def release(distribution_name: str) -> str:
     """``importlib.metadata.version``: the installed release of the distribution
     *distribution_name*, read from its metadata's headers when it can be (module
     docstring); raises ``PackageNotFoundError`` as the standard library does."""
-    if switched_on(SWITCH):
+    if switched_on(SWITCH) and _only_path_finders():
         folder = _metadata_folders().get(normalised(distribution_name))
         found = _header_release(folder, distribution_name) if folder is not None else None
         if found is not None:
