@@ -84,8 +84,20 @@ def test_templates_rendered_from_their_text_are_kept_and_render_the_same(
     make_app: Any, srcdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Sphinx renders the theme's static templates (documentation_options.js_t...) from their
-    # text: kept too, and the files they make are the stock ones.
+    # text: kept too, read back by the next build, and the files they make are the stock ones.
     first = build(make_app, srcdir, tmp_path / "cached", freshenv=True)
+    compiled: list[str | None] = []
+    original = jinja2.Environment.compile
+
+    def counting(self: jinja2.Environment, source: Any, name: Any = None, *args: Any) -> Any:
+        compiled.append(name)
+        return original(self, source, name, *args)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    again = build(make_app, srcdir, tmp_path / "cached", freshenv=True)
+    monkeypatch.undo()
+    assert compiled == [], "the second build compiles no template, from a file or a string"
+    assert static_files(again.outdir) == static_files(first.outdir)
     monkeypatch.setenv(templates.SWITCH, "0")
     stock = build(make_app, srcdir, tmp_path / "stock", freshenv=True)
     assert static_files(first.outdir) == static_files(stock.outdir)

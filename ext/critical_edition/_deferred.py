@@ -121,5 +121,10 @@ def install() -> None:
         stand_in = DeferredModule(name)
         stand_in.__spec__ = spec
         sys.modules[name] = stand_in
+        parent, dot, child = name.rpartition(".")
+        if dot and parent in sys.modules:
+            # Python names a submodule on its package only when it loads it: the stand-in
+            # is named there too (``import sphinx.ext.doctest`` then ``sphinx.ext.doctest``).
+            setattr(sys.modules[parent], child, stand_in)
         if not any(isinstance(finder, AlreadyImported) for finder in sys.meta_path):
             sys.meta_path.insert(0, AlreadyImported())

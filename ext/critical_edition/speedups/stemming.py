@@ -211,7 +211,9 @@ class StemmerOnDemand:
 
     def __getattr__(self, name: str) -> Any:
         """Snowball's other methods (``stemWords``...), from the stemmer made."""
-        if name == "stemmer":  # an instance made without __init__ (a copy): no recursion
+        # Not the stemmer itself (an instance made without __init__, as a copy is: no
+        # recursion), nor what copying and pickling look for (they would make the stemmer).
+        if name == "stemmer" or name.startswith("__"):
             raise AttributeError(name)
         return getattr(self.made(), name)
 
