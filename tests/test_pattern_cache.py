@@ -222,7 +222,7 @@ for _ in range(2):
     assert re.compile("ab").match("ab") and re.compile(b"ab").match(b"ab")
 result = {"done": True}
 """
-    for _ in range(2):  # compiled afresh, then from the file
+    for _compiled in ("afresh", "from the file"):
         result = run(code, tmp_path, python_options=("-bb",))
         assert result == {"done": True, "stderr": ""}
 
