@@ -28,9 +28,12 @@ import os
 import re
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from critical_edition.core.switches import switched_on
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 #: Set to ``0`` to scan the distributions at every lookup.
 SWITCH = "CRITICAL_EDITION_METADATACACHE"
@@ -39,8 +42,9 @@ IMPORTED_BY_NAME = ("sphinx.theming", "sphinx.registry")
 
 _original_entry_points = importlib.metadata.entry_points
 _original_version = importlib.metadata.version
-#: The last scan, and the state of ``sys.path`` it was made in.
-_scan: dict[str, Any] = {}
+#: What is worked out of the distributions (the scan of entry points, the listing of
+#: metadata folders), by name, with the state of ``sys.path`` it was worked out in.
+_made: dict[str, tuple[tuple[tuple[str, int], ...], Any]] = {}
 
 
 def path_state() -> tuple[tuple[str, int], ...]:
@@ -57,14 +61,21 @@ def path_state() -> tuple[tuple[str, int], ...]:
     return tuple(state)
 
 
+def _current(name: str, make: Callable[[tuple[tuple[str, int], ...]], Any]) -> Any:
+    """What *make* works out of the distributions under *name*, made again only when
+    ``sys.path`` or one of its folders has changed since (*make* is given their state)."""
+    state = path_state()
+    made = _made.get(name)
+    if made is None or made[0] != state:
+        made = (state, make(state))
+        _made[name] = made
+    return made[1]
+
+
 def entry_points(**params: Any) -> Any:
     """``importlib.metadata.entry_points(**params)``, selected from one scan while
     ``sys.path`` and its folders stay as they are."""
-    state = path_state()
-    if _scan.get("state") != state:
-        _scan["groups"] = _original_entry_points()
-        _scan["state"] = state
-    groups = _scan["groups"]
+    groups = _current("entry points", lambda _state: _original_entry_points())
     if not params and isinstance(groups, dict):
         # All of them, as Python 3.11 gives them: a dict of groups, which its caller may
         # change; a copy of it (the groups themselves are tuples, unchangeable), made with
@@ -80,38 +91,36 @@ def normalised(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-_listing: dict[str, Any] = {}
-
-
 def _metadata_folders() -> dict[str, Path | None]:
     """Each distribution's ``.dist-info`` folder, the first one along ``sys.path`` (as
     ``importlib.metadata`` finds it), by normalised name (None for a distribution whose
     first folder is an ``.egg-info``); listed again when ``sys.path`` or one of its folders
     changes."""
-    state = path_state()
-    if _listing.get("state") != state:
-        folders: dict[str, Path | None] = {}
-        for entry, _ in state:
-            try:
-                names = os.listdir(entry or ".")  # noqa: PTH208 (names only, no paths)
-            except (OSError, TypeError, ValueError):
-                continue
-            for name in names:
-                if name.endswith(".dist-info"):
-                    # <name>-<release>.dist-info: a release has no hyphen, a name may.
-                    stem, hyphen, _release = name[: -len(".dist-info")].rpartition("-")
-                    if hyphen:
-                        folders.setdefault(normalised(stem), Path(entry or ".", name))
-                elif name.endswith(".egg-info"):
-                    # <name>[-<release>...].egg-info, earlier on the path: the standard
-                    # library's lookup finds it first, and reads it.
-                    folders.setdefault(
-                        normalised(name.partition("-")[0].removesuffix(".egg-info")), None
-                    )
-        _listing["folders"] = folders
-        _listing["state"] = state
-    folders_found: dict[str, Path | None] = _listing["folders"]
-    return folders_found
+    folders: dict[str, Path | None] = _current("metadata folders", _list_metadata_folders)
+    return folders
+
+
+def _list_metadata_folders(state: tuple[tuple[str, int], ...]) -> dict[str, Path | None]:
+    """:func:`_metadata_folders`, listed from the folders of *state*."""
+    folders: dict[str, Path | None] = {}
+    for entry, _ in state:
+        try:
+            names = os.listdir(entry or ".")  # noqa: PTH208 (names only, no paths)
+        except (OSError, TypeError, ValueError):
+            continue
+        for name in names:
+            if name.endswith(".dist-info"):
+                # <name>-<release>.dist-info: a release has no hyphen, a name may.
+                stem, hyphen, _release = name[: -len(".dist-info")].rpartition("-")
+                if hyphen:
+                    folders.setdefault(normalised(stem), Path(entry or ".", name))
+            elif name.endswith(".egg-info"):
+                # <name>[-<release>...].egg-info, earlier on the path: the standard
+                # library's lookup finds it first, and reads it.
+                folders.setdefault(
+                    normalised(name.partition("-")[0].removesuffix(".egg-info")), None
+                )
+    return folders
 
 
 def _header_release(folder: Path, name: str) -> str | None:

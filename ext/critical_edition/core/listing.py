@@ -77,12 +77,16 @@ def file_key(path: Path) -> list[int] | None:
         return None
     if not S_ISREG(stat.st_mode):
         return None
-    return [stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns]
+    return _key(stat)
 
 
 def stat_key(path: Path) -> list[int]:
     """What tells one state of a file from another: its size, its date, and its inode and
     change time (which no copy that keeps dates and no write within one tick of a coarse clock
     can hold equal)."""
-    stat = path.stat()
+    return _key(path.stat())
+
+
+def _key(stat: os.stat_result) -> list[int]:
+    """The fields of a file's status that :func:`stat_key` compares."""
     return [stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns]

@@ -32,6 +32,7 @@ imports it first), so patterns compiled before that, by Sphinx's command line, a
 from __future__ import annotations
 
 import atexit
+import functools
 import importlib
 import marshal
 import os
@@ -42,6 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from critical_edition.core.atomic import write_bytes
+from critical_edition.core.codestamp import file_state
 from critical_edition.core.switches import switched_on
 
 # re's insides, as of Python 3.11 (no type stubs: read as Any).
@@ -178,17 +180,14 @@ def engine_code(pattern: str | bytes, flags: int) -> Code | None:
     )
 
 
+@functools.cache
 def file_key() -> tuple[Any, ...]:
-    """What the kept code depends on: Python, its engine, and the files of ``re``."""
-    files = []
-    for module in (_compiler, _parser, _constants, _casefix, re):
-        name = getattr(module, "__file__", None) or ""
-        try:
-            state = Path(name).stat()
-        except OSError:
-            files.append((name, -1, -1))
-        else:
-            files.append((name, state.st_size, state.st_mtime_ns))
+    """What the kept code depends on: Python, its engine, and the files of ``re`` with their
+    status (:func:`.codestamp.file_state`); worked out once per process, as read and saved."""
+    files = [
+        file_state(getattr(module, "__file__", None) or "")
+        for module in (_compiler, _parser, _constants, _casefix, re)
+    ]
     return (
         LAYOUT,
         sys.version,
