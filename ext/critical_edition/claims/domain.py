@@ -374,9 +374,12 @@ class EditionDomain(RecordDomain):
                 digest.update(f"{docname}:{self.actors_digest(docname)[0]}\n".encode())
         return digest.hexdigest()
 
-    def fingerprint_indexes(self) -> tuple[str, str]:
+    def fingerprint_indexes(
+        self, register: str, claims: list[tuple[str, str]], claims_key: str | None
+    ) -> tuple[str, str]:
         """Digests of everything the claim index, the disputes and the register's claim lists
-        show: (what they all show, what only the citing ones show).
+        show: (what they all show, what only the citing ones show), from the *register*'s
+        fingerprint, the *claims* (:meth:`claims_inputs`) and their memo key (or None).
 
         The first covers every claim (all its fields, in reading order), the register and the
         footnote marks; the second the .bib entries the claims cite (their content, not the
@@ -384,8 +387,7 @@ class EditionDomain(RecordDomain):
         each formatted citation's place and label (the claim index and the disputes cite the
         claims' sources; the register's claim lists do not).
         """
-        digest = hashlib.sha256(self.fingerprint_register().encode())
-        claims = self.claims_inputs()
+        digest = hashlib.sha256(register.encode())
         digest.update(repr(claims).encode())
         digest.update(repr(sorted(self.footnote_marks_by_doc.items())).encode())
         citations = hashlib.sha256()
@@ -395,7 +397,7 @@ class EditionDomain(RecordDomain):
             entries = bibdata.data.entries
             cited = [
                 (key, entry_fingerprint(entry) if (entry := entries.get(key)) else None)
-                for key in self.cited_keys(claims)
+                for key in self.cited_keys(claims_key)
             ]
             citations.update(repr(cited).encode())
         shown = [
@@ -408,10 +410,9 @@ class EditionDomain(RecordDomain):
         citations.update(repr(shown).encode())
         return digest.hexdigest(), citations.hexdigest()
 
-    def cited_keys(self, claims: list[tuple[str, str]]) -> list[str]:
-        """The bib keys the claims (*claims*: :meth:`claims_inputs`) cite, each once, in reading
-        order; kept until a claim changes (unless ``CRITICAL_EDITION_CORPUSMEMO=0``)."""
-        inputs = memo.digest(claims) if memo.enabled() else None
+    def cited_keys(self, inputs: str | None) -> list[str]:
+        """The bib keys the claims cite, each once, in reading order; kept while the claims'
+        memo key *inputs* (None when the memo is off) is the last one."""
         kept = self.data.get("cited_keys")
         if inputs is not None and isinstance(kept, tuple) and kept[0] == inputs:
             return cast("list[str]", kept[1])
@@ -552,7 +553,10 @@ def pages_to_rewrite(app: object, env: BuildEnvironment) -> list[str]:
     if not domain.data.get("corpus_changed", True):
         return []
     pages: set[str] = set()
-    shows, cites = domain.fingerprint_indexes()
+    claims = domain.claims_inputs()  # each taken once, for every use below
+    claims_key = memo.digest(claims) if memo.enabled() else None
+    register = domain.fingerprint_register()
+    shows, cites = domain.fingerprint_indexes(register, claims, claims_key)
     shown_before, cited_before = domain.data.get("index_fingerprints", ("", ""))
     domain.data["index_fingerprints"] = (shows, cites)
     if shows != shown_before:
@@ -560,15 +564,12 @@ def pages_to_rewrite(app: object, env: BuildEnvironment) -> list[str]:
     elif cites != cited_before:
         # A .bib entry or a citation's label changed: the register's lists show neither.
         pages.update(domain.citing_index_docs)
-    # A link written on one page shows on the linked claim's card, on another page. The
-    # relations are made from the claims alone: while no claim changed, neither did they.
-    inputs = memo.digest(domain.claims_inputs()) if memo.enabled() else None
-    if inputs is None or inputs != domain.data.get("relations_inputs"):
+    # Cards show their claims' links (from other pages too), made from the claims alone.
+    if claims_key is None or claims_key != domain.data.get("relations_inputs"):
         pages.update(_relations_changed(domain))
-        domain.data["relations_inputs"] = inputs or ""
-    fingerprint = domain.fingerprint_register()
-    if fingerprint != domain.data["register_fingerprint"]:
-        domain.data["register_fingerprint"] = fingerprint
+        domain.data["relations_inputs"] = claims_key or ""
+    if register != domain.data["register_fingerprint"]:
+        domain.data["register_fingerprint"] = register
         pages.update(docname for docname, claims in domain.claims_by_doc.items() if claims)
     return sorted(pages & set(env.found_docs))
 

@@ -173,7 +173,6 @@ def tree_digest(
     parts = (
         FILE_FORMAT,
         sorted(kwargs.items()),
-        env.config.root_doc,
         sorted(builder.tags),
         config_digest(env.config),
         class_stamp(type(builder)),

@@ -298,9 +298,12 @@ class _Site:
 
     @functools.cached_property
     def scripts(self) -> str:
-        """Every shipped script's text (read when pruning, not when the cache answers)."""
+        """Every shipped script's text (read when pruning, not when the cache answers), from
+        the build's listing of the output (sorted as paths, as ``inputs_digest`` reads them)."""
         return "".join(
-            path.read_text(encoding="utf-8") for path in sorted(self.static.rglob("*.js"))
+            path.read_text(encoding="utf-8")
+            for name, path in self.named_files(frozenset({".js"}))
+            if name.startswith("_static/")
         )
 
     @functools.cached_property
