@@ -25,10 +25,11 @@ from critical_edition.claims.domain import edition_domain
 from critical_edition.claims.rowkeys import RowKeys
 from critical_edition.core import nodes as ed
 from critical_edition.core import priorities
+from critical_edition.core.codestamp import translator_stamp
 from critical_edition.core.model import Actor, Claim, ClaimStatus
 from critical_edition.core.post_transforms import EditionPostTransform
 from critical_edition.core.tables import table
-from critical_edition.speedups import navkeep, rowmemo, versions
+from critical_edition.speedups import rowmemo, versions
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -348,7 +349,7 @@ class FillClaimIndex(ClaimsPostTransform):
         writer = repr(
             (
                 self.builder.name,
-                navkeep.translator_stamp(cast("Any", self.builder)),
+                translator_stamp(cast("Any", self.builder)),
                 versions.extension_releases(extensions),
             )
         )

@@ -3,7 +3,9 @@
 A cache kept between builds (in the output or the doctree directory) is right only for the code
 that wrote it; each such cache keys its file on :func:`code_stamp`, so that an edit of any of
 the toolkit's modules, data or templates discards it. It lives in the core so that the
-speed-ups, which sit below the integrity checks, can key their files on it too.
+speed-ups, which sit below the integrity checks, can key their files on it too. The HTML
+translator's stamp (:func:`translator_stamp`) is here for the same reason: the navigation
+keep and the claim index's rows both key what they render on it.
 """
 
 from __future__ import annotations
@@ -12,8 +14,12 @@ import functools
 import hashlib
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from critical_edition.core.listing import named_files_with_suffixes, stat_key
+
+if TYPE_CHECKING:
+    from sphinx.builders.html import StandaloneHTMLBuilder
 
 #: The toolkit's package folder; its modules and data decide what every page looks like.
 PACKAGE = Path(__file__).resolve().parent.parent
@@ -86,3 +92,24 @@ def file_state(path: str) -> str:
     except OSError:
         return f"{path}:?"
     return f"{path}:{':'.join(map(str, key))}"
+
+
+def _code_of(function: object) -> str:
+    """Where a node handler's code lives and its file's status (:func:`.file_state`)."""
+    code = getattr(function, "__code__", None)
+    name = f"{getattr(function, '__module__', '?')}.{getattr(function, '__qualname__', '?')}"
+    return f"{name}@?" if code is None else f"{name}@{file_state(code.co_filename)}"
+
+
+def translator_stamp(builder: StandaloneHTMLBuilder) -> list[str]:
+    """The HTML translator as render_partial makes it: its class and the node handlers
+    extensions add to it (Sphinx takes those of the builder's name, else of its format)."""
+    # The registry the builder takes its translator from (Sphinx keeps it private).
+    registry = builder._registry
+    handlers = registry.translation_handlers.get(builder.name)
+    if handlers is None:
+        handlers = registry.translation_handlers.get(builder.format, {})
+    stamps = [class_stamp(builder.get_translator_class())]
+    for node, (visit, depart) in sorted(handlers.items()):
+        stamps.append(f"{node}:{_code_of(visit)}:{_code_of(depart)}")
+    return stamps

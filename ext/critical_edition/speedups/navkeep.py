@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING, Any
 from sphinx import addnodes
 
 from critical_edition.core import keptmaps, priorities
-from critical_edition.core.codestamp import class_stamp, code_stamp, file_state
+from critical_edition.core.codestamp import class_stamp, code_stamp, translator_stamp
 from critical_edition.core.confdigest import config_digest, stable_repr
 from critical_edition.core.envdata import PerDocument
 from critical_edition.speedups import versions
@@ -135,27 +135,6 @@ def fill_missing(app: Sphinx, env: BuildEnvironment) -> None:
     for docname in env.found_docs - digests.keys():
         doctree = env.get_doctree(docname) if docname == env.config.root_doc else None
         digests[docname] = toc_digest(env, docname, doctree)
-
-
-def _code_of(function: object) -> str:
-    """Where a node handler's code lives and its file's status (:func:`.file_state`)."""
-    code = getattr(function, "__code__", None)
-    name = f"{getattr(function, '__module__', '?')}.{getattr(function, '__qualname__', '?')}"
-    return f"{name}@?" if code is None else f"{name}@{file_state(code.co_filename)}"
-
-
-def translator_stamp(builder: StandaloneHTMLBuilder) -> list[str]:
-    """The HTML translator as render_partial makes it: its class and the node handlers
-    extensions add to it (Sphinx takes those of the builder's name, else of its format)."""
-    # The registry the builder takes its translator from (Sphinx keeps it private).
-    registry = builder._registry
-    handlers = registry.translation_handlers.get(builder.name)
-    if handlers is None:
-        handlers = registry.translation_handlers.get(builder.format, {})
-    stamps = [class_stamp(builder.get_translator_class())]
-    for node, (visit, depart) in sorted(handlers.items()):
-        stamps.append(f"{node}:{_code_of(visit)}:{_code_of(depart)}")
-    return stamps
 
 
 def tree_digest(
