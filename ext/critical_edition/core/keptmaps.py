@@ -8,8 +8,10 @@ key reads as an empty object, without a traceback. :func:`write_state` writes th
 temporary file replaced in one step, and only when the bytes changed; a file that cannot be
 written leaves the cache only slower, never fails the build. :func:`read_map` and
 :func:`write_map` keep a flat map of strings under a name, a format and a key (the stem memo,
-furo's kept sidebar trees); the digest files of the theme's pruned sheets, the CSL-JSON, the
-index pages and the claims export use :func:`read_state` and :func:`write_state` directly.
+furo's kept sidebar trees); :func:`output_holds` and :func:`keep_output` keep one output
+file's inputs and bytes, to leave the file alone while both are the last build's (the
+CSL-JSON, the claims export); the digest files of the theme's pruned sheets and the index
+pages use :func:`read_state` and :func:`write_state` directly.
 """
 
 from __future__ import annotations
@@ -110,3 +112,16 @@ def write_map(
 ) -> bool:
     """Keep *mapping* in *path* under *name*, *file_format* and *key*; whether it was kept."""
     return write_state(path, {"format": file_format, "key": key, name: mapping})
+
+
+def output_holds(state: Path, inputs: str, output: Path) -> bool:
+    """Whether *output* holds the bytes the last build wrote from the inputs digested as
+    *inputs* (kept in *state* by :func:`keep_output`): the build can leave it as it is."""
+    kept = read_state(state, stamp={"inputs": inputs}, fields={"output": str})
+    return bool(kept) and kept["output"] == atomic.file_digest(output)
+
+
+def keep_output(state: Path, inputs: str, output_digest: str) -> bool:
+    """Keep in *state* that the output made from *inputs* holds the bytes whose digest is
+    *output_digest* (SHA-256, as :func:`.atomic.file_digest` gives it)."""
+    return write_state(state, {"inputs": inputs, "output": output_digest})

@@ -120,10 +120,8 @@ def write_claims_json(app: Sphinx, exception: BaseException | None) -> None:
     path = Path(app.outdir, filename)
     cache = Path(app.doctreedir) / CACHE_FILE
     inputs = inputs_digest(app, filename) if switched_on(SWITCH) else None
-    if inputs is not None:
-        stored = keptmaps.read_state(cache, stamp={"inputs": inputs}, fields={"output": str})
-        if stored and stored["output"] == atomic.file_digest(path):
-            return
+    if inputs is not None and keptmaps.output_holds(cache, inputs, path):
+        return
     # Streamed a record at a time (the array is never held whole), digested on the way.
     digest = hashlib.sha256()
 
@@ -134,8 +132,7 @@ def write_claims_json(app: Sphinx, exception: BaseException | None) -> None:
 
     atomic.update_chunks(path, digested(json_array(claims_as_json(app))))
     if inputs is not None:
-        output = digest.hexdigest()
-        keptmaps.write_state(cache, {"inputs": inputs, "output": output})
+        keptmaps.keep_output(cache, inputs, digest.hexdigest())
 
 
 def register(app: Sphinx) -> None:

@@ -237,16 +237,13 @@ def write_csl_json(app: Sphinx, exception: BaseException | None) -> None:
     entries = entries_by_key(app.env)
     state = Path(app.doctreedir) / FILE_STATE
     inputs = file_inputs(app, entries)
-    if inputs is not None:
-        kept = keptmaps.read_state(state, stamp={"inputs": inputs}, fields={"output": str})
-        if kept and kept["output"] == atomic.file_digest(path):
-            return
+    if inputs is not None and keptmaps.output_holds(state, inputs, path):
+        return
     text = _cached_text(app, entries)
     atomic.update_text(path, text)
     if inputs is not None:
         # The file holds these bytes now: their digest, without reading it back.
-        output = hashlib.sha256(text.encode("utf-8")).hexdigest()
-        keptmaps.write_state(state, {"inputs": inputs, "output": output})
+        keptmaps.keep_output(state, inputs, hashlib.sha256(text.encode("utf-8")).hexdigest())
 
 
 def link_from_bibliography(
