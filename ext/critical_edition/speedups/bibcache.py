@@ -377,14 +377,23 @@ def carry_fingerprints(last: Any, parsed: Any) -> None:
     setattr(parsed, _FINGERPRINTS_ATTRIBUTE, (_fingerprint_stamp(), carried))
 
 
+#: The last :func:`parse_digest`, with the fingerprints it digests (never changed once
+#: remembered: a new parse is given a new dict), for its second caller in a build.
+_PARSE_DIGEST: list[tuple[dict[str, str], str]] = []
+
+
 def parse_digest(bibliography_data: Any) -> str | None:
     """A digest of the remembered fingerprints of every entry of *bibliography_data* (with
     their stamp), or None when they are not remembered (the cache is off)."""
     known = _stored_fingerprints(bibliography_data)
     if known is None:
         return None
+    if _PARSE_DIGEST and _PARSE_DIGEST[0][0] is known:
+        return _PARSE_DIGEST[0][1]
     parts = (_fingerprint_stamp(), sorted(known.items()))
-    return hashlib.sha256(repr(parts).encode()).hexdigest()
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()
+    _PARSE_DIGEST[:] = [(known, digest)]
+    return digest
 
 
 def entry_fingerprint(entry: Any) -> str:
